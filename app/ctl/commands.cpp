@@ -1,0 +1,474 @@
+#include "commands.h"
+
+#include "demo/demogenerator.h"
+#include "log/logging.h"
+#include "plan/plan.h"
+#include "run/upgraderun.h"
+#include "store/controlstore.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLocale>
+#include <QThread>
+#include <QTimer>
+#include <atomic>
+#include <optional>
+#include <csignal>
+#include <cstdio>
+#include <unistd.h>
+
+namespace cockpit::ctl {
+
+namespace {
+
+void fail(const QString &message)
+{
+    std::fprintf(stderr, "upgradectl: %s\n", qPrintable(message));
+}
+
+// Parses `args` for a subcommand; on error prints it and returns false.
+bool parse(QCommandLineParser &p, const QString &command, const QStringList &args)
+{
+    p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    p.addHelpOption();
+    if (!p.parse(QStringList{QStringLiteral("upgradectl ") + command} + args)) {
+        fail(QStringLiteral("%1: %2 (see upgradectl --help)").arg(command, p.errorText()));
+        return false;
+    }
+    if (p.isSet(QStringLiteral("help"))) {
+        std::fputs(qPrintable(p.helpText()), stdout);
+        std::exit(0);
+    }
+    return true;
+}
+
+QString number(qint64 n) { return QLocale::system().toString(n); }
+
+QString fitted(QString s, int width)
+{
+    s.replace(u'\n', u' ');
+    return s.size() > width ? s.left(width - 1) + QChar(0x2026) : s;
+}
+
+void printTable(const QVector<TaskView> &tasks)
+{
+    std::printf("%-42s %-10s %12s %9s %10s  %s\n", "TASK", "STATE", "ROWS", "SECONDS", "ROWS/S", "MESSAGE");
+    for (const auto &t : tasks) {
+        const qint64 rows = t.status.rowsDone;
+        const double secs = t.status.seconds;
+        const QString rate = (t.spec.kind == TaskKind::Copy && secs > 0.05 && rows > 0)
+                                 ? number(qint64(double(rows) / secs))
+                                 : QString();
+        QString message = t.status.message;
+        if (t.status.state == TaskState::Waiting && !t.waitReason.isEmpty())
+            message = t.waitReason;
+        std::printf("%-42s %-10s %12s %9.1f %10s  %s\n", qPrintable(fitted(t.spec.name, 42)),
+                    qPrintable(toString(t.status.state)),
+                    qPrintable(t.spec.kind == TaskKind::Copy || rows > 0 ? number(rows) : QString()), secs,
+                    qPrintable(rate), qPrintable(fitted(message, 100)));
+    }
+}
+
+QJsonObject toJson(const TaskView &t)
+{
+    return QJsonObject{{QStringLiteral("task"), t.spec.name},
+                       {QStringLiteral("phase"), phaseName(t.spec.kind)},
+                       {QStringLiteral("group"), t.spec.group},
+                       {QStringLiteral("table"), t.spec.table},
+                       {QStringLiteral("state"), toString(t.status.state)},
+                       {QStringLiteral("rows"), t.status.rowsDone},
+                       {QStringLiteral("rowsTotal"), t.status.rowsTotal},
+                       {QStringLiteral("seconds"), t.status.seconds},
+                       {QStringLiteral("attempts"), t.status.attempts},
+                       {QStringLiteral("skipped"), t.status.skipped},
+                       {QStringLiteral("checkpoint"), t.status.hasCheckpoint ? QJsonValue(t.status.checkpoint) : QJsonValue()},
+                       {QStringLiteral("message"), t.status.message},
+                       {QStringLiteral("waitReason"), t.waitReason}};
+}
+
+int exitCodeFor(const QVector<TaskView> &tasks)
+{
+    bool allEnded = true, anyError = false;
+    for (const auto &t : tasks) {
+        allEnded &= t.status.state == TaskState::Ended;
+        anyError |= t.status.state == TaskState::Error;
+    }
+    return allEnded ? Ok : anyError ? TaskFailed : Incomplete;
+}
+
+void printReport(const QVector<TaskView> &tasks, bool json, const QString &title, double elapsed)
+{
+    if (json) {
+        QJsonArray a;
+        for (const auto &t : tasks)
+            a.append(toJson(t));
+        QJsonObject counts;
+        for (int s = 0; s < TaskStateCount; ++s) {
+            int n = 0;
+            for (const auto &t : tasks)
+                n += int(t.status.state) == s;
+            counts[toString(TaskState(s))] = n;
+        }
+        const QJsonObject root{{QStringLiteral("run"), title},
+                               {QStringLiteral("elapsedSeconds"), elapsed},
+                               {QStringLiteral("counts"), counts},
+                               {QStringLiteral("tasks"), a}};
+        std::fputs(QJsonDocument(root).toJson(QJsonDocument::Indented).constData(), stdout);
+        return;
+    }
+    printTable(tasks);
+    QStringList counts;
+    for (int s = 0; s < TaskStateCount; ++s) {
+        int n = 0;
+        for (const auto &t : tasks)
+            n += int(t.status.state) == s;
+        if (n > 0)
+            counts << QStringLiteral("%1 %2").arg(n).arg(toString(TaskState(s)));
+    }
+    qint64 rows = 0;
+    for (const auto &t : tasks)
+        if (t.spec.kind == TaskKind::Copy)
+            rows += t.status.rowsDone;
+    std::printf("\n%s: %d tasks (%s); %s rows copied", qPrintable(title), int(tasks.size()),
+                qPrintable(counts.join(QStringLiteral(", "))), qPrintable(number(rows)));
+    if (elapsed > 0)
+        std::printf(" in %.1f s (%s rows/s)", elapsed, qPrintable(number(qint64(double(rows) / elapsed))));
+    std::printf("\n");
+}
+
+QVector<TaskView> sortedTasks(QVector<TaskView> tasks)
+{
+    std::sort(tasks.begin(), tasks.end(), [](const TaskView &a, const TaskView &b) {
+        return a.spec.ordinal < b.spec.ordinal;
+    });
+    return tasks;
+}
+
+std::atomic<int> g_signal{0};
+extern "C" void onSignal(int sig) { g_signal = sig; }
+
+// Opens a run (by plan or by state), waits for opened(); returns false after printing why.
+bool openRun(UpgradeRun &run, const Plan *plan, const QString &statePath)
+{
+    bool ok = false;
+    QString error;
+    QEventLoop loop;
+    QObject::connect(&run, &UpgradeRun::opened, &loop, [&](bool o, const QString &e) {
+        ok = o;
+        error = e;
+        loop.quit();
+    });
+    if (plan)
+        run.open(*plan);
+    else
+        run.openState(statePath);
+    loop.exec();
+    if (!ok)
+        fail(error);
+    return ok;
+}
+
+} // namespace
+
+int demo(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Write the demo upgrade: an AX-like source database and a plan."));
+    p.addOption({QStringLiteral("dir"), QStringLiteral("Folder to write into."), QStringLiteral("D")});
+    p.addOption({QStringLiteral("rows"), QStringLiteral("INVENTTRANS rows (default 1000000)."), QStringLiteral("N")});
+    if (!parse(p, QStringLiteral("demo"), args))
+        return BadInput;
+    if (!p.isSet(QStringLiteral("dir"))) {
+        fail(QStringLiteral("demo: --dir D is required"));
+        return BadInput;
+    }
+    DemoOptions o;
+    o.dir = QFileInfo(p.value(QStringLiteral("dir"))).absoluteFilePath();
+    if (p.isSet(QStringLiteral("rows"))) {
+        bool ok = false;
+        o.inventTransRows = p.value(QStringLiteral("rows")).toLongLong(&ok);
+        if (!ok || o.inventTransRows < 0) {
+            fail(QStringLiteral("demo: --rows expects a whole number, got \"%1\"").arg(p.value(QStringLiteral("rows"))));
+            return BadInput;
+        }
+    }
+    QElapsedTimer t;
+    t.start();
+    auto plan = writeDemo(o);
+    if (!plan) {
+        fail(plan.error().message);
+        return BadInput;
+    }
+    std::printf("demo written to %s in %.1f s: source.db, plan.json\nnext: upgradectl run --plan %s/plan.json\n",
+                qPrintable(o.dir), t.elapsed() / 1000.0, qPrintable(o.dir));
+    return Ok;
+}
+
+int plan(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Write a plan file from two connection URLs."));
+    p.addOption({QStringLiteral("source"), QStringLiteral("Source URL."), QStringLiteral("URL")});
+    p.addOption({QStringLiteral("target"), QStringLiteral("Target URL."), QStringLiteral("URL")});
+    p.addOption({QStringLiteral("out"), QStringLiteral("Plan file to write."), QStringLiteral("F")});
+    if (!parse(p, QStringLiteral("plan"), args))
+        return BadInput;
+    for (const char *required : {"source", "target", "out"})
+        if (!p.isSet(QString::fromLatin1(required))) {
+            fail(QStringLiteral("plan: --%1 is required").arg(QString::fromLatin1(required)));
+            return BadInput;
+        }
+    const QString out = QFileInfo(p.value(QStringLiteral("out"))).absoluteFilePath();
+    auto source = ConnectionUrl::parse(p.value(QStringLiteral("source")), QDir::currentPath());
+    auto target = ConnectionUrl::parse(p.value(QStringLiteral("target")), QDir::currentPath());
+    if (!source || !target) {
+        fail(!source ? source.error().message : target.error().message);
+        return BadInput;
+    }
+    Plan plan = Plan::fromUrls(*source, *target,
+                               QFileInfo(out).absolutePath() + u'/' + QFileInfo(out).completeBaseName()
+                                   + QStringLiteral(".state.db"));
+    plan.filePath = out;
+    QFile f(out);
+    if (QFileInfo::exists(out)) {
+        fail(QStringLiteral("plan: %1 already exists; not overwriting it").arg(out));
+        return BadInput;
+    }
+    if (!f.open(QIODevice::WriteOnly) || f.write(plan.toJson()) < 0) {
+        fail(QStringLiteral("plan: cannot write %1: %2").arg(out, f.errorString()));
+        return BadInput;
+    }
+    std::printf("plan written to %s\n", qPrintable(out));
+    return Ok;
+}
+
+int run(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Run (or resume) an upgrade to its end."));
+    p.addOption({QStringLiteral("plan"), QStringLiteral("Plan file."), QStringLiteral("F")});
+    p.addOption({QStringLiteral("source"), QStringLiteral("Source URL (instead of a plan)."), QStringLiteral("URL")});
+    p.addOption({QStringLiteral("target"), QStringLiteral("Target URL (instead of a plan)."), QStringLiteral("URL")});
+    p.addOption({QStringLiteral("state"), QStringLiteral("Control store file (resumes it if it exists)."), QStringLiteral("S")});
+    p.addOption({QStringLiteral("threads"), QStringLiteral("Threads for every batch group."), QStringLiteral("N")});
+    p.addOption({QStringLiteral("json"), QStringLiteral("Print the summary as JSON.")});
+    p.addOption({QStringLiteral("quiet"), QStringLiteral("No progress line.")});
+    if (!parse(p, QStringLiteral("run"), args))
+        return BadInput;
+
+    std::optional<Plan> plan;
+    const QString state = p.isSet(QStringLiteral("state")) ? QFileInfo(p.value(QStringLiteral("state"))).absoluteFilePath() : QString();
+    if (p.isSet(QStringLiteral("plan"))) {
+        auto loaded = loadPlan(p.value(QStringLiteral("plan")));
+        if (!loaded) {
+            fail(loaded.error().message);
+            return BadInput;
+        }
+        plan = *loaded;
+    } else if (p.isSet(QStringLiteral("source")) || p.isSet(QStringLiteral("target"))) {
+        if (!p.isSet(QStringLiteral("source")) || !p.isSet(QStringLiteral("target"))) {
+            fail(QStringLiteral("run: --source and --target go together"));
+            return BadInput;
+        }
+        auto source = ConnectionUrl::parse(p.value(QStringLiteral("source")), QDir::currentPath());
+        auto target = ConnectionUrl::parse(p.value(QStringLiteral("target")), QDir::currentPath());
+        if (!source || !target) {
+            fail(!source ? source.error().message : target.error().message);
+            return BadInput;
+        }
+        plan = Plan::fromUrls(*source, *target,
+                              state.isEmpty() ? QDir::current().absoluteFilePath(QStringLiteral("upgrade.state.db")) : state);
+    } else if (state.isEmpty()) {
+        fail(QStringLiteral("run: give --plan F, --source URL --target URL, or --state S of an earlier run"));
+        return BadInput;
+    }
+    if (plan && !state.isEmpty())
+        plan->statePath = state;
+    if (plan && p.isSet(QStringLiteral("threads"))) {
+        bool ok = false;
+        const int threads = p.value(QStringLiteral("threads")).toInt(&ok);
+        if (!ok || threads < 1 || threads > 256) {
+            fail(QStringLiteral("run: --threads expects 1 to 256, got \"%1\"").arg(p.value(QStringLiteral("threads"))));
+            return BadInput;
+        }
+        for (auto &g : plan->groups)
+            g.threads = threads;
+    }
+
+    setLogToStderr(true);
+    UpgradeRun run;
+    if (!openRun(run, plan ? &*plan : nullptr, state))
+        return BadInput;
+
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    const bool json = p.isSet(QStringLiteral("json"));
+    const bool progress = !json && !p.isSet(QStringLiteral("quiet")) && ::isatty(STDERR_FILENO);
+    QEventLoop loop;
+    bool stopping = false;
+    QObject::connect(&run, &UpgradeRun::finished, &loop, &QEventLoop::quit);
+    QObject::connect(&run, &UpgradeRun::stopped, &loop, &QEventLoop::quit);
+    QTimer poll;
+    QElapsedTimer clock;
+    clock.start();
+    int ticks = 0;
+    QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
+        if (g_signal && !stopping) {
+            stopping = true;
+            std::fprintf(stderr, "\nstopping at the next committed batch (the run continues with `upgradectl run --state %s`)\n",
+                         qPrintable(run.plan().statePath));
+            run.stop();
+        }
+        if (progress && ++ticks % 5 == 0) {
+            const RunSummary s = run.snapshot(~quint64(0)).summary;
+            std::fprintf(stderr, "\r[%6.1fs] %s / %s rows, %s rows/s, ETA %s | %d executing, %d waiting, %d ended, %d error   ",
+                         clock.elapsed() / 1000.0, qPrintable(number(s.rowsDone)), qPrintable(number(s.rowsTotal)),
+                         qPrintable(number(qint64(s.rowsPerSecond))),
+                         s.etaSeconds < 0 ? "?" : qPrintable(QStringLiteral("%1s").arg(s.etaSeconds, 0, 'f', 0)),
+                         s.count(TaskState::Executing), s.count(TaskState::Waiting), s.count(TaskState::Ended),
+                         s.count(TaskState::Error));
+        }
+    });
+    poll.start(100);
+    run.start();
+    loop.exec();
+    if (progress)
+        std::fputs("\n", stderr);
+    const QVector<TaskView> tasks = sortedTasks(run.snapshot(0).tasks);
+    printReport(tasks, json, run.plan().name, clock.elapsed() / 1000.0);
+    return stopping ? Incomplete : exitCodeFor(tasks);
+}
+
+static Result<std::unique_ptr<ControlStore>> openExistingStore(const QString &state)
+{
+    if (!QFileInfo::exists(state))
+        return makeError(QStringLiteral("no run state at %1").arg(state));
+    return ControlStore::open(state);
+}
+
+int status(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Show the tasks of a run."));
+    p.addOption({QStringLiteral("state"), QStringLiteral("Control store file."), QStringLiteral("S")});
+    p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
+    if (!parse(p, QStringLiteral("status"), args))
+        return BadInput;
+    if (!p.isSet(QStringLiteral("state"))) {
+        fail(QStringLiteral("status: --state S is required"));
+        return BadInput;
+    }
+    auto store = openExistingStore(p.value(QStringLiteral("state")));
+    if (!store) {
+        fail(store.error().message);
+        return BadInput;
+    }
+    auto rows = (*store)->loadTasks();
+    auto owner = (*store)->owner();
+    if (!rows || !owner) {
+        fail(!rows ? rows.error().message : owner.error().message);
+        return BadInput;
+    }
+    QVector<TaskView> tasks;
+    for (const auto &[spec, st] : *rows) {
+        TaskView v;
+        v.spec = spec;
+        v.status = st;
+        tasks << v;
+    }
+    const bool live = ControlStore::ownerAlive(*owner, 5.0);
+    const QString title = live ? QStringLiteral("running in %1 (pid %2 on %3)").arg(owner->app).arg(owner->pid).arg(owner->host)
+                               : QStringLiteral("not running");
+    printReport(tasks, p.isSet(QStringLiteral("json")), title, 0);
+    return exitCodeFor(tasks);
+}
+
+int act(const QString &verb, const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("%1 tasks of a run.").arg(verb));
+    p.addOption({QStringLiteral("state"), QStringLiteral("Control store file."), QStringLiteral("S")});
+    p.addOption({QStringLiteral("with-dependents"), QStringLiteral("rerun: also the tasks that depend on these.")});
+    p.addPositionalArgument(QStringLiteral("TASK"), QStringLiteral("Task names or globs, e.g. 'copy:INVENTTRANS#*'."));
+    if (!parse(p, verb, args))
+        return BadInput;
+    const QStringList names = p.positionalArguments();
+    if (!p.isSet(QStringLiteral("state")) || names.isEmpty()) {
+        fail(QStringLiteral("%1: --state S and at least one TASK are required").arg(verb));
+        return BadInput;
+    }
+    TaskAction action = TaskAction::Pause;
+    for (auto a : {TaskAction::Pause, TaskAction::Resume, TaskAction::Rerun, TaskAction::Skip, TaskAction::Cancel})
+        if (toString(a) == verb)
+            action = a;
+    const bool withDependents = p.isSet(QStringLiteral("with-dependents"));
+    const QString state = QFileInfo(p.value(QStringLiteral("state"))).absoluteFilePath();
+
+    auto store = openExistingStore(state);
+    if (!store) {
+        fail(store.error().message);
+        return BadInput;
+    }
+    auto owner = (*store)->owner();
+    if (!owner) {
+        fail(owner.error().message);
+        return BadInput;
+    }
+    bool allOk = true;
+    if (ControlStore::ownerAlive(*owner, 5.0)) {
+        // Another process runs the upgrade: it applies our commands within a second.
+        for (const auto &name : names) {
+            auto id = (*store)->postCommand(action, name, withDependents);
+            if (!id) {
+                fail(id.error().message);
+                return BadInput;
+            }
+            QElapsedTimer waited;
+            waited.start();
+            while (true) {
+                auto outcome = (*store)->commandOutcome(*id);
+                if (outcome && outcome->done) {
+                    allOk &= outcome->ok;
+                    std::printf("%s\n", qPrintable(outcome->result));
+                    break;
+                }
+                if (waited.elapsed() > 10000) {
+                    fail(QStringLiteral("%1 %2: the running process (pid %3) did not answer within 10 s")
+                             .arg(verb, name)
+                             .arg(owner->pid));
+                    return TaskFailed;
+                }
+                QThread::msleep(50);
+            }
+        }
+        return allOk ? Ok : TaskFailed;
+    }
+    store->reset();
+    // Nobody runs it: take the run, apply the action with the scheduler's own rules, release.
+    UpgradeRun run;
+    if (!openRun(run, nullptr, state))
+        return BadInput;
+    QEventLoop loop;
+    QObject::connect(&run, &UpgradeRun::actionDone, &loop,
+                     [&](const QString &task, TaskAction, bool ok, const QString &reason) {
+                         allOk &= ok;
+                         std::printf("%s: %s%s\n", qPrintable(task), ok ? "ok" : "refused",
+                                     reason.isEmpty() ? "" : qPrintable(QStringLiteral(" (") + reason + u')'));
+                     });
+    // stop() is handled after the action in the scheduler's queue, so `stopped` ends the wait.
+    QObject::connect(&run, &UpgradeRun::stopped, &loop, &QEventLoop::quit);
+    run.request(action, names, withDependents);
+    run.stop();
+    loop.exec();
+    return allOk ? Ok : TaskFailed;
+}
+
+} // namespace cockpit::ctl

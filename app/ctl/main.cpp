@@ -1,0 +1,55 @@
+// upgradectl: the headless cockpit, for servers and scripts. Same engine as the window.
+
+#include "commands.h"
+
+#include <QCoreApplication>
+#include <cstdio>
+
+static const char kUsage[] =
+    "usage: upgradectl COMMAND [options]\n"
+    "\n"
+    "commands:\n"
+    "  demo   --dir D [--rows N]            write the demo source database and plan into D\n"
+    "  plan   --source URL --target URL --out F   write a plan file to start from\n"
+    "  run    --plan F | --source URL --target URL | --state S\n"
+    "         [--state S] [--threads N] [--json]  run (or resume) the upgrade to its end\n"
+    "  status --state S [--json]                 tasks, states and progress of a run\n"
+    "  pause|resume|rerun|skip|cancel --state S [--with-dependents] TASK...\n"
+    "                                            act on tasks (globs allowed), also while\n"
+    "                                            another process runs the upgrade\n"
+    "\n"
+    "exit codes: 0 done, 1 a task failed or an action was refused, 2 bad input,\n"
+    "            3 stopped with tasks paused, canceled or blocked\n";
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("upgradectl"));
+    QCoreApplication::setOrganizationName(QStringLiteral("upgrade-cockpit"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(COCKPIT_VERSION));
+    QStringList args = app.arguments();
+    args.removeFirst();
+    if (args.isEmpty() || args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h")
+        || args.first() == QLatin1String("help")) {
+        std::fputs(kUsage, args.isEmpty() ? stderr : stdout);
+        return args.isEmpty() ? cockpit::ctl::BadInput : cockpit::ctl::Ok;
+    }
+    if (args.first() == QLatin1String("--version")) {
+        std::printf("upgradectl %s\n", COCKPIT_VERSION);
+        return 0;
+    }
+    const QString command = args.takeFirst();
+    if (command == QLatin1String("demo"))
+        return cockpit::ctl::demo(args);
+    if (command == QLatin1String("plan"))
+        return cockpit::ctl::plan(args);
+    if (command == QLatin1String("run"))
+        return cockpit::ctl::run(args);
+    if (command == QLatin1String("status"))
+        return cockpit::ctl::status(args);
+    for (const char *verb : {"pause", "resume", "rerun", "skip", "cancel"})
+        if (command == QLatin1String(verb))
+            return cockpit::ctl::act(command, args);
+    std::fprintf(stderr, "upgradectl: unknown command \"%s\"\n\n%s", qPrintable(command), kUsage);
+    return cockpit::ctl::BadInput;
+}

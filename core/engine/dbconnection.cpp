@@ -1,0 +1,81 @@
+#include "engine/dbconnection.h"
+
+#include <QFileInfo>
+#include <QSqlDriver>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QThread>
+#include <atomic>
+#include <sqlite3.h>
+
+namespace cockpit {
+
+static QString uniqueConnectionName()
+{
+    static std::atomic<quint64> counter{0};
+    return QStringLiteral("cockpit-%1-%2")
+        .arg(quintptr(QThread::currentThreadId()))
+        .arg(counter.fetch_add(1));
+}
+
+Result<std::unique_ptr<DbConnection>> DbConnection::open(const ConnectionUrl &url, Mode mode)
+{
+    std::unique_ptr<DbConnection> c(new DbConnection);
+    c->m_url = url;
+    c->m_name = uniqueConnectionName();
+    switch (url.engine) {
+    case EngineKind::SQLite: {
+        if (mode == Mode::ReadOnly && !QFileInfo::exists(url.path))
+            return makeError(QStringLiteral("SQLite database %1 does not exist").arg(url.display()));
+        c->m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), c->m_name);
+        c->m_db.setDatabaseName(url.path);
+        QString options = QStringLiteral("QSQLITE_BUSY_TIMEOUT=600000");
+        if (mode == Mode::ReadOnly)
+            options += QStringLiteral(";QSQLITE_OPEN_READONLY");
+        c->m_db.setConnectOptions(options);
+        if (!c->m_db.open())
+            return makeError(QStringLiteral("cannot open %1: %2")
+                                 .arg(url.display(), c->m_db.lastError().text()));
+        const QVariant h = c->m_db.driver()->handle();
+        if (h.isValid() && qstrcmp(h.typeName(), "sqlite3*") == 0)
+            c->m_sqlite = *static_cast<sqlite3 *const *>(h.constData());
+        if (!c->m_sqlite)
+            return makeError(QStringLiteral("the Qt SQLite driver exposes no native handle"));
+        // Reading the schema proves the file is a database (opening alone does not).
+        QSqlQuery q(c->m_db);
+        if (!q.exec(QStringLiteral("SELECT count(*) FROM sqlite_master")))
+            return makeError(QStringLiteral("%1 is not a usable SQLite database: %2")
+                                 .arg(url.display(), q.lastError().text()));
+        return c;
+    }
+    case EngineKind::PostgreSQL:
+    case EngineKind::MySQL:
+        break;
+    }
+    return makeError(QStringLiteral("%1: the %2 engine is not supported yet")
+                         .arg(url.display(), toString(url.engine)));
+}
+
+DbConnection::~DbConnection()
+{
+    m_sqlite = nullptr;
+    m_db.close();
+    m_db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(m_name);
+}
+
+void DbConnection::interrupt()
+{
+    if (m_sqlite)
+        sqlite3_interrupt(m_sqlite);
+}
+
+Status execSql(DbConnection &c, const QString &sql, const QString &what)
+{
+    QSqlQuery q(c.db());
+    if (!q.exec(sql))
+        return makeError(QStringLiteral("%1: %2").arg(what, q.lastError().text()), sql);
+    return {};
+}
+
+} // namespace cockpit

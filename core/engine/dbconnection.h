@@ -1,0 +1,43 @@
+#pragma once
+// One database connection, owned by the thread that opened it (a QSqlDatabase never crosses
+// threads). RAII: the destructor closes it and removes the uniquely named QSqlDatabase.
+
+#include "plan/connectionurl.h"
+#include "util/result.h"
+
+#include <QSqlDatabase>
+#include <memory>
+#include <mutex>
+
+struct sqlite3;
+
+namespace cockpit {
+
+class DbConnection {
+public:
+    enum class Mode { ReadOnly, ReadWrite };
+
+    static Result<std::unique_ptr<DbConnection>> open(const ConnectionUrl &url, Mode mode);
+    ~DbConnection();
+    DbConnection(const DbConnection &) = delete;
+    DbConnection &operator=(const DbConnection &) = delete;
+
+    const ConnectionUrl &url() const { return m_url; }
+    QSqlDatabase &db() { return m_db; }
+    sqlite3 *sqlite() const { return m_sqlite; } // the native handle for SQLite, else nullptr
+
+    // Thread-safe: makes the statement running on this connection fail soon ("interrupted").
+    void interrupt();
+
+private:
+    DbConnection() = default;
+    ConnectionUrl m_url;
+    QString m_name;
+    QSqlDatabase m_db;
+    sqlite3 *m_sqlite = nullptr;
+};
+
+// Runs a statement that returns nothing; the error names `what` and carries the SQL.
+Status execSql(DbConnection &c, const QString &sql, const QString &what);
+
+} // namespace cockpit

@@ -1,0 +1,21 @@
+#include "engine/engine.h"
+#include "engine/sqlite/sqliteengine.h"
+
+namespace cockpit {
+
+std::unique_ptr<Engine> Engine::create(EngineKind kind)
+{
+    switch (kind) {
+    case EngineKind::SQLite: return std::make_unique<SqliteEngine>();
+    case EngineKind::PostgreSQL:
+    case EngineKind::MySQL: return nullptr; // not yet: DbConnection::open reports it first
+    }
+    return nullptr;
+}
+
+QString TableChecksum::toString() const
+{
+    return QStringLiteral("%1 rows, checksum %2").arg(rows).arg(sum, 16, 16, QLatin1Char('0'));
+}
+
+} // namespace cockpit

@@ -1,0 +1,56 @@
+#pragma once
+// The engine-neutral schema model: what introspection finds and what prepare/index tasks create.
+
+#include <QString>
+#include <QStringList>
+#include <QVector>
+
+namespace cockpit {
+
+struct ColumnSchema {
+    QString name;
+    QString declaredType; // as the source declares it ("VARCHAR(20)", "NUMERIC(28,12)")
+    bool notNull = false;
+    QString defaultSql;   // empty: no default
+    int primaryKeyPosition = 0; // 1-based position in the primary key, 0 if not part of it
+};
+
+struct IndexSchema {
+    QString name;
+    bool unique = false;
+    QStringList columns;  // empty for expression indexes
+    QString createSql;    // the source's own statement, when the engines match
+};
+
+struct TableSchema {
+    QString name;
+    QVector<ColumnSchema> columns;
+    QStringList primaryKey;
+    QVector<IndexSchema> indexes; // secondary indexes only (created after the copy)
+    QString createSql;            // the source's own CREATE TABLE, when the engines match
+    // An integer expression that orders the rows and splits them into key ranges ("rowid",
+    // a quoted INTEGER PRIMARY KEY column). Empty: the table is copied in one transaction.
+    QString copyKey;
+
+    bool hasCopyKey() const { return !copyKey.isEmpty(); }
+};
+
+// What planning needs to size and split a copy.
+struct TableStats {
+    qint64 rows = 0;
+    qint64 minKey = 0;
+    qint64 maxKey = 0;
+};
+
+// Order-independent content summary: the row count and the sum (mod 2^64) of a 64-bit hash of
+// every row's normalized values. Equal tables give equal checksums whatever the row order;
+// a duplicated or missing row changes both.
+struct TableChecksum {
+    qint64 rows = 0;
+    quint64 sum = 0;
+
+    bool operator==(const TableChecksum &) const = default;
+    QString toString() const;
+};
+
+} // namespace cockpit

@@ -1,0 +1,32 @@
+#pragma once
+// SQLite: introspection through sqlite_master and the table pragmas; bulk reading and writing
+// through the native sqlite3* handle Qt's driver exposes (prepared statements, one
+// transaction per batch, WAL on the target).
+
+#include "engine/engine.h"
+
+namespace cockpit {
+
+class SqliteEngine final : public Engine {
+public:
+    QString quoteIdentifier(const QString &name) const override;
+    Result<QVector<TableSchema>> introspect(DbConnection &c) override;
+    Result<TableStats> stats(DbConnection &c, const TableSchema &t) override;
+    Result<qint64> countRange(DbConnection &c, const TableSchema &t, qint64 keyLo, qint64 keyHi) override;
+    Status prepareTable(DbConnection &c, const TableSchema &t, const QString &runId,
+                        PrepareMode mode) override;
+    Result<std::optional<Checkpoint>> readCheckpoint(DbConnection &c, const QString &task) override;
+    Status finishTarget(DbConnection &c) override;
+    Result<std::unique_ptr<RowReader>> openReader(DbConnection &c, const TableSchema &t,
+                                                  qint64 afterKey, qint64 keyHi) override;
+    Result<std::unique_ptr<RowWriter>> openWriter(DbConnection &c, const TableSchema &t) override;
+    Status createIndex(DbConnection &c, const TableSchema &t, const IndexSchema &index) override;
+    Result<TableChecksum> checksum(DbConnection &c, const TableSchema &t) override;
+    Result<std::unique_ptr<RowReader>> openOrderedReader(DbConnection &c, const TableSchema &t) override;
+
+    // CREATE TABLE built from the column model (used when the source's own SQL is not SQLite's).
+    QString createTableSql(const TableSchema &t) const;
+    QString columnList(const TableSchema &t) const;
+};
+
+} // namespace cockpit

@@ -1,0 +1,461 @@
+#include "plan/plan.h"
+#include "plan/jsonlocator.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QThread>
+
+namespace cockpit {
+
+bool globMatches(const QString &pattern, const QString &text)
+{
+    // Task and table names contain '/' and '.', so this is not a file-path glob.
+    QString rx;
+    for (qsizetype i = 0; i < pattern.size(); ++i) {
+        const QChar c = pattern[i];
+        if (c == u'*')
+            rx += QStringLiteral(".*");
+        else if (c == u'?')
+            rx += u'.';
+        else if (c == u'[') {
+            const qsizetype end = pattern.indexOf(u']', i + 1);
+            if (end < 0) {
+                rx += QStringLiteral("\\[");
+                continue;
+            }
+            QString set = pattern.mid(i + 1, end - i - 1);
+            if (set.startsWith(u'!'))
+                set[0] = u'^';
+            rx += u'[' + set.replace(QStringLiteral("\\"), QStringLiteral("\\\\")) + u']';
+            i = end;
+        } else
+            rx += QRegularExpression::escape(QString(c));
+    }
+    const QRegularExpression re(QRegularExpression::anchoredPattern(rx));
+    return re.match(text).hasMatch();
+}
+
+bool Plan::includesTable(const QString &table) const
+{
+    auto any = [&](const QStringList &patterns) {
+        for (const auto &p : patterns)
+            if (globMatches(p, table))
+                return true;
+        return false;
+    };
+    return any(include) && !any(exclude);
+}
+
+TableOptions Plan::optionsFor(const QString &table) const
+{
+    TableOptions o;
+    for (auto it = tableOptions.begin(); it != tableOptions.end(); ++it)
+        if (it.key().compare(table, Qt::CaseInsensitive) == 0)
+            o = it.value();
+    if (o.batchSize <= 0)
+        o.batchSize = batchSize;
+    if (o.chunkRows <= 0)
+        o.chunkRows = chunkRows;
+    return o;
+}
+
+QString Plan::groupFor(const QString &taskName) const
+{
+    for (const auto &g : groups)
+        for (const auto &p : g.taskPatterns)
+            if (globMatches(p, taskName))
+                return g.name;
+    return groups.isEmpty() ? QStringLiteral("default") : groups.last().name;
+}
+
+QString Plan::title() const
+{
+    return source.shortName() + QStringLiteral(" -> ") + target.shortName();
+}
+
+QVector<BatchGroup> Plan::defaultGroups()
+{
+    const int threads = std::max(2, QThread::idealThreadCount());
+    return {BatchGroup{QStringLiteral("default"), threads, {QStringLiteral("*")}}};
+}
+
+Plan Plan::fromUrls(const ConnectionUrl &source, const ConnectionUrl &target,
+                    const QString &statePath)
+{
+    Plan p;
+    p.name = source.shortName() + QStringLiteral(" -> ") + target.shortName();
+    p.source = source;
+    p.target = target;
+    p.statePath = statePath;
+    p.groups = defaultGroups();
+    return p;
+}
+
+static QString urlForJson(const ConnectionUrl &url, const QDir &base)
+{
+    if (url.engine != EngineKind::SQLite)
+        return url.display();
+    return QStringLiteral("sqlite:") + base.relativeFilePath(url.path);
+}
+
+QByteArray Plan::toJson() const
+{
+    const QDir base = QFileInfo(filePath).absoluteDir();
+    QJsonObject o;
+    o[QStringLiteral("name")] = name;
+    o[QStringLiteral("source")] = urlForJson(source, base);
+    o[QStringLiteral("target")] = urlForJson(target, base);
+    o[QStringLiteral("state")] = base.relativeFilePath(statePath);
+    o[QStringLiteral("ifTargetExists")] =
+        ifTargetExists == IfTargetExists::Replace ? QStringLiteral("replace") : QStringLiteral("fail");
+    o[QStringLiteral("batchSize")] = batchSize;
+    o[QStringLiteral("chunkRows")] = chunkRows;
+    QJsonArray groupsJson;
+    for (const auto &g : groups)
+        groupsJson.append(QJsonObject{{QStringLiteral("name"), g.name},
+                                      {QStringLiteral("threads"), g.threads},
+                                      {QStringLiteral("tasks"), QJsonArray::fromStringList(g.taskPatterns)}});
+    o[QStringLiteral("batchGroups")] = groupsJson;
+    o[QStringLiteral("tables")] = QJsonObject{{QStringLiteral("include"), QJsonArray::fromStringList(include)},
+                                              {QStringLiteral("exclude"), QJsonArray::fromStringList(exclude)}};
+    if (!tableOptions.isEmpty()) {
+        QJsonObject to;
+        for (auto it = tableOptions.begin(); it != tableOptions.end(); ++it) {
+            QJsonObject t;
+            if (it->batchSize > 0)
+                t[QStringLiteral("batchSize")] = it->batchSize;
+            if (it->chunkRows > 0)
+                t[QStringLiteral("chunkRows")] = it->chunkRows;
+            if (it->priority != 0)
+                t[QStringLiteral("priority")] = it->priority;
+            to[it.key()] = t;
+        }
+        o[QStringLiteral("tableOptions")] = to;
+    }
+    return QJsonDocument(o).toJson(QJsonDocument::Indented);
+}
+
+namespace {
+
+// Walks the parsed document; each error names the file, line:column and the JSON path.
+class PlanReader {
+public:
+    PlanReader(const QByteArray &json, const QString &path) : m_json(json), m_path(path) {}
+
+    TaskError error(const JsonPath &at, const QString &what) const
+    {
+        const int offset = locateJsonValue(m_json, at);
+        const TextPosition pos = textPosition(m_json, std::max(0, offset));
+        return makeError(QStringLiteral("%1:%2:%3: \"%4\": %5")
+                             .arg(QFileInfo(m_path).fileName())
+                             .arg(pos.line)
+                             .arg(pos.column)
+                             .arg(pathText(at), what),
+                         {}, offset);
+    }
+
+    static QString pathText(const JsonPath &at)
+    {
+        QString s;
+        for (const auto &step : at) {
+            if (step.typeId() == QMetaType::QString)
+                s += (s.isEmpty() ? QString() : QStringLiteral(".")) + step.toString();
+            else
+                s += QStringLiteral("[%1]").arg(step.toInt());
+        }
+        return s.isEmpty() ? QStringLiteral("(top level)") : s;
+    }
+
+    static QString describe(const QJsonValue &v)
+    {
+        switch (v.type()) {
+        case QJsonValue::Null: return QStringLiteral("null");
+        case QJsonValue::Bool: return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+        case QJsonValue::Double: return QString::number(v.toDouble());
+        case QJsonValue::String: return u'"' + v.toString() + u'"';
+        case QJsonValue::Array: return QStringLiteral("an array");
+        case QJsonValue::Object: return QStringLiteral("an object");
+        case QJsonValue::Undefined: return QStringLiteral("nothing");
+        }
+        return {};
+    }
+
+    // Unknown keys are errors: a typo must not silently fall back to a default.
+    std::optional<TaskError> checkKeys(const QJsonObject &o, const JsonPath &at,
+                                       const QStringList &known) const
+    {
+        for (auto it = o.begin(); it != o.end(); ++it) {
+            if (known.contains(it.key()))
+                continue;
+            QString hint;
+            for (const auto &k : known)
+                if (k.compare(it.key(), Qt::CaseInsensitive) == 0)
+                    hint = QStringLiteral(" (did you mean \"%1\"?)").arg(k);
+            return error(at + JsonPath{it.key()},
+                         QStringLiteral("unknown key%1; known keys: %2").arg(hint, known.join(u", ")));
+        }
+        return std::nullopt;
+    }
+
+    Result<QString> string(const QJsonObject &o, const JsonPath &at, const QString &key,
+                           bool required, const QString &def = {}) const
+    {
+        if (!o.contains(key)) {
+            if (required)
+                return error(at, QStringLiteral("missing required key \"%1\"").arg(key));
+            return def;
+        }
+        const QJsonValue v = o.value(key);
+        if (!v.isString() || v.toString().trimmed().isEmpty())
+            return error(at + JsonPath{key},
+                         QStringLiteral("expected a non-empty string, got %1").arg(describe(v)));
+        return v.toString();
+    }
+
+    Result<qint64> positive(const QJsonObject &o, const JsonPath &at, const QString &key,
+                            qint64 def, qint64 max) const
+    {
+        if (!o.contains(key))
+            return def;
+        const QJsonValue v = o.value(key);
+        const double d = v.toDouble(-1);
+        if (!v.isDouble() || d < 1 || d > double(max) || d != std::floor(d))
+            return error(at + JsonPath{key},
+                         QStringLiteral("expected a whole number from 1 to %1, got %2")
+                             .arg(max)
+                             .arg(describe(v)));
+        return qint64(d);
+    }
+
+    Result<QStringList> stringList(const QJsonValue &v, const JsonPath &at) const
+    {
+        if (!v.isArray())
+            return error(at, QStringLiteral("expected an array of strings, got %1").arg(describe(v)));
+        QStringList out;
+        const QJsonArray a = v.toArray();
+        for (int i = 0; i < a.size(); ++i) {
+            if (!a[i].isString() || a[i].toString().isEmpty())
+                return error(at + JsonPath{i},
+                             QStringLiteral("expected a non-empty string, got %1").arg(describe(a[i])));
+            out << a[i].toString();
+        }
+        return out;
+    }
+
+    Result<Plan> read()
+    {
+        QJsonParseError pe;
+        const QJsonDocument doc = QJsonDocument::fromJson(m_json, &pe);
+        if (pe.error != QJsonParseError::NoError) {
+            const TextPosition pos = textPosition(m_json, pe.offset);
+            return makeError(QStringLiteral("%1:%2:%3: not valid JSON: %4")
+                                 .arg(QFileInfo(m_path).fileName())
+                                 .arg(pos.line)
+                                 .arg(pos.column)
+                                 .arg(pe.errorString()),
+                             {}, pe.offset);
+        }
+        if (!doc.isObject())
+            return error({}, QStringLiteral("expected a JSON object with \"source\" and \"target\""));
+        const QJsonObject o = doc.object();
+        if (auto e = checkKeys(o, {}, {"name", "source", "target", "state", "ifTargetExists",
+                                        "batchSize", "chunkRows", "batchGroups", "tables",
+                                        "tableOptions"}))
+            return *e;
+
+        Plan plan;
+        plan.filePath = QFileInfo(m_path).absoluteFilePath();
+        const QString base = QFileInfo(m_path).absolutePath();
+
+        for (const auto &key : {QStringLiteral("source"), QStringLiteral("target")}) {
+            auto text = string(o, {}, key, true);
+            if (!text)
+                return text.error();
+            auto url = ConnectionUrl::parse(*text, base);
+            if (!url)
+                return error({key}, url.error().message);
+            (key == QLatin1String("source") ? plan.source : plan.target) = *url;
+        }
+        auto name = string(o, {}, QStringLiteral("name"), false, plan.title());
+        if (!name)
+            return name.error();
+        plan.name = *name;
+        auto state = string(o, {}, QStringLiteral("state"), false,
+                            QFileInfo(m_path).completeBaseName() + QStringLiteral(".state.db"));
+        if (!state)
+            return state.error();
+        plan.statePath = QDir::cleanPath(QDir(base).absoluteFilePath(*state));
+
+        auto ifExists = string(o, {}, QStringLiteral("ifTargetExists"), false, QStringLiteral("fail"));
+        if (!ifExists)
+            return ifExists.error();
+        if (*ifExists == QLatin1String("replace"))
+            plan.ifTargetExists = IfTargetExists::Replace;
+        else if (*ifExists != QLatin1String("fail"))
+            return error({QStringLiteral("ifTargetExists")},
+                         QStringLiteral("expected \"fail\" or \"replace\", got \"%1\"").arg(*ifExists));
+
+        auto batch = positive(o, {}, QStringLiteral("batchSize"), plan.batchSize, 10'000'000);
+        if (!batch)
+            return batch.error();
+        plan.batchSize = int(*batch);
+        auto chunk = positive(o, {}, QStringLiteral("chunkRows"), plan.chunkRows, qint64(1) << 50);
+        if (!chunk)
+            return chunk.error();
+        plan.chunkRows = *chunk;
+
+        if (auto r = readGroups(o, plan); !r)
+            return r.error();
+        if (auto r = readTables(o, plan); !r)
+            return r.error();
+        if (auto r = readTableOptions(o, plan); !r)
+            return r.error();
+        return plan;
+    }
+
+private:
+    Status readGroups(const QJsonObject &o, Plan &plan) const
+    {
+        const QString key = QStringLiteral("batchGroups");
+        if (!o.contains(key)) {
+            plan.groups = Plan::defaultGroups();
+            return {};
+        }
+        const QJsonValue v = o.value(key);
+        if (!v.isArray() || v.toArray().isEmpty())
+            return error({key}, QStringLiteral("expected a non-empty array of batch groups, got %1")
+                                    .arg(describe(v)));
+        const QJsonArray a = v.toArray();
+        for (int i = 0; i < a.size(); ++i) {
+            const JsonPath at{key, i};
+            if (!a[i].isObject())
+                return error(at, QStringLiteral("expected a batch group object {\"name\", "
+                                                "\"threads\", \"tasks\"}, got %1")
+                                     .arg(describe(a[i])));
+            const QJsonObject g = a[i].toObject();
+            if (auto e = checkKeys(g, at, {"name", "threads", "tasks"}))
+                return *e;
+            BatchGroup group;
+            auto name = string(g, at, QStringLiteral("name"), true);
+            if (!name)
+                return name.error();
+            group.name = *name;
+            for (const auto &existing : plan.groups)
+                if (existing.name == group.name)
+                    return error(at + JsonPath{QStringLiteral("name")},
+                                 QStringLiteral("batch group \"%1\" is defined twice").arg(group.name));
+            auto threads = positive(g, at, QStringLiteral("threads"), 2, 256);
+            if (!threads)
+                return threads.error();
+            group.threads = int(*threads);
+            if (g.contains(QStringLiteral("tasks"))) {
+                auto tasks = stringList(g.value(QStringLiteral("tasks")), at + JsonPath{QStringLiteral("tasks")});
+                if (!tasks)
+                    return tasks.error();
+                group.taskPatterns = *tasks;
+            } else {
+                group.taskPatterns = {QStringLiteral("*")};
+            }
+            plan.groups << group;
+        }
+        return {};
+    }
+
+    Status readTables(const QJsonObject &o, Plan &plan) const
+    {
+        const QString key = QStringLiteral("tables");
+        if (!o.contains(key))
+            return {};
+        const QJsonValue v = o.value(key);
+        if (v.isArray()) {
+            auto list = stringList(v, {key});
+            if (!list)
+                return list.error();
+            plan.include = *list;
+            return {};
+        }
+        if (!v.isObject())
+            return error({key}, QStringLiteral("expected an array of table globs or {\"include\": "
+                                               "[...], \"exclude\": [...]}, got %1")
+                                    .arg(describe(v)));
+        const QJsonObject t = v.toObject();
+        if (auto e = checkKeys(t, {key}, {"include", "exclude"}))
+            return *e;
+        if (t.contains(QStringLiteral("include"))) {
+            auto list = stringList(t.value(QStringLiteral("include")), {key, QStringLiteral("include")});
+            if (!list)
+                return list.error();
+            plan.include = *list;
+        }
+        if (t.contains(QStringLiteral("exclude"))) {
+            auto list = stringList(t.value(QStringLiteral("exclude")), {key, QStringLiteral("exclude")});
+            if (!list)
+                return list.error();
+            plan.exclude = *list;
+        }
+        return {};
+    }
+
+    Status readTableOptions(const QJsonObject &o, Plan &plan) const
+    {
+        const QString key = QStringLiteral("tableOptions");
+        if (!o.contains(key))
+            return {};
+        const QJsonValue v = o.value(key);
+        if (!v.isObject())
+            return error({key}, QStringLiteral("expected an object keyed by table name, got %1")
+                                    .arg(describe(v)));
+        const QJsonObject all = v.toObject();
+        for (auto it = all.begin(); it != all.end(); ++it) {
+            const JsonPath at{key, it.key()};
+            if (!it.value().isObject())
+                return error(at, QStringLiteral("expected an object, got %1").arg(describe(it.value())));
+            const QJsonObject t = it.value().toObject();
+            if (auto e = checkKeys(t, at, {"batchSize", "chunkRows", "priority"}))
+                return *e;
+            TableOptions opt;
+            auto b = positive(t, at, QStringLiteral("batchSize"), 0, 10'000'000);
+            if (!b)
+                return b.error();
+            opt.batchSize = int(*b);
+            auto c = positive(t, at, QStringLiteral("chunkRows"), 0, qint64(1) << 50);
+            if (!c)
+                return c.error();
+            opt.chunkRows = *c;
+            if (t.contains(QStringLiteral("priority"))) {
+                const QJsonValue p = t.value(QStringLiteral("priority"));
+                if (!p.isDouble() || p.toDouble() != std::floor(p.toDouble()))
+                    return error(at + JsonPath{QStringLiteral("priority")},
+                                 QStringLiteral("expected a whole number, got %1").arg(describe(p)));
+                opt.priority = p.toInt();
+            }
+            plan.tableOptions.insert(it.key(), opt);
+        }
+        return {};
+    }
+
+    const QByteArray &m_json;
+    QString m_path;
+};
+
+} // namespace
+
+Result<Plan> parsePlan(const QByteArray &json, const QString &path)
+{
+    return PlanReader(json, path).read();
+}
+
+Result<Plan> loadPlan(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return makeError(QStringLiteral("cannot read plan file \"%1\": %2").arg(path, f.errorString()));
+    return parsePlan(f.readAll(), path);
+}
+
+} // namespace cockpit

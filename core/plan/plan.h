@@ -1,0 +1,65 @@
+#pragma once
+// The upgrade plan: what to copy from where to where, and how. Loaded from a small JSON file
+// (see README "Plan file format").
+
+#include "plan/connectionurl.h"
+#include "util/result.h"
+
+#include <QMap>
+#include <QString>
+#include <QStringList>
+#include <QVector>
+
+namespace cockpit {
+
+struct BatchGroup {
+    QString name;
+    int threads = 2;
+    QStringList taskPatterns; // globs over task names; the first group that matches takes a task
+};
+
+struct TableOptions {
+    int batchSize = 0;     // 0: the plan's default
+    qint64 chunkRows = 0;  // 0: the plan's default
+    int priority = 0;
+};
+
+enum class IfTargetExists { Fail, Replace };
+
+struct Plan {
+    QString filePath;  // absolute path of the plan file ("" for a plan built from URLs)
+    QString name;
+    ConnectionUrl source;
+    ConnectionUrl target;
+    QString statePath; // control store file (absolute)
+    QVector<BatchGroup> groups;
+    QStringList include{QStringLiteral("*")};
+    QStringList exclude;
+    int batchSize = 20000;
+    qint64 chunkRows = 250000;
+    QMap<QString, TableOptions> tableOptions; // by table name (case-insensitive match)
+    IfTargetExists ifTargetExists = IfTargetExists::Fail;
+
+    bool includesTable(const QString &table) const;
+    TableOptions optionsFor(const QString &table) const; // defaults filled in
+    // The group a task belongs to (first matching pattern; the last group otherwise).
+    QString groupFor(const QString &taskName) const;
+    QString title() const; // "<source> -> <target>"
+
+    // A plan from two URLs with defaults (for `upgradectl run --source --target`).
+    static Plan fromUrls(const ConnectionUrl &source, const ConnectionUrl &target,
+                         const QString &statePath);
+    static QVector<BatchGroup> defaultGroups();
+
+    QByteArray toJson() const; // relative paths kept relative to the plan's folder
+};
+
+// Loads and validates a plan file. Errors name the file, the line and column, the JSON path
+// and what was expected: `plan.json:7:18: "batchGroups[0].threads": expected a positive integer`.
+Result<Plan> loadPlan(const QString &path);
+Result<Plan> parsePlan(const QByteArray &json, const QString &path);
+
+// Shell-style glob (`*`, `?`, `[...]`), case-sensitive, anchored.
+bool globMatches(const QString &pattern, const QString &text);
+
+} // namespace cockpit

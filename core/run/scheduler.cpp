@@ -1,0 +1,891 @@
+#include "run/scheduler.h"
+#include "engine/engine.h"
+#include "log/logging.h"
+#include "tasks/taskplanner.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QSet>
+#include <QUuid>
+#include <algorithm>
+
+namespace cockpit {
+
+// Runs one task on a pool thread and reports to the scheduler through queued calls.
+class TaskRunnable final : public QRunnable {
+public:
+    TaskRunnable(Scheduler *scheduler, TaskContext context, std::shared_ptr<TaskControl> control)
+        : m_scheduler(scheduler), m_context(std::move(context)), m_control(std::move(control))
+    {
+        setAutoDelete(false);
+    }
+
+    void run() override
+    {
+        Scheduler *s = m_scheduler;
+        const QString name = m_context.spec.name;
+        QMetaObject::invokeMethod(s, [s, name] { s->onStarted(name); }, Qt::QueuedConnection);
+        TaskOutcome outcome;
+        try {
+            outcome = executeTask(m_context);
+        } catch (const std::exception &e) {
+            outcome.kind = TaskOutcome::Failed;
+            outcome.message = QStringLiteral("internal error: %1").arg(QString::fromUtf8(e.what()));
+            outcome.error = makeError(outcome.message);
+        }
+        // Last statement: the scheduler deletes this runnable when it handles the outcome.
+        QMetaObject::invokeMethod(s, [s, name, outcome] { s->onFinished(name, outcome); },
+                                  Qt::QueuedConnection);
+    }
+
+private:
+    Scheduler *m_scheduler;
+    TaskContext m_context;
+    std::shared_ptr<TaskControl> m_control; // keeps the counters alive while running
+};
+
+// The store is best-effort for logs and heartbeats: a failure there is logged, never fatal.
+static void warnIfFailed(const Status &st, const char *what)
+{
+    if (!st)
+        logger("store")->error("{} failed: {}", what, str(st.error().message));
+}
+
+// A run is owned by one scheduler: across processes the store's lease says so; within this
+// process (two windows, a test) this set does.
+static QMutex g_openRunsMutex;
+static QSet<QString> g_openRuns;
+
+static QString nowText() { return QDateTime::currentDateTime().toString(Qt::ISODate); }
+
+Scheduler::Scheduler(QString appName) : m_appName(std::move(appName))
+{
+    m_tickTimer = new QTimer(this);
+    m_tickTimer->setInterval(250);
+    connect(m_tickTimer, &QTimer::timeout, this, &Scheduler::tick);
+    m_clock.start();
+}
+
+Scheduler::~Scheduler() = default;
+
+void Scheduler::forgetOpenRun()
+{
+    QMutexLocker lock(&g_openRunsMutex);
+    g_openRuns.remove(m_openStatePath);
+    m_openStatePath.clear();
+}
+
+void Scheduler::log(const QString &task, const QString &level, const QString &message)
+{
+    auto l = logger("scheduler");
+    const std::string text = task.isEmpty() ? str(message) : str(task + QStringLiteral(": ") + message);
+    if (level == QLatin1String("error"))
+        l->error(text);
+    else if (level == QLatin1String("warn"))
+        l->warn(text);
+    else
+        l->info(text);
+    if (m_store)
+        warnIfFailed(m_store->appendLog(task, level, message), "saving a log line");
+    Q_EMIT logLine(task, level, message);
+}
+
+void Scheduler::openState(const QString &statePath)
+{
+    if (!QFileInfo::exists(statePath)) {
+        Q_EMIT opened(false, QStringLiteral("no run state at %1").arg(statePath));
+        return;
+    }
+    auto store = ControlStore::open(statePath);
+    if (!store) {
+        Q_EMIT opened(false, store.error().message);
+        return;
+    }
+    auto json = (*store)->meta(QStringLiteral("plan_json"));
+    auto path = (*store)->meta(QStringLiteral("plan_path"));
+    if (!json || !path || json->isEmpty()) {
+        Q_EMIT opened(false, QStringLiteral("%1 is not the state of a run (it holds no plan)").arg(statePath));
+        return;
+    }
+    store->reset();
+    auto plan = parsePlan(json->toUtf8(), *path);
+    if (!plan) {
+        Q_EMIT opened(false, QStringLiteral("%1: the stored plan is unreadable: %2")
+                                 .arg(statePath, plan.error().message));
+        return;
+    }
+    plan->statePath = QFileInfo(statePath).absoluteFilePath();
+    open(*plan);
+}
+
+void Scheduler::open(const Plan &plan)
+{
+    if (plan.source.engine == plan.target.engine && plan.source.engine == EngineKind::SQLite
+        && plan.source.path == plan.target.path) {
+        Q_EMIT opened(false, QStringLiteral("source and target are the same file: %1").arg(plan.source.path));
+        return;
+    }
+    const QString statePath = QFileInfo(plan.statePath).absoluteFilePath();
+    {
+        QMutexLocker lock(&g_openRunsMutex);
+        if (g_openRuns.contains(statePath)) {
+            Q_EMIT opened(false, QStringLiteral("this run (%1) is being executed by this process already; "
+                                                "use its window")
+                                     .arg(statePath));
+            return;
+        }
+        g_openRuns.insert(statePath);
+        m_openStatePath = statePath;
+    }
+    setLogFile(QFileInfo(statePath).absolutePath() + u'/' + QFileInfo(statePath).completeBaseName()
+               + QStringLiteral(".log"));
+    auto store = ControlStore::open(statePath);
+    if (!store) {
+        forgetOpenRun();
+        Q_EMIT opened(false, store.error().message);
+        return;
+    }
+    m_store = std::move(*store);
+    auto claimed = m_store->claim(m_appName, 5.0);
+    if (!claimed || !*claimed) {
+        auto o = m_store->owner();
+        const QString who = o ? QStringLiteral("%1 (pid %2 on %3)").arg(o->app).arg(o->pid).arg(o->host)
+                              : QStringLiteral("another process");
+        m_store.reset();
+        forgetOpenRun();
+        Q_EMIT opened(false, QStringLiteral("this run (%1) is being executed by %2; steer it from there or "
+                                            "with `upgradectl pause|resume --state %1`")
+                                 .arg(statePath, who));
+        return;
+    }
+    if (auto st = load(plan, true); !st) {
+        warnIfFailed(m_store->release(), "releasing the run");
+        m_store.reset();
+        forgetOpenRun();
+        Q_EMIT opened(false, st.error().message);
+        return;
+    }
+    m_tickTimer->start();
+    publish();
+    Q_EMIT opened(true, {});
+}
+
+Status Scheduler::load(const Plan &plan, bool planIfEmpty)
+{
+    m_plan = plan;
+    auto runId = m_store->meta(QStringLiteral("run_id"));
+    if (!runId)
+        return runId.error();
+    m_runId = *runId;
+
+    // The source schema, read now and kept: tasks get their table from here.
+    auto sourceEngine = Engine::create(plan.source.engine);
+    auto source = DbConnection::open(plan.source, DbConnection::Mode::ReadOnly);
+    if (!source)
+        return makeError(QStringLiteral("source: %1").arg(source.error().message));
+    if (!Engine::create(plan.target.engine))
+        return makeError(QStringLiteral("target %1: the %2 engine is not supported yet")
+                             .arg(plan.target.display(), toString(plan.target.engine)));
+    auto schema = sourceEngine->introspect(**source);
+    if (!schema)
+        return makeError(QStringLiteral("reading the schema of %1 failed: %2")
+                             .arg(plan.source.display(), schema.error().message));
+    auto tables = selectTables(plan, *schema);
+    if (!tables)
+        return tables.error();
+    m_tables.clear();
+    for (const auto &t : *tables)
+        m_tables.insert(t.name, t);
+
+    auto has = m_store->hasTasks();
+    if (!has)
+        return has.error();
+    if (!*has) {
+        if (!planIfEmpty)
+            return makeError(QStringLiteral("the run state %1 has no tasks").arg(m_store->path()));
+        auto specs = planTasks(plan, *tables, *sourceEngine, **source);
+        if (!specs)
+            return specs.error();
+        m_runId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        Plan stored = plan;
+        if (stored.filePath.isEmpty())
+            stored.filePath = QFileInfo(plan.statePath).absolutePath() + QStringLiteral("/plan.json");
+        for (const auto &[k, v] :
+             {std::pair{QStringLiteral("run_id"), m_runId},
+              std::pair{QStringLiteral("plan_json"), QString::fromUtf8(stored.toJson())},
+              std::pair{QStringLiteral("plan_path"), stored.filePath},
+              std::pair{QStringLiteral("created_at"), nowText()}})
+            if (auto st = m_store->setMeta(k, v); !st)
+                return st;
+        if (auto st = m_store->createTasks(*specs); !st)
+            return st;
+        log({}, QStringLiteral("info"), QStringLiteral("planned %1 tasks for %2 -> %3")
+                                            .arg(specs->size())
+                                            .arg(plan.source.display(), plan.target.display()));
+    }
+    auto rows = m_store->loadTasks();
+    if (!rows)
+        return rows.error();
+
+    m_tasks.clear();
+    m_byName.clear();
+    m_tasks.reserve(size_t(rows->size()));
+    for (auto &[spec, status] : *rows) {
+        Entry e;
+        e.spec = spec;
+        e.status = status;
+        if (!spec.table.isEmpty() && !m_tables.contains(spec.table))
+            return makeError(QStringLiteral("table \"%1\" of the run is no longer in the source %2")
+                                 .arg(spec.table, plan.source.display()));
+        m_byName.insert(spec.name, int(m_tasks.size()));
+        m_tasks.push_back(std::move(e));
+    }
+    m_dependents.assign(m_tasks.size(), {});
+    for (size_t i = 0; i < m_tasks.size(); ++i)
+        for (const auto &d : m_tasks[i].spec.dependsOn) {
+            const int j = m_byName.value(d, -1);
+            if (j < 0)
+                return makeError(QStringLiteral("task %1 depends on unknown task %2").arg(m_tasks[i].spec.name, d));
+            m_dependents[size_t(j)].push_back(int(i));
+        }
+
+    m_groups.clear();
+    for (const auto &g : plan.groups)
+        m_groups[g.name].threads = g.threads;
+    for (const auto &e : m_tasks)
+        if (!m_groups.count(e.spec.group))
+            m_groups[e.spec.group].threads = 2;
+    for (auto &[name, g] : m_groups) {
+        g.pool = std::make_unique<QThreadPool>();
+        g.pool->setMaxThreadCount(g.threads);
+        g.pool->setObjectName(name);
+    }
+
+    {
+        QMutexLocker lock(&m_viewMutex);
+        m_views.resize(qsizetype(m_tasks.size()));
+        m_publishedPlan = plan;
+    }
+    recoverInterrupted();
+    updateWaitReasons();
+    return {};
+}
+
+void Scheduler::recoverInterrupted()
+{
+    for (auto &e : m_tasks) {
+        if (e.status.state != TaskState::Ready && e.status.state != TaskState::Executing)
+            continue;
+        const bool executing = e.status.state == TaskState::Executing;
+        e.status.message = e.spec.stopsAtBatch()
+                               ? QStringLiteral("interrupted: the process ended; resumes from its last committed batch")
+                               : QStringLiteral("interrupted: the process ended; runs again from the start");
+        if (executing && e.status.startedAt.isValid())
+            e.status.seconds += std::max<qint64>(0, e.status.startedAt.secsTo(QDateTime::currentDateTime()));
+        setState(e, TaskState::Waiting, e.status.message);
+        log(e.spec.name, QStringLiteral("warn"), e.status.message);
+    }
+}
+
+void Scheduler::setState(Entry &e, TaskState to, const QString &eventMessage)
+{
+    const TaskState from = e.status.state;
+    e.status.state = to;
+    e.dirty = true;
+    // Persisted before it is published: the window never shows a state the store lacks.
+    warnIfFailed(m_store->saveStatus(e.spec.name, e.status, from, eventMessage), "saving a task state");
+    if (from != to)
+        logger("scheduler")->info("{}: {} -> {}{}{}", str(e.spec.name), str(toString(from)), str(toString(to)),
+                                  eventMessage.isEmpty() ? "" : ": ", str(eventMessage));
+}
+
+void Scheduler::start()
+{
+    if (!m_store)
+        return;
+    if (!m_dispatching) {
+        m_dispatching = true;
+        m_finishedEmitted = false;
+        m_runTime.start();
+        log({}, QStringLiteral("info"), QStringLiteral("Run pressed"));
+    }
+    dispatch();
+    updateWaitReasons();
+    publish();
+    checkIdle();
+}
+
+void Scheduler::stop()
+{
+    if (!m_store) {
+        Q_EMIT stopped();
+        return;
+    }
+    if (m_dispatching)
+        m_elapsedBefore += m_runTime.elapsed() / 1000.0;
+    m_dispatching = false;
+    m_stopping = true;
+    for (auto &e : m_tasks) {
+        if (e.status.state == TaskState::Ready && takeBack(e))
+            setState(e, TaskState::Waiting, QStringLiteral("taken back from the queue by stop"));
+        else if (e.control)
+            e.control->requestStop(StopRequest::Interrupt);
+    }
+    log({}, QStringLiteral("info"), QStringLiteral("stop requested: executing tasks stop at their next safe point"));
+    updateWaitReasons();
+    publish();
+    checkIdle();
+}
+
+bool Scheduler::takeBack(Entry &e)
+{
+    if (!e.runnable)
+        return false;
+    Group &g = m_groups[e.spec.group];
+    if (!g.pool->tryTake(e.runnable.get()))
+        return false;
+    e.runnable.reset();
+    e.control.reset();
+    --g.active;
+    return true;
+}
+
+bool Scheduler::depsEnded(const Entry &e) const
+{
+    for (const auto &d : e.spec.dependsOn)
+        if (m_tasks[size_t(m_byName.value(d))].status.state != TaskState::Ended)
+            return false;
+    return true;
+}
+
+void Scheduler::dispatch()
+{
+    if (!m_dispatching || m_stopping)
+        return;
+    std::vector<int> candidates;
+    for (size_t i = 0; i < m_tasks.size(); ++i)
+        if (m_tasks[i].status.state == TaskState::Waiting && depsEnded(m_tasks[i]))
+            candidates.push_back(int(i));
+    // The largest estimated work first, so the longest table starts early and the run ends
+    // sooner; the administrator's priority overrides.
+    std::stable_sort(candidates.begin(), candidates.end(), [this](int a, int b) {
+        const TaskSpec &x = m_tasks[size_t(a)].spec, &y = m_tasks[size_t(b)].spec;
+        if (x.priority != y.priority)
+            return x.priority > y.priority;
+        return x.estimatedRows > y.estimatedRows;
+    });
+    for (int i : candidates) {
+        Entry &e = m_tasks[size_t(i)];
+        Group &g = m_groups[e.spec.group];
+        if (g.active < g.threads + kQueueAhead)
+            launch(e);
+    }
+}
+
+void Scheduler::launch(Entry &e)
+{
+    Group &g = m_groups[e.spec.group];
+    auto control = std::make_shared<TaskControl>();
+    control->rowsDone = e.status.rowsDone;
+    control->rowsTotal = e.status.rowsTotal;
+    control->bytesDone = e.status.bytesDone;
+    control->checkpoint = e.status.checkpoint;
+    control->hasCheckpoint = e.status.hasCheckpoint;
+
+    TaskContext ctx;
+    ctx.spec = e.spec;
+    ctx.table = m_tables.value(e.spec.table);
+    ctx.source = m_plan.source;
+    ctx.target = m_plan.target;
+    ctx.runId = m_runId;
+    ctx.batchSize = m_plan.optionsFor(e.spec.table).batchSize;
+    ctx.ifTargetExists = m_plan.ifTargetExists;
+    ctx.control = control.get();
+    const QString name = e.spec.name;
+    ctx.log = [this, name](const QString &level, const QString &message) {
+        QMetaObject::invokeMethod(this, [this, name, level, message] { onTaskLog(name, level, message); },
+                                  Qt::QueuedConnection);
+    };
+
+    e.control = control;
+    e.runnable = std::make_unique<TaskRunnable>(this, std::move(ctx), control);
+    e.status.message.clear();
+    setState(e, TaskState::Ready, QStringLiteral("dispatched to batch group %1").arg(e.spec.group));
+    ++g.active;
+    m_finishedEmitted = false;
+    g.pool->start(e.runnable.get());
+}
+
+void Scheduler::onTaskLog(const QString &name, const QString &level, const QString &message)
+{
+    log(name, level, message);
+}
+
+void Scheduler::onStarted(const QString &name)
+{
+    const int i = m_byName.value(name, -1);
+    if (i < 0)
+        return;
+    Entry &e = m_tasks[size_t(i)];
+    e.status.attempts += 1;
+    e.status.startedAt = QDateTime::currentDateTime();
+    e.status.endedAt = QDateTime();
+    e.executing.start();
+    e.rate.reset();
+    e.rate.sample(m_clock.elapsed() / 1000.0, e.status.rowsDone);
+    setState(e, TaskState::Executing, QStringLiteral("attempt %1 started").arg(e.status.attempts));
+    publish();
+}
+
+void Scheduler::onFinished(const QString &name, const TaskOutcome &outcome)
+{
+    const int i = m_byName.value(name, -1);
+    if (i < 0)
+        return;
+    Entry &e = m_tasks[size_t(i)];
+    Group &g = m_groups[e.spec.group];
+    --g.active;
+    e.runnable.reset();
+    if (e.control) {
+        e.status.bytesDone = e.control->bytesDone;
+        e.control.reset();
+    }
+    if (e.executing.isValid())
+        e.status.seconds += e.executing.elapsed() / 1000.0;
+    e.executing.invalidate();
+    e.status.endedAt = QDateTime::currentDateTime();
+    e.status.message = outcome.message;
+    if (e.spec.kind == TaskKind::Copy) {
+        e.status.rowsDone = outcome.rowsDone;
+        e.status.checkpoint = outcome.checkpoint;
+        e.status.hasCheckpoint = outcome.hasCheckpoint;
+    }
+    TaskState to = TaskState::Ended;
+    QString level = QStringLiteral("info");
+    switch (outcome.kind) {
+    case TaskOutcome::Ended:
+        to = TaskState::Ended;
+        if (e.spec.kind == TaskKind::Copy)
+            e.status.rowsTotal = e.status.rowsDone;
+        break;
+    case TaskOutcome::Failed:
+        to = TaskState::Error;
+        level = QStringLiteral("error");
+        if (!outcome.error.sql.isEmpty())
+            log(name, level, QStringLiteral("failing SQL: %1").arg(outcome.error.sql));
+        break;
+    case TaskOutcome::Paused: to = TaskState::Paused; break;
+    case TaskOutcome::Canceled: to = TaskState::Canceled; break;
+    case TaskOutcome::Interrupted: to = TaskState::Waiting; break;
+    }
+    setState(e, to, outcome.message);
+    log(name, level, QStringLiteral("%1 after %2 s: %3")
+                         .arg(toString(to))
+                         .arg(e.status.seconds, 0, 'f', 1)
+                         .arg(outcome.message));
+    dispatch();
+    updateWaitReasons();
+    publish();
+    checkIdle();
+}
+
+void Scheduler::checkIdle()
+{
+    bool active = false, dispatchable = false;
+    for (const auto &e : m_tasks) {
+        if (e.status.state == TaskState::Ready || e.status.state == TaskState::Executing)
+            active = true;
+        else if (e.status.state == TaskState::Waiting && depsEnded(e))
+            dispatchable = true;
+    }
+    if (m_stopping && !active) {
+        m_stopping = false;
+        saveProgressNow();
+        log({}, QStringLiteral("info"), QStringLiteral("stopped; the run continues on the next Run"));
+        Q_EMIT stopped();
+    }
+    if (m_dispatching && !active && !dispatchable && !m_finishedEmitted) {
+        m_finishedEmitted = true;
+        {
+            QMutexLocker lock(&m_viewMutex);
+            m_summary.finished = true;
+        }
+        log({}, QStringLiteral("info"), QStringLiteral("nothing left to run"));
+        Q_EMIT finished();
+    }
+}
+
+QVector<int> Scheduler::match(const QStringList &patterns) const
+{
+    QVector<int> out;
+    for (size_t i = 0; i < m_tasks.size(); ++i)
+        for (const auto &p : patterns)
+            if (m_tasks[i].spec.name == p || globMatches(p, m_tasks[i].spec.name)) {
+                out << int(i);
+                break;
+            }
+    return out;
+}
+
+QVector<int> Scheduler::dependentsOf(int index) const
+{
+    QVector<int> out;
+    std::vector<bool> seen(m_tasks.size(), false);
+    std::vector<int> stack{index};
+    while (!stack.empty()) {
+        const int i = stack.back();
+        stack.pop_back();
+        for (int d : m_dependents[size_t(i)])
+            if (!seen[size_t(d)]) {
+                seen[size_t(d)] = true;
+                out << d;
+                stack.push_back(d);
+            }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+bool Scheduler::applyAction(Entry &e, TaskAction action, QString *reason)
+{
+    const ActionCheck check = checkAction(action, e.status.state, e.spec.stopsAtBatch());
+    if (!check.possible()) {
+        *reason = check.reason;
+        return false;
+    }
+    const TaskState state = e.status.state;
+    auto fromQueue = [&]() {
+        if (state != TaskState::Ready)
+            return true;
+        if (takeBack(e))
+            return true;
+        *reason = readyPauseRefusal();
+        return false;
+    };
+    switch (action) {
+    case TaskAction::Pause:
+        if (state == TaskState::Executing) {
+            e.control->requestStop(StopRequest::Pause);
+            *reason = check.reason;
+            return true;
+        }
+        if (!fromQueue())
+            return false;
+        e.status.message = QStringLiteral("paused by administrator");
+        setState(e, TaskState::Paused, e.status.message);
+        return true;
+    case TaskAction::Resume:
+        e.status.message = QStringLiteral("resumed by administrator");
+        setState(e, TaskState::Waiting, e.status.message);
+        return true;
+    case TaskAction::Rerun:
+        e.status.message = QStringLiteral("rerun by administrator");
+        e.status.skipped = false;
+        setState(e, TaskState::Waiting, e.status.message);
+        return true;
+    case TaskAction::Skip:
+        if (!fromQueue())
+            return false;
+        e.status.skipped = true;
+        e.status.message = QStringLiteral("skipped by administrator");
+        e.status.endedAt = QDateTime::currentDateTime();
+        setState(e, TaskState::Ended, e.status.message);
+        return true;
+    case TaskAction::Cancel:
+        if (state == TaskState::Executing) {
+            e.control->requestStop(StopRequest::Cancel);
+            *reason = check.reason;
+            return true;
+        }
+        if (!fromQueue())
+            return false;
+        e.status.message = QStringLiteral("canceled by administrator");
+        setState(e, TaskState::Canceled, e.status.message);
+        return true;
+    }
+    return false;
+}
+
+void Scheduler::act(TaskAction action, const QStringList &patterns, bool withDependents)
+{
+    if (!m_store)
+        return;
+    const QVector<int> targets = match(patterns);
+    if (targets.isEmpty()) {
+        Q_EMIT actionDone(patterns.join(u' '), action, false, QStringLiteral("no task matches"));
+        return;
+    }
+    for (int i : targets) {
+        Entry &e = m_tasks[size_t(i)];
+        // Rerunning a prepare drops and recreates the table: what was copied into it must be
+        // copied, indexed and validated again.
+        const bool cascade = action == TaskAction::Rerun && (withDependents || e.spec.kind == TaskKind::Prepare);
+        QString reason;
+        const bool ok = applyAction(e, action, &reason);
+        if (ok && cascade) {
+            int reset = 0;
+            for (int d : dependentsOf(i)) {
+                Entry &dep = m_tasks[size_t(d)];
+                const TaskState s = dep.status.state;
+                if (s != TaskState::Ended && s != TaskState::Error && s != TaskState::Canceled
+                    && !(e.spec.kind == TaskKind::Prepare && s == TaskState::Waiting))
+                    continue;
+                if (e.spec.kind == TaskKind::Prepare && dep.spec.kind == TaskKind::Copy) {
+                    dep.status.rowsDone = 0;
+                    dep.status.bytesDone = 0;
+                    dep.status.hasCheckpoint = false;
+                    dep.status.rowsTotal = dep.spec.estimatedRows;
+                }
+                dep.status.skipped = false;
+                dep.status.message = QStringLiteral("rerun with %1").arg(e.spec.name);
+                setState(dep, TaskState::Waiting, dep.status.message);
+                ++reset;
+            }
+            reason = QStringLiteral("with %1 dependent task(s)").arg(reset);
+        }
+        log(e.spec.name, ok ? QStringLiteral("info") : QStringLiteral("warn"),
+            QStringLiteral("%1 %2%3").arg(toString(action), ok ? QStringLiteral("done") : QStringLiteral("refused"),
+                                          reason.isEmpty() ? QString() : QStringLiteral(": ") + reason));
+        Q_EMIT actionDone(e.spec.name, action, ok, reason);
+    }
+    dispatch();
+    updateWaitReasons();
+    publish();
+    checkIdle();
+}
+
+void Scheduler::pauseAll()
+{
+    if (!m_store)
+        return;
+    // The seed's "remove the AOS from the batch group": everything not executing is withheld.
+    int paused = 0, refused = 0;
+    for (auto &e : m_tasks) {
+        if (e.status.state != TaskState::Waiting && e.status.state != TaskState::Ready)
+            continue;
+        QString reason;
+        (applyAction(e, TaskAction::Pause, &reason) ? paused : refused)++;
+    }
+    log({}, QStringLiteral("info"), QStringLiteral("pause all: %1 paused, %2 already taken by a worker")
+                                        .arg(paused)
+                                        .arg(refused));
+    Q_EMIT actionDone(QStringLiteral("*"), TaskAction::Pause, true,
+                      QStringLiteral("%1 paused, %2 already taken by a worker").arg(paused).arg(refused));
+    updateWaitReasons();
+    publish();
+    checkIdle();
+}
+
+void Scheduler::resumeAll()
+{
+    if (!m_store)
+        return;
+    int resumed = 0;
+    for (auto &e : m_tasks)
+        if (e.status.state == TaskState::Paused) {
+            QString reason;
+            resumed += applyAction(e, TaskAction::Resume, &reason) ? 1 : 0;
+        }
+    log({}, QStringLiteral("info"), QStringLiteral("resume all: %1 resumed").arg(resumed));
+    Q_EMIT actionDone(QStringLiteral("*"), TaskAction::Resume, true, QStringLiteral("%1 resumed").arg(resumed));
+    dispatch();
+    updateWaitReasons();
+    publish();
+    checkIdle();
+}
+
+void Scheduler::saveProgressNow()
+{
+    QVector<std::pair<QString, TaskStatus>> updates;
+    for (const auto &e : m_tasks)
+        if (e.status.state == TaskState::Executing)
+            updates.push_back({e.spec.name, e.status});
+    warnIfFailed(m_store->saveProgress(updates), "saving progress");
+}
+
+void Scheduler::tick()
+{
+    const double now = m_clock.elapsed() / 1000.0;
+    for (auto &e : m_tasks) {
+        if (e.status.state != TaskState::Executing || !e.control)
+            continue;
+        const qint64 rows = e.control->rowsDone;
+        e.status.rowsDone = rows;
+        e.status.bytesDone = e.control->bytesDone;
+        e.status.checkpoint = e.control->checkpoint;
+        e.status.hasCheckpoint = e.control->hasCheckpoint;
+        if (e.spec.kind != TaskKind::Copy && e.control->rowsTotal > 0)
+            e.status.rowsTotal = e.control->rowsTotal;
+        e.rate.sample(now, rows);
+        e.dirty = true; // elapsed time moves even when rows do not
+    }
+    if (++m_tickCount % 4 == 0) {
+        saveProgressNow();
+        warnIfFailed(m_store->heartbeat(), "heartbeat");
+    }
+    pollCommands();
+    publish();
+}
+
+void Scheduler::pollCommands()
+{
+    auto commands = m_store->pendingCommands();
+    if (!commands || commands->isEmpty())
+        return;
+    for (const auto &c : *commands) {
+        bool ok = true;
+        QStringList results;
+        if (c.task == QLatin1String("*")) {
+            if (c.action == TaskAction::Pause)
+                pauseAll();
+            else if (c.action == TaskAction::Resume)
+                resumeAll();
+            results << QStringLiteral("done");
+        } else {
+            auto conn = connect(this, &Scheduler::actionDone, this,
+                                [&](const QString &task, TaskAction, bool done, const QString &reason) {
+                                    ok = ok && done;
+                                    results << QStringLiteral("%1: %2%3").arg(task, done ? QStringLiteral("ok") : QStringLiteral("refused"),
+                                                                             reason.isEmpty() ? QString() : QStringLiteral(" (") + reason + u')');
+                                });
+            act(c.action, {c.task}, c.withDependents);
+            disconnect(conn);
+        }
+        warnIfFailed(m_store->finishCommand(c.id, ok, results.join(u'\n')), "answering a command");
+    }
+}
+
+void Scheduler::updateWaitReasons()
+{
+    // Say why a task waits, naming the root cause: a failed or paused task upstream stands out
+    // from the tasks it holds up. Deps come before their dependents in plan order, so one pass
+    // sees each dep's own reason.
+    auto rootCause = [](const QString &r) {
+        return r.startsWith(QLatin1String("blocked by")) || r.startsWith(QLatin1String("waiting for paused"));
+    };
+    for (auto &e : m_tasks) {
+        QString reason;
+        if (e.status.state == TaskState::Waiting) {
+            QString blocked, paused, pending;
+            for (const auto &d : e.spec.dependsOn) {
+                const Entry &dep = m_tasks[size_t(m_byName.value(d))];
+                switch (dep.status.state) {
+                case TaskState::Ended: break;
+                case TaskState::Error:
+                    blocked = QStringLiteral("blocked by failed task %1").arg(d);
+                    break;
+                case TaskState::Canceled:
+                    blocked = QStringLiteral("blocked by canceled task %1").arg(d);
+                    break;
+                case TaskState::Paused:
+                    paused = QStringLiteral("waiting for paused task %1").arg(d);
+                    break;
+                case TaskState::Waiting:
+                    if (dep.waitReason.startsWith(QLatin1String("blocked by")))
+                        blocked = dep.waitReason;
+                    else if (rootCause(dep.waitReason))
+                        paused = dep.waitReason;
+                    else if (pending.isEmpty())
+                        pending = QStringLiteral("waiting for %1").arg(d);
+                    break;
+                case TaskState::Ready:
+                case TaskState::Executing:
+                    if (pending.isEmpty())
+                        pending = QStringLiteral("waiting for %1").arg(d);
+                    break;
+                }
+                if (!blocked.isEmpty())
+                    break;
+            }
+            reason = !blocked.isEmpty() ? blocked : !paused.isEmpty() ? paused : pending;
+            if (reason.isEmpty())
+                reason = m_dispatching ? QStringLiteral("no free thread in group %1").arg(e.spec.group)
+                                       : QStringLiteral("waiting for Run");
+        }
+        if (reason != e.waitReason) {
+            e.waitReason = reason;
+            e.dirty = true;
+        }
+    }
+}
+
+void Scheduler::publish()
+{
+    QMutexLocker lock(&m_viewMutex);
+    RunSummary sum;
+    sum.taskCount = int(m_tasks.size());
+    double rate = 0;
+    for (size_t i = 0; i < m_tasks.size(); ++i) {
+        Entry &e = m_tasks[i];
+        sum.countByState[size_t(e.status.state)]++;
+        const bool executing = e.status.state == TaskState::Executing;
+        if (e.spec.kind == TaskKind::Copy) {
+            sum.rowsDone += e.status.rowsDone;
+            sum.rowsTotal += std::max(e.status.rowsTotal, e.status.rowsDone);
+            if (executing)
+                rate += e.rate.rowsPerSecond();
+        }
+        if (!e.dirty)
+            continue;
+        e.dirty = false;
+        TaskView &v = m_views[qsizetype(i)];
+        v.spec = e.spec;
+        v.status = e.status;
+        if (executing && e.executing.isValid())
+            v.status.seconds += e.executing.elapsed() / 1000.0;
+        v.rowsPerSecond = executing ? e.rate.rowsPerSecond() : 0;
+        v.etaSeconds = executing ? e.rate.eta(e.status.rowsTotal - e.status.rowsDone) : -1;
+        v.waitReason = e.waitReason;
+        v.version = ++m_version;
+    }
+    sum.rowsPerSecond = rate;
+    sum.elapsedSeconds = m_elapsedBefore + (m_dispatching ? m_runTime.elapsed() / 1000.0 : 0);
+    sum.etaSeconds = rate > 0 ? double(sum.rowsTotal - sum.rowsDone) / rate : -1;
+    sum.dispatching = m_dispatching;
+    sum.finished = m_finishedEmitted;
+    m_summary = sum;
+}
+
+RunSnapshot Scheduler::snapshot(quint64 sinceVersion) const
+{
+    QMutexLocker lock(&m_viewMutex);
+    RunSnapshot s;
+    s.summary = m_summary;
+    s.version = m_version;
+    for (const auto &v : m_views)
+        if (v.version > sinceVersion)
+            s.tasks << v;
+    return s;
+}
+
+Plan Scheduler::plan() const
+{
+    QMutexLocker lock(&m_viewMutex);
+    return m_publishedPlan;
+}
+
+void Scheduler::shutdown()
+{
+    m_tickTimer->stop();
+    if (!m_store)
+        return;
+    m_dispatching = false;
+    for (auto &e : m_tasks) {
+        if (e.status.state == TaskState::Ready && takeBack(e))
+            setState(e, TaskState::Waiting, QStringLiteral("taken back from the queue at shutdown"));
+        else if (e.control)
+            e.control->requestStop(StopRequest::Interrupt);
+    }
+    for (auto &[name, g] : m_groups)
+        g.pool->waitForDone();
+    // The workers' last reports are queued to this thread: handle them so their outcomes
+    // (checkpoints, states) are stored before the store closes.
+    QCoreApplication::sendPostedEvents(this, QEvent::MetaCall);
+    saveProgressNow();
+    warnIfFailed(m_store->release(), "releasing the run");
+    m_store.reset();
+    m_groups.clear();
+    forgetOpenRun();
+}
+
+} // namespace cockpit

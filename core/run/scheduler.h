@@ -1,0 +1,130 @@
+#pragma once
+// The one place where task states change. Lives in its own thread (see UpgradeRun): it plans
+// the tasks, dispatches them to one QThreadPool per batch group, applies the administrators'
+// actions (from this process or, through the control store, from others), persists every
+// transition before publishing it, and samples the workers' counters a few times a second.
+//
+// Thread contract: every method except snapshot() runs in the scheduler's thread.
+
+#include "engine/schema.h"
+#include "plan/plan.h"
+#include "run/ratemeter.h"
+#include "run/runsnapshot.h"
+#include "store/controlstore.h"
+#include "tasks/taskexecutor.h"
+#include "tasks/taskrules.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QMutex>
+#include <QObject>
+#include <QThreadPool>
+#include <QTimer>
+#include <map>
+#include <memory>
+
+namespace cockpit {
+
+class TaskRunnable;
+
+class Scheduler final : public QObject {
+    Q_OBJECT
+    friend class TaskRunnable;
+public:
+    explicit Scheduler(QString appName);
+    ~Scheduler() override;
+
+    void open(const Plan &plan);
+    void openState(const QString &statePath);
+    void start();
+    void stop();
+    void act(TaskAction action, const QStringList &patterns, bool withDependents);
+    void pauseAll();
+    void resumeAll();
+    void shutdown(); // before the thread ends: stop, wait for workers, release the run
+
+    // Any thread.
+    RunSnapshot snapshot(quint64 sinceVersion) const;
+    Plan plan() const;
+
+    // How many tasks a group hands to its pool beyond its threads: they sit Ready in the
+    // queue, where the seed's rule applies (pausing them works only while still queued).
+    static constexpr int kQueueAhead = 1;
+
+Q_SIGNALS:
+    void opened(bool ok, const QString &error);
+    void actionDone(const QString &task, cockpit::TaskAction action, bool ok, const QString &reason);
+    void finished();
+    void stopped();
+    void logLine(const QString &task, const QString &level, const QString &message);
+
+private:
+    struct Entry {
+        TaskSpec spec;
+        TaskStatus status;
+        std::shared_ptr<TaskControl> control; // while Ready or Executing
+        // Owned (not auto-deleted) so that a pointer we may tryTake() can never be a freed
+        // and reused address; deleted when the task reports its outcome.
+        std::unique_ptr<QRunnable> runnable;
+        RateMeter rate;
+        QElapsedTimer executing;
+        QString waitReason;
+        quint64 version = 0;
+        bool dirty = true;
+    };
+    struct Group {
+        int threads = 1;
+        int active = 0; // Ready + Executing
+        std::unique_ptr<QThreadPool> pool;
+    };
+
+    Status load(const Plan &plan, bool planIfEmpty);
+    void recoverInterrupted();
+    void setState(Entry &e, TaskState to, const QString &eventMessage);
+    void dispatch();
+    void launch(Entry &e);
+    bool takeBack(Entry &e); // tryTake from the pool; true if it had not started
+    void onStarted(const QString &name);
+    void onFinished(const QString &name, const TaskOutcome &outcome);
+    void onTaskLog(const QString &name, const QString &level, const QString &message);
+    void tick();
+    void pollCommands();
+    bool applyAction(Entry &e, TaskAction action, QString *reason);
+    QVector<int> match(const QStringList &patterns) const;
+    QVector<int> dependentsOf(int index) const; // transitive
+    bool depsEnded(const Entry &e) const;
+    void updateWaitReasons();
+    void publish();
+    void checkIdle();
+    void forgetOpenRun();
+    void saveProgressNow();
+    void log(const QString &task, const QString &level, const QString &message);
+
+    QString m_appName;
+    QString m_openStatePath;
+    Plan m_plan;
+    QString m_runId;
+    std::unique_ptr<ControlStore> m_store;
+    QHash<QString, TableSchema> m_tables;
+    std::vector<Entry> m_tasks;
+    QHash<QString, int> m_byName;
+    std::vector<std::vector<int>> m_dependents; // direct
+    std::map<QString, Group> m_groups;
+    bool m_dispatching = false;
+    bool m_stopping = false;
+    bool m_finishedEmitted = false;
+    QTimer *m_tickTimer = nullptr;
+    int m_tickCount = 0;
+    QElapsedTimer m_clock;   // for rates
+    QElapsedTimer m_runTime; // since Run
+    double m_elapsedBefore = 0;
+    RateMeter m_overallRate;
+
+    mutable QMutex m_viewMutex; // guards what snapshot() reads
+    QVector<TaskView> m_views;
+    RunSummary m_summary;
+    quint64 m_version = 0;
+    Plan m_publishedPlan;
+};
+
+} // namespace cockpit

@@ -1,0 +1,97 @@
+#pragma once
+// The control store: the run's tasks, states, attempts, timings, checkpoints, events, per-task
+// logs and the administrators' commands, in an SQLite file (WAL) beside the plan. Every state
+// transition is written here before anyone is shown it, so closing the app, a crash or kill -9
+// never loses where the run was.
+//
+// Thread contract: one ControlStore per thread (it owns a QSqlDatabase connection). Several
+// processes may open the same file: the running scheduler owns the run (a heartbeat lease);
+// other processes post commands that it applies within a second.
+
+#include "tasks/task.h"
+#include "tasks/taskrules.h"
+#include "util/result.h"
+
+#include <QSqlDatabase>
+#include <functional>
+#include <memory>
+
+namespace cockpit {
+
+struct StoredCommand {
+    qint64 id = 0;
+    TaskAction action = TaskAction::Pause;
+    QString task; // a task name, or "*" for pause all / resume all
+    bool withDependents = false;
+};
+
+struct CommandOutcome {
+    bool done = false;
+    bool ok = false;
+    QString result;
+};
+
+struct RunOwner {
+    qint64 pid = 0;
+    QString host;
+    QString app;
+    double heartbeatAge = 1e9; // seconds since the owner's last heartbeat
+};
+
+struct LogLine {
+    QDateTime at;
+    QString task;
+    QString level;
+    QString message;
+};
+
+class ControlStore {
+public:
+    static Result<std::unique_ptr<ControlStore>> open(const QString &path);
+    ~ControlStore();
+    ControlStore(const ControlStore &) = delete;
+    ControlStore &operator=(const ControlStore &) = delete;
+
+    const QString &path() const { return m_path; }
+
+    Result<QString> meta(const QString &key);
+    Status setMeta(const QString &key, const QString &value);
+
+    Result<bool> hasTasks();
+    Status createTasks(const QVector<TaskSpec> &specs);
+    Result<QVector<std::pair<TaskSpec, TaskStatus>>> loadTasks();
+    // Saves a task's status; when the state changed, records the event in the same transaction.
+    Status saveStatus(const QString &task, const TaskStatus &status, TaskState from,
+                      const QString &eventMessage);
+    // Progress of executing tasks (rows, checkpoint), in one transaction.
+    Status saveProgress(const QVector<std::pair<QString, TaskStatus>> &updates);
+    Status setPriority(const QString &task, int priority);
+
+    Status appendLog(const QString &task, const QString &level, const QString &message);
+    Result<QVector<LogLine>> log(const QString &task, int limit);
+
+    Result<qint64> postCommand(TaskAction action, const QString &task, bool withDependents);
+    Result<QVector<StoredCommand>> pendingCommands();
+    Status finishCommand(qint64 id, bool ok, const QString &result);
+    Result<CommandOutcome> commandOutcome(qint64 id);
+
+    // The run's owner lease. claim() succeeds when nobody owns the run, the owner is this
+    // process, or the owner's heartbeat is older than `staleSeconds` (or it is a dead process
+    // on this host).
+    Result<RunOwner> owner();
+    Result<bool> claim(const QString &app, double staleSeconds);
+    Status heartbeat();
+    Status release();
+    static bool ownerAlive(const RunOwner &owner, double staleSeconds);
+
+private:
+    ControlStore() = default;
+    Status exec(const QString &sql, const QVariantList &binds = {});
+    Status transaction(const std::function<Status()> &body);
+
+    QString m_path;
+    QString m_name;
+    QSqlDatabase m_db;
+};
+
+} // namespace cockpit

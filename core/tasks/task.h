@@ -1,0 +1,58 @@
+#pragma once
+// A task of the upgrade: what it is (TaskSpec, fixed when the run is planned) and where it is
+// (TaskStatus, changed only by the scheduler and persisted in the control store).
+
+#include "tasks/taskstate.h"
+
+#include <QDateTime>
+#include <QString>
+#include <QStringList>
+#include <QVector>
+
+namespace cockpit {
+
+struct TaskSpec {
+    QString name;       // stable: "copy:INVENTTRANS#3", "index:CUSTTABLE.I_ACCOUNTIDX"
+    TaskKind kind = TaskKind::Copy;
+    QString table;      // source/target table the task works on (empty for finalize)
+    QString object;     // index name for index tasks
+    QString group;      // batch group
+    QStringList dependsOn;
+    // Copy chunks: the inclusive key range [keyLo, keyHi] of the source's copy key.
+    qint64 keyLo = 0;
+    qint64 keyHi = 0;
+    qint64 estimatedRows = 0; // for dispatch order and progress
+    int priority = 0;         // administrator's priority, higher first
+    int ordinal = 0;          // position in the plan, for a stable grid order
+
+    bool stopsAtBatch() const { return kind == TaskKind::Copy; }
+};
+
+struct TaskStatus {
+    TaskState state = TaskState::Waiting;
+    int attempts = 0;
+    qint64 rowsDone = 0;
+    qint64 rowsTotal = 0;
+    qint64 bytesDone = 0;
+    qint64 checkpoint = 0;  // copy: last key committed on the target (keyLo-1 before the first)
+    bool hasCheckpoint = false;
+    QDateTime startedAt;    // of the current/last attempt
+    QDateTime endedAt;
+    double seconds = 0;     // executing time summed over attempts
+    QString message;        // error text, or why it ended (e.g. "skipped by administrator")
+    bool skipped = false;
+};
+
+// What the window and the CLI show for a task: a value copied out of the scheduler.
+struct TaskView {
+    TaskSpec spec;
+    TaskStatus status;
+    double rowsPerSecond = 0; // sliding window
+    double etaSeconds = -1;   // -1: unknown
+    QString waitReason;       // for Waiting tasks: "waiting for copy:X", "blocked by failed task Y"
+    quint64 version = 0;      // increases whenever anything above changes
+};
+
+} // namespace cockpit
+
+Q_DECLARE_METATYPE(cockpit::TaskView)

@@ -1,0 +1,373 @@
+#include "tasks/taskexecutor.h"
+#include "engine/engine.h"
+#include "engine/rowhasher.h"
+#include "log/logging.h"
+
+#include <QLocale>
+
+namespace cockpit {
+
+namespace {
+
+TaskOutcome failed(const TaskError &e)
+{
+    TaskOutcome o;
+    o.kind = TaskOutcome::Failed;
+    o.message = e.message;
+    o.error = e;
+    return o;
+}
+
+TaskOutcome ended(const QString &message)
+{
+    TaskOutcome o;
+    o.kind = TaskOutcome::Ended;
+    o.message = message;
+    return o;
+}
+
+// An interrupted statement is not a failure when the administrator or the run asked for it.
+TaskOutcome failedOrStopped(const TaskContext &ctx, const TaskError &e)
+{
+    switch (ctx.control->stopRequest()) {
+    case StopRequest::Cancel: {
+        TaskOutcome o;
+        o.kind = TaskOutcome::Canceled;
+        o.message = QStringLiteral("canceled by administrator; the statement was rolled back");
+        return o;
+    }
+    case StopRequest::Interrupt: {
+        TaskOutcome o;
+        o.kind = TaskOutcome::Interrupted;
+        o.message = QStringLiteral("interrupted by stop; runs again on the next Run");
+        return o;
+    }
+    case StopRequest::Pause:
+    case StopRequest::None: break;
+    }
+    return failed(e);
+}
+
+QString number(qint64 n) { return QLocale::system().toString(n); }
+
+struct Connections {
+    std::unique_ptr<DbConnection> source;
+    std::unique_ptr<DbConnection> target;
+    std::unique_ptr<Engine> sourceEngine;
+    std::unique_ptr<Engine> targetEngine;
+};
+
+Result<Connections> connect(const TaskContext &ctx, bool needSource)
+{
+    Connections c;
+    c.targetEngine = Engine::create(ctx.target.engine);
+    auto target = DbConnection::open(ctx.target, DbConnection::Mode::ReadWrite);
+    if (!target)
+        return target.error();
+    c.target = std::move(*target);
+    if (needSource) {
+        c.sourceEngine = Engine::create(ctx.source.engine);
+        auto source = DbConnection::open(ctx.source, DbConnection::Mode::ReadOnly);
+        if (!source)
+            return source.error();
+        c.source = std::move(*source);
+    }
+    return c;
+}
+
+// The target gets the source's own DDL only when both are the same engine; otherwise the
+// engine builds it from the column model.
+TableSchema targetSchema(const TaskContext &ctx)
+{
+    TableSchema t = ctx.table;
+    if (ctx.source.engine != ctx.target.engine) {
+        t.createSql.clear();
+        for (auto &i : t.indexes)
+            i.createSql.clear();
+    }
+    return t;
+}
+
+TaskOutcome runPrepare(const TaskContext &ctx)
+{
+    auto c = connect(ctx, false);
+    if (!c)
+        return failed(c.error());
+    InterruptibleScope scope(*ctx.control, c->target.get());
+    const auto mode = ctx.ifTargetExists == IfTargetExists::Replace ? PrepareMode::Replace
+                                                                    : PrepareMode::FailIfExists;
+    if (auto st = c->targetEngine->prepareTable(*c->target, targetSchema(ctx), ctx.runId, mode); !st)
+        return failedOrStopped(ctx, st.error());
+    return ended(QStringLiteral("table created"));
+}
+
+TaskOutcome runCopy(const TaskContext &ctx)
+{
+    TaskControl &control = *ctx.control;
+    auto c = connect(ctx, true);
+    if (!c)
+        return failed(c.error());
+    const TableSchema &table = ctx.table;
+    const TaskSpec &spec = ctx.spec;
+    const bool keyed = table.hasCopyKey();
+
+    // Resume from what the target committed, not from what we remember: the checkpoint sits in
+    // the same transaction as the rows it covers.
+    auto cp = c->targetEngine->readCheckpoint(*c->target, spec.name);
+    if (!cp)
+        return failed(cp.error());
+    qint64 after = spec.keyLo - 1;
+    qint64 rowsDone = 0;
+    if (cp->has_value() && (*cp)->runId == ctx.runId) {
+        if (keyed) {
+            after = (*cp)->lastKey;
+            rowsDone = (*cp)->rowsDone;
+        } else if ((*cp)->lastKey > spec.keyHi) {
+            TaskOutcome o = ended(QStringLiteral("%1 rows copied").arg(number((*cp)->rowsDone)));
+            o.rowsDone = (*cp)->rowsDone;
+            return o;
+        }
+    }
+    if (!keyed) {
+        // Without a key there is no position to resume from: start the table again. This is
+        // safe because the table is ours (prepared by this run) and its rows were never
+        // marked complete.
+        if (auto st = execSql(*c->target, QStringLiteral("DELETE FROM %1")
+                                              .arg(c->targetEngine->quoteIdentifier(table.name)),
+                              QStringLiteral("clear a partial copy of \"%1\"").arg(table.name));
+            !st)
+            return failed(st.error());
+    } else if (rowsDone > 0) {
+        ctx.log(QStringLiteral("info"), QStringLiteral("resuming after key %1 (%2 rows already committed)")
+                                            .arg(after)
+                                            .arg(number(rowsDone)));
+    }
+
+    control.rowsDone = rowsDone;
+    control.checkpoint = after;
+    control.hasCheckpoint = true;
+
+    auto reader = c->sourceEngine->openReader(*c->source, table, after, spec.keyHi);
+    if (!reader)
+        return failed(reader.error());
+    auto writer = c->targetEngine->openWriter(*c->target, targetSchema(ctx));
+    if (!writer)
+        return failed(writer.error());
+
+    RowBatch batch;
+    Checkpoint checkpoint{spec.name, table.name, ctx.runId, after, rowsDone};
+    auto outcome = [&](TaskOutcome::Kind kind, QString message) {
+        TaskOutcome o;
+        o.kind = kind;
+        o.message = std::move(message);
+        o.rowsDone = checkpoint.rowsDone;
+        o.checkpoint = checkpoint.lastKey;
+        o.hasCheckpoint = true;
+        return o;
+    };
+    while (true) {
+        auto n = (*reader)->next(batch, ctx.batchSize);
+        if (!n)
+            return failed(n.error());
+        if (*n == 0)
+            break;
+        if (keyed)
+            checkpoint.lastKey = batch.lastKey();
+        checkpoint.rowsDone += *n;
+        if (auto st = (*writer)->writeBatch(batch, checkpoint); !st)
+            return failed(st.error());
+        control.rowsDone = checkpoint.rowsDone;
+        control.bytesDone += batch.byteSize();
+        control.checkpoint = checkpoint.lastKey;
+        // Stop requests are honoured only here, after a commit: the checkpoint on the target
+        // then describes exactly the rows that are there.
+        switch (control.stopRequest()) {
+        case StopRequest::None: break;
+        case StopRequest::Pause:
+            if (keyed)
+                return outcome(TaskOutcome::Paused, QStringLiteral("paused after key %1 (%2 rows)")
+                                                        .arg(checkpoint.lastKey)
+                                                        .arg(number(checkpoint.rowsDone)));
+            break; // a keyless copy cannot resume midway: it finishes
+        case StopRequest::Cancel:
+            return outcome(TaskOutcome::Canceled, QStringLiteral("canceled after key %1 (%2 rows)")
+                                                      .arg(checkpoint.lastKey)
+                                                      .arg(number(checkpoint.rowsDone)));
+        case StopRequest::Interrupt:
+            return outcome(TaskOutcome::Interrupted, QStringLiteral("stopped after key %1 (%2 rows); "
+                                                                    "continues on the next Run")
+                                                         .arg(checkpoint.lastKey)
+                                                         .arg(number(checkpoint.rowsDone)));
+        }
+    }
+    if (!keyed) {
+        checkpoint.lastKey = spec.keyHi + 1; // complete
+        batch.reset(int(table.columns.size()));
+        if (auto st = (*writer)->writeBatch(batch, checkpoint); !st)
+            return failed(st.error());
+    }
+    return outcome(TaskOutcome::Ended, QStringLiteral("%1 rows copied").arg(number(checkpoint.rowsDone)));
+}
+
+TaskOutcome runIndex(const TaskContext &ctx)
+{
+    auto c = connect(ctx, false);
+    if (!c)
+        return failed(c.error());
+    const TableSchema t = targetSchema(ctx);
+    for (const auto &idx : t.indexes) {
+        if (idx.name != ctx.spec.object)
+            continue;
+        InterruptibleScope scope(*ctx.control, c->target.get());
+        if (auto st = c->targetEngine->createIndex(*c->target, t, idx); !st)
+            return failedOrStopped(ctx, st.error());
+        return ended(QStringLiteral("index created"));
+    }
+    return failed(makeError(QStringLiteral("index \"%1\" of table \"%2\" is no longer in the source schema")
+                                .arg(ctx.spec.object, t.name)));
+}
+
+// Names the first rows that differ, walking both tables in primary-key order.
+QString firstDifferences(const TaskContext &ctx, Connections &c, int limit)
+{
+    const TableSchema &t = ctx.table;
+    auto src = c.sourceEngine->openOrderedReader(*c.source, t);
+    auto tgt = c.targetEngine->openOrderedReader(*c.target, targetSchema(ctx));
+    if (!src || !tgt)
+        return QString();
+    QVector<int> keyColumns;
+    for (const auto &k : t.primaryKey)
+        for (int i = 0; i < t.columns.size(); ++i)
+            if (t.columns[i].name == k)
+                keyColumns << i;
+    auto describe = [&](const RowBatch &b, int row) {
+        QStringList parts;
+        const QVector<int> cols = keyColumns.isEmpty() ? QVector<int>{0} : keyColumns;
+        for (int col : cols) {
+            const Value &v = b.value(row, col);
+            switch (v.type) {
+            case ValueType::Null: parts << QStringLiteral("NULL"); break;
+            case ValueType::Integer: parts << QString::number(v.integer); break;
+            case ValueType::Real: parts << QString::number(v.real, 'g', 17); break;
+            case ValueType::Text: parts << QString::fromUtf8(b.bytes(v), int(v.size)); break;
+            case ValueType::Blob: parts << QStringLiteral("<blob>"); break;
+            }
+        }
+        return parts.join(u',');
+    };
+    RowBatch a, b;
+    int ia = 0, ib = 0;
+    QStringList diffs;
+    RowHasher ha, hb;
+    qint64 position = 0;
+    while (diffs.size() < limit) {
+        if (ia >= a.rows()) {
+            auto n = (*src)->next(a, 4096);
+            ia = 0;
+            if (!n)
+                break;
+        }
+        if (ib >= b.rows()) {
+            auto n = (*tgt)->next(b, 4096);
+            ib = 0;
+            if (!n)
+                break;
+        }
+        const bool endA = a.rows() == 0, endB = b.rows() == 0;
+        if (endA && endB)
+            break;
+        if (endA) {
+            diffs << QStringLiteral("extra on target: key %1").arg(describe(b, ib++));
+            continue;
+        }
+        if (endB) {
+            diffs << QStringLiteral("missing on target: key %1").arg(describe(a, ia++));
+            continue;
+        }
+        for (int col = 0; col < a.columns(); ++col)
+            ha.add(a, a.value(ia, col));
+        for (int col = 0; col < b.columns(); ++col)
+            hb.add(b, b.value(ib, col));
+        if (ha.finishRow() != hb.finishRow())
+            diffs << QStringLiteral("row %1 differs: source key %2, target key %3")
+                         .arg(position + 1)
+                         .arg(describe(a, ia), describe(b, ib));
+        ++ia;
+        ++ib;
+        ++position;
+    }
+    return diffs.join(QStringLiteral("; "));
+}
+
+TaskOutcome runValidate(const TaskContext &ctx)
+{
+    auto c = connect(ctx, true);
+    if (!c)
+        return failed(c.error());
+    ctx.control->rowsTotal = ctx.table.columns.isEmpty() ? 0 : ctx.spec.estimatedRows;
+    TableChecksum source, target;
+    {
+        InterruptibleScope scope(*ctx.control, c->source.get());
+        auto s = c->sourceEngine->checksum(*c->source, ctx.table);
+        if (!s)
+            return failedOrStopped(ctx, s.error());
+        source = *s;
+    }
+    {
+        InterruptibleScope scope(*ctx.control, c->target.get());
+        auto t = c->targetEngine->checksum(*c->target, targetSchema(ctx));
+        if (!t)
+            return failedOrStopped(ctx, t.error());
+        target = *t;
+    }
+    ctx.log(QStringLiteral("info"), QStringLiteral("source: %1; target: %2").arg(source.toString(), target.toString()));
+    if (source == target) {
+        TaskOutcome o = ended(QStringLiteral("%1 rows, checksum %2 equal")
+                                  .arg(number(source.rows))
+                                  .arg(source.sum, 16, 16, QLatin1Char('0')));
+        o.rowsDone = source.rows;
+        return o;
+    }
+    QString what = source.rows != target.rows
+                       ? QStringLiteral("row count differs: source %1, target %2")
+                             .arg(number(source.rows), number(target.rows))
+                       : QStringLiteral("checksum differs (%1 rows each): source %2, target %3")
+                             .arg(number(source.rows))
+                             .arg(source.sum, 16, 16, QLatin1Char('0'))
+                             .arg(target.sum, 16, 16, QLatin1Char('0'));
+    const QString diffs = firstDifferences(ctx, *c, 5);
+    if (!diffs.isEmpty())
+        what += QStringLiteral("; first differences: ") + diffs;
+    return failed(makeError(QStringLiteral("validation of \"%1\" failed: %2").arg(ctx.table.name, what)));
+}
+
+TaskOutcome runFinalize(const TaskContext &ctx)
+{
+    auto c = connect(ctx, false);
+    if (!c)
+        return failed(c.error());
+    if (auto st = c->targetEngine->finishTarget(*c->target); !st)
+        return failed(st.error());
+    return ended(QStringLiteral("checkpoints removed; target ready"));
+}
+
+} // namespace
+
+TaskOutcome executeTask(const TaskContext &ctx)
+{
+    ctx.control->setInterruptStatements(ctx.spec.kind != TaskKind::Copy);
+    if (ctx.control->stopRequest() == StopRequest::Cancel
+        || ctx.control->stopRequest() == StopRequest::Interrupt)
+        return failedOrStopped(ctx, makeError(QStringLiteral("stopped before it started")));
+    TaskOutcome o;
+    switch (ctx.spec.kind) {
+    case TaskKind::Prepare: o = runPrepare(ctx); break;
+    case TaskKind::Copy: o = runCopy(ctx); break;
+    case TaskKind::Index: o = runIndex(ctx); break;
+    case TaskKind::Validate: o = runValidate(ctx); break;
+    case TaskKind::Finalize: o = runFinalize(ctx); break;
+    }
+    return o;
+}
+
+} // namespace cockpit

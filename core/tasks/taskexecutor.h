@@ -1,0 +1,39 @@
+#pragma once
+// Runs one task on the calling (worker) thread: opens its own connections, does the work,
+// and returns what happened as a value. Never touches the scheduler's state.
+
+#include "engine/schema.h"
+#include "plan/plan.h"
+#include "tasks/task.h"
+#include "tasks/taskcontrol.h"
+
+#include <functional>
+
+namespace cockpit {
+
+struct TaskContext {
+    TaskSpec spec;
+    TableSchema table;     // the source table (empty for finalize)
+    ConnectionUrl source;
+    ConnectionUrl target;
+    QString runId;
+    int batchSize = 20000;
+    IfTargetExists ifTargetExists = IfTargetExists::Fail;
+    TaskControl *control = nullptr;
+    // Thread-safe: adds a line to the task's log (file, store, window).
+    std::function<void(const QString &level, const QString &message)> log;
+};
+
+struct TaskOutcome {
+    enum Kind { Ended, Failed, Paused, Canceled, Interrupted };
+    Kind kind = Ended;
+    QString message;     // shown on the task's row
+    TaskError error;     // when Failed
+    qint64 rowsDone = 0;
+    qint64 checkpoint = 0;
+    bool hasCheckpoint = false;
+};
+
+TaskOutcome executeTask(const TaskContext &context);
+
+} // namespace cockpit

@@ -1,0 +1,40 @@
+#pragma once
+// Shared helpers for core and end-to-end tests. The equality check reads both databases
+// with the sqlite3 C API and plain SQL, independently of the code under test.
+
+#include "plan/plan.h"
+#include "run/upgraderun.h"
+
+#include <QString>
+#include <QStringList>
+#include <QVector>
+
+#include <ostream>
+
+// Readable QString values in GoogleTest failure messages.
+inline void PrintTo(const QString &s, std::ostream *os) { *os << '"' << s.toStdString() << '"'; }
+inline void PrintTo(const QStringList &l, std::ostream *os) { *os << '[' << l.join(QStringLiteral(", ")).toStdString() << ']'; }
+
+namespace cockpit::test {
+
+// Differences between every table of `sourceDb` and the same table in `targetDb`, compared
+// as multisets of rows with SQL (EXCEPT over GROUP BY all columns). Empty: identical.
+QStringList tableDifferences(const QString &sourceDb, const QString &targetDb);
+
+// Runs a query returning one integer on an SQLite file.
+qint64 queryInt(const QString &db, const QString &sql);
+QStringList queryStrings(const QString &db, const QString &sql);
+void execSqlite(const QString &db, const QString &sql);
+
+// Opens the plan in `run` and waits (event loop) for opened(); returns the error or "".
+QString openAndWait(UpgradeRun &run, const Plan &plan, int timeoutMs = 60000);
+// Presses Run and waits for finished(); false on timeout.
+bool runToEnd(UpgradeRun &run, int timeoutMs = 300000);
+// Spins the event loop until `condition` holds; false on timeout.
+bool waitUntil(const std::function<bool()> &condition, int timeoutMs);
+
+// The current view of one task (by exact name); a default TaskView if unknown.
+TaskView taskView(const UpgradeRun &run, const QString &name);
+QVector<TaskView> allTasks(const UpgradeRun &run);
+
+} // namespace cockpit::test

@@ -1,0 +1,265 @@
+// MainWindow against a real run: a small demo (5,000 INVENTTRANS rows) written into a
+// temporary folder, opened through UpgradeRun, driven through the window's actions.
+
+#include "demo/demogenerator.h"
+#include "run/upgraderun.h"
+#include "ui/logpane.h"
+#include "ui/mainwindow.h"
+#include "ui/runsummarybar.h"
+#include "ui/taskfilterproxymodel.h"
+#include "ui/taskstatepresentation.h"
+#include "ui/tasktablemodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QAction>
+#include <QProgressBar>
+#include <QSignalSpy>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <memory>
+
+using namespace cockpit;
+using Command = MainWindow::Command;
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private slots:
+    void init();
+    void cleanup();
+    void gridShowsThePlansTasks();
+    void actionsAreEnabledByTheSelectedTasksState();
+    void pausingAWaitingTaskShowsPausedBeforeRun();
+    void fullRunEndsWithEveryTaskEnded();
+    void closingWhileRunningStopsAtTheNextBatchFirst();
+
+private:
+    // Writes a fresh demo and opens it in a new window; false (and a test failure) on error.
+    bool openDemo(qint64 inventTransRows = 5000);
+    QString firstTaskIn(TaskState state, TaskKind kind) const;
+    // The stable state name in the grid's StateRole ("Paused"), for readable QCOMPARE output.
+    QString stateInGrid(const QString &task) const;
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<MainWindow> m_window;
+    std::unique_ptr<QAbstractItemModelTester> m_tester;
+    Plan m_plan;
+};
+
+void TestMainWindow::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+}
+
+void TestMainWindow::cleanup()
+{
+    m_tester.reset();
+    m_window.reset(); // the run's destructor stops whatever is still executing
+    m_dir.reset();
+}
+
+bool TestMainWindow::openDemo(qint64 inventTransRows)
+{
+    auto plan = writeDemo(DemoOptions{m_dir->path(), inventTransRows});
+    if (!plan) {
+        qWarning("writeDemo: %s", qPrintable(plan.error().message));
+        return false;
+    }
+    m_plan = *plan;
+    m_window = std::make_unique<MainWindow>();
+    m_window->setConfirmDestructiveActions(false);
+    m_tester = std::make_unique<QAbstractItemModelTester>(
+        m_window->model(), QAbstractItemModelTester::FailureReportingMode::Warning);
+    QSignalSpy opened(m_window.get(), &MainWindow::runOpened);
+    m_window->openPlan(m_plan);
+    m_window->show();
+    if (!QTest::qWaitForWindowExposed(m_window.get()))
+        return false;
+    if (!opened.wait(60'000)) {
+        qWarning("the run did not open");
+        return false;
+    }
+    if (!opened.first().at(0).toBool()) {
+        qWarning("open failed: %s", qPrintable(opened.first().at(1).toString()));
+        return false;
+    }
+    return true;
+}
+
+QString TestMainWindow::firstTaskIn(TaskState state, TaskKind kind) const
+{
+    const TaskTableModel *model = m_window->model();
+    for (int r = 0; r < model->rowCount(); ++r) {
+        if (model->task(r).status.state == state && model->task(r).spec.kind == kind)
+            return model->task(r).spec.name;
+    }
+    return {};
+}
+
+QString TestMainWindow::stateInGrid(const QString &task) const
+{
+    const TaskTableModel *model = m_window->model();
+    const int row = model->rowOfTask(task);
+    return toString(static_cast<TaskState>(
+        model->index(row, TaskTableModel::StateColumn).data(TaskTableModel::StateRole).toInt()));
+}
+
+void TestMainWindow::gridShowsThePlansTasks()
+{
+    QVERIFY(openDemo());
+    QCOMPARE(m_window->windowTitle(),
+             QStringLiteral("Data upgrade cockpit (%1)").arg(m_plan.title()));
+
+    const RunSnapshot snapshot = m_window->run()->snapshot(0);
+    QVERIFY(!snapshot.tasks.isEmpty());
+    QTableView *view = m_window->view();
+    QCOMPARE(view->model()->rowCount(), snapshot.tasks.size());
+
+    QVector<TaskView> expected = snapshot.tasks;
+    std::sort(expected.begin(), expected.end(),
+              [](const TaskView &a, const TaskView &b) { return a.spec.ordinal < b.spec.ordinal; });
+    for (int r = 0; r < expected.size(); ++r) {
+        QCOMPARE(view->model()->index(r, TaskTableModel::TaskColumn).data().toString(),
+                 expected[r].spec.name);
+        QCOMPARE(view->model()->index(r, TaskTableModel::StateColumn).data().toString(),
+                 TaskStatePresentation::label(expected[r].status.state));
+    }
+    // The demo copies INVENTTRANS in chunks and shows its rows to copy.
+    QVERIFY(!firstTaskIn(TaskState::Waiting, TaskKind::Copy).isEmpty());
+    QVERIFY(m_window->summaryBar()->countsText().contains(
+        TaskStatePresentation::label(TaskState::Waiting)));
+    QVERIFY(m_window->action(Command::Run)->isEnabled());
+    QCOMPARE(m_window->action(Command::Run)->text(), QStringLiteral("Run"));
+    QVERIFY(!m_window->action(Command::Stop)->isEnabled());
+}
+
+void TestMainWindow::actionsAreEnabledByTheSelectedTasksState()
+{
+    QVERIFY(openDemo());
+    // Nothing selected: the task actions are off and say why.
+    QVERIFY(!m_window->action(Command::Pause)->isEnabled());
+    QVERIFY(m_window->action(Command::Pause)->toolTip().contains(QStringLiteral("select")));
+
+    const QString task = firstTaskIn(TaskState::Waiting, TaskKind::Copy);
+    QVERIFY(!task.isEmpty());
+    m_window->selectTasks({task});
+    QCOMPARE(m_window->selectedTaskNames(), QStringList{task});
+
+    QVERIFY(m_window->action(Command::Pause)->isEnabled());
+    QVERIFY(m_window->action(Command::Cancel)->isEnabled());
+    QVERIFY(m_window->action(Command::Skip)->isEnabled());
+    QAction *resume = m_window->action(Command::Resume);
+    QVERIFY(!resume->isEnabled());
+    // The reason is the rules' own, not a copy of them.
+    const QString why = checkAction(TaskAction::Resume, TaskState::Waiting, true).reason;
+    QVERIFY(!why.isEmpty());
+    QVERIFY2(resume->toolTip().contains(why), qPrintable(resume->toolTip()));
+    QVERIFY(resume->toolTip().contains(task));
+    QVERIFY(!m_window->action(Command::Rerun)->isEnabled());
+    QVERIFY(m_window->action(Command::Rerun)->toolTip().contains(
+        checkAction(TaskAction::Rerun, TaskState::Waiting, true).reason));
+}
+
+void TestMainWindow::pausingAWaitingTaskShowsPausedBeforeRun()
+{
+    QVERIFY(openDemo());
+    const QString task = firstTaskIn(TaskState::Waiting, TaskKind::Copy);
+    QVERIFY(!task.isEmpty());
+    m_window->selectTasks({task});
+    QSignalSpy done(m_window->run(), &UpgradeRun::actionDone);
+    m_window->action(Command::Pause)->trigger();
+    QVERIFY(done.wait(10'000));
+    QVERIFY2(done.first().at(2).toBool(), qPrintable(done.first().at(3).toString()));
+
+    QTRY_COMPARE_WITH_TIMEOUT(stateInGrid(task), toString(TaskState::Paused), 5000);
+    const int row = m_window->model()->rowOfTask(task);
+    QCOMPARE(m_window->model()->index(row, TaskTableModel::StateColumn).data().toString(),
+             TaskStatePresentation::label(TaskState::Paused));
+    // The selection stays; the actions follow the new state.
+    QTRY_VERIFY(m_window->action(Command::Resume)->isEnabled());
+    QVERIFY(!m_window->action(Command::Pause)->isEnabled());
+    QVERIFY(m_window->action(Command::ResumeAll)->isEnabled());
+    QVERIFY(m_window->summaryBar()->countsText().contains(
+        TaskStatePresentation::label(TaskState::Paused)));
+
+    m_window->action(Command::Resume)->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(stateInGrid(task), toString(TaskState::Waiting), 5000);
+}
+
+void TestMainWindow::fullRunEndsWithEveryTaskEnded()
+{
+    QVERIFY(openDemo());
+    QSignalSpy finished(m_window->run(), &UpgradeRun::finished);
+    QAction *run = m_window->action(Command::Run);
+    QVERIFY(run->isEnabled());
+    run->trigger();
+    QVERIFY(!run->isEnabled()); // no second Run while running
+    QVERIFY(run->toolTip().contains(QStringLiteral("already running")));
+    QVERIFY(finished.wait(240'000));
+
+    TaskTableModel *model = m_window->model();
+    model->refresh();
+    auto notEnded = [model] {
+        QStringList out;
+        for (int r = 0; r < model->rowCount(); ++r) {
+            const TaskView &t = model->task(r);
+            if (t.status.state != TaskState::Ended)
+                out << QStringLiteral("%1 %2: %3").arg(t.spec.name, toString(t.status.state),
+                                                       t.status.message + t.waitReason);
+        }
+        return out.join(QLatin1Char('\n'));
+    };
+    QTRY_VERIFY2_WITH_TIMEOUT(model->summary().count(TaskState::Ended) == model->rowCount(),
+                              qPrintable(notEnded()), 5000);
+    for (int r = 0; r < model->rowCount(); ++r) {
+        QCOMPARE(stateInGrid(model->task(r).spec.name), toString(TaskState::Ended));
+        const QVariant progress =
+            model->index(r, TaskTableModel::ProgressColumn).data(TaskTableModel::ProgressRole);
+        if (model->task(r).spec.kind == TaskKind::Copy)
+            QCOMPARE(progress.toInt(), 1000); // a full bar
+        else if (progress.isValid())
+            QCOMPARE(progress.toInt(), 1000);
+    }
+    QVERIFY(model->summary().rowsDone > 0);
+    QCOMPARE(m_window->summaryBar()->progressBar()->value(), 1000);
+    QTRY_COMPARE(run->text(), QStringLiteral("Continue"));
+    QVERIFY(!run->isEnabled()); // nothing left to run
+    QVERIFY(!m_window->action(Command::Stop)->isEnabled());
+}
+
+void TestMainWindow::closingWhileRunningStopsAtTheNextBatchFirst()
+{
+    QVERIFY(openDemo(400'000));
+    QSignalSpy stopped(m_window->run(), &UpgradeRun::stopped);
+    QSignalSpy finished(m_window->run(), &UpgradeRun::finished);
+    m_window->action(Command::Run)->trigger();
+    // Wait until a copy is executing.
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->model()->summary().count(TaskState::Executing) > 0
+                                 || !finished.isEmpty(),
+                             60'000);
+    if (!finished.isEmpty())
+        QSKIP("the run finished before it could be interrupted");
+
+    QVERIFY(!m_window->close()); // refused for now: stopping first
+    QVERIFY(m_window->isVisible());
+    QVERIFY(m_window->isStopping());
+    QVERIFY(!m_window->action(Command::Run)->isEnabled());
+    QVERIFY(stopped.wait(60'000) || !stopped.isEmpty());
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->isVisible(), 5000);
+
+    // The state was persisted: a new window on the same plan continues.
+    m_tester.reset();
+    m_window.reset();
+    m_window = std::make_unique<MainWindow>();
+    QSignalSpy opened(m_window.get(), &MainWindow::runOpened);
+    m_window->openPlan(m_plan);
+    QVERIFY(opened.wait(60'000));
+    QVERIFY(opened.first().at(0).toBool());
+    QCOMPARE(m_window->action(Command::Run)->text(), QStringLiteral("Continue"));
+    QVERIFY(m_window->action(Command::Run)->isEnabled());
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_ui_mainwindow.moc"

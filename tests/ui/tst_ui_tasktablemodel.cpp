@@ -1,0 +1,305 @@
+// TaskTableModel: plan order, batched inserts, coalesced dataChanged, roles, and speed with
+// 10,000 tasks. Fed by a fake snapshot source, so no database is involved.
+
+#include "fakerun.h"
+#include "ui/taskfilterproxymodel.h"
+#include "ui/taskstatepresentation.h"
+#include "ui/tasktablemodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTest>
+#include <random>
+
+using namespace cockpit;
+using namespace cockpit::testing;
+
+class TestTaskTableModel : public QObject {
+    Q_OBJECT
+private slots:
+    void modelTesterAcceptsInsertsAndUpdates();
+    void gridFollowsPlanOrder();
+    void newTasksArriveInOneInsertBatch();
+    void lateTasksAreInsertedAtTheirOrdinal();
+    void changedRowsEmitOneSignalPerContiguousRange();
+    void mostRowsChangedEmitsOneWholeTableSignal();
+    void modelCoalescesUpdatesWithinOneTick();
+    void displayRoleIsFormattedAndRawRolesAreNumbers();
+    void waitingTaskShowsWhyItWaits();
+    void timerPollsAtTheSetInterval();
+    void tenThousandTasksStaySmooth();
+};
+
+static QStringList namesInGrid(const TaskTableModel &m)
+{
+    QStringList names;
+    for (int r = 0; r < m.rowCount(); ++r)
+        names << m.index(r, TaskTableModel::TaskColumn).data().toString();
+    return names;
+}
+
+void TestTaskTableModel::modelTesterAcceptsInsertsAndUpdates()
+{
+    FakeRun run;
+    TaskTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    TaskFilterProxyModel proxy;
+    proxy.setSourceModel(&model);
+    QAbstractItemModelTester proxyTester(&proxy,
+                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
+    proxy.sort(TaskTableModel::ProgressColumn, Qt::DescendingOrder);
+
+    for (int i = 0; i < 50; ++i)
+        run.add(makeTask(i * 2, QStringLiteral("copy:T%1").arg(i)));
+    model.setSnapshotSource(run.source());
+    QCOMPARE(model.rowCount(), 50);
+    for (int i = 0; i < 50; i += 3)
+        run.update(i, [](TaskView &t) {
+            t.status.state = TaskState::Executing;
+            t.status.rowsDone = 500;
+        });
+    run.add(makeTask(7, QStringLiteral("copy:LATE")));
+    model.refresh();
+    QCOMPARE(model.rowCount(), 51);
+    QCOMPARE(proxy.rowCount(), 51);
+    model.setSnapshotSource({});
+    QCOMPARE(model.rowCount(), 0);
+}
+
+void TestTaskTableModel::gridFollowsPlanOrder()
+{
+    FakeRun run;
+    run.add(makeTask(2, QStringLiteral("copy:C")));
+    run.add(makeTask(0, QStringLiteral("prepare:target"), 0));
+    run.add(makeTask(1, QStringLiteral("copy:B")));
+    TaskTableModel model;
+    model.setSnapshotSource(run.source());
+    QCOMPARE(namesInGrid(model),
+             (QStringList{QStringLiteral("prepare:target"), QStringLiteral("copy:B"),
+                          QStringLiteral("copy:C")}));
+    QCOMPARE(model.rowOfTask(QStringLiteral("copy:C")), 2);
+    QCOMPARE(model.rowOfTask(QStringLiteral("nope")), -1);
+}
+
+void TestTaskTableModel::newTasksArriveInOneInsertBatch()
+{
+    FakeRun run;
+    for (int i = 0; i < 1000; ++i)
+        run.add(makeTask(i, QStringLiteral("copy:T%1").arg(i)));
+    TaskTableModel model;
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    model.setSnapshotSource(run.source());
+    QCOMPARE(inserted.count(), 1);
+    QCOMPARE(inserted.first().at(1).toInt(), 0);
+    QCOMPARE(inserted.first().at(2).toInt(), 999);
+}
+
+void TestTaskTableModel::lateTasksAreInsertedAtTheirOrdinal()
+{
+    FakeRun run;
+    for (int i : {0, 2, 4})
+        run.add(makeTask(i, QStringLiteral("t%1").arg(i)));
+    TaskTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setSnapshotSource(run.source());
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    run.add(makeTask(3, QStringLiteral("t3")));
+    run.add(makeTask(1, QStringLiteral("t1")));
+    run.add(makeTask(5, QStringLiteral("t5")));
+    run.add(makeTask(6, QStringLiteral("t6")));
+    model.refresh();
+    QCOMPARE(namesInGrid(model), (QStringList{"t0", "t1", "t2", "t3", "t4", "t5", "t6"}));
+    QCOMPARE(inserted.count(), 3); // t1, t3, and the block t5..t6
+    for (int r = 0; r < model.rowCount(); ++r)
+        QCOMPARE(model.rowOfTask(model.task(r).spec.name), r);
+}
+
+void TestTaskTableModel::changedRowsEmitOneSignalPerContiguousRange()
+{
+    FakeRun run;
+    for (int i = 0; i < 20; ++i)
+        run.add(makeTask(i, QStringLiteral("t%1").arg(i)));
+    TaskTableModel model;
+    model.setSnapshotSource(run.source());
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    for (int i : {3, 4, 5, 10})
+        run.update(i, [](TaskView &t) { t.status.rowsDone = 10; });
+    model.refresh();
+    QCOMPARE(changed.count(), 2);
+    QCOMPARE(changed.at(0).at(0).toModelIndex().row(), 3);
+    QCOMPARE(changed.at(0).at(1).toModelIndex().row(), 5);
+    QCOMPARE(changed.at(0).at(1).toModelIndex().column(), TaskTableModel::ColumnCount - 1);
+    QCOMPARE(changed.at(1).at(0).toModelIndex().row(), 10);
+    QCOMPARE(changed.at(1).at(1).toModelIndex().row(), 10);
+    const auto roles = changed.at(0).at(2).value<QList<int>>();
+    QVERIFY(roles.contains(Qt::DisplayRole));
+    QVERIFY(roles.contains(TaskTableModel::ProgressRole));
+    QVERIFY(roles.contains(TaskTableModel::StateRole));
+
+    changed.clear();
+    model.refresh(); // nothing changed: no signal
+    QCOMPARE(changed.count(), 0);
+}
+
+void TestTaskTableModel::mostRowsChangedEmitsOneWholeTableSignal()
+{
+    FakeRun run;
+    for (int i = 0; i < 100; ++i)
+        run.add(makeTask(i, QStringLiteral("t%1").arg(i)));
+    TaskTableModel model;
+    model.setSnapshotSource(run.source());
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    for (int i = 0; i < 100; i += 2) // 50 scattered rows: would be 50 signals
+        run.update(i, [](TaskView &t) { t.status.rowsDone = 1; });
+    run.update(1, [](TaskView &t) { t.status.rowsDone = 1; });
+    model.refresh();
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(changed.first().at(0).toModelIndex(), model.index(0, 0));
+    QCOMPARE(changed.first().at(1).toModelIndex(),
+             model.index(99, TaskTableModel::ColumnCount - 1));
+}
+
+void TestTaskTableModel::modelCoalescesUpdatesWithinOneTick()
+{
+    FakeRun run;
+    for (int i = 0; i < 10; ++i)
+        run.add(makeTask(i, QStringLiteral("t%1").arg(i)));
+    TaskTableModel model;
+    model.setRefreshInterval(60'000); // ticks only when the test says so
+    model.setSnapshotSource(run.source());
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    for (int batch = 1; batch <= 100; ++batch) // a hundred batches between two ticks
+        run.update(4, [batch](TaskView &t) {
+            t.status.state = TaskState::Executing;
+            t.status.rowsDone = batch * 10;
+        });
+    QCOMPARE(changed.count(), 0);
+    model.refresh();
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(model.index(4, 0).data(TaskTableModel::RowsDoneRole).toLongLong(), 1000);
+}
+
+void TestTaskTableModel::displayRoleIsFormattedAndRawRolesAreNumbers()
+{
+    FakeRun run;
+    TaskView t = makeTask(0, QStringLiteral("copy:INVENTTRANS#1"), 1'000'000);
+    t.status.state = TaskState::Executing;
+    t.status.rowsDone = 123'456;
+    t.status.attempts = 2;
+    t.rowsPerSecond = 54'321.4;
+    t.etaSeconds = 65;
+    t.status.seconds = 3725;
+    run.add(t);
+    TaskTableModel model;
+    model.setSnapshotSource(run.source());
+    auto at = [&](int column, int role = Qt::DisplayRole) { return model.index(0, column).data(role); };
+
+    QCOMPARE(at(TaskTableModel::TaskColumn).toString(), QStringLiteral("copy:INVENTTRANS#1"));
+    QCOMPARE(at(TaskTableModel::PhaseColumn).toString(), phaseName(TaskKind::Copy));
+    QCOMPARE(at(TaskTableModel::StateColumn).toString(),
+             TaskStatePresentation::label(TaskState::Executing));
+    QVERIFY(!at(TaskTableModel::StateColumn, Qt::DecorationRole).value<QIcon>().isNull());
+    const QString sep = QLocale().groupSeparator();
+    QCOMPARE(at(TaskTableModel::ProgressColumn).toString(),
+             QStringLiteral("123,456 / 1,000,000").replace(QLatin1Char(','), sep));
+    QCOMPARE(at(TaskTableModel::ProgressColumn, TaskTableModel::ProgressRole).toInt(), 123);
+    QCOMPARE(at(TaskTableModel::TaskColumn, TaskTableModel::StateRole).toInt(),
+             int(TaskState::Executing));
+    QCOMPARE(at(TaskTableModel::RateColumn).toString(),
+             QStringLiteral("54,321/s").replace(QLatin1Char(','), sep));
+    QCOMPARE(at(TaskTableModel::RateColumn, TaskTableModel::SortRole).toDouble(), 54'321.4);
+    QVERIFY(at(TaskTableModel::TimeColumn).toString().startsWith(QStringLiteral("1:02:05")));
+    QVERIFY(at(TaskTableModel::TimeColumn).toString().contains(QStringLiteral("1:05")));
+    QCOMPARE(at(TaskTableModel::AttemptsColumn).toString(), QStringLiteral("2"));
+    QCOMPARE(at(TaskTableModel::AttemptsColumn, TaskTableModel::SortRole).toInt(), 2);
+    QCOMPARE(model.headerData(TaskTableModel::ProgressColumn, Qt::Horizontal).toString(),
+             QStringLiteral("Progress (rows)"));
+
+    run.update(0, [](TaskView &v) { v.status.state = TaskState::Ended; });
+    model.refresh();
+    QCOMPARE(at(TaskTableModel::ProgressColumn, TaskTableModel::ProgressRole).toInt(), 1000);
+    QCOMPARE(at(TaskTableModel::RateColumn).toString(), QString()); // only while executing
+}
+
+void TestTaskTableModel::waitingTaskShowsWhyItWaits()
+{
+    FakeRun run;
+    TaskView t = makeTask(0, QStringLiteral("index:CUSTTABLE.I_ACCOUNT"), 0);
+    t.waitReason = QStringLiteral("waiting for copy:CUSTTABLE");
+    run.add(t);
+    TaskTableModel model;
+    model.setSnapshotSource(run.source());
+    QCOMPARE(model.index(0, TaskTableModel::MessageColumn).data().toString(),
+             QStringLiteral("waiting for copy:CUSTTABLE"));
+    QCOMPARE(model.index(0, TaskTableModel::ProgressColumn).data().toString(), QString());
+    // An index build does not count rows: no bar at all rather than a bar stuck at 0.
+    QVERIFY(!model.index(0, TaskTableModel::ProgressColumn).data(TaskTableModel::ProgressRole).isValid());
+}
+
+void TestTaskTableModel::timerPollsAtTheSetInterval()
+{
+    FakeRun run;
+    run.add(makeTask(0, QStringLiteral("t0")));
+    TaskTableModel model;
+    QCOMPARE(model.refreshInterval(), 250);
+    model.setRefreshInterval(20);
+    model.setSnapshotSource(run.source());
+    const int before = run.snapshots;
+    run.update(0, [](TaskView &t) { t.status.rowsDone = 999; });
+    QTRY_COMPARE_WITH_TIMEOUT(model.index(0, 0).data(TaskTableModel::RowsDoneRole).toLongLong(),
+                              999, 2000);
+    QTRY_VERIFY_WITH_TIMEOUT(run.snapshots - before >= 3, 2000);
+}
+
+void TestTaskTableModel::tenThousandTasksStaySmooth()
+{
+    constexpr int kTasks = 10'000;
+    FakeRun run;
+    for (int i = 0; i < kTasks; ++i)
+        run.add(makeTask(i, QStringLiteral("copy:TABLE%1").arg(i), 100'000));
+    TaskTableModel model;
+    model.setRefreshInterval(60'000);
+    TaskFilterProxyModel proxy;
+    proxy.setSourceModel(&model);
+    QTableView view;
+    view.setModel(&proxy);
+    view.setSortingEnabled(true);
+    view.sortByColumn(TaskTableModel::ProgressColumn, Qt::DescendingOrder);
+    view.resize(1200, 700);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+
+    QElapsedTimer first;
+    first.start();
+    model.setSnapshotSource(run.source());
+    QCoreApplication::processEvents();
+    const qint64 firstMs = first.elapsed();
+    QCOMPARE(proxy.rowCount(), kTasks);
+
+    // Typical ticks: a few dozen executing copies move, now and then everything changes.
+    std::mt19937 rng(42);
+    qint64 worstMs = 0;
+    for (int tick = 0; tick < 20; ++tick) {
+        const int changes = tick % 5 == 4 ? kTasks : 64;
+        for (int c = 0; c < changes; ++c) {
+            const int i = changes == kTasks ? c : int(rng() % kTasks);
+            run.update(i, [tick](TaskView &t) {
+                t.status.state = TaskState::Executing;
+                t.status.rowsDone = std::min<qint64>(t.status.rowsTotal, t.status.rowsDone + 1000 * (tick + 1));
+            });
+        }
+        QElapsedTimer timer;
+        timer.start();
+        model.refresh();
+        view.viewport()->repaint();
+        worstMs = std::max(worstMs, timer.elapsed());
+    }
+    qInfo("10,000 tasks: first fill %lld ms, worst tick (model+sorted proxy+paint) %lld ms",
+          firstMs, worstMs);
+    QVERIFY2(worstMs < 250, "a tick must fit in the 250 ms refresh interval");
+}
+
+QTEST_MAIN(TestTaskTableModel)
+#include "tst_ui_tasktablemodel.moc"

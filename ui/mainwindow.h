@@ -1,0 +1,168 @@
+#pragma once
+// The cockpit window: the task grid, the administrator's actions, the run's summary in the
+// status bar and the log pane. Everything that touches a database goes through UpgradeRun,
+// which works on its own threads; this window only asks and shows. GUI thread only.
+
+#include "plan/plan.h"
+#include "tasks/taskrules.h"
+
+#include <QFuture>
+#include <QFutureWatcher>
+#include <QMainWindow>
+#include <QPointer>
+#include <QTimer>
+#include <array>
+#include <memory>
+#include <optional>
+
+class QAction;
+class QComboBox;
+class QLineEdit;
+class QMenu;
+class QProgressDialog;
+class QTableView;
+
+namespace cockpit {
+
+class LogPane;
+class RunSummaryBar;
+class TaskFilterProxyModel;
+class TaskTableModel;
+class UpgradeRun;
+
+class MainWindow final : public QMainWindow {
+    Q_OBJECT
+public:
+    enum class Command {
+        Run, // "Continue" once the run has made progress
+        Stop,
+        Pause,
+        Resume,
+        Cancel,
+        Skip,
+        Rerun,
+        RerunWithDependents,
+        PauseAll,
+        ResumeAll,
+        CommandCount
+    };
+
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override; // waits for a demo being written; the run stops in its destructor
+
+    // Opens the run of `plan` (control store beside it); runOpened() tells how it went.
+    void openPlan(const Plan &plan);
+    // Opens an existing control store (the plan is read from it).
+    void openState(const QString &statePath);
+    // Opens the demo in `dir`, writing it first on a worker thread when dir/plan.json is
+    // missing ("Creating the demo…" meanwhile).
+    void openDemo(const QString &dir, qint64 inventTransRows = 1'000'000);
+
+    // Presses Run as soon as the run is open (upgrade-cockpit --run).
+    void setStartWhenOpened(bool start) { m_startWhenOpened = start; }
+    // Skip and Cancel ask for confirmation; tests turn that off.
+    void setConfirmDestructiveActions(bool confirm) { m_confirmDestructive = confirm; }
+
+    UpgradeRun *run() const { return m_run.get(); }
+    TaskTableModel *model() const { return m_model; }
+    TaskFilterProxyModel *proxy() const { return m_proxy; }
+    QTableView *view() const { return m_view; }
+    LogPane *logPane() const { return m_log; }
+    RunSummaryBar *summaryBar() const { return m_summaryBar; }
+    QAction *action(Command command) const { return m_actions[size_t(command)]; }
+    bool isOpen() const { return m_opened; }
+    bool isStopping() const { return m_stopping; }
+
+    // Selects the grid rows of these tasks (and nothing else).
+    void selectTasks(const QStringList &names);
+    QStringList selectedTaskNames() const;
+
+public slots:
+    void startRun();
+    void stopRun();
+
+signals:
+    void runOpened(bool ok, const QString &error);
+    void demoCreated(bool ok, const QString &error);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    struct DemoOutcome {
+        std::optional<Plan> plan;
+        QString error;
+    };
+    // What one task action would do for the current selection.
+    struct ActionPlan {
+        QStringList applicable;          // names it applies to (filled when asked for)
+        int applicableCount = 0;
+        int selectedCount = 0;
+        QMap<QString, QStringList> notes;   // condition ("pauses after its next batch") -> names
+        QMap<QString, QStringList> refused; // reason -> names (at most a few per reason)
+        QMap<QString, int> refusedCount;
+    };
+
+    void createActions();
+    void createMenus();
+    void createToolBar();
+    void createDocks();
+    void resetRun();
+    void connectRun();
+    void setWindowTitleFor(const QString &planTitle);
+    void onOpened(bool ok, const QString &error);
+    void onActionDone(const QString &task, TaskAction action, bool ok, const QString &reason);
+    void onStopped();
+    void onFinished();
+    void onRefreshed(bool tasksChanged);
+    void onDemoWritten();
+    void openPlanFile();
+    void showContextMenu(const QPoint &pos);
+    void copySelectedNames();
+
+    void scheduleActionUpdate();
+    void updateActions();
+    void updateTaskAction(Command command, TaskAction action, const QString &what);
+    ActionPlan planAction(TaskAction action, bool withNames) const;
+    void requestAction(TaskAction action, bool withDependents);
+    void flushRefusals();
+    QVector<int> selectedSourceRows() const;
+    bool isDispatching() const;
+    void showStoppingDialog();
+
+    std::unique_ptr<UpgradeRun> m_run;
+    TaskTableModel *m_model = nullptr;
+    TaskFilterProxyModel *m_proxy = nullptr;
+    QTableView *m_view = nullptr;
+    LogPane *m_log = nullptr;
+    RunSummaryBar *m_summaryBar = nullptr;
+    QLineEdit *m_filterEdit = nullptr;
+    QComboBox *m_stateFilter = nullptr;
+    QMenu *m_taskMenu = nullptr;
+    QAction *m_openAction = nullptr;
+    std::array<QAction *, size_t(Command::CommandCount)> m_actions{};
+    QPointer<QProgressDialog> m_stoppingDialog;
+
+    QFutureWatcher<DemoOutcome> m_demoWatcher;
+    QTimer m_actionUpdate; // coalesces selection changes (a drag over 10,000 rows)
+
+    struct Refusal {
+        QString task;
+        TaskAction action;
+        QString reason;
+    };
+    QVector<Refusal> m_refusals;
+    QTimer m_refusalFlush;
+
+    QString m_planTitle;
+    bool m_opened = false;
+    bool m_startPending = false; // start() asked, the summary does not say dispatching yet
+    bool m_stopping = false;    // stop() asked, stopped() not yet received
+    bool m_closeWhenIdle = false;
+    bool m_forceClose = false;
+    bool m_startWhenOpened = false;
+    bool m_confirmDestructive = true;
+    bool m_openedFromMenu = false;
+};
+
+} // namespace cockpit

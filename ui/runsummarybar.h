@@ -1,0 +1,40 @@
+#pragma once
+// The status bar's permanent part: how many tasks are in each state (icon + count, so it
+// reads without colour), the overall rows done of the total, elapsed time, ETA and speed.
+// GUI thread only.
+
+#include "run/runsnapshot.h"
+
+#include <QWidget>
+#include <array>
+
+class QLabel;
+class QProgressBar;
+
+namespace cockpit {
+
+class RunSummaryBar final : public QWidget {
+    Q_OBJECT
+public:
+    explicit RunSummaryBar(QWidget *parent = nullptr);
+
+    void setSummary(const RunSummary &summary);
+    // Busy indicator with a message while there is no run yet (opening, creating the demo).
+    void setBusy(const QString &what);
+
+    QProgressBar *progressBar() const { return m_progress; }
+    QString countsText() const; // "Waiting 12, Executing 3, Ended 40" (for tests, accessibility)
+    QString timesText() const;
+
+private:
+    struct StateCount {
+        QLabel *icon = nullptr;
+        QLabel *text = nullptr;
+    };
+    std::array<StateCount, TaskStateCount> m_counts;
+    QProgressBar *m_progress = nullptr;
+    QLabel *m_times = nullptr;
+    RunSummary m_summary;
+};
+
+} // namespace cockpit

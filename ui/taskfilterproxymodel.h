@@ -1,0 +1,33 @@
+#pragma once
+// Sorting and filtering for the grid: a text filter over task name, table, group and message,
+// and a set of states to show. Sorts on TaskTableModel::SortRole (raw numbers), task names
+// naturally ("copy:T#2" before "copy:T#10"). GUI thread only.
+
+#include "tasks/taskstate.h"
+
+#include <QCollator>
+#include <QSortFilterProxyModel>
+
+namespace cockpit {
+
+class TaskFilterProxyModel final : public QSortFilterProxyModel {
+    Q_OBJECT
+public:
+    explicit TaskFilterProxyModel(QObject *parent = nullptr);
+
+    void setText(const QString &text);       // case-insensitive substring; empty: all
+    void setStates(quint32 stateMask);       // bit i = TaskState(i); allStates(): all
+    quint32 states() const { return m_states; }
+    static constexpr quint32 allStates() { return (1u << TaskStateCount) - 1; }
+
+protected:
+    bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
+    bool lessThan(const QModelIndex &left, const QModelIndex &right) const override;
+
+private:
+    QString m_text;
+    quint32 m_states = allStates();
+    QCollator m_collator;
+};
+
+} // namespace cockpit
