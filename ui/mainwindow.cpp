@@ -120,10 +120,10 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
 
     connect(m_model, &TaskTableModel::refreshed, this, &MainWindow::onRefreshed);
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            &MainWindow::scheduleActionUpdate);
-    // Rows moving under the selection (sorting, filtering) change what is selected too.
-    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &MainWindow::scheduleActionUpdate);
-    connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &MainWindow::scheduleActionUpdate);
+            &MainWindow::onSelectionChanged);
+    // Filtering rows out drops them from the selection without selectionChanged.
+    connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &MainWindow::onSelectionChanged);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, &MainWindow::onSelectionChanged);
     connect(m_view, &QWidget::customContextMenuRequested, this, &MainWindow::showContextMenu);
 
     m_actionUpdate.setSingleShot(true);
@@ -399,6 +399,7 @@ void MainWindow::openDemo(const QString &dir, qint64 inventTransRows)
             outcome.error = plan.error().message;
         return outcome;
     }));
+    updateActions();
 }
 
 void MainWindow::onDemoWritten()
@@ -509,8 +510,10 @@ void MainWindow::onStopped()
 {
     m_stopping = false;
     m_startPending = false;
-    if (m_stoppingDialog)
-        m_stoppingDialog->reset(), m_stoppingDialog->deleteLater();
+    if (m_stoppingDialog) {
+        m_stoppingDialog->reset();
+        m_stoppingDialog->deleteLater();
+    }
     m_model->refresh();
     statusBar()->showMessage(tr("Stopped. Continue picks up where the run stopped."), 10000);
     updateActions();
@@ -552,15 +555,17 @@ void MainWindow::onRefreshed(bool tasksChanged)
 
 QVector<int> MainWindow::selectedSourceRows() const
 {
+    // selectedRows() yields one index per row; mapping the whole selection instead would
+    // create a persistent index per cell (90,000 for 10,000 rows).
+    const QModelIndexList selected = m_view->selectionModel()->selectedRows();
     QVector<int> rows;
-    const QItemSelection selection =
-        m_proxy->mapSelectionToSource(m_view->selectionModel()->selection());
-    for (const QItemSelectionRange &range : selection) {
-        for (int row = range.top(); row <= range.bottom(); ++row)
-            rows.push_back(row);
+    rows.reserve(selected.size());
+    for (const QModelIndex &index : selected) {
+        const QModelIndex source = m_proxy->mapToSource(index);
+        if (source.isValid())
+            rows.push_back(source.row());
     }
     std::sort(rows.begin(), rows.end());
-    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
     return rows;
 }
 
@@ -588,10 +593,10 @@ void MainWindow::selectTasks(const QStringList &names)
     updateActions();
 }
 
-MainWindow::ActionPlan MainWindow::planAction(TaskAction action, bool withNames) const
+MainWindow::ActionPlan MainWindow::planAction(TaskAction action, const QVector<int> &rows,
+                                              bool withNames) const
 {
     ActionPlan plan;
-    const QVector<int> rows = selectedSourceRows();
     plan.selectedCount = int(rows.size());
     // The rules depend on (state, stopsAtBatch) only: ask once per combination, so a
     // 10,000-row selection costs 14 checks, not 10,000.
@@ -621,7 +626,8 @@ MainWindow::ActionPlan MainWindow::planAction(TaskAction action, bool withNames)
     return plan;
 }
 
-void MainWindow::updateTaskAction(Command command, TaskAction action, const QString &what)
+void MainWindow::updateTaskAction(Command command, TaskAction action, const QVector<int> &rows,
+                                  const QString &what)
 {
     QAction *qa = this->action(command);
     QString tip = what;
@@ -629,7 +635,7 @@ void MainWindow::updateTaskAction(Command command, TaskAction action, const QStr
     if (!m_opened) {
         tip += QLatin1Char('\n') + tr("Not available: no run is open yet.");
     } else {
-        const ActionPlan plan = planAction(action, false);
+        const ActionPlan plan = planAction(action, rows, false);
         enabled = plan.applicableCount > 0;
         if (plan.selectedCount == 0) {
             tip += QLatin1Char('\n') + tr("Not available: select one or more tasks in the grid.");
@@ -651,6 +657,12 @@ void MainWindow::updateTaskAction(Command command, TaskAction action, const QStr
     qa->setEnabled(enabled);
     qa->setToolTip(tip);
     qa->setStatusTip(tip.section(QLatin1Char('\n'), 0, 0));
+}
+
+void MainWindow::onSelectionChanged()
+{
+    m_selectionDirty = true;
+    scheduleActionUpdate();
 }
 
 void MainWindow::scheduleActionUpdate()
@@ -718,32 +730,41 @@ void MainWindow::updateActions()
                           + (resumeAll->isEnabled() ? QString()
                                                     : QLatin1Char('\n') + tr("Not available: no task is paused.")));
 
-    updateTaskAction(Command::Pause, TaskAction::Pause,
+    // One pass over the selection for all task actions (it may hold 10,000 rows).
+    const QVector<int> rows = selectedSourceRows();
+    updateTaskAction(Command::Pause, TaskAction::Pause, rows,
                      tr("Pause the selected tasks: they are not dispatched until resumed. Only "
                         "Waiting tasks pause for sure; a Ready task only while still queued; an "
                         "executing bulk copy after its next batch."));
-    updateTaskAction(Command::Resume, TaskAction::Resume,
+    updateTaskAction(Command::Resume, TaskAction::Resume, rows,
                      tr("Resume the selected paused tasks (back to Waiting)."));
-    updateTaskAction(Command::Cancel, TaskAction::Cancel,
+    updateTaskAction(Command::Cancel, TaskAction::Cancel, rows,
                      tr("Cancel the selected tasks; Rerun puts them back."));
-    updateTaskAction(Command::Skip, TaskAction::Skip,
+    updateTaskAction(Command::Skip, TaskAction::Skip, rows,
                      tr("Skip the selected tasks: mark them Ended by the administrator (recorded "
                         "as skipped); their work is not done."));
-    updateTaskAction(Command::Rerun, TaskAction::Rerun,
+    updateTaskAction(Command::Rerun, TaskAction::Rerun, rows,
                      tr("Rerun the selected failed or canceled tasks (back to Waiting)."));
-    updateTaskAction(Command::RerunWithDependents, TaskAction::Rerun,
+    updateTaskAction(Command::RerunWithDependents, TaskAction::Rerun, rows,
                      tr("Rerun the selected failed or canceled tasks and every task that depends "
                         "on them."));
 
     m_openAction->setEnabled(!m_demoWatcher.isRunning() && !dispatching && !m_stopping);
-    m_log->setSelectedTasks(selectedTaskNames());
+    if (m_selectionDirty) {
+        m_selectionDirty = false;
+        QStringList names;
+        names.reserve(rows.size());
+        for (int row : rows)
+            names << m_model->task(row).spec.name;
+        m_log->setSelectedTasks(names);
+    }
 }
 
 void MainWindow::requestAction(TaskAction action, bool withDependents)
 {
     if (!m_run || !m_opened)
         return;
-    const ActionPlan plan = planAction(action, true);
+    const ActionPlan plan = planAction(action, selectedSourceRows(), true);
     const QString label = TaskStatePresentation::actionLabel(action);
     if (plan.applicable.isEmpty()) {
         statusBar()->showMessage(tr("%1: not possible for the selected tasks.").arg(label), 8000);

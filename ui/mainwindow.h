@@ -120,10 +120,12 @@ private:
     void showContextMenu(const QPoint &pos);
     void copySelectedNames();
 
+    void onSelectionChanged();
     void scheduleActionUpdate();
     void updateActions();
-    void updateTaskAction(Command command, TaskAction action, const QString &what);
-    ActionPlan planAction(TaskAction action, bool withNames) const;
+    void updateTaskAction(Command command, TaskAction action, const QVector<int> &rows,
+                          const QString &what);
+    ActionPlan planAction(TaskAction action, const QVector<int> &rows, bool withNames) const;
     void requestAction(TaskAction action, bool withDependents);
     void flushRefusals();
     QVector<int> selectedSourceRows() const;
@@ -163,6 +165,7 @@ private:
     bool m_startWhenOpened = false;
     bool m_confirmDestructive = true;
     bool m_openedFromMenu = false;
+    bool m_selectionDirty = false; // the log pane's task filter needs the new selection
 };
 
 } // namespace cockpit

@@ -24,8 +24,9 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness and fast formatting
 
-// splitmix64: tiny, fast, and good enough for test data. Each table is seeded from its name, so
-// a table's rows do not depend on the other tables (nor on INVENTTRANS's row count).
+// splitmix64: tiny, fast, and good enough for test data. Streams are seeded from the table name
+// and the row block (see blockSeed), so a row never depends on other tables, on the row count
+// asked for, nor on which thread wrote it.
 class Rng {
 public:
     explicit Rng(uint64_t seed) : m_s(seed) {}
@@ -125,7 +126,7 @@ public:
         while (n) {
             const uint64_t r = rng.next();
             const size_t k = n < 8 ? n : 8;
-            std::memcpy(m_buf.data() + m_used, &r, k); // little-endian hosts only matter for bytes
+            std::memcpy(m_buf.data() + m_used, &r, k); // host byte order: same on every x86/ARM box
             m_used += k;
             n -= k;
         }
@@ -215,7 +216,7 @@ const List kCompanyCountries{"DE", "DK", "PL", "JP"};
 const List kCompanyCurrencies{"EUR", "DKK", "PLN", "JPY"};
 
 enum class Gen {
-    Code,       // prefix + zero-padded (lo + row + 1) + suffix: unique per table
+    Code,       // prefix + zero-padded (lo + row * mul / div + 1) + suffix: unique when mul == div
     Ref,        // prefix + zero-padded (lo + random 1..hi): refers to another table's Code
     Int,        // lo..hi
     Real,       // lo..hi scaled by 10^decimals, bound as a double
@@ -236,6 +237,8 @@ struct Col {
     const char *suffix = "";
     int64_t lo = 0;
     int64_t hi = 0;
+    int64_t mul = 1;
+    int64_t div = 1;
     int width = 0;
     int decimals = 0;
     const List *list = nullptr;
@@ -270,6 +273,14 @@ Col codeCol(const char *name, int length, const char *prefix, int width, int64_t
     c.width = width;
     c.lo = offset;
     c.notNull = true;
+    return c;
+}
+// AX's lot ids: a lot has 2 or 3 inventory transactions, and lots are numbered as they come.
+Col lots(const char *name)
+{
+    Col c = codeCol(name, 20, "LOT", 8);
+    c.mul = 2;
+    c.div = 5;
     return c;
 }
 Col ref(const char *name, int length, const char *prefix, int width, int64_t count, int64_t offset = 0)
@@ -532,7 +543,7 @@ std::vector<TableSpec> demoTables(int64_t inventTransRows)
                   "CREATE INDEX I_175GROUPITEMIDX ON INVENTTABLE(ITEMGROUPID, ITEMID)"}});
 
     t.push_back({"INVENTTRANS", inventTransRows,
-                 {itemRef().required(), ref("INVENTTRANSID", 20, "LOT", 8, 400000),
+                 {itemRef().required(), lots("INVENTTRANSID"),
                   dimRef(), real("QTY", -1000, 1000, 2), money("COSTAMOUNTPOSTED", -250000, 250000, 2),
                   money("COSTAMOUNTPHYSICAL", -250000, 250000, 2).null(0.25),
                   money("COSTAMOUNTADJUSTMENT", -5000, 5000, 4).null(0.6),
@@ -812,6 +823,7 @@ public:
 
     Status open(int cacheKiB)
     {
+        m_cacheKiB = cacheKiB;
         const QByteArray p = QFile::encodeName(m_path);
         if (sqlite3_open_v2(p.constData(), &m_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr)
             != SQLITE_OK)
@@ -835,10 +847,16 @@ public:
     Status createIndexes(const TableSpec &t)
     {
         // Secondary indexes go on after the rows: one sort instead of random-order inserts.
-        for (const char *sql : t.indexes)
-            if (auto s = exec(sql); !s)
-                return s;
-        return {};
+        // SQLite sizes its sorter runs by the cache size, and sorting a big run as one in-memory
+        // list is cache-miss bound: small runs, merged afterwards, are faster.
+        if (t.indexes.empty())
+            return {};
+        Status s = exec("PRAGMA cache_size=-4096");
+        for (size_t i = 0; s && i < t.indexes.size(); ++i)
+            s = exec(t.indexes[i]);
+        if (s)
+            s = exec("PRAGMA cache_size=-" + QByteArray::number(m_cacheKiB));
+        return s;
     }
 
     Status insertRows(const TableSpec &t, int64_t from, int64_t to, const std::atomic<bool> &cancel);
@@ -862,6 +880,7 @@ private:
 
     QString m_path;
     sqlite3 *m_db = nullptr;
+    int m_cacheKiB = 0;
 };
 
 TaskError cancelled() { return makeError(QStringLiteral("demo: cancelled")); }
@@ -918,7 +937,7 @@ Status Db::insertRows(const TableSpec &t, int64_t from, int64_t to, const std::a
             switch (c.gen) {
             case Gen::Code:
                 buf.put(c.prefix);
-                buf.putUInt(uint64_t(c.lo + row + 1), c.width);
+                buf.putUInt(uint64_t(c.lo + row * c.mul / c.div + 1), c.width);
                 buf.put(c.suffix);
                 sqlite3_bind_text(st, p, m, buf.since(m), SQLITE_STATIC);
                 break;
@@ -1010,14 +1029,38 @@ QByteArray quoted(const QString &path)
     return '\'' + path.toUtf8().replace('\'', "''") + '\'';
 }
 
-// The other thread's share, in two files of its own: the second part of the big table (rows
-// only), then every small table with its indexes. Each file is closed before it is announced.
-void buildSideFiles(const TableSpec &big, int64_t splitRow, const std::vector<const TableSpec *> &others,
-                    const QString &bigPath, const QString &othersPath, const std::atomic<bool> &cancel,
-                    std::promise<Status> &bigDone, std::promise<Status> &othersDone)
+// Rough CPU cost of work on a table, in "values written" units; used only to split the work
+// between the two threads (a wrong guess costs time, never correctness).
+double insertCost(const TableSpec &t, int64_t rows) { return double(rows) * double(t.cols.size() + 8); }
+double indexCost(const TableSpec &t) { return double(t.rows) * 20.0 * double(t.indexes.size()); }
+// Copying a finished table in: raw records and index entries, no encoding nor sorting.
+double copyCost(const TableSpec &t, int64_t rows)
+{
+    return 0.3 * insertCost(t, rows) + double(rows) * 3.0 * double(t.indexes.size());
+}
+
+// The work of a thread besides its part of the big table.
+Status buildTables(Db &db, const std::vector<const TableSpec *> &tables, const std::atomic<bool> &cancel)
 {
     Status s;
-    {
+    for (size_t i = 0; s && i < tables.size(); ++i) {
+        s = db.exec(createTableSql(*tables[i]));
+        if (s)
+            s = db.insertRows(*tables[i], 0, tables[i]->rows, cancel);
+        if (s)
+            s = db.createIndexes(*tables[i]);
+    }
+    return s;
+}
+
+// The other thread's share, in two files of its own: the second part of the big table (rows
+// only), then its small tables with their indexes. Each file is closed before it is announced.
+void buildSideFiles(const TableSpec &big, int64_t splitRow, const std::vector<const TableSpec *> &tables,
+                    const QString &bigPath, const QString &tablesPath, const std::atomic<bool> &cancel,
+                    std::promise<Status> &bigDone, std::promise<Status> &tablesDone)
+{
+    Status s;
+    if (splitRow < big.rows) {
         Db db(bigPath);
         s = db.open(64 * 1024);
         if (s)
@@ -1032,40 +1075,32 @@ void buildSideFiles(const TableSpec &big, int64_t splitRow, const std::vector<co
     bigDone.set_value(s);
     if (s && cancel.load())
         s = cancelled();
-    if (s) {
-        Db db(othersPath);
+    if (s && !tables.empty()) {
+        Db db(tablesPath);
         s = db.open(64 * 1024);
         if (s)
             s = db.exec("BEGIN");
-        for (size_t i = 0; s && i < others.size(); ++i) {
-            s = db.exec(createTableSql(*others[i]));
-            if (s)
-                s = db.insertRows(*others[i], 0, others[i]->rows, cancel);
-            if (s)
-                s = db.createIndexes(*others[i]);
-        }
+        if (s)
+            s = buildTables(db, tables, cancel);
         if (s)
             s = db.exec("COMMIT");
         if (s)
             s = db.close();
     }
-    othersDone.set_value(s);
+    tablesDone.set_value(s);
 }
 
-// Builds source.db under a temporary name with two threads: this one writes the first part of
-// INVENTTRANS and builds its indexes, the other writes the rest of INVENTTRANS and all other
-// tables into side files, which are then copied in with SQLite's INSERT ... SELECT * transfer
-// (raw records and index entries, no re-encoding nor re-sorting).
+// Builds source.db under a temporary name with two threads. Each writes about half of
+// INVENTTRANS; this thread then copies the other half in and builds INVENTTRANS's indexes.
+// The small tables are shared out so both threads finish together: this thread builds its share
+// in place, the other thread in a side file that is copied in at the end with SQLite's
+// INSERT ... SELECT * transfer (raw records and index entries, no re-encoding nor re-sorting).
 Status writeSource(const QString &finalPath, int64_t inventTransRows)
 {
     const QString tmpPath = finalPath + QStringLiteral(".partial");
     const QString bigPath = finalPath + QStringLiteral(".partial-1");
-    const QString othersPath = finalPath + QStringLiteral(".partial-2");
-    auto cleanup = [&] {
-        (void)removeDatabase(bigPath);
-        (void)removeDatabase(othersPath);
-    };
-    for (const QString &p : {tmpPath, bigPath, othersPath})
+    const QString sidePath = finalPath + QStringLiteral(".partial-2");
+    for (const QString &p : {tmpPath, bigPath, sidePath})
         if (auto s = removeDatabase(p); !s)
             return s;
 
@@ -1078,26 +1113,51 @@ Status writeSource(const QString &finalPath, int64_t inventTransRows)
         else
             others.push_back(&t);
     }
-    // Each thread writes about half of the big table (split on a block boundary), so neither
-    // waits for the other before the big indexes are built.
+    // Split the big table on a block boundary, so both halves are ready at the same time.
     const int64_t splitRow = big->rows < 2 * kBlockRows
         ? big->rows
         : std::max(kBlockRows, (big->rows / 2 + kBlockRows / 2) / kBlockRows * kBlockRows);
 
+    // Share out the small tables, largest first, to the thread with less work so far.
+    double mainLoad = insertCost(*big, splitRow) + copyCost(*big, big->rows - splitRow) + indexCost(*big);
+    double sideLoad = insertCost(*big, big->rows - splitRow);
+    std::vector<const TableSpec *> byCost = others;
+    std::stable_sort(byCost.begin(), byCost.end(), [](const TableSpec *a, const TableSpec *b) {
+        return insertCost(*a, a->rows) + indexCost(*a) > insertCost(*b, b->rows) + indexCost(*b);
+    });
+    std::vector<const TableSpec *> mine, theirs;
+    for (const TableSpec *t : byCost) {
+        const double cost = insertCost(*t, t->rows) + indexCost(*t);
+        if (mainLoad <= sideLoad) {
+            mine.push_back(t);
+            mainLoad += cost;
+        } else {
+            theirs.push_back(t);
+            sideLoad += cost;
+            mainLoad += copyCost(*t, t->rows);
+        }
+    }
+    // Keep each thread's tables in name order (the order they appear in the schema).
+    auto byName = [](const TableSpec *a, const TableSpec *b) { return std::strcmp(a->name, b->name) < 0; };
+    std::sort(mine.begin(), mine.end(), byName);
+    std::sort(theirs.begin(), theirs.end(), byName);
+
     std::atomic<bool> cancel{false};
-    std::promise<Status> bigDone, othersDone;
-    std::future<Status> bigReady = bigDone.get_future(), othersReady = othersDone.get_future();
-    std::thread side(buildSideFiles, std::cref(*big), splitRow, std::cref(others), std::cref(bigPath),
-                     std::cref(othersPath), std::cref(cancel), std::ref(bigDone), std::ref(othersDone));
+    std::promise<Status> bigDone, sideDone;
+    std::future<Status> bigReady = bigDone.get_future(), sideReady = sideDone.get_future();
+    std::thread side(buildSideFiles, std::cref(*big), splitRow, std::cref(theirs), std::cref(bigPath),
+                     std::cref(sidePath), std::cref(cancel), std::ref(bigDone), std::ref(sideDone));
 
     Status s;
     {
         Db db(tmpPath);
-        s = db.open(128 * 1024);
+        s = db.open(64 * 1024);
         if (s)
             s = db.exec("BEGIN; " + createTableSql(*big));
         if (s)
             s = db.insertRows(*big, 0, splitRow, cancel);
+        if (s)
+            s = buildTables(db, mine, cancel);
         if (s)
             s = db.exec("COMMIT");
         if (s)
@@ -1106,36 +1166,37 @@ Status writeSource(const QString &finalPath, int64_t inventTransRows)
         if (s && splitRow < big->rows)
             s = db.exec("ATTACH " + quoted(bigPath) + " AS part; BEGIN; INSERT INTO INVENTTRANS SELECT * FROM "
                         "part.INVENTTRANS; COMMIT; DETACH part");
-        // Sorting a million keys as one in-memory list is cache-miss bound; small sorter runs,
-        // sorted on worker threads (the other thread is done or nearly by now), are cheaper.
         if (s)
-            s = db.exec("PRAGMA cache_size=-4096; PRAGMA threads=2; BEGIN");
+            s = db.exec("BEGIN");
         if (s)
             s = db.createIndexes(*big);
         if (s)
-            s = db.exec("COMMIT; PRAGMA threads=0; PRAGMA cache_size=-131072");
+            s = db.exec("COMMIT");
         if (s)
-            s = othersReady.get();
-        if (s)
-            s = db.exec("ATTACH " + quoted(othersPath) + " AS part; BEGIN");
-        for (size_t i = 0; s && i < others.size(); ++i) {
+            s = sideReady.get();
+        if (s && !theirs.empty())
+            s = db.exec("ATTACH " + quoted(sidePath) + " AS part; BEGIN");
+        for (size_t i = 0; s && i < theirs.size(); ++i) {
             // Same table and indexes, still empty: the copy moves records and index entries as-is.
-            s = db.exec(createTableSql(*others[i]));
+            s = db.exec(createTableSql(*theirs[i]));
             if (s)
-                s = db.createIndexes(*others[i]);
+                s = db.createIndexes(*theirs[i]);
             if (s)
-                s = db.exec("INSERT INTO " + QByteArray(others[i]->name) + " SELECT * FROM part."
-                            + QByteArray(others[i]->name));
+                s = db.exec("INSERT INTO " + QByteArray(theirs[i]->name) + " SELECT * FROM part."
+                            + QByteArray(theirs[i]->name));
         }
+        if (s && !theirs.empty())
+            s = db.exec("COMMIT; DETACH part");
         if (s)
-            s = db.exec("COMMIT; DETACH part; PRAGMA journal_mode=DELETE");
+            s = db.exec("PRAGMA journal_mode=DELETE");
         if (s)
             s = db.close();
         if (!s)
             cancel = true;
     }
     side.join();
-    cleanup();
+    (void)removeDatabase(bigPath);
+    (void)removeDatabase(sidePath);
     if (!s) {
         (void)removeDatabase(tmpPath);
         return s;

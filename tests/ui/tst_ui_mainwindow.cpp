@@ -2,6 +2,7 @@
 // temporary folder, opened through UpgradeRun, driven through the window's actions.
 
 #include "demo/demogenerator.h"
+#include "fakerun.h"
 #include "run/upgraderun.h"
 #include "ui/logpane.h"
 #include "ui/mainwindow.h"
@@ -11,7 +12,9 @@
 #include "ui/tasktablemodel.h"
 
 #include <QAbstractItemModelTester>
+#include <QElapsedTimer>
 #include <QAction>
+#include <QFileInfo>
 #include <QProgressBar>
 #include <QSignalSpy>
 #include <QStatusBar>
@@ -33,6 +36,9 @@ private slots:
     void pausingAWaitingTaskShowsPausedBeforeRun();
     void fullRunEndsWithEveryTaskEnded();
     void closingWhileRunningStopsAtTheNextBatchFirst();
+    void refusalsAreShownInTheStatusBarAndLog();
+    void demoIsWrittenOnAWorkerThreadOnFirstStart();
+    void tenThousandSelectedTasksKeepTicksShort();
 
 private:
     // Writes a fresh demo and opens it in a new window; false (and a test failure) on error.
@@ -259,6 +265,88 @@ void TestMainWindow::closingWhileRunningStopsAtTheNextBatchFirst()
     QVERIFY(opened.first().at(0).toBool());
     QCOMPARE(m_window->action(Command::Run)->text(), QStringLiteral("Continue"));
     QVERIFY(m_window->action(Command::Run)->isEnabled());
+}
+
+void TestMainWindow::refusalsAreShownInTheStatusBarAndLog()
+{
+    QVERIFY(openDemo());
+    const QString task = firstTaskIn(TaskState::Waiting, TaskKind::Copy);
+    // What the scheduler answers when a Ready task was already taken by a worker.
+    emit m_window->run()->actionDone(task, TaskAction::Pause, false, readyPauseRefusal());
+    emit m_window->run()->actionDone(QStringLiteral("copy:OTHER"), TaskAction::Pause, false,
+                                     readyPauseRefusal());
+    QTRY_VERIFY(m_window->statusBar()->currentMessage().contains(readyPauseRefusal()));
+    const QString message = m_window->statusBar()->currentMessage();
+    QVERIFY2(message.contains(QStringLiteral("2 tasks")), qPrintable(message)); // one line for both
+    QVERIFY(message.contains(task));
+    QVERIFY(m_window->logPane()->plainText().contains(readyPauseRefusal()));
+}
+
+void TestMainWindow::demoIsWrittenOnAWorkerThreadOnFirstStart()
+{
+    const QString dir = m_dir->filePath(QStringLiteral("demo"));
+    m_window = std::make_unique<MainWindow>();
+    QSignalSpy created(m_window.get(), &MainWindow::demoCreated);
+    QSignalSpy opened(m_window.get(), &MainWindow::runOpened);
+    m_window->openDemo(dir, 5000);
+    m_window->show();
+    // The GUI thread is free while the demo is written: the window paints and says why it waits.
+    QVERIFY(created.isEmpty());
+    QVERIFY(!m_window->action(Command::Run)->isEnabled());
+    QVERIFY(m_window->action(Command::Run)->toolTip().contains(QStringLiteral("demo")));
+    QVERIFY(created.wait(120'000));
+    QVERIFY2(created.first().at(0).toBool(), qPrintable(created.first().at(1).toString()));
+    QVERIFY(QFileInfo::exists(dir + QStringLiteral("/plan.json")));
+    QVERIFY(opened.wait(60'000));
+    QVERIFY(opened.first().at(0).toBool());
+    QVERIFY(m_window->model()->rowCount() > 0);
+
+    // The second start opens the existing demo without writing it again.
+    m_window = std::make_unique<MainWindow>();
+    QSignalSpy created2(m_window.get(), &MainWindow::demoCreated);
+    QSignalSpy opened2(m_window.get(), &MainWindow::runOpened);
+    m_window->openDemo(dir, 5000);
+    QVERIFY(opened2.wait(60'000));
+    QVERIFY(opened2.first().at(0).toBool());
+    QVERIFY(created2.isEmpty());
+}
+
+void TestMainWindow::tenThousandSelectedTasksKeepTicksShort()
+{
+    QVERIFY(openDemo());
+    // The same window, its grid fed 10,000 synthetic tasks, all selected: every tick
+    // re-evaluates the actions for the whole selection.
+    m_tester.reset(); // it walks every cell on each change: not what is measured here
+    constexpr int kTasks = 10'000;
+    testing::FakeRun fake;
+    for (int i = 0; i < kTasks; ++i)
+        fake.add(testing::makeTask(i, QStringLiteral("copy:T%1").arg(i), 100'000));
+    TaskTableModel *model = m_window->model();
+    model->setRefreshInterval(60'000);
+    model->setSnapshotSource(fake.source());
+    m_window->view()->sortByColumn(TaskTableModel::StateColumn, Qt::AscendingOrder);
+    m_window->view()->selectAll();
+    QCoreApplication::processEvents();
+    QCOMPARE(m_window->selectedTaskNames().size(), kTasks);
+
+    qint64 worstMs = 0;
+    for (int tick = 0; tick < 8; ++tick) {
+        for (int i = tick; i < kTasks; i += 7)
+            fake.update(i, [tick](TaskView &t) {
+                t.status.state = tick % 2 ? TaskState::Executing : TaskState::Paused;
+                t.status.rowsDone += 1000;
+            });
+        QElapsedTimer timer;
+        timer.start();
+        model->refresh(); // model, sorted proxy, actions, status bar
+        QCoreApplication::processEvents();
+        m_window->view()->viewport()->repaint();
+        worstMs = std::max(worstMs, timer.elapsed());
+    }
+    qInfo("10,000 selected tasks: worst tick %lld ms", worstMs);
+    QVERIFY(m_window->action(Command::Pause)->isEnabled());
+    QVERIFY(m_window->action(Command::Resume)->isEnabled());
+    QVERIFY2(worstMs < 250, "a tick must fit in the 250 ms refresh interval");
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -29,6 +29,7 @@ private slots:
     void displayRoleIsFormattedAndRawRolesAreNumbers();
     void waitingTaskShowsWhyItWaits();
     void timerPollsAtTheSetInterval();
+    void sortingByStateKeepsFollowingTheRun();
     void tenThousandTasksStaySmooth();
 };
 
@@ -251,6 +252,40 @@ void TestTaskTableModel::timerPollsAtTheSetInterval()
     QTRY_COMPARE_WITH_TIMEOUT(model.index(0, 0).data(TaskTableModel::RowsDoneRole).toLongLong(),
                               999, 2000);
     QTRY_VERIFY_WITH_TIMEOUT(run.snapshots - before >= 3, 2000);
+}
+
+void TestTaskTableModel::sortingByStateKeepsFollowingTheRun()
+{
+    FakeRun run;
+    for (int i = 0; i < 40; ++i)
+        run.add(makeTask(i, QStringLiteral("t%1").arg(i)));
+    TaskTableModel model;
+    TaskFilterProxyModel proxy;
+    proxy.setSourceModel(&model);
+    proxy.sort(TaskTableModel::StateColumn, Qt::AscendingOrder);
+    model.setSnapshotSource(run.source());
+    auto firstNames = [&](int n) {
+        QStringList names;
+        for (int r = 0; r < n; ++r)
+            names << proxy.index(r, 0).data().toString();
+        return names;
+    };
+    // Failures first, then what runs, then what waits; ended tasks last.
+    run.update(30, [](TaskView &t) { t.status.state = TaskState::Executing; });
+    run.update(20, [](TaskView &t) { t.status.state = TaskState::Error; });
+    model.refresh();
+    QCOMPARE(firstNames(2), (QStringList{"t20", "t30"}));
+    run.update(30, [](TaskView &t) { t.status.state = TaskState::Ended; });
+    model.refresh();
+    QCOMPARE(proxy.index(39, 0).data().toString(), QStringLiteral("t30"));
+    // Many rows at once (the whole-table dataChanged path).
+    for (int i = 0; i < 30; ++i)
+        run.update(i, [](TaskView &t) { t.status.state = TaskState::Ended; });
+    run.update(35, [](TaskView &t) { t.status.state = TaskState::Executing; });
+    model.refresh();
+    QCOMPARE(firstNames(1), QStringList{"t35"});
+    QCOMPARE(proxy.index(39, TaskTableModel::StateColumn).data(TaskTableModel::StateRole).toInt(),
+             int(TaskState::Ended));
 }
 
 void TestTaskTableModel::tenThousandTasksStaySmooth()
