@@ -109,33 +109,31 @@ void TaskTableModel::apply(RunSnapshot snapshot)
         snapshot = m_source(0);
     }
 
-    QVector<int> dirty;
+    QVector<Change> changes;
     QVector<TaskView> added;
-    dirty.reserve(snapshot.tasks.size());
+    changes.reserve(snapshot.tasks.size());
     for (TaskView &t : snapshot.tasks) {
         const auto it = m_rowByName.constFind(t.spec.name);
         if (it == m_rowByName.constEnd()) {
             added.push_back(std::move(t));
             continue;
         }
-        TaskView &mine = m_tasks[*it];
-        if (t.version != 0 && t.version <= mine.version)
+        if (t.version != 0 && t.version <= m_tasks[*it].version)
             continue; // stale duplicate
-        mine = std::move(t);
-        dirty.push_back(*it);
+        changes.push_back({*it, std::move(t), true});
     }
     // The elapsed time of executing tasks moves on even when their counters do not
     // (an index build reports no rows), so they are repainted every tick.
-    if (dirty.size() < m_tasks.size()) {
+    if (changes.size() * 2 <= m_tasks.size()) {
         for (int row = 0; row < m_tasks.size(); ++row) {
             if (m_tasks[row].status.state == TaskState::Executing)
-                dirty.push_back(row);
+                changes.push_back({row, {}, false});
         }
     }
 
-    const bool changed = !dirty.isEmpty() || !added.isEmpty();
-    if (!dirty.isEmpty())
-        emitChanged(std::move(dirty));
+    const bool changed = !changes.isEmpty() || !added.isEmpty();
+    if (!changes.isEmpty())
+        applyChanges(std::move(changes));
     if (!added.isEmpty())
         insertTasks(std::move(added));
 
@@ -191,25 +189,40 @@ void TaskTableModel::insertTasks(QVector<TaskView> added)
         m_rowByName.insert(m_tasks[row].spec.name, row);
 }
 
-void TaskTableModel::emitChanged(QVector<int> rows)
+void TaskTableModel::applyChanges(QVector<Change> changes)
 {
     const int lastColumn = ColumnCount - 1;
-    if (rows.size() * 2 > m_tasks.size()) {
+    // Fresh values first, so a row both refreshed and executing keeps its new value.
+    std::stable_sort(changes.begin(), changes.end(), [](const Change &a, const Change &b) {
+        return a.row < b.row || (a.row == b.row && a.fresh && !b.fresh);
+    });
+    changes.erase(std::unique(changes.begin(), changes.end(),
+                              [](const Change &a, const Change &b) { return a.row == b.row; }),
+                  changes.end());
+
+    if (changes.size() * 2 > m_tasks.size()) {
+        for (Change &c : changes) {
+            if (c.fresh)
+                m_tasks[c.row] = std::move(c.view);
+        }
         emit dataChanged(index(0, 0), index(int(m_tasks.size()) - 1, lastColumn), kChangingRoles);
         return;
     }
-    std::sort(rows.begin(), rows.end());
-    rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
-    int first = rows.constFirst();
-    int last = first;
-    for (int i = 1; i <= rows.size(); ++i) {
-        if (i < rows.size() && rows[i] == last + 1) {
-            last = rows[i];
-            continue;
+    // Each range's data is stored just before its signal: a sorting proxy handles one
+    // dataChanged at a time and re-sorts against the rows it has not been told about yet,
+    // so those must still hold their old values (otherwise the proxy ends up unsorted).
+    int begin = 0;
+    while (begin < changes.size()) {
+        int end = begin + 1;
+        while (end < changes.size() && changes[end].row == changes[end - 1].row + 1)
+            ++end;
+        for (int i = begin; i < end; ++i) {
+            if (changes[i].fresh)
+                m_tasks[changes[i].row] = std::move(changes[i].view);
         }
-        emit dataChanged(index(first, 0), index(last, lastColumn), kChangingRoles);
-        if (i < rows.size())
-            first = last = rows[i];
+        emit dataChanged(index(changes[begin].row, 0), index(changes[end - 1].row, lastColumn),
+                         kChangingRoles);
+        begin = end;
     }
 }
 

@@ -87,9 +87,14 @@ signals:
     void refreshed(bool tasksChanged);
 
 private:
+    struct Change {
+        int row;
+        TaskView view; // the new value when `fresh`
+        bool fresh;    // false: only repaint (an executing task's elapsed time)
+    };
     void apply(RunSnapshot snapshot);
     void insertTasks(QVector<TaskView> added);
-    void emitChanged(QVector<int> rows);
+    void applyChanges(QVector<Change> changes);
     QVariant displayData(const TaskView &t, int column) const;
     QVariant sortData(const TaskView &t, int column) const;
     QString toolTip(const TaskView &t, int column) const;

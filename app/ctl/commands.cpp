@@ -184,6 +184,7 @@ int demo(const QStringList &args)
     p.setApplicationDescription(QStringLiteral("Write the demo upgrade: an AX-like source database and a plan."));
     p.addOption({QStringLiteral("dir"), QStringLiteral("Folder to write into."), QStringLiteral("D")});
     p.addOption({QStringLiteral("rows"), QStringLiteral("INVENTTRANS rows (default 1000000)."), QStringLiteral("N")});
+    p.addOption({QStringLiteral("scale"), QStringLiteral("Size of the other tables, 0 to 1 (default 1)."), QStringLiteral("F")});
     if (!parse(p, QStringLiteral("demo"), args))
         return BadInput;
     if (!p.isSet(QStringLiteral("dir"))) {
@@ -197,6 +198,14 @@ int demo(const QStringList &args)
         o.inventTransRows = p.value(QStringLiteral("rows")).toLongLong(&ok);
         if (!ok || o.inventTransRows < 0) {
             fail(QStringLiteral("demo: --rows expects a whole number, got \"%1\"").arg(p.value(QStringLiteral("rows"))));
+            return BadInput;
+        }
+    }
+    if (p.isSet(QStringLiteral("scale"))) {
+        bool ok = false;
+        o.otherTablesScale = p.value(QStringLiteral("scale")).toDouble(&ok);
+        if (!ok) {
+            fail(QStringLiteral("demo: --scale expects a number in (0, 1], got \"%1\"").arg(p.value(QStringLiteral("scale"))));
             return BadInput;
         }
     }

@@ -9,7 +9,7 @@ static const char kUsage[] =
     "usage: upgradectl COMMAND [options]\n"
     "\n"
     "commands:\n"
-    "  demo   --dir D [--rows N]            write the demo source database and plan into D\n"
+    "  demo   --dir D [--rows N] [--scale F] write the demo source database and plan into D\n"
     "  plan   --source URL --target URL --out F   write a plan file to start from\n"
     "  run    --plan F | --source URL --target URL | --state S\n"
     "         [--state S] [--threads N] [--json]  run (or resume) the upgrade to its end\n"

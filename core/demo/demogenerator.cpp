@@ -398,7 +398,7 @@ Col txt(const char *name = "TXT", int length = 60) { return words(name, length, 
 Col companyName(const char *name = "NAME") { return words(name, 60, kNames, kCompanySuffixes); }
 Col street(const char *name = "STREET") { return words(name, 250, kStreets, kStreets, 1, 250); }
 
-std::vector<TableSpec> demoTables(int64_t inventTransRows)
+std::vector<TableSpec> demoTables(int64_t inventTransRows, double otherTablesScale)
 {
     std::vector<TableSpec> t;
 
@@ -764,6 +764,10 @@ std::vector<TableSpec> demoTables(int64_t inventTransRows)
                  Key::RecIdPk, nullptr, 0,
                  {"CREATE UNIQUE INDEX I_651LOCATIONIDX ON WMSLOCATION(INVENTLOCATIONID, WMSLOCATIONID, DATAAREAID)"}});
 
+    // Tests shrink everything but INVENTTRANS; an empty table stays empty, others keep a row.
+    for (TableSpec &spec : t)
+        if (std::strcmp(spec.name, "INVENTTRANS") != 0 && spec.rows > 0)
+            spec.rows = std::max<int64_t>(1, int64_t(std::ceil(double(spec.rows) * otherTablesScale)));
     return t;
 }
 
@@ -1095,7 +1099,7 @@ void buildSideFiles(const TableSpec &big, int64_t splitRow, const std::vector<co
 // The small tables are shared out so both threads finish together: this thread builds its share
 // in place, the other thread in a side file that is copied in at the end with SQLite's
 // INSERT ... SELECT * transfer (raw records and index entries, no re-encoding nor re-sorting).
-Status writeSource(const QString &finalPath, int64_t inventTransRows)
+Status writeSource(const QString &finalPath, int64_t inventTransRows, double otherTablesScale)
 {
     const QString tmpPath = finalPath + QStringLiteral(".partial");
     const QString bigPath = finalPath + QStringLiteral(".partial-1");
@@ -1104,7 +1108,7 @@ Status writeSource(const QString &finalPath, int64_t inventTransRows)
         if (auto s = removeDatabase(p); !s)
             return s;
 
-    const std::vector<TableSpec> tables = demoTables(inventTransRows);
+    const std::vector<TableSpec> tables = demoTables(inventTransRows, otherTablesScale);
     const TableSpec *big = nullptr;
     std::vector<const TableSpec *> others;
     for (const TableSpec &t : tables) {
@@ -1220,6 +1224,9 @@ Result<Plan> writeDemo(const DemoOptions &options)
 {
     if (options.dir.trimmed().isEmpty())
         return makeError(QStringLiteral("demo: no output folder given"));
+    if (!(options.otherTablesScale > 0 && options.otherTablesScale <= 1))
+        return makeError(QStringLiteral("demo: otherTablesScale must be in (0, 1] (got %1)")
+                             .arg(options.otherTablesScale));
     if (options.inventTransRows < 0)
         return makeError(QStringLiteral("demo: inventTransRows must not be negative (got %1)")
                              .arg(options.inventTransRows));
@@ -1228,7 +1235,8 @@ Result<Plan> writeDemo(const DemoOptions &options)
         return makeError(QStringLiteral("\"%1\": cannot create the demo folder").arg(dir));
     const QDir d(dir);
 
-    if (auto s = writeSource(d.filePath(QStringLiteral("source.db")), options.inventTransRows); !s)
+    if (auto s = writeSource(d.filePath(QStringLiteral("source.db")), options.inventTransRows,
+                                  options.otherTablesScale); !s)
         return s.error();
     for (const QString &name : {QStringLiteral("target.db"), QStringLiteral("state.db")})
         if (auto s = removeDatabase(d.filePath(name)); !s)

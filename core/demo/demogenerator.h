@@ -12,6 +12,7 @@ namespace cockpit {
 struct DemoOptions {
     QString dir;                      // output folder, created if missing
     qint64 inventTransRows = 1'000'000;
+    double otherTablesScale = 1.0;    // (0, 1]: shrinks every other table (tests use 0.05)
 };
 
 // Writes, deterministically (the same data every time for the same options):

@@ -17,9 +17,10 @@ class Upgrade : public ::testing::Test {
 protected:
     QTemporaryDir dir;
 
-    Plan demo(qint64 rows, int batchSize = 5000, qint64 chunkRows = 250000)
+    // The demo with INVENTTRANS at `rows` and the other tables at 5 % (full size when scale is 1).
+    Plan demo(qint64 rows, int batchSize = 5000, qint64 chunkRows = 250000, double scale = 0.05)
     {
-        auto p = writeDemo(DemoOptions{dir.path(), rows});
+        auto p = writeDemo(DemoOptions{dir.path(), rows, scale});
         EXPECT_TRUE(p.ok()) << (p.ok() ? "" : p.error().message.toStdString());
         Plan plan = *p;
         plan.batchSize = batchSize;
@@ -57,7 +58,7 @@ protected:
 
 TEST_F(Upgrade, FullDemoSizedUpgradeEqualsSource)
 {
-    Plan plan = demo(1'000'000, 20000, 250000);
+    Plan plan = demo(1'000'000, 20000, 250000, 1.0);
     UpgradeRun run;
     ASSERT_EQ(openAndWait(run, plan), QString());
     // INVENTTRANS (1,000,000 rows) splits into 4 key-range chunks that run in parallel.

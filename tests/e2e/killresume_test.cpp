@@ -41,7 +41,7 @@ Cli upgradectl(const QStringList &args, int timeoutMs = 300000)
 // A demo whose copy takes a few seconds: small batches, INVENTTRANS in chunks.
 QString writePlan(const QTemporaryDir &dir, qint64 rows, int batchSize, qint64 chunkRows)
 {
-    auto plan = writeDemo(DemoOptions{dir.path(), rows});
+    auto plan = writeDemo(DemoOptions{dir.path(), rows, 0.05});
     EXPECT_TRUE(plan.ok());
     plan->batchSize = batchSize;
     plan->chunkRows = chunkRows;

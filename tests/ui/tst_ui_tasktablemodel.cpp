@@ -30,6 +30,7 @@ private slots:
     void waitingTaskShowsWhyItWaits();
     void timerPollsAtTheSetInterval();
     void sortingByStateKeepsFollowingTheRun();
+    void sortedProxyStaysSortedWhenScatteredRowsChange();
     void tenThousandTasksStaySmooth();
 };
 
@@ -286,6 +287,41 @@ void TestTaskTableModel::sortingByStateKeepsFollowingTheRun()
     QCOMPARE(firstNames(1), QStringList{"t35"});
     QCOMPARE(proxy.index(39, TaskTableModel::StateColumn).data(TaskTableModel::StateRole).toInt(),
              int(TaskState::Ended));
+}
+
+void TestTaskTableModel::sortedProxyStaysSortedWhenScatteredRowsChange()
+{
+    // Regression: storing every change before the first of several dataChanged signals left
+    // a sorting proxy unsorted (it re-sorts one range against rows it was not told about).
+    FakeRun run;
+    constexpr int kTasks = 160;
+    for (int i = 0; i < kTasks; ++i)
+        run.add(makeTask(i, QStringLiteral("t%1").arg(i)));
+    TaskTableModel model;
+    model.setRefreshInterval(60'000);
+    TaskFilterProxyModel proxy;
+    proxy.setSourceModel(&model);
+    proxy.sort(TaskTableModel::StateColumn, Qt::AscendingOrder);
+    model.setSnapshotSource(run.source());
+    std::mt19937 rng(1);
+    for (int tick = 0; tick < 300; ++tick) {
+        const int changes = int(rng() % 6);
+        for (int c = 0; c < changes; ++c)
+            run.update(int(rng() % kTasks), [](TaskView &t) {
+                switch (t.status.state) {
+                case TaskState::Waiting: t.status.state = TaskState::Ready; break;
+                case TaskState::Ready: t.status.state = TaskState::Executing; break;
+                case TaskState::Executing: t.status.state = TaskState::Ended; break;
+                default: break;
+                }
+            });
+        model.refresh();
+        for (int r = 1; r < proxy.rowCount(); ++r) {
+            const int before = proxy.index(r - 1, TaskTableModel::StateColumn).data(TaskTableModel::SortRole).toInt();
+            const int here = proxy.index(r, TaskTableModel::StateColumn).data(TaskTableModel::SortRole).toInt();
+            QVERIFY2(before <= here, qPrintable(QStringLiteral("tick %1, row %2").arg(tick).arg(r)));
+        }
+    }
 }
 
 void TestTaskTableModel::tenThousandTasksStaySmooth()
