@@ -11,6 +11,7 @@
 #include "engine/schema.h"
 #include "util/result.h"
 
+#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -72,7 +73,9 @@ public:
     virtual Status createIndex(DbConnection &c, const TableSchema &t, const IndexSchema &index) = 0;
 
     // Row count and order-independent checksum (see rowhasher.h for the normalization).
-    virtual Result<TableChecksum> checksum(DbConnection &c, const TableSchema &t) = 0;
+    // `rowsHashed`, when given, counts the rows as they are read (progress of a validation).
+    virtual Result<TableChecksum> checksum(DbConnection &c, const TableSchema &t,
+                                           std::atomic<qint64> *rowsHashed = nullptr) = 0;
     // Every row in primary-key order (all columns' order when there is no primary key), for
     // naming the first differing rows after a checksum mismatch. Batch keys are row numbers.
     virtual Result<std::unique_ptr<RowReader>> openOrderedReader(DbConnection &c,

@@ -459,6 +459,9 @@ void Scheduler::onFinished(const QString &name, const TaskOutcome &outcome)
         e.status.rowsDone = outcome.rowsDone;
         e.status.checkpoint = outcome.checkpoint;
         e.status.hasCheckpoint = outcome.hasCheckpoint;
+    } else if (e.spec.kind == TaskKind::Validate) {
+        e.status.rowsDone = outcome.rowsDone; // the rows compared (the source's count)
+        e.status.rowsTotal = outcome.rowsDone;
     }
     TaskState to = TaskState::Ended;
     QString level = QStringLiteral("info");

@@ -304,18 +304,20 @@ TaskOutcome runValidate(const TaskContext &ctx)
     auto c = connect(ctx, true);
     if (!c)
         return failed(c.error());
-    ctx.control->rowsTotal = ctx.table.columns.isEmpty() ? 0 : ctx.spec.estimatedRows;
+    // Progress: rows hashed on both sides.
+    ctx.control->rowsDone = 0;
+    ctx.control->rowsTotal = 2 * ctx.spec.estimatedRows;
     TableChecksum source, target;
     {
         InterruptibleScope scope(*ctx.control, c->source.get());
-        auto s = c->sourceEngine->checksum(*c->source, ctx.table);
+        auto s = c->sourceEngine->checksum(*c->source, ctx.table, &ctx.control->rowsDone);
         if (!s)
             return failedOrStopped(ctx, s.error());
         source = *s;
     }
     {
         InterruptibleScope scope(*ctx.control, c->target.get());
-        auto t = c->targetEngine->checksum(*c->target, targetSchema(ctx));
+        auto t = c->targetEngine->checksum(*c->target, targetSchema(ctx), &ctx.control->rowsDone);
         if (!t)
             return failedOrStopped(ctx, t.error());
         target = *t;

@@ -68,7 +68,7 @@ void TestMainWindow::cleanup()
 
 bool TestMainWindow::openDemo(qint64 inventTransRows)
 {
-    auto plan = writeDemo(DemoOptions{m_dir->path(), inventTransRows});
+    auto plan = writeDemo(DemoOptions{m_dir->path(), inventTransRows, 0.05});
     if (!plan) {
         qWarning("writeDemo: %s", qPrintable(plan.error().message));
         return false;

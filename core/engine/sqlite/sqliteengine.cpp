@@ -498,7 +498,8 @@ Status SqliteEngine::createIndex(DbConnection &c, const TableSchema &t, const In
                       QStringLiteral("create index \"%1\"").arg(index.name));
 }
 
-Result<TableChecksum> SqliteEngine::checksum(DbConnection &c, const TableSchema &t)
+Result<TableChecksum> SqliteEngine::checksum(DbConnection &c, const TableSchema &t,
+                                             std::atomic<qint64> *rowsHashed)
 {
     auto reader = openReader(c, TableSchema{t.name, t.columns, {}, {}, {}, {}}, 0, 0);
     if (!reader)
@@ -518,6 +519,8 @@ Result<TableChecksum> SqliteEngine::checksum(DbConnection &c, const TableSchema 
             sum.sum += hasher.finishRow();
         }
         sum.rows += *n;
+        if (rowsHashed)
+            *rowsHashed += *n;
     }
     return sum;
 }

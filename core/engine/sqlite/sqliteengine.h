@@ -21,7 +21,8 @@ public:
                                                   qint64 afterKey, qint64 keyHi) override;
     Result<std::unique_ptr<RowWriter>> openWriter(DbConnection &c, const TableSchema &t) override;
     Status createIndex(DbConnection &c, const TableSchema &t, const IndexSchema &index) override;
-    Result<TableChecksum> checksum(DbConnection &c, const TableSchema &t) override;
+    Result<TableChecksum> checksum(DbConnection &c, const TableSchema &t,
+                                   std::atomic<qint64> *rowsHashed = nullptr) override;
     Result<std::unique_ptr<RowReader>> openOrderedReader(DbConnection &c, const TableSchema &t) override;
 
     // CREATE TABLE built from the column model (used when the source's own SQL is not SQLite's).
