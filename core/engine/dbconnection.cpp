@@ -6,6 +6,7 @@
 #include <QSqlQuery>
 #include <QThread>
 #include <atomic>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 namespace cockpit {
@@ -48,7 +49,35 @@ Result<std::unique_ptr<DbConnection>> DbConnection::open(const ConnectionUrl &ur
                                  .arg(url.display(), q.lastError().text()));
         return c;
     }
-    case EngineKind::PostgreSQL:
+    case EngineKind::PostgreSQL: {
+        c->m_db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), c->m_name);
+        if (!c->m_db.isValid())
+            return makeError(QStringLiteral("the Qt PostgreSQL driver (QPSQL) is not installed: "
+                                            "install libqt6sql6-psql"));
+        c->m_db.setHostName(url.host);
+        c->m_db.setPort(url.port);
+        c->m_db.setDatabaseName(url.database);
+        if (!url.user.isEmpty())
+            c->m_db.setUserName(url.user);
+        // No password here: libpq reads PGPASSWORD or ~/.pgpass itself, so it never passes
+        // through our memory or logs.
+        c->m_db.setConnectOptions(QStringLiteral("connect_timeout=10;application_name=upgrade-cockpit"));
+        if (!c->m_db.open())
+            return makeError(QStringLiteral("cannot connect to %1: %2")
+                                 .arg(url.display(), c->m_db.lastError().databaseText().simplified()));
+        const QVariant h = c->m_db.driver()->handle();
+        if (h.isValid() && qstrcmp(h.typeName(), "PGconn*") == 0)
+            c->m_postgres = *static_cast<pg_conn *const *>(h.constData());
+        if (!c->m_postgres)
+            return makeError(QStringLiteral("the Qt PostgreSQL driver exposes no native handle"));
+        c->m_pgCancel = PQgetCancel(c->m_postgres);
+        QSqlQuery q(c->m_db);
+        q.prepare(QStringLiteral("SELECT 1 FROM pg_namespace WHERE nspname = ?"));
+        q.addBindValue(c->schema());
+        if (!q.exec() || !q.next())
+            return makeError(QStringLiteral("%1: schema \"%2\" does not exist").arg(url.display(), c->schema()));
+        return c;
+    }
     case EngineKind::MySQL:
         break;
     }
@@ -59,6 +88,9 @@ Result<std::unique_ptr<DbConnection>> DbConnection::open(const ConnectionUrl &ur
 DbConnection::~DbConnection()
 {
     m_sqlite = nullptr;
+    if (m_pgCancel)
+        PQfreeCancel(m_pgCancel);
+    m_postgres = nullptr;
     m_db.close();
     m_db = QSqlDatabase();
     QSqlDatabase::removeDatabase(m_name);
@@ -68,6 +100,15 @@ void DbConnection::interrupt()
 {
     if (m_sqlite)
         sqlite3_interrupt(m_sqlite);
+    if (m_pgCancel) {
+        char error[256];
+        PQcancel(m_pgCancel, error, sizeof error); // thread-safe by libpq's design
+    }
+}
+
+QString DbConnection::schema() const
+{
+    return m_url.params.value(QStringLiteral("schema"), QStringLiteral("public"));
 }
 
 Status execSql(DbConnection &c, const QString &sql, const QString &what)

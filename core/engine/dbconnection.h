@@ -10,6 +10,8 @@
 #include <mutex>
 
 struct sqlite3;
+struct pg_conn;
+struct pg_cancel;
 
 namespace cockpit {
 
@@ -24,7 +26,10 @@ public:
 
     const ConnectionUrl &url() const { return m_url; }
     QSqlDatabase &db() { return m_db; }
-    sqlite3 *sqlite() const { return m_sqlite; } // the native handle for SQLite, else nullptr
+    sqlite3 *sqlite() const { return m_sqlite; }     // the native handle for SQLite, else nullptr
+    pg_conn *postgres() const { return m_postgres; } // the libpq handle for PostgreSQL, else nullptr
+    // PostgreSQL: the schema of the URL (?schema=), "public" by default.
+    QString schema() const;
 
     // Thread-safe: makes the statement running on this connection fail soon ("interrupted").
     void interrupt();
@@ -35,6 +40,8 @@ private:
     QString m_name;
     QSqlDatabase m_db;
     sqlite3 *m_sqlite = nullptr;
+    pg_conn *m_postgres = nullptr;
+    pg_cancel *m_pgCancel = nullptr; // made in the owning thread; PQcancel may use it anywhere
 };
 
 // Runs a statement that returns nothing; the error names `what` and carries the SQL.

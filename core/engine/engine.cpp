@@ -1,4 +1,5 @@
 #include "engine/engine.h"
+#include "engine/postgres/postgresengine.h"
 #include "engine/sqlite/sqliteengine.h"
 
 namespace cockpit {
@@ -7,7 +8,7 @@ std::unique_ptr<Engine> Engine::create(EngineKind kind)
 {
     switch (kind) {
     case EngineKind::SQLite: return std::make_unique<SqliteEngine>();
-    case EngineKind::PostgreSQL:
+    case EngineKind::PostgreSQL: return std::make_unique<PostgresEngine>();
     case EngineKind::MySQL: return nullptr; // not yet: DbConnection::open reports it first
     }
     return nullptr;

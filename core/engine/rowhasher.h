@@ -9,7 +9,9 @@
 // row hashes spreads well. Reals are hashed by their bits,
 // not as formatted text: exact, and printf dominated validation in perf.
 
+#include "engine/columntype.h"
 #include "engine/rowbatch.h"
+#include "engine/valuetext.h"
 
 #include <cmath>
 #include <cstring>
@@ -56,6 +58,49 @@ public:
         case ValueType::Blob: addBlob(batch.bytes(v), int(v.size)); break;
         }
     }
+    // Hashes `v` as the logical value its column type says, so that engines that store it
+    // differently (SQLite REAL vs PostgreSQL numeric, 0/1 vs boolean) still agree:
+    //   Numeric -> canonical decimal text; Float -> double; integer classes and Boolean ->
+    //   integer; everything else as stored.
+    void addTyped(const RowBatch &batch, const Value &v, TypeClass cls)
+    {
+        switch (cls) {
+        case TypeClass::Numeric: {
+            std::string text;
+            if (v.type == ValueType::Real)
+                appendShortestDouble(text, v.real);
+            else if (v.type == ValueType::Integer)
+                appendInteger(text, v.integer);
+            else if (v.type == ValueType::Text)
+                text.assign(batch.bytes(v), v.size);
+            else
+                break;
+            const std::string canonical = canonicalDecimal(text.data(), text.size());
+            tag('d', int(canonical.size()));
+            bytes(canonical.data(), int(canonical.size()));
+            return;
+        }
+        case TypeClass::Float32:
+        case TypeClass::Float64:
+            if (v.type == ValueType::Integer) {
+                addReal(double(v.integer));
+                return;
+            }
+            break;
+        case TypeClass::Boolean:
+        case TypeClass::SmallInt:
+        case TypeClass::Integer:
+        case TypeClass::BigInt:
+            if (v.type == ValueType::Real && v.real == double(qint64(v.real))) {
+                addInteger(qint64(v.real));
+                return;
+            }
+            break;
+        default: break;
+        }
+        add(batch, v);
+    }
+
     // Returns the row's hash and starts the next row.
     quint64 finishRow()
     {

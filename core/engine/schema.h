@@ -1,6 +1,8 @@
 #pragma once
 // The engine-neutral schema model: what introspection finds and what prepare/index tasks create.
 
+#include "engine/columntype.h"
+
 #include <QString>
 #include <QStringList>
 #include <QVector>
@@ -10,6 +12,7 @@ namespace cockpit {
 struct ColumnSchema {
     QString name;
     QString declaredType; // as the source declares it ("VARCHAR(20)", "NUMERIC(28,12)")
+    ColumnType type;      // engine-neutral, from declaredType
     bool notNull = false;
     QString defaultSql;   // empty: no default
     int primaryKeyPosition = 0; // 1-based position in the primary key, 0 if not part of it

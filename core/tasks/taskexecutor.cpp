@@ -285,9 +285,9 @@ QString firstDifferences(const TaskContext &ctx, Connections &c, int limit)
             continue;
         }
         for (int col = 0; col < a.columns(); ++col)
-            ha.add(a, a.value(ia, col));
+            ha.addTyped(a, a.value(ia, col), t.columns[col].type.cls);
         for (int col = 0; col < b.columns(); ++col)
-            hb.add(b, b.value(ib, col));
+            hb.addTyped(b, b.value(ib, col), t.columns[col].type.cls);
         if (ha.finishRow() != hb.finishRow())
             diffs << QStringLiteral("row %1 differs: source key %2, target key %3")
                          .arg(position + 1)

@@ -101,8 +101,12 @@ TEST(Cli, PauseFromAnotherProcessTakesEffectWhileRunning)
     ASSERT_TRUE(run.waitForStarted());
     // Wait until the run owns the state and has planned its tasks.
     ASSERT_TRUE(waitUntil([&] {
-        return QFileInfo::exists(state) && queryInt(state, QStringLiteral("SELECT count(*) FROM owner")) == 1
-               && queryInt(state, QStringLiteral("SELECT count(*) FROM task")) > 0;
+        try { // the file may exist before its tables do
+            return QFileInfo::exists(state) && queryInt(state, QStringLiteral("SELECT count(*) FROM owner")) == 1
+                   && queryInt(state, QStringLiteral("SELECT count(*) FROM task")) > 0;
+        } catch (const std::exception &) {
+            return false;
+        }
     }, 30000));
     // INVENTTRANS copies for seconds in small batches, so what follows it is still Waiting.
     const Cli pause = upgradectl({QStringLiteral("pause"), QStringLiteral("--state"), state,

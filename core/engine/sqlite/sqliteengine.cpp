@@ -209,6 +209,7 @@ Result<QVector<TableSchema>> SqliteEngine::introspect(DbConnection &c)
             ColumnSchema col;
             col.name = columns->text(0);
             col.declaredType = columns->text(1);
+            col.type = sqliteColumnType(col.declaredType);
             col.notNull = sqlite3_column_int(columns->get(), 2) != 0;
             col.defaultSql = columns->text(3);
             col.primaryKeyPosition = sqlite3_column_int(columns->get(), 4);
@@ -515,7 +516,7 @@ Result<TableChecksum> SqliteEngine::checksum(DbConnection &c, const TableSchema 
             break;
         for (int row = 0; row < batch.rows(); ++row) {
             for (int col = 0; col < batch.columns(); ++col)
-                hasher.add(batch, batch.value(row, col));
+                hasher.addTyped(batch, batch.value(row, col), t.columns[col].type.cls);
             sum.sum += hasher.finishRow();
         }
         sum.rows += *n;

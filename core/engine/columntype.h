@@ -1,0 +1,50 @@
+#pragma once
+// The engine-neutral column type. Introspection turns each engine's native type into one of
+// these; creating a table turns it back into the target engine's type. The default mapping
+// between engines is documented in README "Type mapping"; a plan can override it per column.
+
+#include <QString>
+
+namespace cockpit {
+
+enum class TypeClass {
+    Boolean,
+    SmallInt,  // 16-bit
+    Integer,   // 32-bit
+    BigInt,    // 64-bit
+    Float32,
+    Float64,
+    Numeric,   // exact decimal: precision/scale when declared
+    Char,      // fixed length
+    VarChar,   // length when declared
+    Text,
+    Blob,
+    Date,
+    Time,
+    Timestamp,
+    TimestampTz,
+    Uuid,
+    Json,
+    Unknown,   // kept as text, with a warning
+};
+
+struct ColumnType {
+    TypeClass cls = TypeClass::Unknown;
+    int length = -1;    // Char/VarChar
+    int precision = -1; // Numeric
+    int scale = -1;     // Numeric
+    QString native;     // as the source declares it, for messages and same-engine copies
+
+    bool isInteger() const
+    {
+        return cls == TypeClass::SmallInt || cls == TypeClass::Integer || cls == TypeClass::BigInt;
+    }
+    bool isText() const { return cls == TypeClass::Char || cls == TypeClass::VarChar || cls == TypeClass::Text; }
+};
+
+// SQLite: the declared type name decides (VARCHAR(20), NUMERIC(28,12), DATETIME, ...); names
+// outside the usual list fall back to SQLite's own affinity rules (INT -> integer, CHAR/CLOB/
+// TEXT -> text, BLOB or none -> blob, REAL/FLOA/DOUB -> double, otherwise numeric).
+ColumnType sqliteColumnType(const QString &declared);
+
+} // namespace cockpit

@@ -1,0 +1,650 @@
+#include "engine/postgres/postgresengine.h"
+#include "engine/rowhasher.h"
+#include "engine/valuetext.h"
+
+#include <QRegularExpression>
+#include <cstdlib>
+#include <libpq-fe.h>
+
+namespace cockpit {
+
+namespace {
+
+const QString kCheckpoint = QString::fromLatin1(kCheckpointTable);
+
+// A PGresult owned for its scope.
+class PgResult {
+public:
+    explicit PgResult(PGresult *r = nullptr) : m_r(r) {}
+    ~PgResult() { PQclear(m_r); }
+    PgResult(PgResult &&o) noexcept : m_r(o.m_r) { o.m_r = nullptr; }
+    PgResult &operator=(PgResult &&o) noexcept
+    {
+        std::swap(m_r, o.m_r);
+        return *this;
+    }
+    PGresult *get() const { return m_r; }
+    int rows() const { return PQntuples(m_r); }
+    QString text(int row, int col) const { return QString::fromUtf8(PQgetvalue(m_r, row, col)); }
+    bool isNull(int row, int col) const { return PQgetisnull(m_r, row, col); }
+
+private:
+    PGresult *m_r;
+};
+
+QString pgError(PGconn *conn, PGresult *r = nullptr)
+{
+    const char *m = r ? PQresultErrorMessage(r) : PQerrorMessage(conn);
+    return QString::fromUtf8(m && *m ? m : PQerrorMessage(conn)).simplified();
+}
+
+// Runs `sql` with text parameters; errors carry the statement.
+Result<PgResult> pgExec(PGconn *conn, const QString &sql, const QStringList &params = {})
+{
+    const QByteArray utf8 = sql.toUtf8();
+    std::vector<QByteArray> values;
+    std::vector<const char *> pointers;
+    for (const auto &p : params) {
+        values.push_back(p.toUtf8());
+    }
+    for (const auto &v : values)
+        pointers.push_back(v.constData());
+    PgResult r(params.isEmpty() ? PQexec(conn, utf8.constData())
+                                : PQexecParams(conn, utf8.constData(), int(pointers.size()), nullptr,
+                                               pointers.data(), nullptr, nullptr, 0));
+    const auto status = PQresultStatus(r.get());
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+        return makeError(pgError(conn, r.get()), sql);
+    return r;
+}
+
+Status pgRun(PGconn *conn, const QString &sql, const QString &what, const QStringList &params = {})
+{
+    auto r = pgExec(conn, sql, params);
+    if (!r)
+        return makeError(what + QStringLiteral(": ") + r.error().message, sql);
+    return {};
+}
+
+// Decodes one field of COPY's text format in place; returns its length.
+size_t unescapeCopyField(char *p, size_t n)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < n; ++i) {
+        char c = p[i];
+        if (c == '\\' && i + 1 < n) {
+            const char e = p[++i];
+            switch (e) {
+            case 'b': c = '\b'; break;
+            case 'f': c = '\f'; break;
+            case 'n': c = '\n'; break;
+            case 'r': c = '\r'; break;
+            case 't': c = '\t'; break;
+            case 'v': c = '\v'; break;
+            default:
+                if (e >= '0' && e <= '7') {
+                    int v = e - '0';
+                    for (int k = 0; k < 2 && i + 1 < n && p[i + 1] >= '0' && p[i + 1] <= '7'; ++k)
+                        v = v * 8 + (p[++i] - '0');
+                    c = char(v);
+                } else {
+                    c = e;
+                }
+            }
+        }
+        p[out++] = c;
+    }
+    return out;
+}
+
+int hexValue(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+// Streams COPY ... TO STDOUT rows into batches, typed by the columns' classes.
+class PostgresReader final : public RowReader {
+public:
+    PostgresReader(PGconn *conn, std::vector<TypeClass> classes, bool keyFirst)
+        : m_conn(conn), m_classes(std::move(classes)), m_keyFirst(keyFirst)
+    {
+    }
+    ~PostgresReader() override
+    {
+        if (!m_done) { // abandoned midway: end the COPY so the connection is usable again
+            if (PGcancel *c = PQgetCancel(m_conn)) {
+                char e[256];
+                PQcancel(c, e, sizeof e);
+                PQfreeCancel(c);
+            }
+            char *buf = nullptr;
+            while (PQgetCopyData(m_conn, &buf, 0) > 0)
+                PQfreemem(buf);
+            while (PGresult *r = PQgetResult(m_conn))
+                PQclear(r);
+        }
+    }
+
+    Result<int> next(RowBatch &batch, int maxRows) override
+    {
+        batch.reset(int(m_classes.size()));
+        int n = 0;
+        while (!m_done && n < maxRows) {
+            char *line = nullptr;
+            const int len = PQgetCopyData(m_conn, &line, 0);
+            if (len == -1) {
+                m_done = true;
+                PgResult r(PQgetResult(m_conn));
+                if (PQresultStatus(r.get()) != PGRES_COMMAND_OK)
+                    return makeError(QStringLiteral("reading rows failed: ") + pgError(m_conn, r.get()));
+                while (PGresult *more = PQgetResult(m_conn))
+                    PQclear(more);
+                break;
+            }
+            if (len < 0) {
+                m_done = true;
+                return makeError(QStringLiteral("reading rows failed: ") + pgError(m_conn));
+            }
+            auto st = parseLine(batch, line, size_t(len), m_rowNumber++);
+            PQfreemem(line);
+            if (!st)
+                return st.error();
+            ++n;
+        }
+        return n;
+    }
+
+private:
+    Status parseLine(RowBatch &batch, char *line, size_t len, qint64 rowNumber)
+    {
+        if (len > 0 && line[len - 1] == '\n')
+            --len;
+        size_t start = 0;
+        int field = m_keyFirst ? -1 : 0;
+        if (!m_keyFirst)
+            batch.beginRow(rowNumber);
+        for (size_t i = 0; i <= len; ++i) {
+            if (i < len && line[i] != '\t')
+                continue;
+            char *p = line + start;
+            size_t n = i - start;
+            start = i + 1;
+            const bool null = n == 2 && p[0] == '\\' && p[1] == 'N';
+            if (field == -1) {
+                batch.beginRow(std::strtoll(std::string(p, n).c_str(), nullptr, 10));
+                ++field;
+                continue;
+            }
+            if (field >= int(m_classes.size()))
+                return makeError(QStringLiteral("COPY returned more columns than expected"));
+            if (null) {
+                batch.addNull();
+                ++field;
+                continue;
+            }
+            n = unescapeCopyField(p, n);
+            switch (m_classes[size_t(field)]) {
+            case TypeClass::SmallInt:
+            case TypeClass::Integer:
+            case TypeClass::BigInt:
+                batch.addInteger(std::strtoll(std::string(p, n).c_str(), nullptr, 10));
+                break;
+            case TypeClass::Boolean: batch.addInteger(n > 0 && (p[0] == 't' || p[0] == '1') ? 1 : 0); break;
+            case TypeClass::Float32:
+            case TypeClass::Float64: batch.addReal(std::strtod(std::string(p, n).c_str(), nullptr)); break;
+            case TypeClass::Blob: {
+                // bytea hex output: \x0a1b...
+                if (n >= 2 && p[0] == '\\' && p[1] == 'x') {
+                    m_bytes.clear();
+                    for (size_t k = 2; k + 1 < n; k += 2)
+                        m_bytes.push_back(char(hexValue(p[k]) * 16 + hexValue(p[k + 1])));
+                    batch.addBlob(m_bytes.data(), int(m_bytes.size()));
+                } else {
+                    batch.addBlob(p, int(n));
+                }
+                break;
+            }
+            default: batch.addText(p, int(n)); break;
+            }
+            ++field;
+        }
+        if (field != int(m_classes.size()))
+            return makeError(QStringLiteral("COPY returned %1 columns, expected %2").arg(field).arg(m_classes.size()));
+        return {};
+    }
+
+    PGconn *m_conn;
+    std::vector<TypeClass> m_classes;
+    bool m_keyFirst;
+    bool m_done = false;
+    qint64 m_rowNumber = 0;
+    std::string m_bytes;
+};
+
+void appendCopyText(std::string &out, const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; ++i) {
+        const char c = p[i];
+        switch (c) {
+        case '\\': out += "\\\\"; break;
+        case '\t': out += "\\t"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        default: out += c;
+        }
+    }
+}
+
+void appendHex(std::string &out, const char *p, size_t n)
+{
+    static const char digits[] = "0123456789abcdef";
+    out += "\\\\x";
+    for (size_t i = 0; i < n; ++i) {
+        out += digits[(unsigned char)p[i] >> 4];
+        out += digits[(unsigned char)p[i] & 15];
+    }
+}
+
+class PostgresWriter final : public RowWriter {
+public:
+    PostgresWriter(PGconn *conn, QByteArray copySql, QString checkpointSql, std::vector<TypeClass> classes)
+        : m_conn(conn), m_copySql(std::move(copySql)), m_checkpointSql(std::move(checkpointSql)),
+          m_classes(std::move(classes))
+    {
+    }
+
+    Status writeBatch(const RowBatch &batch, const Checkpoint &cp) override
+    {
+        if (auto st = pgRun(m_conn, QStringLiteral("BEGIN"), QStringLiteral("begin batch")); !st)
+            return st;
+        auto fail = [&](const TaskError &e) -> Status {
+            PQclear(PQexec(m_conn, "ROLLBACK"));
+            return e;
+        };
+        if (batch.rows() > 0) {
+            PgResult start(PQexec(m_conn, m_copySql.constData()));
+            if (PQresultStatus(start.get()) != PGRES_COPY_IN)
+                return fail(makeError(QStringLiteral("starting COPY failed: ") + pgError(m_conn, start.get()),
+                                      QString::fromUtf8(m_copySql)));
+            m_buffer.clear();
+            for (int row = 0; row < batch.rows(); ++row) {
+                for (int col = 0; col < batch.columns(); ++col) {
+                    if (col > 0)
+                        m_buffer += '\t';
+                    appendValue(batch, batch.value(row, col), m_classes[size_t(col)]);
+                }
+                m_buffer += '\n';
+                if (m_buffer.size() > (1 << 20)) { // ~1 MB per PQputCopyData
+                    if (PQputCopyData(m_conn, m_buffer.data(), int(m_buffer.size())) != 1)
+                        return fail(makeError(QStringLiteral("sending rows failed: ") + pgError(m_conn)));
+                    m_buffer.clear();
+                }
+            }
+            if (!m_buffer.empty() && PQputCopyData(m_conn, m_buffer.data(), int(m_buffer.size())) != 1)
+                return fail(makeError(QStringLiteral("sending rows failed: ") + pgError(m_conn)));
+            if (PQputCopyEnd(m_conn, nullptr) != 1)
+                return fail(makeError(QStringLiteral("ending COPY failed: ") + pgError(m_conn)));
+            PgResult end(PQgetResult(m_conn));
+            const bool ok = PQresultStatus(end.get()) == PGRES_COMMAND_OK;
+            const QString error = ok ? QString() : pgError(m_conn, end.get());
+            while (PGresult *more = PQgetResult(m_conn))
+                PQclear(more);
+            if (!ok)
+                return fail(makeError(QStringLiteral("COPY into the target failed (source keys %1 to %2): %3")
+                                          .arg(batch.key(0))
+                                          .arg(batch.lastKey())
+                                          .arg(error),
+                                      QString::fromUtf8(m_copySql)));
+        }
+        if (auto st = pgRun(m_conn, m_checkpointSql, QStringLiteral("saving the checkpoint"),
+                            {cp.task, cp.table, cp.runId, QString::number(cp.lastKey), QString::number(cp.rowsDone)});
+            !st)
+            return fail(st.error());
+        if (auto st = pgRun(m_conn, QStringLiteral("COMMIT"), QStringLiteral("commit batch")); !st)
+            return fail(st.error());
+        return {};
+    }
+
+private:
+    void appendValue(const RowBatch &batch, const Value &v, TypeClass cls)
+    {
+        switch (v.type) {
+        case ValueType::Null: m_buffer += "\\N"; return;
+        case ValueType::Integer:
+            if (cls == TypeClass::Boolean)
+                m_buffer += v.integer ? "t" : "f";
+            else
+                appendInteger(m_buffer, v.integer);
+            return;
+        case ValueType::Real:
+            if (std::isnan(v.real))
+                m_buffer += "NaN";
+            else if (std::isinf(v.real))
+                m_buffer += v.real > 0 ? "Infinity" : "-Infinity";
+            else
+                appendShortestDouble(m_buffer, v.real);
+            return;
+        case ValueType::Text:
+            if (cls == TypeClass::Blob)
+                appendHex(m_buffer, batch.bytes(v), v.size);
+            else
+                appendCopyText(m_buffer, batch.bytes(v), v.size);
+            return;
+        case ValueType::Blob:
+            if (cls == TypeClass::Blob)
+                appendHex(m_buffer, batch.bytes(v), v.size);
+            else
+                appendCopyText(m_buffer, batch.bytes(v), v.size);
+            return;
+        }
+    }
+
+    PGconn *m_conn;
+    QByteArray m_copySql;
+    QString m_checkpointSql;
+    std::vector<TypeClass> m_classes;
+    std::string m_buffer;
+};
+
+std::vector<TypeClass> classesOf(const TableSchema &t)
+{
+    std::vector<TypeClass> out;
+    for (const auto &c : t.columns)
+        out.push_back(c.type.cls);
+    return out;
+}
+
+} // namespace
+
+QString PostgresEngine::quoteIdentifier(const QString &name) const
+{
+    QString q = name;
+    q.replace(u'"', QStringLiteral("\"\""));
+    return u'"' + q + u'"';
+}
+
+QString PostgresEngine::typeName(const ColumnType &t)
+{
+    switch (t.cls) {
+    case TypeClass::Boolean: return QStringLiteral("boolean");
+    case TypeClass::SmallInt: return QStringLiteral("smallint");
+    case TypeClass::Integer: return QStringLiteral("integer");
+    case TypeClass::BigInt: return QStringLiteral("bigint");
+    case TypeClass::Float32: return QStringLiteral("real");
+    case TypeClass::Float64: return QStringLiteral("double precision");
+    case TypeClass::Numeric:
+        if (t.precision > 0)
+            return QStringLiteral("numeric(%1,%2)").arg(t.precision).arg(std::max(0, t.scale));
+        return QStringLiteral("numeric");
+    // SQLite never pads CHAR(n); varchar(n) keeps the values exactly as they are.
+    case TypeClass::Char: return QStringLiteral("varchar(%1)").arg(t.length);
+    case TypeClass::VarChar: return QStringLiteral("varchar(%1)").arg(t.length);
+    case TypeClass::Text: return QStringLiteral("text");
+    case TypeClass::Blob: return QStringLiteral("bytea");
+    case TypeClass::Date: return QStringLiteral("date");
+    case TypeClass::Time: return QStringLiteral("time");
+    case TypeClass::Timestamp: return QStringLiteral("timestamp");
+    case TypeClass::TimestampTz: return QStringLiteral("timestamptz");
+    case TypeClass::Uuid: return QStringLiteral("uuid");
+    case TypeClass::Json: return QStringLiteral("json");
+    case TypeClass::Unknown: return QStringLiteral("text");
+    }
+    return QStringLiteral("text");
+}
+
+QString PostgresEngine::createTableSql(const QString &schema, const TableSchema &t, QStringList *dropped) const
+{
+    static const QRegularExpression portableDefault(
+        QStringLiteral("^(NULL|TRUE|FALSE|CURRENT_TIMESTAMP|CURRENT_DATE|CURRENT_TIME|[-+]?[0-9]+(\\.[0-9]*)?|'([^']|'')*')$"),
+        QRegularExpression::CaseInsensitiveOption);
+    QStringList defs;
+    for (const auto &col : t.columns) {
+        QString d = quoteIdentifier(col.name) + u' ' + typeName(col.type);
+        if (col.notNull)
+            d += QStringLiteral(" NOT NULL");
+        QString def = col.defaultSql.trimmed();
+        while (def.startsWith(u'(') && def.endsWith(u')'))
+            def = def.mid(1, def.size() - 2).trimmed();
+        if (!def.isEmpty()) {
+            if (portableDefault.match(def).hasMatch())
+                d += QStringLiteral(" DEFAULT ") + def;
+            else if (dropped)
+                *dropped << QStringLiteral("column \"%1\": default %2 has no PostgreSQL equivalent and was dropped")
+                                .arg(col.name, col.defaultSql);
+        }
+        defs << d;
+    }
+    if (!t.primaryKey.isEmpty()) {
+        QStringList pk;
+        for (const auto &k : t.primaryKey)
+            pk << quoteIdentifier(k);
+        defs << QStringLiteral("PRIMARY KEY (%1)").arg(pk.join(QStringLiteral(", ")));
+    }
+    return QStringLiteral("CREATE TABLE %1.%2 (\n  %3\n)")
+        .arg(quoteIdentifier(schema), quoteIdentifier(t.name), defs.join(QStringLiteral(",\n  ")));
+}
+
+Result<QVector<TableSchema>> PostgresEngine::introspect(DbConnection &c)
+{
+    return makeError(QStringLiteral("%1: PostgreSQL as a source is not supported yet (it is a target)")
+                         .arg(c.url().display()));
+}
+
+Result<TableStats> PostgresEngine::stats(DbConnection &c, const TableSchema &t)
+{
+    const QString key = t.hasCopyKey() ? t.copyKey : QStringLiteral("0");
+    auto r = pgExec(c.postgres(), QStringLiteral("SELECT count(*), coalesce(min(%1), 0), coalesce(max(%1), 0) FROM %2.%3")
+                                      .arg(key, quoteIdentifier(c.schema()), quoteIdentifier(t.name)));
+    if (!r)
+        return r.error();
+    return TableStats{r->text(0, 0).toLongLong(), r->text(0, 1).toLongLong(), r->text(0, 2).toLongLong()};
+}
+
+Result<qint64> PostgresEngine::countRange(DbConnection &c, const TableSchema &t, qint64 keyLo, qint64 keyHi)
+{
+    auto r = pgExec(c.postgres(), QStringLiteral("SELECT count(*) FROM %1.%2 WHERE %3 BETWEEN $1 AND $2")
+                                      .arg(quoteIdentifier(c.schema()), quoteIdentifier(t.name), t.copyKey),
+                    {QString::number(keyLo), QString::number(keyHi)});
+    if (!r)
+        return r.error();
+    return r->text(0, 0).toLongLong();
+}
+
+Status PostgresEngine::prepareTable(DbConnection &c, const TableSchema &t, const QString &runId, PrepareMode mode)
+{
+    PGconn *conn = c.postgres();
+    const QString schema = quoteIdentifier(c.schema());
+    const QString checkpoint = schema + u'.' + quoteIdentifier(kCheckpoint);
+    if (auto st = pgRun(conn, QStringLiteral("BEGIN"), QStringLiteral("begin prepare")); !st)
+        return st;
+    auto fail = [&](const TaskError &e) -> Status {
+        PQclear(PQexec(conn, "ROLLBACK"));
+        return e;
+    };
+    // Parallel prepares would race on creating the checkpoint table: serialize them.
+    if (auto st = pgRun(conn, QStringLiteral("SELECT pg_advisory_xact_lock(hashtext('upgrade-cockpit prepare'))"),
+                        QStringLiteral("lock"));
+        !st)
+        return fail(st.error());
+    if (auto st = pgRun(conn, QStringLiteral("CREATE TABLE IF NOT EXISTS %1 (task text PRIMARY KEY, table_name text NOT NULL, "
+                                             "run_id text NOT NULL, last_key bigint NOT NULL, rows_done bigint NOT NULL)")
+                                  .arg(checkpoint),
+                        QStringLiteral("create the checkpoint table"));
+        !st)
+        return fail(st.error());
+    auto exists = pgExec(conn, QStringLiteral("SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2"),
+                         {c.schema(), t.name});
+    if (!exists)
+        return fail(exists.error());
+    if (exists->rows() > 0) {
+        auto marker = pgExec(conn, QStringLiteral("SELECT run_id FROM %1 WHERE task = $1").arg(checkpoint),
+                             {QStringLiteral("prepare:") + t.name});
+        if (!marker)
+            return fail(marker.error());
+        const bool ours = marker->rows() > 0 && marker->text(0, 0) == runId;
+        if (!ours && mode == PrepareMode::FailIfExists)
+            return fail(makeError(QStringLiteral("target table \"%1\" already exists in %2; set \"ifTargetExists\": "
+                                                 "\"replace\" in the plan to drop and recreate it")
+                                      .arg(t.name, c.url().display())));
+        if (auto st = pgRun(conn, QStringLiteral("DROP TABLE %1.%2").arg(schema, quoteIdentifier(t.name)),
+                            QStringLiteral("drop the existing target table"));
+            !st)
+            return fail(st.error());
+    }
+    if (auto st = pgRun(conn, QStringLiteral("DELETE FROM %1 WHERE table_name = $1").arg(checkpoint),
+                        QStringLiteral("clear old checkpoints"), {t.name});
+        !st)
+        return fail(st.error());
+    QStringList dropped;
+    const QString create = createTableSql(c.schema(), t, &dropped);
+    if (auto st = pgRun(conn, create, QStringLiteral("create table \"%1\"").arg(t.name)); !st)
+        return fail(st.error());
+    if (auto st = pgRun(conn, QStringLiteral("INSERT INTO %1 (task, table_name, run_id, last_key, rows_done) "
+                                             "VALUES ($1, $2, $3, 0, 0)")
+                                  .arg(checkpoint),
+                        QStringLiteral("record the prepare marker"), {QStringLiteral("prepare:") + t.name, t.name, runId});
+        !st)
+        return fail(st.error());
+    if (auto st = pgRun(conn, QStringLiteral("COMMIT"), QStringLiteral("commit prepare")); !st)
+        return fail(st.error());
+    return {};
+}
+
+Result<std::optional<Checkpoint>> PostgresEngine::readCheckpoint(DbConnection &c, const QString &task)
+{
+    const QString checkpoint = quoteIdentifier(c.schema()) + u'.' + quoteIdentifier(kCheckpoint);
+    auto has = pgExec(c.postgres(), QStringLiteral("SELECT to_regclass($1) IS NOT NULL"), {checkpoint});
+    if (!has)
+        return has.error();
+    if (has->text(0, 0) != QLatin1String("t"))
+        return std::optional<Checkpoint>();
+    auto r = pgExec(c.postgres(), QStringLiteral("SELECT table_name, run_id, last_key, rows_done FROM %1 WHERE task = $1")
+                                      .arg(checkpoint),
+                    {task});
+    if (!r)
+        return r.error();
+    if (r->rows() == 0)
+        return std::optional<Checkpoint>();
+    return std::optional<Checkpoint>(
+        Checkpoint{task, r->text(0, 0), r->text(0, 1), r->text(0, 2).toLongLong(), r->text(0, 3).toLongLong()});
+}
+
+Status PostgresEngine::finishTarget(DbConnection &c)
+{
+    return pgRun(c.postgres(), QStringLiteral("DROP TABLE IF EXISTS %1.%2").arg(quoteIdentifier(c.schema()), quoteIdentifier(kCheckpoint)),
+                 QStringLiteral("drop the checkpoint table"));
+}
+
+static QString columnList(const PostgresEngine &e, const TableSchema &t)
+{
+    QStringList cols;
+    for (const auto &c : t.columns)
+        cols << e.quoteIdentifier(c.name);
+    return cols.join(QStringLiteral(", "));
+}
+
+static Result<std::unique_ptr<RowReader>> startCopyOut(PGconn *conn, const QString &query,
+                                                        std::vector<TypeClass> classes, bool keyFirst)
+{
+    const QString sql = QStringLiteral("COPY (%1) TO STDOUT").arg(query);
+    PgResult r(PQexec(conn, sql.toUtf8().constData()));
+    if (PQresultStatus(r.get()) != PGRES_COPY_OUT)
+        return makeError(QStringLiteral("reading rows failed: ") + pgError(conn, r.get()), sql);
+    return std::unique_ptr<RowReader>(new PostgresReader(conn, std::move(classes), keyFirst));
+}
+
+Result<std::unique_ptr<RowReader>> PostgresEngine::openReader(DbConnection &c, const TableSchema &t,
+                                                             qint64 afterKey, qint64 keyHi)
+{
+    QString query = QStringLiteral("SELECT %1, %2 FROM %3.%4")
+                        .arg(t.hasCopyKey() ? t.copyKey : QStringLiteral("0"), columnList(*this, t),
+                             quoteIdentifier(c.schema()), quoteIdentifier(t.name));
+    if (t.hasCopyKey())
+        query += QStringLiteral(" WHERE %1 > %2 AND %1 <= %3 ORDER BY %1").arg(t.copyKey).arg(afterKey).arg(keyHi);
+    return startCopyOut(c.postgres(), query, classesOf(t), true);
+}
+
+Result<std::unique_ptr<RowWriter>> PostgresEngine::openWriter(DbConnection &c, const TableSchema &t)
+{
+    // A lost commit loses its checkpoint with it, so not waiting for the WAL flush is safe.
+    if (auto st = pgRun(c.postgres(), QStringLiteral("SET synchronous_commit = off"), QStringLiteral("session setting")); !st)
+        return st.error();
+    const QString schema = quoteIdentifier(c.schema());
+    const QByteArray copy = QStringLiteral("COPY %1.%2 (%3) FROM STDIN").arg(schema, quoteIdentifier(t.name), columnList(*this, t)).toUtf8();
+    const QString checkpoint = QStringLiteral("INSERT INTO %1.%2 (task, table_name, run_id, last_key, rows_done) "
+                                              "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (task) DO UPDATE SET "
+                                              "last_key = EXCLUDED.last_key, rows_done = EXCLUDED.rows_done")
+                                   .arg(schema, quoteIdentifier(kCheckpoint));
+    return std::unique_ptr<RowWriter>(new PostgresWriter(c.postgres(), copy, checkpoint, classesOf(t)));
+}
+
+Status PostgresEngine::createIndex(DbConnection &c, const TableSchema &t, const IndexSchema &index)
+{
+    const QString schema = quoteIdentifier(c.schema());
+    QString create = index.createSql;
+    if (create.isEmpty()) {
+        if (index.columns.isEmpty())
+            return makeError(QStringLiteral("index \"%1\" is an expression index; its SQL cannot be translated to "
+                                            "PostgreSQL automatically yet")
+                                 .arg(index.name));
+        QStringList cols;
+        for (const auto &col : index.columns)
+            cols << quoteIdentifier(col);
+        create = QStringLiteral("CREATE %1INDEX %2 ON %3.%4 (%5)")
+                     .arg(index.unique ? QStringLiteral("UNIQUE ") : QString(), quoteIdentifier(index.name), schema,
+                          quoteIdentifier(t.name), cols.join(QStringLiteral(", ")));
+    }
+    return pgRun(c.postgres(),
+                 QStringLiteral("BEGIN; DROP INDEX IF EXISTS %1.%2; %3; COMMIT").arg(schema, quoteIdentifier(index.name), create),
+                 QStringLiteral("create index \"%1\"").arg(index.name));
+}
+
+Result<TableChecksum> PostgresEngine::checksum(DbConnection &c, const TableSchema &t, std::atomic<qint64> *rowsHashed)
+{
+    auto reader = startCopyOut(c.postgres(),
+                               QStringLiteral("SELECT %1 FROM %2.%3").arg(columnList(*this, t), quoteIdentifier(c.schema()), quoteIdentifier(t.name)),
+                               classesOf(t), false);
+    if (!reader)
+        return reader.error();
+    TableChecksum sum;
+    RowHasher hasher;
+    RowBatch batch;
+    while (true) {
+        auto n = (*reader)->next(batch, 4096);
+        if (!n)
+            return n.error();
+        if (*n == 0)
+            break;
+        for (int row = 0; row < batch.rows(); ++row) {
+            for (int col = 0; col < batch.columns(); ++col)
+                hasher.addTyped(batch, batch.value(row, col), t.columns[col].type.cls);
+            sum.sum += hasher.finishRow();
+        }
+        sum.rows += *n;
+        if (rowsHashed)
+            *rowsHashed += *n;
+    }
+    return sum;
+}
+
+Result<std::unique_ptr<RowReader>> PostgresEngine::openOrderedReader(DbConnection &c, const TableSchema &t)
+{
+    QStringList order;
+    for (const auto &k : t.primaryKey)
+        order << quoteIdentifier(k);
+    if (order.isEmpty())
+        order << columnList(*this, t);
+    return startCopyOut(c.postgres(),
+                        QStringLiteral("SELECT %1 FROM %2.%3 ORDER BY %4")
+                            .arg(columnList(*this, t), quoteIdentifier(c.schema()), quoteIdentifier(t.name),
+                                 order.join(QStringLiteral(", "))),
+                        classesOf(t), false);
+}
+
+} // namespace cockpit

@@ -1,0 +1,35 @@
+#pragma once
+// PostgreSQL: bulk writing with COPY ... FROM STDIN (text format) and bulk reading with
+// COPY ... TO STDOUT, both through the libpq connection Qt's QPSQL driver exposes. Each batch
+// is one transaction holding the rows and the checkpoint; synchronous_commit is off for the
+// loader's session, which stays safe because a lost commit loses its checkpoint with it.
+
+#include "engine/engine.h"
+
+namespace cockpit {
+
+class PostgresEngine final : public Engine {
+public:
+    QString quoteIdentifier(const QString &name) const override;
+    Result<QVector<TableSchema>> introspect(DbConnection &c) override;
+    Result<TableStats> stats(DbConnection &c, const TableSchema &t) override;
+    Result<qint64> countRange(DbConnection &c, const TableSchema &t, qint64 keyLo, qint64 keyHi) override;
+    Status prepareTable(DbConnection &c, const TableSchema &t, const QString &runId,
+                        PrepareMode mode) override;
+    Result<std::optional<Checkpoint>> readCheckpoint(DbConnection &c, const QString &task) override;
+    Status finishTarget(DbConnection &c) override;
+    Result<std::unique_ptr<RowReader>> openReader(DbConnection &c, const TableSchema &t,
+                                                  qint64 afterKey, qint64 keyHi) override;
+    Result<std::unique_ptr<RowWriter>> openWriter(DbConnection &c, const TableSchema &t) override;
+    Status createIndex(DbConnection &c, const TableSchema &t, const IndexSchema &index) override;
+    Result<TableChecksum> checksum(DbConnection &c, const TableSchema &t,
+                                   std::atomic<qint64> *rowsHashed = nullptr) override;
+    Result<std::unique_ptr<RowReader>> openOrderedReader(DbConnection &c, const TableSchema &t) override;
+
+    // The PostgreSQL type for an engine-neutral column type (README "Type mapping").
+    static QString typeName(const ColumnType &type);
+    // CREATE TABLE for the target, and the defaults it could not carry over.
+    QString createTableSql(const QString &schema, const TableSchema &t, QStringList *dropped) const;
+};
+
+} // namespace cockpit

@@ -1,0 +1,62 @@
+#pragma once
+// Values as text, the same way on every engine: the shortest decimal that reads back as the
+// same double, and a canonical form of exact decimals, so that NUMERIC 12.500 on PostgreSQL and
+// REAL 12.5 on SQLite compare (and hash) as the same value.
+
+#include <QtGlobal>
+#include <charconv>
+#include <string>
+
+namespace cockpit {
+
+// Shortest round-trip text of `v`, fixed notation ("0.1", "12.5", "1e-07" never appears).
+inline void appendShortestDouble(std::string &out, double v)
+{
+    char buf[400];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+    out.append(buf, r.ptr);
+}
+
+inline void appendInteger(std::string &out, qint64 v)
+{
+    char buf[24];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, r.ptr);
+}
+
+// "-0012.3400" -> "-12.34", "+5." -> "5", "-0.000" -> "0". Text that is not a plain decimal
+// (exponents, "NaN") comes back unchanged.
+inline std::string canonicalDecimal(const char *p, size_t n)
+{
+    size_t i = 0;
+    bool negative = false;
+    if (i < n && (p[i] == '+' || p[i] == '-'))
+        negative = p[i++] == '-';
+    const size_t intStart = i;
+    while (i < n && p[i] >= '0' && p[i] <= '9')
+        ++i;
+    const size_t intEnd = i;
+    size_t fracStart = i, fracEnd = i;
+    if (i < n && p[i] == '.') {
+        fracStart = ++i;
+        while (i < n && p[i] >= '0' && p[i] <= '9')
+            ++i;
+        fracEnd = i;
+    }
+    if (i != n || (intEnd == intStart && fracEnd == fracStart))
+        return std::string(p, n);
+    size_t a = intStart;
+    while (a + 1 < intEnd && p[a] == '0')
+        ++a;
+    while (fracEnd > fracStart && p[fracEnd - 1] == '0')
+        --fracEnd;
+    std::string out;
+    out.append(a < intEnd ? std::string(p + a, intEnd - a) : std::string("0"));
+    if (fracEnd > fracStart)
+        out.append(".").append(p + fracStart, fracEnd - fracStart);
+    if (negative && out != "0")
+        out.insert(out.begin(), '-');
+    return out;
+}
+
+} // namespace cockpit
