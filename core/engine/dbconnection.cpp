@@ -66,11 +66,21 @@ Result<std::unique_ptr<DbConnection>> DbConnection::open(const ConnectionUrl &ur
             return makeError(QStringLiteral("cannot connect to %1: %2")
                                  .arg(url.display(), c->m_db.lastError().databaseText().simplified()));
         const QVariant h = c->m_db.driver()->handle();
-        if (h.isValid() && qstrcmp(h.typeName(), "PGconn*") == 0)
+        // Qt 6 names the metatype after the struct ("pg_conn*"); Qt 5 used the typedef.
+        if (h.isValid() && (qstrcmp(h.typeName(), "pg_conn*") == 0 || qstrcmp(h.typeName(), "PGconn*") == 0))
             c->m_postgres = *static_cast<pg_conn *const *>(h.constData());
         if (!c->m_postgres)
-            return makeError(QStringLiteral("the Qt PostgreSQL driver exposes no native handle"));
+            return makeError(QStringLiteral("the Qt PostgreSQL driver exposes no native handle (%1)").arg(QString::fromLatin1(h.typeName())));
         c->m_pgCancel = PQgetCancel(c->m_postgres);
+        // One text form for values on every connection (Qt's driver switches bytea to the
+        // escape format): hex bytea, ISO dates, shortest exact floats, UTC, quiet notices.
+        PQsetNoticeProcessor(c->m_postgres, [](void *, const char *) {}, nullptr);
+        QSqlQuery set(c->m_db);
+        if (!set.exec(QStringLiteral("SET bytea_output = hex; SET DateStyle = ISO, YMD; "
+                                     "SET extra_float_digits = 1; SET TimeZone = 'UTC'; "
+                                     "SET client_encoding = 'UTF8'")))
+            return makeError(QStringLiteral("%1: cannot set the session: %2")
+                                 .arg(url.display(), set.lastError().databaseText().simplified()));
         QSqlQuery q(c->m_db);
         q.prepare(QStringLiteral("SELECT 1 FROM pg_namespace WHERE nspname = ?"));
         q.addBindValue(c->schema());

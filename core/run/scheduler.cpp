@@ -186,6 +186,9 @@ Status Scheduler::load(const Plan &plan, bool planIfEmpty)
     if (!Engine::create(plan.target.engine))
         return makeError(QStringLiteral("target %1: the %2 engine is not supported yet")
                              .arg(plan.target.display(), toString(plan.target.engine)));
+    // Reachable, right password, database and schema exist: said now, before any task starts.
+    if (auto target = DbConnection::open(plan.target, DbConnection::Mode::ReadWrite); !target)
+        return makeError(QStringLiteral("target: %1").arg(target.error().message));
     auto schema = sourceEngine->introspect(**source);
     if (!schema)
         return makeError(QStringLiteral("reading the schema of %1 failed: %2")
