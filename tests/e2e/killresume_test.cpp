@@ -6,6 +6,11 @@
 #include "support/testsupport.h"
 
 #include <QProcess>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUrl>
+#include <QUuid>
 #include <QTemporaryDir>
 #include <QThread>
 #include <gtest/gtest.h>
@@ -57,17 +62,16 @@ qint64 copiedRows(const QString &state)
     return queryInt(state, QStringLiteral("SELECT coalesce(sum(rows_done), 0) FROM task WHERE kind = 'copy'"));
 }
 
-TEST(KillAndResume, SigkillDuringCopyNeverLosesOrDuplicatesARow)
+// Starts `upgradectl run --plan` and kills it with SIGKILL after each delay; returns how many
+// kills landed while rows were still being copied.
+int killRepeatedly(const QString &plan, const QString &state, std::initializer_list<int> delaysMs)
 {
-    QTemporaryDir dir;
-    const QString plan = writePlan(dir, 600000, 1000, 150000);
-    const QString state = dir.filePath(QStringLiteral("state.db"));
     int killedMidCopy = 0;
     qint64 lastRows = -1;
-    for (int delayMs : {700, 500, 900, 600, 800}) {
+    for (int delayMs : delaysMs) {
         QProcess p;
         p.start(QStringLiteral(UPGRADECTL_PATH), {QStringLiteral("run"), QStringLiteral("--plan"), plan, QStringLiteral("--quiet")});
-        ASSERT_TRUE(p.waitForStarted());
+        EXPECT_TRUE(p.waitForStarted());
         QThread::msleep(delayMs);
         if (p.state() != QProcess::Running)
             break; // it finished before we could kill it
@@ -80,7 +84,15 @@ TEST(KillAndResume, SigkillDuringCopyNeverLosesOrDuplicatesARow)
         EXPECT_GE(rows, lastRows) << "progress went backwards";
         lastRows = rows;
     }
-    EXPECT_GE(killedMidCopy, 2) << "the copy finished too quickly to be killed midway";
+    return killedMidCopy;
+}
+
+TEST(KillAndResume, SigkillDuringCopyNeverLosesOrDuplicatesARow)
+{
+    QTemporaryDir dir;
+    const QString plan = writePlan(dir, 600000, 1000, 150000);
+    const QString state = dir.filePath(QStringLiteral("state.db"));
+    EXPECT_GE(killRepeatedly(plan, state, {700, 500, 900, 600, 800}), 2) << "the copy finished too quickly to be killed midway";
 
     const Cli last = upgradectl({QStringLiteral("run"), QStringLiteral("--plan"), plan, QStringLiteral("--quiet")});
     EXPECT_EQ(last.exitCode, 0) << qPrintable(last.err) << qPrintable(last.out);
@@ -89,6 +101,55 @@ TEST(KillAndResume, SigkillDuringCopyNeverLosesOrDuplicatesARow)
     EXPECT_EQ(queryInt(dir.filePath(QStringLiteral("target.db")), QStringLiteral("SELECT count(*) FROM INVENTTRANS")), 600000);
     // The resumed copies were recorded as further attempts.
     EXPECT_GT(queryInt(state, QStringLiteral("SELECT max(attempts) FROM task WHERE kind = 'copy'")), 1);
+}
+
+TEST(KillAndResume, SigkillDuringCopyIntoPostgresNeverLosesOrDuplicatesARow)
+{
+    const QString url = qEnvironmentVariable("COCKPIT_TEST_PG_URL");
+    if (url.isEmpty())
+        GTEST_SKIP() << "COCKPIT_TEST_PG_URL is not set (scripts/test.sh starts the server)";
+    const QString schema = QStringLiteral("k_") + QUuid::createUuid().toString(QUuid::Id128).left(12);
+    const QUrl u(url);
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), schema);
+        db.setHostName(u.host());
+        db.setPort(u.port(5432));
+        db.setUserName(u.userName());
+        db.setDatabaseName(u.path().mid(1));
+        ASSERT_TRUE(db.open()) << db.lastError().text().toStdString();
+        ASSERT_TRUE(QSqlQuery(db).exec(QStringLiteral("CREATE SCHEMA ") + schema));
+    }
+    QTemporaryDir dir;
+    auto demo = writeDemo(DemoOptions{dir.path(), 600000, 0.05});
+    ASSERT_TRUE(demo.ok());
+    demo->batchSize = 2000;
+    demo->chunkRows = 150000;
+    demo->tableOptions.clear();
+    demo->target = *ConnectionUrl::parse(url + QStringLiteral("?schema=") + schema, dir.path());
+    QFile f(demo->filePath);
+    ASSERT_TRUE(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(demo->toJson());
+    f.close();
+    const QString state = dir.filePath(QStringLiteral("state.db"));
+    EXPECT_GE(killRepeatedly(demo->filePath, state, {900, 700, 1000, 800}), 2);
+
+    const Cli last = upgradectl({QStringLiteral("run"), QStringLiteral("--plan"), demo->filePath, QStringLiteral("--quiet")});
+    EXPECT_EQ(last.exitCode, 0) << qPrintable(last.err) << qPrintable(last.out);
+    QSqlDatabase db = QSqlDatabase::database(schema);
+    const QString source = dir.filePath(QStringLiteral("source.db"));
+    for (const QString &t : queryStrings(source, QStringLiteral("SELECT name FROM sqlite_master WHERE type='table'"))) {
+        QSqlQuery q(db);
+        ASSERT_TRUE(q.exec(QStringLiteral("SELECT count(*), coalesce(sum(\"RECID\"), 0) FROM %1.\"%2\"").arg(schema, t))) << qPrintable(t);
+        ASSERT_TRUE(q.next());
+        EXPECT_EQ(q.value(0).toLongLong(), queryInt(source, QStringLiteral("SELECT count(*) FROM \"%1\"").arg(t))) << qPrintable(t);
+        EXPECT_EQ(q.value(1).toString(), queryStrings(source, QStringLiteral("SELECT coalesce(sum(RECID), 0) FROM \"%1\"").arg(t)).value(0))
+            << qPrintable(t);
+    }
+    EXPECT_GT(queryInt(state, QStringLiteral("SELECT max(attempts) FROM task WHERE kind = 'copy'")), 1);
+    QSqlQuery(db).exec(QStringLiteral("DROP SCHEMA %1 CASCADE").arg(schema));
+    db.close();
+    db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(schema);
 }
 
 TEST(Cli, PauseFromAnotherProcessTakesEffectWhileRunning)
