@@ -7,6 +7,19 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
 export QT_QPA_PLATFORM=offscreen
+# Throwaway PostgreSQL and MariaDB servers for the tests that need real ones, in a temporary
+# folder: always stopped and removed at the end, whether the tests pass, fail or are interrupted.
+servers=$(mktemp -d /tmp/cockpit-servers.XXXXXX)
+stop_servers() {
+  scripts/test-servers.sh stop "$servers" || true
+  rm -rf "$servers"
+}
+trap stop_servers EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+scripts/test-servers.sh start "$servers"
+# shellcheck source=/dev/null
+source "$servers/env"
 # Two cores: the suite runs two tests at a time; each test makes its own temporary folder.
 (cd build && ctest --output-on-failure -j 2 --timeout 900)
 scripts/package-check.sh

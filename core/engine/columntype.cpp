@@ -73,3 +73,112 @@ ColumnType sqliteColumnType(const QString &declared)
 }
 
 } // namespace cockpit
+
+namespace cockpit {
+
+QString portableDefault(const QString &input)
+{
+    QString d = input.trimmed();
+    while (d.startsWith(u'(') && d.endsWith(u')'))
+        d = d.mid(1, d.size() - 2).trimmed();
+    static const QRegularExpression cast(QStringLiteral("::[A-Za-z_ ]+(\\([0-9, ]+\\))?(\\[\\])?$"));
+    for (auto m = cast.match(d); m.hasMatch(); m = cast.match(d))
+        d = d.left(m.capturedStart()).trimmed();
+    while (d.startsWith(u'(') && d.endsWith(u')'))
+        d = d.mid(1, d.size() - 2).trimmed();
+    static const QRegularExpression literal(
+        QStringLiteral("^(NULL|TRUE|FALSE|CURRENT_TIMESTAMP|CURRENT_DATE|CURRENT_TIME|[-+]?[0-9]+(\\.[0-9]*)?([eE][-+]?[0-9]+)?|'([^']|'')*')$"),
+        QRegularExpression::CaseInsensitiveOption);
+    if (literal.match(d).hasMatch())
+        return d;
+    static const QRegularExpression now(
+        QStringLiteral("^(now\\(\\)|datetime\\('now'\\)|strftime\\('%Y-%m-%d %H:%M:%S', *'now'\\)|LOCALTIMESTAMP|transaction_timestamp\\(\\))$"),
+        QRegularExpression::CaseInsensitiveOption);
+    if (now.match(d).hasMatch())
+        return QStringLiteral("CURRENT_TIMESTAMP");
+    static const QRegularExpression today(QStringLiteral("^(date\\('now'\\)|CURRENT_DATE)$"), QRegularExpression::CaseInsensitiveOption);
+    if (today.match(d).hasMatch())
+        return QStringLiteral("CURRENT_DATE");
+    return {};
+}
+
+QString sqliteTypeName(const ColumnType &t)
+{
+    if (t.nativeEngine == EngineKind::SQLite && !t.native.isEmpty())
+        return t.native;
+    switch (t.cls) {
+    case TypeClass::Boolean: return QStringLiteral("BOOLEAN");
+    case TypeClass::SmallInt:
+    case TypeClass::Integer:
+    case TypeClass::BigInt: return QStringLiteral("INTEGER");
+    case TypeClass::Float32:
+    case TypeClass::Float64: return QStringLiteral("REAL");
+    case TypeClass::Numeric:
+        return t.precision > 0 ? QStringLiteral("NUMERIC(%1,%2)").arg(t.precision).arg(std::max(0, t.scale))
+                               : QStringLiteral("NUMERIC");
+    case TypeClass::Char: return QStringLiteral("CHAR(%1)").arg(t.length);
+    case TypeClass::VarChar: return QStringLiteral("VARCHAR(%1)").arg(t.length);
+    case TypeClass::Blob: return QStringLiteral("BLOB");
+    case TypeClass::Date: return QStringLiteral("DATE");
+    case TypeClass::Time: return QStringLiteral("TIME");
+    case TypeClass::Timestamp: return QStringLiteral("DATETIME");
+    case TypeClass::TimestampTz: return QStringLiteral("TIMESTAMPTZ");
+    case TypeClass::Text:
+    case TypeClass::Uuid:
+    case TypeClass::Json:
+    case TypeClass::Unknown: return QStringLiteral("TEXT");
+    }
+    return QStringLiteral("TEXT");
+}
+
+ColumnType postgresColumnType(const QString &typname, int typmod, const QString &formatted)
+{
+    ColumnType t;
+    t.native = formatted;
+    t.nativeEngine = EngineKind::PostgreSQL;
+    if (typname == QLatin1String("int2"))
+        t.cls = TypeClass::SmallInt;
+    else if (typname == QLatin1String("int4"))
+        t.cls = TypeClass::Integer;
+    else if (typname == QLatin1String("int8"))
+        t.cls = TypeClass::BigInt;
+    else if (typname == QLatin1String("bool"))
+        t.cls = TypeClass::Boolean;
+    else if (typname == QLatin1String("float4"))
+        t.cls = TypeClass::Float32;
+    else if (typname == QLatin1String("float8"))
+        t.cls = TypeClass::Float64;
+    else if (typname == QLatin1String("numeric")) {
+        t.cls = TypeClass::Numeric;
+        if (typmod >= 4) {
+            t.precision = ((typmod - 4) >> 16) & 0xffff;
+            t.scale = (typmod - 4) & 0xffff;
+        }
+    } else if (typname == QLatin1String("varchar")) {
+        t.cls = typmod >= 4 ? TypeClass::VarChar : TypeClass::Text;
+        t.length = typmod >= 4 ? typmod - 4 : -1;
+    } else if (typname == QLatin1String("bpchar")) {
+        t.cls = TypeClass::Char;
+        t.length = typmod >= 4 ? typmod - 4 : 1;
+    } else if (typname == QLatin1String("text") || typname == QLatin1String("name") || typname == QLatin1String("citext"))
+        t.cls = TypeClass::Text;
+    else if (typname == QLatin1String("bytea"))
+        t.cls = TypeClass::Blob;
+    else if (typname == QLatin1String("date"))
+        t.cls = TypeClass::Date;
+    else if (typname == QLatin1String("time"))
+        t.cls = TypeClass::Time;
+    else if (typname == QLatin1String("timestamp"))
+        t.cls = TypeClass::Timestamp;
+    else if (typname == QLatin1String("timestamptz"))
+        t.cls = TypeClass::TimestampTz;
+    else if (typname == QLatin1String("uuid"))
+        t.cls = TypeClass::Uuid;
+    else if (typname == QLatin1String("json") || typname == QLatin1String("jsonb"))
+        t.cls = TypeClass::Json;
+    else
+        t.cls = TypeClass::Text; // enums, arrays, domains, tsvector...: their text form
+    return t;
+}
+
+} // namespace cockpit

@@ -3,6 +3,8 @@
 // these; creating a table turns it back into the target engine's type. The default mapping
 // between engines is documented in README "Type mapping"; a plan can override it per column.
 
+#include "plan/connectionurl.h"
+
 #include <QString>
 
 namespace cockpit {
@@ -34,6 +36,7 @@ struct ColumnType {
     int precision = -1; // Numeric
     int scale = -1;     // Numeric
     QString native;     // as the source declares it, for messages and same-engine copies
+    EngineKind nativeEngine = EngineKind::SQLite; // whose type name `native` is
 
     bool isInteger() const
     {
@@ -46,5 +49,18 @@ struct ColumnType {
 // outside the usual list fall back to SQLite's own affinity rules (INT -> integer, CHAR/CLOB/
 // TEXT -> text, BLOB or none -> blob, REAL/FLOA/DOUB -> double, otherwise numeric).
 ColumnType sqliteColumnType(const QString &declared);
+// The SQLite type name for a column from another engine (INTEGER keeps a single integer primary
+// key an alias of the rowid).
+QString sqliteTypeName(const ColumnType &type);
+
+// A column default carried to another engine: literals (numbers, strings, NULL, TRUE/FALSE)
+// and the current date/time keep their meaning; casts (PostgreSQL '::type') are stripped;
+// SQLite's datetime('now') and PostgreSQL's now() become CURRENT_TIMESTAMP. Anything else
+// returns an empty string: the caller drops it and says so on the task.
+QString portableDefault(const QString &sql);
+
+// PostgreSQL: from pg_type.typname and the attribute's typmod (lengths, precision, scale).
+// Enums, arrays, domains over text and other types without a neutral class become Text.
+ColumnType postgresColumnType(const QString &typname, int typmod, const QString &formatted);
 
 } // namespace cockpit

@@ -81,6 +81,14 @@ Result<std::unique_ptr<DbConnection>> DbConnection::open(const ConnectionUrl &ur
                                      "SET client_encoding = 'UTF8'")))
             return makeError(QStringLiteral("%1: cannot set the session: %2")
                                  .arg(url.display(), set.lastError().databaseText().simplified()));
+        // Unqualified names resolve in the URL's schema only, and a source connection cannot
+        // write whatever a bug would try.
+        QSqlQuery path(c->m_db);
+        path.prepare(QStringLiteral("SELECT set_config('search_path', quote_ident(?), false)"));
+        path.addBindValue(c->schema());
+        if (!path.exec() || (mode == Mode::ReadOnly && !path.exec(QStringLiteral("SET default_transaction_read_only = on"))))
+            return makeError(QStringLiteral("%1: cannot set the session: %2")
+                                 .arg(url.display(), path.lastError().databaseText().simplified()));
         QSqlQuery q(c->m_db);
         q.prepare(QStringLiteral("SELECT 1 FROM pg_namespace WHERE nspname = ?"));
         q.addBindValue(c->schema());
@@ -121,12 +129,5 @@ QString DbConnection::schema() const
     return m_url.params.value(QStringLiteral("schema"), QStringLiteral("public"));
 }
 
-Status execSql(DbConnection &c, const QString &sql, const QString &what)
-{
-    QSqlQuery q(c.db());
-    if (!q.exec(sql))
-        return makeError(QStringLiteral("%1: %2").arg(what, q.lastError().text()), sql);
-    return {};
-}
 
 } // namespace cockpit

@@ -44,7 +44,4 @@ private:
     pg_cancel *m_pgCancel = nullptr; // made in the owning thread; PQcancel may use it anywhere
 };
 
-// Runs a statement that returns nothing; the error names `what` and carries the SQL.
-Status execSql(DbConnection &c, const QString &sql, const QString &what);
-
 } // namespace cockpit

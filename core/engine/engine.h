@@ -70,6 +70,8 @@ public:
                                                           qint64 afterKey, qint64 keyHi) = 0;
     virtual Result<std::unique_ptr<RowWriter>> openWriter(DbConnection &c, const TableSchema &t) = 0;
 
+    // Deletes every row of the target table (a keyless copy starting again).
+    virtual Status clearTable(DbConnection &c, const TableSchema &t) = 0;
     virtual Status createIndex(DbConnection &c, const TableSchema &t, const IndexSchema &index) = 0;
 
     // Row count and order-independent checksum (see rowhasher.h for the normalization).

@@ -132,10 +132,7 @@ TaskOutcome runCopy(const TaskContext &ctx)
         // Without a key there is no position to resume from: start the table again. This is
         // safe because the table is ours (prepared by this run) and its rows were never
         // marked complete.
-        if (auto st = execSql(*c->target, QStringLiteral("DELETE FROM %1")
-                                              .arg(c->targetEngine->quoteIdentifier(table.name)),
-                              QStringLiteral("clear a partial copy of \"%1\"").arg(table.name));
-            !st)
+        if (auto st = c->targetEngine->clearTable(*c->target, table); !st)
             return failed(st.error());
     } else if (rowsDone > 0) {
         ctx.log(QStringLiteral("info"), QStringLiteral("resuming after key %1 (%2 rows already committed)")

@@ -47,6 +47,7 @@ protected:
         if (connection.isEmpty() || !QSqlDatabase::contains(connection))
             return;
         exec(QStringLiteral("DROP SCHEMA %1 CASCADE").arg(schema));
+        exec(QStringLiteral("DROP SCHEMA IF EXISTS %1_b CASCADE").arg(schema));
         QSqlDatabase::database(connection).close();
         QSqlDatabase::removeDatabase(connection);
     }
@@ -157,6 +158,49 @@ TEST_F(PostgresTarget, UnreachableServerAndMissingSchemaAreClearErrors)
     UpgradeRun run;
     const QString error = openAndWait(run, p);
     EXPECT_TRUE(error.contains(QStringLiteral("does not exist"))) << qPrintable(error);
+}
+
+TEST_F(PostgresTarget, PostgresSourceCopiesToPostgresAndSqliteAndStaysIntact)
+{
+    Plan first = plan();
+    {
+        UpgradeRun run;
+        ASSERT_EQ(openAndWait(run, first), QString());
+        ASSERT_TRUE(runToEnd(run));
+    }
+    const QString source = dir.filePath(QStringLiteral("source.db"));
+    const QStringList tables = queryStrings(source, QStringLiteral("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"));
+    auto counts = [&](const QString &schemaName) {
+        QStringList out;
+        for (const auto &t : tables)
+            out << t + u'=' + pgValue(QStringLiteral("SELECT count(*) FROM %1.\"%2\"").arg(schemaName, t));
+        return out;
+    };
+    const QStringList before = counts(schema);
+
+    // PostgreSQL -> PostgreSQL (another schema) and PostgreSQL -> SQLite, from that copy.
+    exec(QStringLiteral("CREATE SCHEMA %1_b").arg(schema));
+    for (const QString &target : {m_url + QStringLiteral("_b"), QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("back.db"))}) {
+        Plan p = first;
+        p.source = *ConnectionUrl::parse(m_url, dir.path());
+        p.target = *ConnectionUrl::parse(target, dir.path());
+        p.statePath = dir.filePath(QStringLiteral("state-%1.db").arg(target.startsWith(QLatin1String("sqlite")) ? 2 : 1));
+        UpgradeRun run;
+        ASSERT_EQ(openAndWait(run, p), QString());
+        ASSERT_TRUE(runToEnd(run));
+        for (const auto &t : allTasks(run))
+            EXPECT_EQ(t.status.state, TaskState::Ended) << qPrintable(target) << " " << qPrintable(t.spec.name) << ": "
+                                                        << qPrintable(t.status.message);
+    }
+    // The source is untouched (its connection is read-only), and both copies hold every row,
+    // including the tables without an integer key (copied whole).
+    EXPECT_EQ(counts(schema), before);
+    EXPECT_EQ(counts(schema + QStringLiteral("_b")), before);
+    QStringList back;
+    for (const auto &t : tables)
+        back << t + u'=' + QString::number(queryInt(dir.filePath(QStringLiteral("back.db")), QStringLiteral("SELECT count(*) FROM \"%1\"").arg(t)));
+    EXPECT_EQ(back, before);
+    EXPECT_EQ(tableDifferences(source, dir.filePath(QStringLiteral("back.db"))), QStringList());
 }
 
 } // namespace

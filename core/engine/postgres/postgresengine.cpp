@@ -371,6 +371,8 @@ QString PostgresEngine::quoteIdentifier(const QString &name) const
 
 QString PostgresEngine::typeName(const ColumnType &t)
 {
+    if (t.nativeEngine == EngineKind::PostgreSQL && !t.native.isEmpty())
+        return t.native; // PostgreSQL to PostgreSQL: the type exactly as declared
     switch (t.cls) {
     case TypeClass::Boolean: return QStringLiteral("boolean");
     case TypeClass::SmallInt: return QStringLiteral("smallint");
@@ -400,19 +402,18 @@ QString PostgresEngine::typeName(const ColumnType &t)
 
 QString PostgresEngine::createTableSql(const QString &schema, const TableSchema &t, QStringList *dropped) const
 {
-    static const QRegularExpression portableDefault(
-        QStringLiteral("^(NULL|TRUE|FALSE|CURRENT_TIMESTAMP|CURRENT_DATE|CURRENT_TIME|[-+]?[0-9]+(\\.[0-9]*)?|'([^']|'')*')$"),
-        QRegularExpression::CaseInsensitiveOption);
     QStringList defs;
     for (const auto &col : t.columns) {
         QString d = quoteIdentifier(col.name) + u' ' + typeName(col.type);
         if (col.notNull)
             d += QStringLiteral(" NOT NULL");
-        QString def = col.defaultSql.trimmed();
-        while (def.startsWith(u'(') && def.endsWith(u')'))
-            def = def.mid(1, def.size() - 2).trimmed();
-        if (!def.isEmpty()) {
-            if (portableDefault.match(def).hasMatch())
+        if (!col.defaultSql.isEmpty()) {
+            // PostgreSQL to PostgreSQL keeps its own expressions, except sequences (nextval),
+            // which do not exist on the target.
+            const bool own = col.type.nativeEngine == EngineKind::PostgreSQL
+                             && !col.defaultSql.contains(QLatin1String("nextval("));
+            const QString def = own ? col.defaultSql : portableDefault(col.defaultSql);
+            if (!def.isEmpty())
                 d += QStringLiteral(" DEFAULT ") + def;
             else if (dropped)
                 *dropped << QStringLiteral("column \"%1\": default %2 has no PostgreSQL equivalent and was dropped")
@@ -432,8 +433,92 @@ QString PostgresEngine::createTableSql(const QString &schema, const TableSchema 
 
 Result<QVector<TableSchema>> PostgresEngine::introspect(DbConnection &c)
 {
-    return makeError(QStringLiteral("%1: PostgreSQL as a source is not supported yet (it is a target)")
-                         .arg(c.url().display()));
+    PGconn *conn = c.postgres();
+    // With the schema on the search path, pg_get_indexdef names tables unqualified, so the
+    // statement can be replayed in another schema.
+    if (auto st = pgRun(conn, QStringLiteral("SELECT set_config('search_path', $1, false)"), QStringLiteral("search path"),
+                        {quoteIdentifier(c.schema())});
+        !st)
+        return st.error();
+    auto quoted = pgExec(conn, QStringLiteral("SELECT quote_ident($1)"), {c.schema()});
+    if (!quoted)
+        return quoted.error();
+    const QString qualifier = quoted->text(0, 0) + u'.';
+    auto tables = pgExec(conn, QStringLiteral("SELECT c.oid, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                              "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition "
+                                              "AND c.relname <> $2 ORDER BY c.relname"),
+                         {c.schema(), kCheckpoint});
+    if (!tables)
+        return tables.error();
+    QVector<TableSchema> out;
+    for (int i = 0; i < tables->rows(); ++i) {
+        TableSchema t;
+        const QString oid = tables->text(i, 0);
+        t.name = tables->text(i, 1);
+        auto columns = pgExec(conn, QStringLiteral(
+            "SELECT a.attname, t.typname, a.atttypmod, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+            "pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, t.typtype, bt.typname, "
+            "t.typnamespace = 'pg_catalog'::regnamespace "
+            "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+            "LEFT JOIN pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype "
+            "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+            "WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum"), {oid});
+        if (!columns)
+            return columns.error();
+        for (int k = 0; k < columns->rows(); ++k) {
+            if (!columns->text(k, 7).isEmpty())
+                continue; // generated columns are computed by the target itself
+            ColumnSchema col;
+            col.name = columns->text(k, 0);
+            // A domain copies as its base type.
+            const QString typname = columns->text(k, 8) == QLatin1String("d") ? columns->text(k, 9) : columns->text(k, 1);
+            col.declaredType = columns->text(k, 3);
+            col.type = postgresColumnType(typname, columns->text(k, 2).toInt(), col.declaredType);
+            if (columns->text(k, 10) != QLatin1String("t"))
+                col.type.native.clear(); // enums, domains, arrays of user types: mapped by class
+            col.notNull = columns->text(k, 4) == QLatin1String("t");
+            if (columns->text(k, 6).isEmpty()) // identity columns get their sequence, not a default
+                col.defaultSql = columns->text(k, 5);
+            t.columns << col;
+        }
+        auto pk = pgExec(conn, QStringLiteral("SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
+                                              "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = $1 AND i.indisprimary "
+                                              "ORDER BY array_position(i.indkey::int2[], a.attnum)"), {oid});
+        if (!pk)
+            return pk.error();
+        for (int k = 0; k < pk->rows(); ++k) {
+            t.primaryKey << pk->text(k, 0);
+            for (auto &col : t.columns)
+                if (col.name == t.primaryKey.last())
+                    col.primaryKeyPosition = k + 1;
+        }
+        auto indexes = pgExec(conn, QStringLiteral(
+            "SELECT ic.relname, i.indisunique, pg_get_indexdef(i.indexrelid), "
+            "(SELECT string_agg(a.attname, E'\\n' ORDER BY array_position(i.indkey::int2[], a.attnum)) FROM pg_attribute a "
+            " WHERE a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)), i.indexprs IS NOT NULL OR i.indpred IS NOT NULL "
+            "FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = $1 AND NOT i.indisprimary "
+            "ORDER BY ic.relname"), {oid});
+        if (!indexes)
+            return indexes.error();
+        for (int k = 0; k < indexes->rows(); ++k) {
+            IndexSchema idx;
+            idx.name = indexes->text(k, 0);
+            idx.unique = indexes->text(k, 1) == QLatin1String("t");
+            // pg_get_indexdef always qualifies the table: drop the source schema so the
+            // statement replays in the target's (createIndex sets its search path).
+            idx.createSql = indexes->text(k, 2).replace(QStringLiteral(" ON ") + qualifier, QStringLiteral(" ON "));
+            if (indexes->text(k, 4) != QLatin1String("t"))
+                idx.columns = indexes->text(k, 3).split(u'\n', Qt::SkipEmptyParts);
+            t.indexes << idx;
+        }
+        // The copy key: a single integer primary key; otherwise the table is copied whole.
+        if (t.primaryKey.size() == 1)
+            for (const auto &col : t.columns)
+                if (col.name == t.primaryKey.first() && col.type.isInteger())
+                    t.copyKey = quoteIdentifier(col.name);
+        out << t;
+    }
+    return out;
 }
 
 Result<TableStats> PostgresEngine::stats(DbConnection &c, const TableSchema &t)
@@ -584,6 +669,12 @@ Result<std::unique_ptr<RowWriter>> PostgresEngine::openWriter(DbConnection &c, c
     return std::unique_ptr<RowWriter>(new PostgresWriter(c.postgres(), copy, checkpoint, classesOf(t)));
 }
 
+Status PostgresEngine::clearTable(DbConnection &c, const TableSchema &t)
+{
+    return pgRun(c.postgres(), QStringLiteral("TRUNCATE %1.%2").arg(quoteIdentifier(c.schema()), quoteIdentifier(t.name)),
+                 QStringLiteral("clear a partial copy of \"%1\"").arg(t.name));
+}
+
 Status PostgresEngine::createIndex(DbConnection &c, const TableSchema &t, const IndexSchema &index)
 {
     const QString schema = quoteIdentifier(c.schema());
@@ -600,9 +691,16 @@ Status PostgresEngine::createIndex(DbConnection &c, const TableSchema &t, const 
                      .arg(index.unique ? QStringLiteral("UNIQUE ") : QString(), quoteIdentifier(index.name), schema,
                           quoteIdentifier(t.name), cols.join(QStringLiteral(", ")));
     }
-    return pgRun(c.postgres(),
-                 QStringLiteral("BEGIN; DROP INDEX IF EXISTS %1.%2; %3; COMMIT").arg(schema, quoteIdentifier(index.name), create),
-                 QStringLiteral("create index \"%1\"").arg(index.name));
+    // The source's own statement (PostgreSQL to PostgreSQL) names the table unqualified: the
+    // transaction's search path puts it in the target schema.
+    const QString sql = QStringLiteral("BEGIN; SET LOCAL search_path = %1; DROP INDEX IF EXISTS %1.%2; %3; COMMIT")
+                            .arg(schema, quoteIdentifier(index.name), create);
+    auto r = pgExec(c.postgres(), sql);
+    if (!r) {
+        PQclear(PQexec(c.postgres(), "ROLLBACK"));
+        return makeError(QStringLiteral("create index \"%1\": %2").arg(index.name, r.error().message), create);
+    }
+    return {};
 }
 
 Result<TableChecksum> PostgresEngine::checksum(DbConnection &c, const TableSchema &t, std::atomic<qint64> *rowsHashed)

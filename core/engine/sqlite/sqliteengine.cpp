@@ -300,12 +300,16 @@ QString SqliteEngine::createTableSql(const TableSchema &t) const
     QStringList defs;
     for (const auto &col : t.columns) {
         QString d = quoteIdentifier(col.name);
-        if (!col.declaredType.isEmpty())
-            d += u' ' + col.declaredType;
+        const QString type = sqliteTypeName(col.type);
+        if (!type.isEmpty())
+            d += u' ' + type;
         if (col.notNull)
             d += QStringLiteral(" NOT NULL");
-        if (!col.defaultSql.isEmpty())
-            d += QStringLiteral(" DEFAULT ") + col.defaultSql;
+        if (!col.defaultSql.isEmpty()) {
+            const QString def = col.type.nativeEngine == EngineKind::SQLite ? col.defaultSql : portableDefault(col.defaultSql);
+            if (!def.isEmpty())
+                d += QStringLiteral(" DEFAULT ") + (def.startsWith(u'-') || def.startsWith(u'+') ? u'(' + def + u')' : def);
+        }
         defs << d;
     }
     if (!t.primaryKey.isEmpty()) {
@@ -478,6 +482,12 @@ Result<std::unique_ptr<RowWriter>> SqliteEngine::openWriter(DbConnection &c, con
         return cp.error();
     return std::unique_ptr<RowWriter>(
         new SqliteWriter(db, std::move(*insert), std::move(*cp), writeLockFor(c.url().path)));
+}
+
+Status SqliteEngine::clearTable(DbConnection &c, const TableSchema &t)
+{
+    return sqliteExec(c.sqlite(), QStringLiteral("DELETE FROM %1").arg(quoteIdentifier(t.name)),
+                      QStringLiteral("clear a partial copy of \"%1\"").arg(t.name));
 }
 
 Status SqliteEngine::createIndex(DbConnection &c, const TableSchema &t, const IndexSchema &index)

@@ -20,6 +20,7 @@ public:
     Result<std::unique_ptr<RowReader>> openReader(DbConnection &c, const TableSchema &t,
                                                   qint64 afterKey, qint64 keyHi) override;
     Result<std::unique_ptr<RowWriter>> openWriter(DbConnection &c, const TableSchema &t) override;
+    Status clearTable(DbConnection &c, const TableSchema &t) override;
     Status createIndex(DbConnection &c, const TableSchema &t, const IndexSchema &index) override;
     Result<TableChecksum> checksum(DbConnection &c, const TableSchema &t,
                                    std::atomic<qint64> *rowsHashed = nullptr) override;
