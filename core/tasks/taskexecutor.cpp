@@ -1,6 +1,7 @@
 #include "tasks/taskexecutor.h"
 #include "engine/engine.h"
 #include "engine/rowhasher.h"
+#include "engine/sqlite/sqliteengine.h"
 #include "log/logging.h"
 
 #include <QLocale>
@@ -144,13 +145,6 @@ TaskOutcome runCopy(const TaskContext &ctx)
     control.checkpoint = after;
     control.hasCheckpoint = true;
 
-    auto reader = c->sourceEngine->openReader(*c->source, table, after, spec.keyHi);
-    if (!reader)
-        return failed(reader.error());
-    auto writer = c->targetEngine->openWriter(*c->target, targetSchema(ctx));
-    if (!writer)
-        return failed(writer.error());
-
     RowBatch batch;
     Checkpoint checkpoint{spec.name, table.name, ctx.runId, after, rowsDone};
     auto outcome = [&](TaskOutcome::Kind kind, QString message) {
@@ -162,22 +156,9 @@ TaskOutcome runCopy(const TaskContext &ctx)
         o.hasCheckpoint = true;
         return o;
     };
-    while (true) {
-        auto n = (*reader)->next(batch, ctx.batchSize);
-        if (!n)
-            return failed(n.error());
-        if (*n == 0)
-            break;
-        if (keyed)
-            checkpoint.lastKey = batch.lastKey();
-        checkpoint.rowsDone += *n;
-        if (auto st = (*writer)->writeBatch(batch, checkpoint); !st)
-            return failed(st.error());
-        control.rowsDone = checkpoint.rowsDone;
-        control.bytesDone += batch.byteSize();
-        control.checkpoint = checkpoint.lastKey;
-        // Stop requests are honoured only here, after a commit: the checkpoint on the target
-        // then describes exactly the rows that are there.
+    // Stop requests are honoured only between batches, after a commit: the checkpoint on the
+    // target then describes exactly the rows that are there.
+    auto stopAfterBatch = [&]() -> std::optional<TaskOutcome> {
         switch (control.stopRequest()) {
         case StopRequest::None: break;
         case StopRequest::Pause:
@@ -196,6 +177,51 @@ TaskOutcome runCopy(const TaskContext &ctx)
                                                          .arg(checkpoint.lastKey)
                                                          .arg(number(checkpoint.rowsDone)));
         }
+        return std::nullopt;
+    };
+
+    if (keyed && ctx.source.engine == EngineKind::SQLite && ctx.target.engine == EngineKind::SQLite) {
+        // SQLite to SQLite: rows never leave the library (INSERT ... SELECT per batch).
+        auto attached = SqliteEngine::AttachedCopy::open(*c->target, ctx.source.path, table);
+        if (!attached)
+            return failed(attached.error());
+        while (true) {
+            auto n = (*attached)->copyBatch(checkpoint, spec.keyHi, ctx.batchSize);
+            if (!n)
+                return failed(n.error());
+            if (*n == 0)
+                break;
+            control.rowsDone = checkpoint.rowsDone;
+            control.checkpoint = checkpoint.lastKey;
+            if (auto stop = stopAfterBatch())
+                return *stop;
+        }
+        return outcome(TaskOutcome::Ended, QStringLiteral("%1 rows copied").arg(number(checkpoint.rowsDone)));
+    }
+
+    auto reader = c->sourceEngine->openReader(*c->source, table, after, spec.keyHi);
+    if (!reader)
+        return failed(reader.error());
+    auto writer = c->targetEngine->openWriter(*c->target, targetSchema(ctx));
+    if (!writer)
+        return failed(writer.error());
+
+    while (true) {
+        auto n = (*reader)->next(batch, ctx.batchSize);
+        if (!n)
+            return failed(n.error());
+        if (*n == 0)
+            break;
+        if (keyed)
+            checkpoint.lastKey = batch.lastKey();
+        checkpoint.rowsDone += *n;
+        if (auto st = (*writer)->writeBatch(batch, checkpoint); !st)
+            return failed(st.error());
+        control.rowsDone = checkpoint.rowsDone;
+        control.bytesDone += batch.byteSize();
+        control.checkpoint = checkpoint.lastKey;
+        if (auto stop = stopAfterBatch())
+            return *stop;
     }
     if (!keyed) {
         checkpoint.lastKey = spec.keyHi + 1; // complete

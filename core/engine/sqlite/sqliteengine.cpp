@@ -436,8 +436,9 @@ Status SqliteEngine::finishTarget(DbConnection &c)
 Result<std::unique_ptr<RowReader>> SqliteEngine::openReader(DbConnection &c, const TableSchema &t,
                                                            qint64 afterKey, qint64 keyHi)
 {
-    // Read through a memory map and a larger cache: pages come without a pread() each.
-    if (auto st = sqliteExec(c.sqlite(), QStringLiteral("PRAGMA mmap_size=1073741824; PRAGMA cache_size=-32768"),
+    // A larger page cache for the scan. (No mmap: mapped source pages count in the process's
+    // resident memory, and the bounded-memory target is measured on it.)
+    if (auto st = sqliteExec(c.sqlite(), QStringLiteral("PRAGMA cache_size=-32768"),
                              QStringLiteral("set read pragmas"));
         !st)
         return st.error();
@@ -482,6 +483,95 @@ Result<std::unique_ptr<RowWriter>> SqliteEngine::openWriter(DbConnection &c, con
         return cp.error();
     return std::unique_ptr<RowWriter>(
         new SqliteWriter(db, std::move(*insert), std::move(*cp), writeLockFor(c.url().path)));
+}
+
+Result<std::unique_ptr<SqliteEngine::AttachedCopy>> SqliteEngine::AttachedCopy::open(DbConnection &target,
+                                                                                 const QString &sourcePath,
+                                                                                 const TableSchema &t)
+{
+    std::unique_ptr<AttachedCopy> a(new AttachedCopy);
+    a->m_db = target.sqlite();
+    a->m_writeLock = writeLockFor(target.url().path);
+    auto attach = SqliteStatement::prepare(a->m_db, QStringLiteral("ATTACH DATABASE ?1 AS cockpit_source"));
+    if (!attach)
+        return attach.error();
+    const QByteArray path = sourcePath.toUtf8();
+    sqlite3_bind_text(attach->get(), 1, path.constData(), -1, SQLITE_STATIC);
+    if (auto st = attach->exec(QStringLiteral("attach the source")); !st)
+        return st.error();
+    SqliteEngine e;
+    const QString table = e.quoteIdentifier(t.name);
+    const QString cols = e.columnList(t);
+    // The key of the batch's last row, then every row up to it: the batch is exact even when
+    // keys have gaps.
+    a->m_boundSql = QStringLiteral("SELECT %1 FROM cockpit_source.%2 WHERE %1 > ?1 AND %1 <= ?2 ORDER BY %1 LIMIT 1 OFFSET ?3")
+                        .arg(t.copyKey, table);
+    a->m_insertSql = QStringLiteral("INSERT INTO main.%1 (%2) SELECT %2 FROM cockpit_source.%1 WHERE %3 > ?1 AND %3 <= ?2 ORDER BY %3")
+                         .arg(table, cols, t.copyKey);
+    a->m_checkpointSql = QStringLiteral("INSERT OR REPLACE INTO main.%1 (task, table_name, run_id, last_key, rows_done) "
+                                        "VALUES (?1, ?2, ?3, ?4, ?5)")
+                             .arg(e.quoteIdentifier(kCheckpoint));
+    return a;
+}
+
+SqliteEngine::AttachedCopy::~AttachedCopy()
+{
+    sqlite3_exec(m_db, "DETACH DATABASE cockpit_source", nullptr, nullptr, nullptr);
+}
+
+Result<int> SqliteEngine::AttachedCopy::copyBatch(Checkpoint &cp, qint64 keyHi, int batchSize)
+{
+    auto bound = SqliteStatement::prepare(m_db, m_boundSql);
+    auto insert = SqliteStatement::prepare(m_db, m_insertSql);
+    auto checkpoint = SqliteStatement::prepare(m_db, m_checkpointSql);
+    if (!bound)
+        return bound.error();
+    if (!insert)
+        return insert.error();
+    if (!checkpoint)
+        return checkpoint.error();
+    sqlite3_bind_int64(bound->get(), 1, cp.lastKey);
+    sqlite3_bind_int64(bound->get(), 2, keyHi);
+    sqlite3_bind_int64(bound->get(), 3, batchSize - 1);
+    const int rc = sqlite3_step(bound->get());
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return bound->error(QStringLiteral("finding the batch's last key failed"));
+    const qint64 upTo = rc == SQLITE_ROW ? sqlite3_column_int64(bound->get(), 0) : keyHi;
+    sqlite3_reset(bound->get()); // release the source read lock before queueing for the writer
+
+    std::lock_guard lock(*m_writeLock);
+    // Deferred BEGIN: IMMEDIATE would also take a write lock on the attached source, and the
+    // commit would then wait for every reader of the source (other chunks, validations).
+    if (auto st = sqliteExec(m_db, QStringLiteral("BEGIN"), QStringLiteral("begin batch")); !st)
+        return st.error();
+    auto fail = [&](const TaskError &e) -> Result<int> {
+        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+        return e;
+    };
+    sqlite3_bind_int64(insert->get(), 1, cp.lastKey);
+    sqlite3_bind_int64(insert->get(), 2, upTo);
+    if (auto st = insert->exec(QStringLiteral("copying a batch failed (source keys after %1 up to %2)").arg(cp.lastKey).arg(upTo)); !st)
+        return fail(st.error());
+    const int rows = sqlite3_changes(m_db);
+    if (rows == 0) {
+        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+        return 0;
+    }
+    Checkpoint next = cp;
+    next.lastKey = upTo;
+    next.rowsDone += rows;
+    const QByteArray task = next.task.toUtf8(), table = next.table.toUtf8(), run = next.runId.toUtf8();
+    sqlite3_bind_text(checkpoint->get(), 1, task.constData(), -1, SQLITE_STATIC);
+    sqlite3_bind_text(checkpoint->get(), 2, table.constData(), -1, SQLITE_STATIC);
+    sqlite3_bind_text(checkpoint->get(), 3, run.constData(), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(checkpoint->get(), 4, next.lastKey);
+    sqlite3_bind_int64(checkpoint->get(), 5, next.rowsDone);
+    if (auto st = checkpoint->exec(QStringLiteral("saving the checkpoint failed")); !st)
+        return fail(st.error());
+    if (auto st = sqliteExec(m_db, QStringLiteral("COMMIT"), QStringLiteral("commit batch")); !st)
+        return fail(st.error());
+    cp = next;
+    return rows;
 }
 
 Status SqliteEngine::clearTable(DbConnection &c, const TableSchema &t)

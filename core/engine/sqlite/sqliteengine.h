@@ -5,6 +5,8 @@
 
 #include "engine/engine.h"
 
+#include <mutex>
+
 namespace cockpit {
 
 class SqliteEngine final : public Engine {
@@ -25,6 +27,23 @@ public:
     Result<TableChecksum> checksum(DbConnection &c, const TableSchema &t,
                                    std::atomic<qint64> *rowsHashed = nullptr) override;
     Result<std::unique_ptr<RowReader>> openOrderedReader(DbConnection &c, const TableSchema &t) override;
+
+    // SQLite to SQLite: the source file is attached to the target connection and each batch is
+    // one INSERT ... SELECT inside SQLite (no row leaves the library), in one transaction with
+    // the checkpoint. Returns the rows copied by this batch (0 at the end); moves `cp`.
+    class AttachedCopy {
+    public:
+        static Result<std::unique_ptr<AttachedCopy>> open(DbConnection &target, const QString &sourcePath,
+                                                          const TableSchema &t);
+        ~AttachedCopy();
+        Result<int> copyBatch(Checkpoint &cp, qint64 keyHi, int batchSize);
+
+    private:
+        AttachedCopy() = default;
+        sqlite3 *m_db = nullptr;
+        std::shared_ptr<std::mutex> m_writeLock;
+        QString m_boundSql, m_insertSql, m_checkpointSql;
+    };
 
     // CREATE TABLE built from the column model (used when the source's own SQL is not SQLite's).
     QString createTableSql(const TableSchema &t) const;
