@@ -86,4 +86,8 @@ public:
 
 inline constexpr char kCheckpointTable[] = "_cockpit_checkpoint";
 
+// Reads `reader` to its end and sums the typed row hashes (rowhasher.h): the one checksum loop
+// every engine's checksum() uses, so the engines can only differ in how they read.
+Result<TableChecksum> checksumRows(RowReader &reader, const TableSchema &t, std::atomic<qint64> *rowsHashed);
+
 } // namespace cockpit

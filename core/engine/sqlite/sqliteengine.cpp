@@ -1,5 +1,4 @@
 #include "engine/sqlite/sqliteengine.h"
-#include "engine/rowhasher.h"
 #include "engine/sqlite/sqlitestatement.h"
 
 #include <QRegularExpression>
@@ -605,25 +604,7 @@ Result<TableChecksum> SqliteEngine::checksum(DbConnection &c, const TableSchema 
     auto reader = openReader(c, TableSchema{t.name, t.columns, {}, {}, {}, {}}, 0, 0);
     if (!reader)
         return reader.error();
-    TableChecksum sum;
-    RowHasher hasher;
-    RowBatch batch;
-    while (true) {
-        auto n = (*reader)->next(batch, 4096);
-        if (!n)
-            return n.error();
-        if (*n == 0)
-            break;
-        for (int row = 0; row < batch.rows(); ++row) {
-            for (int col = 0; col < batch.columns(); ++col)
-                hasher.addTyped(batch, batch.value(row, col), t.columns[col].type.cls);
-            sum.sum += hasher.finishRow();
-        }
-        sum.rows += *n;
-        if (rowsHashed)
-            *rowsHashed += *n;
-    }
-    return sum;
+    return checksumRows(**reader, t, rowsHashed);
 }
 
 Result<std::unique_ptr<RowReader>> SqliteEngine::openOrderedReader(DbConnection &c, const TableSchema &t)
