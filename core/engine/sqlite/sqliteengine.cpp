@@ -60,6 +60,10 @@ private:
     bool m_done = false;
 };
 
+// Bulk-load settings for a target being created: no fsync per commit (WAL keeps it
+// consistent after a crash or kill -9), a larger page cache, temp data in memory.
+const char kBulkLoadPragmas[] = "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY";
+
 // SQLite has one writer per file. Parallel chunk writers of this process queue on a mutex
 // per target file and get the lock the instant it is free; through SQLite's busy handler
 // they would sleep and poll (1 ms growing to 100 ms) while the file sits idle.
@@ -459,12 +463,7 @@ Result<std::unique_ptr<RowReader>> SqliteEngine::openReader(DbConnection &c, con
 Result<std::unique_ptr<RowWriter>> SqliteEngine::openWriter(DbConnection &c, const TableSchema &t)
 {
     sqlite3 *db = c.sqlite();
-    // Bulk-load settings for a target being created: no fsync per commit (WAL keeps it
-    // consistent), a larger page cache, temp data in memory.
-    if (auto st = sqliteExec(db, QStringLiteral("PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; "
-                                                "PRAGMA temp_store=MEMORY"),
-                             QStringLiteral("set bulk-load pragmas"));
-        !st)
+    if (auto st = sqliteExec(db, QString::fromLatin1(kBulkLoadPragmas), QStringLiteral("set bulk-load pragmas")); !st)
         return st.error();
     QStringList params;
     for (int i = 1; i <= t.columns.size(); ++i)
@@ -490,6 +489,8 @@ Result<std::unique_ptr<SqliteEngine::AttachedCopy>> SqliteEngine::AttachedCopy::
 {
     std::unique_ptr<AttachedCopy> a(new AttachedCopy);
     a->m_db = target.sqlite();
+    if (auto st = sqliteExec(a->m_db, QString::fromLatin1(kBulkLoadPragmas), QStringLiteral("set bulk-load pragmas")); !st)
+        return st.error();
     a->m_writeLock = writeLockFor(target.url().path);
     auto attach = SqliteStatement::prepare(a->m_db, QStringLiteral("ATTACH DATABASE ?1 AS cockpit_source"));
     if (!attach)
