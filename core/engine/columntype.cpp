@@ -1,6 +1,7 @@
 #include "engine/columntype.h"
 
 #include <QRegularExpression>
+#include <algorithm>
 
 namespace cockpit {
 
@@ -179,6 +180,110 @@ ColumnType postgresColumnType(const QString &typname, int typmod, const QString 
     else
         t.cls = TypeClass::Text; // enums, arrays, domains, tsvector...: their text form
     return t;
+}
+
+ColumnType mysqlColumnType(const QString &dataTypeIn, const QString &columnTypeIn, qint64 charLength,
+                           int precision, int scale)
+{
+    ColumnType t;
+    t.native = columnTypeIn;
+    t.nativeEngine = EngineKind::MySQL;
+    const QString dataType = dataTypeIn.toLower();
+    const QString columnType = columnTypeIn.toLower();
+    const bool isUnsigned = columnType.contains(QLatin1String("unsigned"));
+    const int length = charLength > 0 && charLength < (1 << 30) ? int(charLength) : -1;
+    if (dataType == QLatin1String("tinyint")) {
+        t.cls = columnType.startsWith(QLatin1String("tinyint(1)")) && !isUnsigned ? TypeClass::Boolean
+                                                                                   : TypeClass::SmallInt;
+    } else if (dataType == QLatin1String("bool") || dataType == QLatin1String("boolean"))
+        t.cls = TypeClass::Boolean;
+    else if (dataType == QLatin1String("smallint"))
+        t.cls = isUnsigned ? TypeClass::Integer : TypeClass::SmallInt;
+    else if (dataType == QLatin1String("year"))
+        t.cls = TypeClass::SmallInt;
+    else if (dataType == QLatin1String("mediumint"))
+        t.cls = TypeClass::Integer;
+    else if (dataType == QLatin1String("int") || dataType == QLatin1String("integer"))
+        t.cls = isUnsigned ? TypeClass::BigInt : TypeClass::Integer;
+    else if (dataType == QLatin1String("bigint")) {
+        if (isUnsigned) { // beyond qint64: exact decimal
+            t.cls = TypeClass::Numeric;
+            t.precision = 20;
+            t.scale = 0;
+        } else {
+            t.cls = TypeClass::BigInt;
+        }
+    } else if (dataType == QLatin1String("float"))
+        t.cls = TypeClass::Float32;
+    else if (dataType == QLatin1String("double") || dataType == QLatin1String("real"))
+        t.cls = TypeClass::Float64;
+    else if (dataType == QLatin1String("decimal") || dataType == QLatin1String("numeric")) {
+        t.cls = TypeClass::Numeric;
+        t.precision = precision;
+        t.scale = precision > 0 ? std::max(0, scale) : -1;
+    } else if (dataType == QLatin1String("char")) {
+        t.cls = TypeClass::Char;
+        t.length = length > 0 ? length : 1;
+    } else if (dataType == QLatin1String("varchar")) {
+        t.cls = TypeClass::VarChar;
+        t.length = length;
+    } else if (dataType.endsWith(QLatin1String("text")))
+        t.cls = TypeClass::Text;
+    else if (dataType.endsWith(QLatin1String("blob")) || dataType == QLatin1String("binary")
+             || dataType == QLatin1String("varbinary") || dataType == QLatin1String("bit"))
+        t.cls = TypeClass::Blob;
+    else if (dataType == QLatin1String("date"))
+        t.cls = TypeClass::Date;
+    else if (dataType == QLatin1String("time"))
+        t.cls = TypeClass::Time;
+    else if (dataType == QLatin1String("datetime"))
+        t.cls = TypeClass::Timestamp;
+    else if (dataType == QLatin1String("timestamp"))
+        t.cls = TypeClass::TimestampTz;
+    else if (dataType == QLatin1String("json"))
+        t.cls = TypeClass::Json;
+    else if (dataType == QLatin1String("uuid"))
+        t.cls = TypeClass::Uuid;
+    else if (dataType == QLatin1String("enum") || dataType == QLatin1String("set")) {
+        t.cls = TypeClass::VarChar; // their text form
+        t.length = length > 0 ? length : 255;
+    } else
+        t.cls = TypeClass::Text; // geometry, inet6, ...: their text form
+    return t;
+}
+
+QString mysqlTypeName(const ColumnType &t, bool keyColumn)
+{
+    if (t.nativeEngine == EngineKind::MySQL && !t.native.isEmpty())
+        return t.native; // MySQL to MySQL: the type exactly as declared
+    switch (t.cls) {
+    case TypeClass::Boolean: return QStringLiteral("tinyint(1)");
+    case TypeClass::SmallInt: return QStringLiteral("smallint");
+    case TypeClass::Integer: return QStringLiteral("int");
+    case TypeClass::BigInt: return QStringLiteral("bigint");
+    case TypeClass::Float32: return QStringLiteral("float");
+    case TypeClass::Float64: return QStringLiteral("double");
+    case TypeClass::Numeric:
+        if (t.precision > 0)
+            return QStringLiteral("decimal(%1,%2)").arg(std::min(t.precision, 65)).arg(std::clamp(t.scale, 0, 30));
+        return QStringLiteral("decimal(65,30)");
+    // MySQL strips CHAR(n)'s trailing spaces on read; varchar(n) keeps the values exactly.
+    case TypeClass::Char:
+    case TypeClass::VarChar:
+        if (t.length > 0 && (keyColumn || t.length <= 16383))
+            return QStringLiteral("varchar(%1)").arg(std::min(t.length, keyColumn ? 768 : 16383));
+        return keyColumn ? QStringLiteral("varchar(255)") : QStringLiteral("longtext");
+    case TypeClass::Blob: return keyColumn ? QStringLiteral("varbinary(255)") : QStringLiteral("longblob");
+    case TypeClass::Date: return QStringLiteral("date");
+    case TypeClass::Time: return QStringLiteral("time(6)");
+    case TypeClass::Timestamp:
+    case TypeClass::TimestampTz: return QStringLiteral("datetime(6)");
+    case TypeClass::Uuid: return QStringLiteral("char(36)");
+    case TypeClass::Text:
+    case TypeClass::Json:
+    case TypeClass::Unknown: return keyColumn ? QStringLiteral("varchar(255)") : QStringLiteral("longtext");
+    }
+    return QStringLiteral("longtext");
 }
 
 } // namespace cockpit

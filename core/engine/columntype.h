@@ -63,4 +63,12 @@ QString portableDefault(const QString &sql);
 // Enums, arrays, domains over text and other types without a neutral class become Text.
 ColumnType postgresColumnType(const QString &typname, int typmod, const QString &formatted);
 
+// MySQL/MariaDB: from information_schema.COLUMNS (DATA_TYPE, COLUMN_TYPE for unsigned and
+// tinyint(1), CHARACTER_MAXIMUM_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE; -1 when NULL).
+ColumnType mysqlColumnType(const QString &dataType, const QString &columnType, qint64 charLength,
+                           int precision, int scale);
+// The MySQL type for a column. `keyColumn`: part of the primary key or an index, where text
+// needs a bounded length (varchar(n), or varchar(255) when the source declared none).
+QString mysqlTypeName(const ColumnType &type, bool keyColumn);
+
 } // namespace cockpit

@@ -7,6 +7,7 @@
 #include <QThread>
 #include <atomic>
 #include <libpq-fe.h>
+#include <mysql.h>
 #include <sqlite3.h>
 
 namespace cockpit {
@@ -96,8 +97,51 @@ Result<std::unique_ptr<DbConnection>> DbConnection::open(const ConnectionUrl &ur
             return makeError(QStringLiteral("%1: schema \"%2\" does not exist").arg(url.display(), c->schema()));
         return c;
     }
-    case EngineKind::MySQL:
-        break;
+    case EngineKind::MySQL: {
+        c->m_db = QSqlDatabase::addDatabase(QStringLiteral("QMYSQL"), c->m_name);
+        if (!c->m_db.isValid())
+            return makeError(QStringLiteral("the Qt MySQL driver (QMYSQL) is not installed: "
+                                            "install libqt6sql6-mysql"));
+        c->m_db.setHostName(url.host);
+        c->m_db.setPort(url.port);
+        c->m_db.setDatabaseName(url.database);
+        if (!url.user.isEmpty())
+            c->m_db.setUserName(url.user);
+        // The password comes from the environment only (MYSQL_PWD), never from the URL or plan.
+        if (const QString pwd = qEnvironmentVariable("MYSQL_PWD"); !pwd.isEmpty())
+            c->m_db.setPassword(pwd);
+        c->m_db.setConnectOptions(QStringLiteral("MYSQL_OPT_CONNECT_TIMEOUT=10"));
+        if (!c->m_db.open())
+            return makeError(QStringLiteral("cannot connect to %1: %2")
+                                 .arg(url.display(), c->m_db.lastError().databaseText().simplified()));
+        const QVariant h = c->m_db.driver()->handle();
+        if (h.isValid() && (qstrcmp(h.typeName(), "MYSQL*") == 0 || qstrcmp(h.typeName(), "st_mysql*") == 0))
+            c->m_mysql = *static_cast<MYSQL *const *>(h.constData());
+        if (!c->m_mysql)
+            return makeError(QStringLiteral("the Qt MySQL driver exposes no native handle (%1)")
+                                 .arg(QString::fromLatin1(h.typeName())));
+        c->m_mysqlThreadId = mysql_thread_id(c->m_mysql);
+        // UTF-8 everywhere, UTC, and strict values: a value the column cannot hold fails the
+        // batch instead of being truncated. NO_BACKSLASH_ESCAPES: string literals are quoted
+        // by doubling ' only (the writer relies on it). Long timeouts: a streaming reader may
+        // wait while its batch is written.
+        QStringList settings{QStringLiteral("SET NAMES utf8mb4 COLLATE utf8mb4_bin"),
+                             QStringLiteral("SET time_zone = '+00:00'"),
+                             QStringLiteral("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_BACKSLASH_ESCAPES,"
+                                            "NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,"
+                                            "NO_ENGINE_SUBSTITUTION,ONLY_FULL_GROUP_BY'"),
+                             QStringLiteral("SET SESSION net_write_timeout = 3600, net_read_timeout = 3600, "
+                                            "wait_timeout = 86400")};
+        if (mode == Mode::ReadOnly)
+            settings << QStringLiteral("SET SESSION TRANSACTION READ ONLY");
+        for (const QString &sql : settings) {
+            const QByteArray utf8 = sql.toUtf8();
+            if (mysql_real_query(c->m_mysql, utf8.constData(), utf8.size()) != 0)
+                return makeError(QStringLiteral("%1: cannot set the session: %2")
+                                     .arg(url.display(), QString::fromUtf8(mysql_error(c->m_mysql))));
+        }
+        return c;
+    }
     }
     return makeError(QStringLiteral("%1: the %2 engine is not supported yet")
                          .arg(url.display(), toString(url.engine)));
@@ -109,6 +153,7 @@ DbConnection::~DbConnection()
     if (m_pgCancel)
         PQfreeCancel(m_pgCancel);
     m_postgres = nullptr;
+    m_mysql = nullptr;
     m_db.close();
     m_db = QSqlDatabase();
     QSqlDatabase::removeDatabase(m_name);
@@ -121,6 +166,24 @@ void DbConnection::interrupt()
     if (m_pgCancel) {
         char error[256];
         PQcancel(m_pgCancel, error, sizeof error); // thread-safe by libpq's design
+    }
+    if (m_mysql && m_mysqlThreadId != 0) {
+        // MySQL cancels a statement from another session only: a short-lived connection of
+        // this thread sends KILL QUERY for ours (best effort; the statement may just finish).
+        MYSQL *k = mysql_init(nullptr);
+        if (!k)
+            return;
+        const unsigned int timeout = 5;
+        mysql_options(k, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+        const QByteArray host = m_url.host.toUtf8(), user = m_url.user.toUtf8();
+        const QByteArray pwd = qgetenv("MYSQL_PWD");
+        if (mysql_real_connect(k, host.constData(), user.isEmpty() ? nullptr : user.constData(),
+                               pwd.isEmpty() ? nullptr : pwd.constData(), nullptr, uint(m_url.port), nullptr, 0)) {
+            const QByteArray kill = "KILL QUERY " + QByteArray::number(qulonglong(m_mysqlThreadId));
+            mysql_real_query(k, kill.constData(), kill.size());
+        }
+        mysql_close(k);
+        mysql_thread_end();
     }
 }
 

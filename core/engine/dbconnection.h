@@ -12,6 +12,7 @@
 struct sqlite3;
 struct pg_conn;
 struct pg_cancel;
+struct st_mysql;
 
 namespace cockpit {
 
@@ -28,6 +29,7 @@ public:
     QSqlDatabase &db() { return m_db; }
     sqlite3 *sqlite() const { return m_sqlite; }     // the native handle for SQLite, else nullptr
     pg_conn *postgres() const { return m_postgres; } // the libpq handle for PostgreSQL, else nullptr
+    st_mysql *mysql() const { return m_mysql; }      // the MariaDB client handle (MYSQL*), else nullptr
     // PostgreSQL: the schema of the URL (?schema=), "public" by default.
     QString schema() const;
 
@@ -42,6 +44,8 @@ private:
     sqlite3 *m_sqlite = nullptr;
     pg_conn *m_postgres = nullptr;
     pg_cancel *m_pgCancel = nullptr; // made in the owning thread; PQcancel may use it anywhere
+    st_mysql *m_mysql = nullptr;
+    unsigned long m_mysqlThreadId = 0; // the server's id of this session, for KILL QUERY
 };
 
 } // namespace cockpit

@@ -1,4 +1,5 @@
 #include "engine/engine.h"
+#include "engine/mysql/mysqlengine.h"
 #include "engine/postgres/postgresengine.h"
 #include "engine/sqlite/sqliteengine.h"
 
@@ -9,7 +10,7 @@ std::unique_ptr<Engine> Engine::create(EngineKind kind)
     switch (kind) {
     case EngineKind::SQLite: return std::make_unique<SqliteEngine>();
     case EngineKind::PostgreSQL: return std::make_unique<PostgresEngine>();
-    case EngineKind::MySQL: return nullptr; // not yet: DbConnection::open reports it first
+    case EngineKind::MySQL: return std::make_unique<MysqlEngine>();
     }
     return nullptr;
 }

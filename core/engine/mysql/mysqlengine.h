@@ -1,0 +1,34 @@
+#pragma once
+// MySQL / MariaDB: bulk writing with multi-row INSERT ... VALUES statements (each under the
+// server's max_allowed_packet) and streaming reads with mysql_use_result, both through the
+// MariaDB client handle Qt's QMYSQL driver exposes. Each batch is one transaction holding
+// the rows and the checkpoint. The database is the URL's path; identifiers use backticks.
+
+#include "engine/engine.h"
+
+namespace cockpit {
+
+class MysqlEngine final : public Engine {
+public:
+    QString quoteIdentifier(const QString &name) const override;
+    Result<QVector<TableSchema>> introspect(DbConnection &c) override;
+    Result<TableStats> stats(DbConnection &c, const TableSchema &t) override;
+    Result<qint64> countRange(DbConnection &c, const TableSchema &t, qint64 keyLo, qint64 keyHi) override;
+    Status prepareTable(DbConnection &c, const TableSchema &t, const QString &runId,
+                        PrepareMode mode) override;
+    Result<std::optional<Checkpoint>> readCheckpoint(DbConnection &c, const QString &task) override;
+    Status finishTarget(DbConnection &c) override;
+    Result<std::unique_ptr<RowReader>> openReader(DbConnection &c, const TableSchema &t,
+                                                  qint64 afterKey, qint64 keyHi) override;
+    Result<std::unique_ptr<RowWriter>> openWriter(DbConnection &c, const TableSchema &t) override;
+    Status clearTable(DbConnection &c, const TableSchema &t) override;
+    Status createIndex(DbConnection &c, const TableSchema &t, const IndexSchema &index) override;
+    Result<TableChecksum> checksum(DbConnection &c, const TableSchema &t,
+                                   std::atomic<qint64> *rowsHashed = nullptr) override;
+    Result<std::unique_ptr<RowReader>> openOrderedReader(DbConnection &c, const TableSchema &t) override;
+
+    // CREATE TABLE for the target (InnoDB, utf8mb4_bin so text compares byte-exact).
+    QString createTableSql(const TableSchema &t) const;
+};
+
+} // namespace cockpit
