@@ -15,6 +15,40 @@ std::unique_ptr<Engine> Engine::create(EngineKind kind)
     return nullptr;
 }
 
+QString Engine::columnDefinitions(const TableSchema &t, EngineKind own,
+                                  const std::function<QString(const ColumnSchema &)> &typeOf,
+                                  QStringList *dropped) const
+{
+    QStringList defs;
+    for (const auto &col : t.columns) {
+        QString d = quoteIdentifier(col.name);
+        if (const QString type = typeOf(col); !type.isEmpty())
+            d += u' ' + type;
+        if (col.notNull)
+            d += QStringLiteral(" NOT NULL");
+        if (!col.defaultSql.isEmpty()) {
+            const bool kept = col.type.nativeEngine == own && !col.defaultSql.contains(QLatin1String("nextval("));
+            const QString def = kept ? col.defaultSql : portableDefault(col.defaultSql);
+            if (def.isEmpty()) {
+                if (dropped)
+                    *dropped << QStringLiteral("column \"%1\": default %2 has no %3 equivalent and was dropped")
+                                    .arg(col.name, col.defaultSql, toString(own));
+            } else {
+                // Signed numbers in parentheses: every engine accepts that form.
+                d += QStringLiteral(" DEFAULT ") + (def.startsWith(u'-') || def.startsWith(u'+') ? u'(' + def + u')' : def);
+            }
+        }
+        defs << d;
+    }
+    if (!t.primaryKey.isEmpty()) {
+        QStringList pk;
+        for (const auto &k : t.primaryKey)
+            pk << quoteIdentifier(k);
+        defs << QStringLiteral("PRIMARY KEY (%1)").arg(pk.join(QStringLiteral(", ")));
+    }
+    return QStringLiteral("(\n  ") + defs.join(QStringLiteral(",\n  ")) + QStringLiteral("\n)");
+}
+
 QString TableChecksum::toString() const
 {
     return QStringLiteral("%1 rows, checksum %2").arg(rows).arg(sum, 16, 16, QLatin1Char('0'));

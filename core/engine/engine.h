@@ -12,6 +12,7 @@
 #include "util/result.h"
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -49,6 +50,14 @@ public:
     static std::unique_ptr<Engine> create(EngineKind kind);
 
     virtual QString quoteIdentifier(const QString &name) const = 0;
+
+    // The body of a CREATE TABLE: `name type [NOT NULL] [DEFAULT d]` per column, then the
+    // PRIMARY KEY constraint. A default written for `own` engine is kept as written (except a
+    // sequence's nextval, which the target does not have); others go through portableDefault(),
+    // and those without an equivalent are named in `dropped`.
+    QString columnDefinitions(const TableSchema &t, EngineKind own,
+                              const std::function<QString(const ColumnSchema &)> &typeOf,
+                              QStringList *dropped = nullptr) const;
 
     // Tables of the database (without the cockpit's own checkpoint table).
     virtual Result<QVector<TableSchema>> introspect(DbConnection &c) = 0;

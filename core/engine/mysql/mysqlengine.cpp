@@ -358,26 +358,10 @@ QString MysqlEngine::createTableSql(const TableSchema &t) const
     for (const auto &idx : t.indexes)
         for (const auto &col : idx.columns)
             keyColumns.insert(col);
-    QStringList defs;
-    for (const auto &col : t.columns) {
-        QString d = quoteIdentifier(col.name) + u' ' + mysqlTypeName(col.type, keyColumns.contains(col.name));
-        if (col.notNull)
-            d += QStringLiteral(" NOT NULL");
-        if (!col.defaultSql.isEmpty()) {
-            const QString def = col.type.nativeEngine == EngineKind::MySQL ? col.defaultSql : portableDefault(col.defaultSql);
-            if (!def.isEmpty())
-                d += QStringLiteral(" DEFAULT ") + (def.startsWith(u'-') || def.startsWith(u'+') ? u'(' + def + u')' : def);
-        }
-        defs << d;
-    }
-    if (!t.primaryKey.isEmpty()) {
-        QStringList pk;
-        for (const auto &k : t.primaryKey)
-            pk << quoteIdentifier(k);
-        defs << QStringLiteral("PRIMARY KEY (%1)").arg(pk.join(QStringLiteral(", ")));
-    }
-    return QStringLiteral("CREATE TABLE %1 (\n  %2\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin")
-        .arg(quoteIdentifier(t.name), defs.join(QStringLiteral(",\n  ")));
+    return QStringLiteral("CREATE TABLE %1 ").arg(quoteIdentifier(t.name))
+           + columnDefinitions(t, EngineKind::MySQL,
+                               [&](const ColumnSchema &c) { return mysqlTypeName(c.type, keyColumns.contains(c.name)); })
+           + QStringLiteral(" ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
 }
 
 Result<QVector<TableSchema>> MysqlEngine::introspect(DbConnection &c)

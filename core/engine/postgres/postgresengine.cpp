@@ -401,33 +401,8 @@ QString PostgresEngine::typeName(const ColumnType &t)
 
 QString PostgresEngine::createTableSql(const QString &schema, const TableSchema &t, QStringList *dropped) const
 {
-    QStringList defs;
-    for (const auto &col : t.columns) {
-        QString d = quoteIdentifier(col.name) + u' ' + typeName(col.type);
-        if (col.notNull)
-            d += QStringLiteral(" NOT NULL");
-        if (!col.defaultSql.isEmpty()) {
-            // PostgreSQL to PostgreSQL keeps its own expressions, except sequences (nextval),
-            // which do not exist on the target.
-            const bool own = col.type.nativeEngine == EngineKind::PostgreSQL
-                             && !col.defaultSql.contains(QLatin1String("nextval("));
-            const QString def = own ? col.defaultSql : portableDefault(col.defaultSql);
-            if (!def.isEmpty())
-                d += QStringLiteral(" DEFAULT ") + def;
-            else if (dropped)
-                *dropped << QStringLiteral("column \"%1\": default %2 has no PostgreSQL equivalent and was dropped")
-                                .arg(col.name, col.defaultSql);
-        }
-        defs << d;
-    }
-    if (!t.primaryKey.isEmpty()) {
-        QStringList pk;
-        for (const auto &k : t.primaryKey)
-            pk << quoteIdentifier(k);
-        defs << QStringLiteral("PRIMARY KEY (%1)").arg(pk.join(QStringLiteral(", ")));
-    }
-    return QStringLiteral("CREATE TABLE %1.%2 (\n  %3\n)")
-        .arg(quoteIdentifier(schema), quoteIdentifier(t.name), defs.join(QStringLiteral(",\n  ")));
+    return QStringLiteral("CREATE TABLE %1.%2 ").arg(quoteIdentifier(schema), quoteIdentifier(t.name))
+           + columnDefinitions(t, EngineKind::PostgreSQL, [](const ColumnSchema &c) { return typeName(c.type); }, dropped);
 }
 
 Result<QVector<TableSchema>> PostgresEngine::introspect(DbConnection &c)

@@ -300,29 +300,8 @@ Result<qint64> SqliteEngine::countRange(DbConnection &c, const TableSchema &t, q
 
 QString SqliteEngine::createTableSql(const TableSchema &t) const
 {
-    QStringList defs;
-    for (const auto &col : t.columns) {
-        QString d = quoteIdentifier(col.name);
-        const QString type = sqliteTypeName(col.type);
-        if (!type.isEmpty())
-            d += u' ' + type;
-        if (col.notNull)
-            d += QStringLiteral(" NOT NULL");
-        if (!col.defaultSql.isEmpty()) {
-            const QString def = col.type.nativeEngine == EngineKind::SQLite ? col.defaultSql : portableDefault(col.defaultSql);
-            if (!def.isEmpty())
-                d += QStringLiteral(" DEFAULT ") + (def.startsWith(u'-') || def.startsWith(u'+') ? u'(' + def + u')' : def);
-        }
-        defs << d;
-    }
-    if (!t.primaryKey.isEmpty()) {
-        QStringList pk;
-        for (const auto &k : t.primaryKey)
-            pk << quoteIdentifier(k);
-        defs << QStringLiteral("PRIMARY KEY (%1)").arg(pk.join(QStringLiteral(", ")));
-    }
-    return QStringLiteral("CREATE TABLE %1 (\n  %2\n)")
-        .arg(quoteIdentifier(t.name), defs.join(QStringLiteral(",\n  ")));
+    return QStringLiteral("CREATE TABLE %1 ").arg(quoteIdentifier(t.name))
+           + columnDefinitions(t, EngineKind::SQLite, [](const ColumnSchema &c) { return sqliteTypeName(c.type); });
 }
 
 Status SqliteEngine::prepareTable(DbConnection &c, const TableSchema &t, const QString &runId,
