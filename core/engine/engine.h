@@ -67,9 +67,10 @@ public:
                                       qint64 keyHi) = 0;
 
     // Creates the table on the target (primary key and column constraints, no secondary
-    // indexes), in one transaction with a marker that says this run created it.
+    // indexes), in one transaction with a marker that says this run created it. What could not
+    // be carried over (a default with no equivalent) is added to `warnings`.
     virtual Status prepareTable(DbConnection &c, const TableSchema &t, const QString &runId,
-                                PrepareMode mode) = 0;
+                                PrepareMode mode, QStringList *warnings) = 0;
     virtual Result<std::optional<Checkpoint>> readCheckpoint(DbConnection &c, const QString &task) = 0;
     // After the run: removes the checkpoint table and leaves the target in its normal mode.
     virtual Status finishTarget(DbConnection &c) = 0;

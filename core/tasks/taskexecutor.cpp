@@ -97,9 +97,13 @@ TaskOutcome runPrepare(const TaskContext &ctx)
     InterruptibleScope scope(*ctx.control, c->target.get());
     const auto mode = ctx.ifTargetExists == IfTargetExists::Replace ? PrepareMode::Replace
                                                                     : PrepareMode::FailIfExists;
-    if (auto st = c->targetEngine->prepareTable(*c->target, targetSchema(ctx), ctx.runId, mode); !st)
+    QStringList warnings;
+    if (auto st = c->targetEngine->prepareTable(*c->target, targetSchema(ctx), ctx.runId, mode, &warnings); !st)
         return failedOrStopped(ctx, st.error());
-    return ended(QStringLiteral("table created"));
+    for (const auto &w : warnings)
+        ctx.log(QStringLiteral("warn"), w);
+    return ended(warnings.isEmpty() ? QStringLiteral("table created")
+                                    : QStringLiteral("table created; %1 warning(s) in the task log").arg(warnings.size()));
 }
 
 TaskOutcome runCopy(const TaskContext &ctx)

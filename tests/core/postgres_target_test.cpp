@@ -203,4 +203,36 @@ TEST_F(PostgresTarget, PostgresSourceCopiesToPostgresAndSqliteAndStaysIntact)
     EXPECT_EQ(tableDifferences(source, dir.filePath(QStringLiteral("back.db"))), QStringList());
 }
 
+TEST_F(PostgresTarget, AwkwardIdentifiersAndDefaultsCrossOver)
+{
+    // Quotes, spaces, reserved words and non-ASCII in names; defaults of every kind.
+    const QString src = dir.filePath(QStringLiteral("odd.db"));
+    execSqlite(src, QStringLiteral(
+        "CREATE TABLE \"my \"\"odd\"\" table\" (id INTEGER PRIMARY KEY, \"Order\" INTEGER NOT NULL DEFAULT -1, "
+        "\"Größe\" NUMERIC(10,2), note TEXT DEFAULT 'it''s', at DATETIME DEFAULT (datetime('now')), "
+        "x INTEGER DEFAULT (abs(-3)));"
+        "CREATE INDEX \"select\" ON \"my \"\"odd\"\" table\" (\"Order\", \"Größe\");"
+        "INSERT INTO \"my \"\"odd\"\" table\" (\"Order\", \"Größe\", note) VALUES (1, 2.5, 'ä\tb'), (2, NULL, NULL), (3, -0.75, 'x''y');"));
+    Plan p = Plan::fromUrls(*ConnectionUrl::parse(QStringLiteral("sqlite:") + src, dir.path()),
+                            *ConnectionUrl::parse(m_url, dir.path()), dir.filePath(QStringLiteral("odd-state.db")));
+    UpgradeRun run;
+    ASSERT_EQ(openAndWait(run, p), QString());
+    ASSERT_TRUE(runToEnd(run));
+    for (const auto &t : allTasks(run))
+        EXPECT_EQ(t.status.state, TaskState::Ended) << qPrintable(t.spec.name) << ": " << qPrintable(t.status.message);
+    const QString table = QStringLiteral("%1.\"my \"\"odd\"\" table\"").arg(schema);
+    EXPECT_EQ(pgValue(QStringLiteral("SELECT string_agg(\"Order\" || ':' || coalesce(\"Größe\"::text, '-') || ':' || coalesce(note, '-'), '|' ORDER BY id) FROM ") + table),
+              QStringLiteral("1:2.50:ä\tb|2:-:-|3:-0.75:x'y"));
+    // The portable defaults made it; abs(-3) has no PostgreSQL equivalent: dropped, and said.
+    const QString defaults = QStringLiteral("SELECT coalesce(column_default, '-') FROM information_schema.columns WHERE table_schema = '%1' "
+                                            "AND table_name = 'my \"odd\" table' AND column_name = '%2'");
+    EXPECT_EQ(pgValue(defaults.arg(schema, QStringLiteral("Order"))), QStringLiteral("'-1'::integer"));
+    EXPECT_EQ(pgValue(defaults.arg(schema, QStringLiteral("note"))), QStringLiteral("'it''s'::text"));
+    EXPECT_EQ(pgValue(defaults.arg(schema, QStringLiteral("at"))), QStringLiteral("CURRENT_TIMESTAMP"));
+    EXPECT_EQ(pgValue(defaults.arg(schema, QStringLiteral("x"))), QStringLiteral("-"));
+    EXPECT_TRUE(taskView(run, QStringLiteral("prepare:my \"odd\" table")).status.message.contains(QStringLiteral("1 warning")));
+    EXPECT_EQ(pgValue(QStringLiteral("SELECT count(*) FROM pg_indexes WHERE schemaname = '%1' AND indexname = 'select'").arg(schema)),
+              QStringLiteral("1"));
+}
+
 } // namespace

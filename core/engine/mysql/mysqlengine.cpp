@@ -351,7 +351,7 @@ static QString columnList(const MysqlEngine &e, const TableSchema &t)
     return cols.join(QStringLiteral(", "));
 }
 
-QString MysqlEngine::createTableSql(const TableSchema &t) const
+QString MysqlEngine::createTableSql(const TableSchema &t, QStringList *dropped) const
 {
     // Text in a key or an index needs a bounded length on MySQL.
     QSet<QString> keyColumns(t.primaryKey.begin(), t.primaryKey.end());
@@ -360,7 +360,8 @@ QString MysqlEngine::createTableSql(const TableSchema &t) const
             keyColumns.insert(col);
     return QStringLiteral("CREATE TABLE %1 ").arg(quoteIdentifier(t.name))
            + columnDefinitions(t, EngineKind::MySQL,
-                               [&](const ColumnSchema &c) { return mysqlTypeName(c.type, keyColumns.contains(c.name)); })
+                               [&](const ColumnSchema &c) { return mysqlTypeName(c.type, keyColumns.contains(c.name)); },
+                               dropped)
            + QStringLiteral(" ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
 }
 
@@ -489,7 +490,8 @@ Result<qint64> MysqlEngine::countRange(DbConnection &c, const TableSchema &t, qi
     return r->value(0).value(0).toLongLong();
 }
 
-Status MysqlEngine::prepareTable(DbConnection &c, const TableSchema &t, const QString &runId, PrepareMode mode)
+Status MysqlEngine::prepareTable(DbConnection &c, const TableSchema &t, const QString &runId, PrepareMode mode,
+                                 QStringList *warnings)
 {
     MYSQL *conn = c.mysql();
     const QString checkpoint = quoteIdentifier(kCheckpoint);
@@ -539,7 +541,7 @@ Status MysqlEngine::prepareTable(DbConnection &c, const TableSchema &t, const QS
                             QStringLiteral("drop the existing target table"));
             !st)
             return st;
-    const QString create = t.createSql.isEmpty() ? createTableSql(t) : t.createSql;
+    const QString create = t.createSql.isEmpty() ? createTableSql(t, warnings) : t.createSql;
     if (auto st = myRun(conn, create, QStringLiteral("create table \"%1\"").arg(t.name)); !st)
         return st;
     return {};

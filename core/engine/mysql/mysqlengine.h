@@ -15,7 +15,7 @@ public:
     Result<TableStats> stats(DbConnection &c, const TableSchema &t) override;
     Result<qint64> countRange(DbConnection &c, const TableSchema &t, qint64 keyLo, qint64 keyHi) override;
     Status prepareTable(DbConnection &c, const TableSchema &t, const QString &runId,
-                        PrepareMode mode) override;
+                        PrepareMode mode, QStringList *warnings) override;
     Result<std::optional<Checkpoint>> readCheckpoint(DbConnection &c, const QString &task) override;
     Status finishTarget(DbConnection &c) override;
     Result<std::unique_ptr<RowReader>> openReader(DbConnection &c, const TableSchema &t,
@@ -28,7 +28,7 @@ public:
     Result<std::unique_ptr<RowReader>> openOrderedReader(DbConnection &c, const TableSchema &t) override;
 
     // CREATE TABLE for the target (InnoDB, utf8mb4_bin so text compares byte-exact).
-    QString createTableSql(const TableSchema &t) const;
+    QString createTableSql(const TableSchema &t, QStringList *dropped = nullptr) const;
 };
 
 } // namespace cockpit

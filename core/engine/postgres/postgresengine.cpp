@@ -515,7 +515,8 @@ Result<qint64> PostgresEngine::countRange(DbConnection &c, const TableSchema &t,
     return r->text(0, 0).toLongLong();
 }
 
-Status PostgresEngine::prepareTable(DbConnection &c, const TableSchema &t, const QString &runId, PrepareMode mode)
+Status PostgresEngine::prepareTable(DbConnection &c, const TableSchema &t, const QString &runId, PrepareMode mode,
+                                    QStringList *warnings)
 {
     PGconn *conn = c.postgres();
     const QString schema = quoteIdentifier(c.schema());
@@ -560,8 +561,7 @@ Status PostgresEngine::prepareTable(DbConnection &c, const TableSchema &t, const
                         QStringLiteral("clear old checkpoints"), {t.name});
         !st)
         return fail(st.error());
-    QStringList dropped;
-    const QString create = createTableSql(c.schema(), t, &dropped);
+    const QString create = createTableSql(c.schema(), t, warnings);
     if (auto st = pgRun(conn, create, QStringLiteral("create table \"%1\"").arg(t.name)); !st)
         return fail(st.error());
     if (auto st = pgRun(conn, QStringLiteral("INSERT INTO %1 (task, table_name, run_id, last_key, rows_done) "

@@ -15,7 +15,7 @@ public:
     Result<TableStats> stats(DbConnection &c, const TableSchema &t) override;
     Result<qint64> countRange(DbConnection &c, const TableSchema &t, qint64 keyLo, qint64 keyHi) override;
     Status prepareTable(DbConnection &c, const TableSchema &t, const QString &runId,
-                        PrepareMode mode) override;
+                        PrepareMode mode, QStringList *warnings) override;
     Result<std::optional<Checkpoint>> readCheckpoint(DbConnection &c, const QString &task) override;
     Status finishTarget(DbConnection &c) override;
     Result<std::unique_ptr<RowReader>> openReader(DbConnection &c, const TableSchema &t,

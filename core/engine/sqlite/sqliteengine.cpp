@@ -298,14 +298,14 @@ Result<qint64> SqliteEngine::countRange(DbConnection &c, const TableSchema &t, q
     return qint64(sqlite3_column_int64(s->get(), 0));
 }
 
-QString SqliteEngine::createTableSql(const TableSchema &t) const
+QString SqliteEngine::createTableSql(const TableSchema &t, QStringList *dropped) const
 {
     return QStringLiteral("CREATE TABLE %1 ").arg(quoteIdentifier(t.name))
-           + columnDefinitions(t, EngineKind::SQLite, [](const ColumnSchema &c) { return sqliteTypeName(c.type); });
+           + columnDefinitions(t, EngineKind::SQLite, [](const ColumnSchema &c) { return sqliteTypeName(c.type); }, dropped);
 }
 
 Status SqliteEngine::prepareTable(DbConnection &c, const TableSchema &t, const QString &runId,
-                                  PrepareMode mode)
+                                  PrepareMode mode, QStringList *warnings)
 {
     sqlite3 *db = c.sqlite();
     // WAL: readers (validation, the UI's status) never block the loader; synchronous=NORMAL
@@ -359,7 +359,7 @@ Status SqliteEngine::prepareTable(DbConnection &c, const TableSchema &t, const Q
     if (auto st = exists->exec(QStringLiteral("clear old checkpoints")); !st)
         return fail(st.error());
 
-    const QString create = t.createSql.isEmpty() ? createTableSql(t) : t.createSql;
+    const QString create = t.createSql.isEmpty() ? createTableSql(t, warnings) : t.createSql;
     if (auto st = sqliteExec(db, create, QStringLiteral("create table \"%1\"").arg(t.name)); !st)
         return fail(st.error());
     auto insertMarker = SqliteStatement::prepare(

@@ -16,7 +16,7 @@ public:
     Result<TableStats> stats(DbConnection &c, const TableSchema &t) override;
     Result<qint64> countRange(DbConnection &c, const TableSchema &t, qint64 keyLo, qint64 keyHi) override;
     Status prepareTable(DbConnection &c, const TableSchema &t, const QString &runId,
-                        PrepareMode mode) override;
+                        PrepareMode mode, QStringList *warnings) override;
     Result<std::optional<Checkpoint>> readCheckpoint(DbConnection &c, const QString &task) override;
     Status finishTarget(DbConnection &c) override;
     Result<std::unique_ptr<RowReader>> openReader(DbConnection &c, const TableSchema &t,
@@ -46,7 +46,7 @@ public:
     };
 
     // CREATE TABLE built from the column model (used when the source's own SQL is not SQLite's).
-    QString createTableSql(const TableSchema &t) const;
+    QString createTableSql(const TableSchema &t, QStringList *dropped = nullptr) const;
     QString columnList(const TableSchema &t) const;
 };
 
