@@ -5,6 +5,7 @@
 #include "log/logging.h"
 
 #include <QLocale>
+#include <future>
 
 namespace cockpit {
 
@@ -328,27 +329,32 @@ QString firstDifferences(const TaskContext &ctx, Connections &c, int limit)
 
 TaskOutcome runValidate(const TaskContext &ctx)
 {
-    auto c = connect(ctx, true);
+    auto c = connect(ctx, false);
     if (!c)
         return failed(c.error());
     // Progress: rows hashed on both sides.
     ctx.control->rowsDone = 0;
     ctx.control->rowsTotal = 2 * ctx.spec.estimatedRows;
-    TableChecksum source, target;
-    {
-        InterruptibleScope scope(*ctx.control, c->source.get());
-        auto s = c->sourceEngine->checksum(*c->source, ctx.table, &ctx.control->rowsDone);
-        if (!s)
-            return failedOrStopped(ctx, s.error());
-        source = *s;
-    }
+    // Both sides are hashed at once: the source on a thread of its own (with its own
+    // connection, since a connection belongs to the thread that opened it), the target here.
+    auto sourceSum = std::async(std::launch::async, [&ctx]() -> Result<TableChecksum> {
+        auto source = DbConnection::open(ctx.source, DbConnection::Mode::ReadOnly);
+        if (!source)
+            return source.error();
+        InterruptibleScope scope(*ctx.control, source->get());
+        return Engine::create(ctx.source.engine)->checksum(**source, ctx.table, &ctx.control->rowsDone);
+    });
+    Result<TableChecksum> targetSum = TableChecksum{};
     {
         InterruptibleScope scope(*ctx.control, c->target.get());
-        auto t = c->targetEngine->checksum(*c->target, targetSchema(ctx), &ctx.control->rowsDone);
-        if (!t)
-            return failedOrStopped(ctx, t.error());
-        target = *t;
+        targetSum = c->targetEngine->checksum(*c->target, targetSchema(ctx), &ctx.control->rowsDone);
     }
+    const Result<TableChecksum> sourceResult = sourceSum.get();
+    if (!sourceResult)
+        return failedOrStopped(ctx, sourceResult.error());
+    if (!targetSum)
+        return failedOrStopped(ctx, targetSum.error());
+    const TableChecksum source = sourceResult.value(), target = targetSum.value();
     ctx.log(QStringLiteral("info"), QStringLiteral("source: %1; target: %2").arg(source.toString(), target.toString()));
     if (source == target) {
         TaskOutcome o = ended(QStringLiteral("%1 rows, checksum %2 equal")
@@ -364,6 +370,11 @@ TaskOutcome runValidate(const TaskContext &ctx)
                              .arg(number(source.rows))
                              .arg(source.sum, 16, 16, QLatin1Char('0'))
                              .arg(target.sum, 16, 16, QLatin1Char('0'));
+    c->sourceEngine = Engine::create(ctx.source.engine);
+    auto source2 = DbConnection::open(ctx.source, DbConnection::Mode::ReadOnly);
+    if (!source2)
+        return failed(source2.error());
+    c->source = std::move(*source2);
     const QString diffs = firstDifferences(ctx, *c, 5);
     if (!diffs.isEmpty())
         what += QStringLiteral("; first differences: ") + diffs;
