@@ -667,8 +667,15 @@ Status PostgresEngine::createIndex(DbConnection &c, const TableSchema &t, const 
     }
     // The source's own statement (PostgreSQL to PostgreSQL) names the table unqualified: the
     // transaction's search path puts it in the target schema.
-    const QString sql = QStringLiteral("BEGIN; SET LOCAL search_path = %1; DROP INDEX IF EXISTS %1.%2; %3; COMMIT")
-                            .arg(schema, quoteIdentifier(index.name), create);
+    // The advisory lock makes a rerun wait for a backend still building the same index for a
+    // client that was killed (the server runs a multi-statement string to its COMMIT even when
+    // the client is gone); then DROP ... IF EXISTS sees that index and the rerun replaces it.
+    const QString lockKey = QStringLiteral("upgrade-cockpit index %1.%2").arg(c.schema(), index.name);
+    QString quotedKey = lockKey;
+    quotedKey.replace(u'\'', QStringLiteral("''"));
+    const QString sql = QStringLiteral("BEGIN; SELECT pg_advisory_xact_lock(hashtext('%4')); SET LOCAL search_path = %1; "
+                                       "DROP INDEX IF EXISTS %1.%2; %3; COMMIT")
+                            .arg(schema, quoteIdentifier(index.name), create, quotedKey);
     auto r = pgExec(c.postgres(), sql);
     if (!r) {
         PQclear(PQexec(c.postgres(), "ROLLBACK"));
