@@ -14,6 +14,9 @@
 # seconds (60). As root, PostgreSQL runs as the `postgres` system user (it refuses root) and
 # MariaDB as root; as another user, both run as that user.
 set -euo pipefail
+# The admin steps below log in as the servers' own superusers without a password; a password
+# left in the caller's environment (e.g. from an earlier env file) would be sent and refused.
+unset MYSQL_PWD PGPASSWORD
 
 PG_BIN=${COCKPIT_TEST_PG_BIN:-/usr/lib/postgresql/15/bin}
 TIMEOUT=${COCKPIT_TEST_SERVERS_TIMEOUT:-60}
