@@ -15,6 +15,27 @@ std::unique_ptr<Engine> Engine::create(EngineKind kind)
     return nullptr;
 }
 
+QString Engine::quotedList(const QStringList &names) const
+{
+    QStringList quoted;
+    for (const auto &n : names)
+        quoted << quoteIdentifier(n);
+    return quoted.join(QStringLiteral(", "));
+}
+
+QString Engine::columnList(const TableSchema &t) const
+{
+    QStringList names;
+    for (const auto &c : t.columns)
+        names << c.name;
+    return quotedList(names);
+}
+
+QString Engine::keyOrder(const TableSchema &t) const
+{
+    return t.primaryKey.isEmpty() ? columnList(t) : quotedList(t.primaryKey);
+}
+
 QString Engine::columnDefinitions(const TableSchema &t, EngineKind own,
                                   const std::function<QString(const ColumnSchema &)> &typeOf,
                                   QStringList *dropped) const
@@ -40,12 +61,8 @@ QString Engine::columnDefinitions(const TableSchema &t, EngineKind own,
         }
         defs << d;
     }
-    if (!t.primaryKey.isEmpty()) {
-        QStringList pk;
-        for (const auto &k : t.primaryKey)
-            pk << quoteIdentifier(k);
-        defs << QStringLiteral("PRIMARY KEY (%1)").arg(pk.join(QStringLiteral(", ")));
-    }
+    if (!t.primaryKey.isEmpty())
+        defs << QStringLiteral("PRIMARY KEY (%1)").arg(quotedList(t.primaryKey));
     return QStringLiteral("(\n  ") + defs.join(QStringLiteral(",\n  ")) + QStringLiteral("\n)");
 }
 

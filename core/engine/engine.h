@@ -50,6 +50,13 @@ public:
     static std::unique_ptr<Engine> create(EngineKind kind);
 
     virtual QString quoteIdentifier(const QString &name) const = 0;
+    // "a", "b", ... quoted for this engine.
+    QString quotedList(const QStringList &names) const;
+    // Every column of `t`, in order, quoted.
+    QString columnList(const TableSchema &t) const;
+    // The order that names rows for first-difference reports: the primary key, or every
+    // column when there is none.
+    QString keyOrder(const TableSchema &t) const;
 
     // The body of a CREATE TABLE: `name type [NOT NULL] [DEFAULT d]` per column, then the
     // PRIMARY KEY constraint. A default written for `own` engine is kept as written (except a

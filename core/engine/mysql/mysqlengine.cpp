@@ -343,13 +343,6 @@ QString MysqlEngine::quoteIdentifier(const QString &name) const
     return u'`' + q + u'`';
 }
 
-static QString columnList(const MysqlEngine &e, const TableSchema &t)
-{
-    QStringList cols;
-    for (const auto &c : t.columns)
-        cols << e.quoteIdentifier(c.name);
-    return cols.join(QStringLiteral(", "));
-}
 
 QString MysqlEngine::createTableSql(const TableSchema &t, QStringList *dropped) const
 {
@@ -576,7 +569,7 @@ Result<std::unique_ptr<RowReader>> MysqlEngine::openReader(DbConnection &c, cons
                                                           qint64 afterKey, qint64 keyHi)
 {
     QString query = QStringLiteral("SELECT %1, %2 FROM %3")
-                        .arg(t.hasCopyKey() ? t.copyKey : QStringLiteral("0"), columnList(*this, t), quoteIdentifier(t.name));
+                        .arg(t.hasCopyKey() ? t.copyKey : QStringLiteral("0"), columnList(t), quoteIdentifier(t.name));
     if (t.hasCopyKey())
         query += QStringLiteral(" WHERE %1 > %2 AND %1 <= %3 ORDER BY %1").arg(t.copyKey).arg(afterKey).arg(keyHi);
     return startQuery(c.mysql(), query, classesOf(t));
@@ -590,7 +583,7 @@ Result<std::unique_ptr<RowWriter>> MysqlEngine::openWriter(DbConnection &c, cons
     const qint64 maxPacket = packet->value(0).value(0).toLongLong();
     const size_t limit = size_t(std::clamp<qint64>(maxPacket / 2, 64 * 1024, 4 * 1024 * 1024));
     const std::string prefix = QStringLiteral("INSERT INTO %1 (%2) VALUES ")
-                                   .arg(quoteIdentifier(t.name), columnList(*this, t))
+                                   .arg(quoteIdentifier(t.name), columnList(t))
                                    .toStdString();
     return std::unique_ptr<RowWriter>(new MysqlWriter(c.mysql(), prefix, quoteIdentifier(kCheckpoint), classesOf(t), limit));
 }
@@ -609,12 +602,9 @@ Status MysqlEngine::createIndex(DbConnection &c, const TableSchema &t, const Ind
             return makeError(QStringLiteral("index \"%1\" is an expression index; its SQL cannot be translated to "
                                             "MySQL automatically yet")
                                  .arg(index.name));
-        QStringList cols;
-        for (const auto &col : index.columns)
-            cols << quoteIdentifier(col);
         create = QStringLiteral("CREATE %1INDEX %2 ON %3 (%4)")
                      .arg(index.unique ? QStringLiteral("UNIQUE ") : QString(), quoteIdentifier(index.name),
-                          quoteIdentifier(t.name), cols.join(QStringLiteral(", ")));
+                          quoteIdentifier(t.name), quotedList(index.columns));
     }
     // Idempotent (DDL commits on its own): a rerun after a crash drops a complete index first.
     if (auto st = myRun(c.mysql(), QStringLiteral("ALTER TABLE %1 DROP INDEX IF EXISTS %2")
@@ -627,7 +617,7 @@ Status MysqlEngine::createIndex(DbConnection &c, const TableSchema &t, const Ind
 
 Result<TableChecksum> MysqlEngine::checksum(DbConnection &c, const TableSchema &t, std::atomic<qint64> *rowsHashed)
 {
-    auto reader = startQuery(c.mysql(), QStringLiteral("SELECT 0, %1 FROM %2").arg(columnList(*this, t), quoteIdentifier(t.name)),
+    auto reader = startQuery(c.mysql(), QStringLiteral("SELECT 0, %1 FROM %2").arg(columnList(t), quoteIdentifier(t.name)),
                              classesOf(t));
     if (!reader)
         return reader.error();
@@ -636,14 +626,9 @@ Result<TableChecksum> MysqlEngine::checksum(DbConnection &c, const TableSchema &
 
 Result<std::unique_ptr<RowReader>> MysqlEngine::openOrderedReader(DbConnection &c, const TableSchema &t)
 {
-    QStringList order;
-    for (const auto &k : t.primaryKey)
-        order << quoteIdentifier(k);
-    if (order.isEmpty())
-        order << columnList(*this, t);
     return startQuery(c.mysql(),
                       QStringLiteral("SELECT 0, %1 FROM %2 ORDER BY %3")
-                          .arg(columnList(*this, t), quoteIdentifier(t.name), order.join(QStringLiteral(", "))),
+                          .arg(columnList(t), quoteIdentifier(t.name), keyOrder(t)),
                       classesOf(t));
 }
 

@@ -600,13 +600,6 @@ Status PostgresEngine::finishTarget(DbConnection &c)
                  QStringLiteral("drop the checkpoint table"));
 }
 
-static QString columnList(const PostgresEngine &e, const TableSchema &t)
-{
-    QStringList cols;
-    for (const auto &c : t.columns)
-        cols << e.quoteIdentifier(c.name);
-    return cols.join(QStringLiteral(", "));
-}
 
 static Result<std::unique_ptr<RowReader>> startCopyOut(PGconn *conn, const QString &query,
                                                         std::vector<TypeClass> classes, bool keyFirst)
@@ -622,7 +615,7 @@ Result<std::unique_ptr<RowReader>> PostgresEngine::openReader(DbConnection &c, c
                                                              qint64 afterKey, qint64 keyHi)
 {
     QString query = QStringLiteral("SELECT %1, %2 FROM %3.%4")
-                        .arg(t.hasCopyKey() ? t.copyKey : QStringLiteral("0"), columnList(*this, t),
+                        .arg(t.hasCopyKey() ? t.copyKey : QStringLiteral("0"), columnList(t),
                              quoteIdentifier(c.schema()), quoteIdentifier(t.name));
     if (t.hasCopyKey())
         query += QStringLiteral(" WHERE %1 > %2 AND %1 <= %3 ORDER BY %1").arg(t.copyKey).arg(afterKey).arg(keyHi);
@@ -635,7 +628,7 @@ Result<std::unique_ptr<RowWriter>> PostgresEngine::openWriter(DbConnection &c, c
     if (auto st = pgRun(c.postgres(), QStringLiteral("SET synchronous_commit = off"), QStringLiteral("session setting")); !st)
         return st.error();
     const QString schema = quoteIdentifier(c.schema());
-    const QByteArray copy = QStringLiteral("COPY %1.%2 (%3) FROM STDIN").arg(schema, quoteIdentifier(t.name), columnList(*this, t)).toUtf8();
+    const QByteArray copy = QStringLiteral("COPY %1.%2 (%3) FROM STDIN").arg(schema, quoteIdentifier(t.name), columnList(t)).toUtf8();
     const QString checkpoint = QStringLiteral("INSERT INTO %1.%2 (task, table_name, run_id, last_key, rows_done) "
                                               "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (task) DO UPDATE SET "
                                               "last_key = EXCLUDED.last_key, rows_done = EXCLUDED.rows_done")
@@ -658,12 +651,9 @@ Status PostgresEngine::createIndex(DbConnection &c, const TableSchema &t, const 
             return makeError(QStringLiteral("index \"%1\" is an expression index; its SQL cannot be translated to "
                                             "PostgreSQL automatically yet")
                                  .arg(index.name));
-        QStringList cols;
-        for (const auto &col : index.columns)
-            cols << quoteIdentifier(col);
         create = QStringLiteral("CREATE %1INDEX %2 ON %3.%4 (%5)")
                      .arg(index.unique ? QStringLiteral("UNIQUE ") : QString(), quoteIdentifier(index.name), schema,
-                          quoteIdentifier(t.name), cols.join(QStringLiteral(", ")));
+                          quoteIdentifier(t.name), quotedList(index.columns));
     }
     // The source's own statement (PostgreSQL to PostgreSQL) names the table unqualified: the
     // transaction's search path puts it in the target schema.
@@ -687,7 +677,7 @@ Status PostgresEngine::createIndex(DbConnection &c, const TableSchema &t, const 
 Result<TableChecksum> PostgresEngine::checksum(DbConnection &c, const TableSchema &t, std::atomic<qint64> *rowsHashed)
 {
     auto reader = startCopyOut(c.postgres(),
-                               QStringLiteral("SELECT %1 FROM %2.%3").arg(columnList(*this, t), quoteIdentifier(c.schema()), quoteIdentifier(t.name)),
+                               QStringLiteral("SELECT %1 FROM %2.%3").arg(columnList(t), quoteIdentifier(c.schema()), quoteIdentifier(t.name)),
                                classesOf(t), false);
     if (!reader)
         return reader.error();
@@ -696,15 +686,9 @@ Result<TableChecksum> PostgresEngine::checksum(DbConnection &c, const TableSchem
 
 Result<std::unique_ptr<RowReader>> PostgresEngine::openOrderedReader(DbConnection &c, const TableSchema &t)
 {
-    QStringList order;
-    for (const auto &k : t.primaryKey)
-        order << quoteIdentifier(k);
-    if (order.isEmpty())
-        order << columnList(*this, t);
     return startCopyOut(c.postgres(),
                         QStringLiteral("SELECT %1 FROM %2.%3 ORDER BY %4")
-                            .arg(columnList(*this, t), quoteIdentifier(c.schema()), quoteIdentifier(t.name),
-                                 order.join(QStringLiteral(", "))),
+                            .arg(columnList(t), quoteIdentifier(c.schema()), quoteIdentifier(t.name), keyOrder(t)),
                         classesOf(t), false);
 }
 

@@ -155,14 +155,6 @@ QString SqliteEngine::quoteIdentifier(const QString &name) const
     return u'"' + q + u'"';
 }
 
-QString SqliteEngine::columnList(const TableSchema &t) const
-{
-    QStringList cols;
-    for (const auto &c : t.columns)
-        cols << quoteIdentifier(c.name);
-    return cols.join(QStringLiteral(", "));
-}
-
 Result<QVector<TableSchema>> SqliteEngine::introspect(DbConnection &c)
 {
     sqlite3 *db = c.sqlite();
@@ -563,13 +555,10 @@ Status SqliteEngine::createIndex(DbConnection &c, const TableSchema &t, const In
 {
     QString create = index.createSql;
     if (create.isEmpty()) {
-        QStringList cols;
-        for (const auto &col : index.columns)
-            cols << quoteIdentifier(col);
         create = QStringLiteral("CREATE %1INDEX %2 ON %3 (%4)")
                      .arg(index.unique ? QStringLiteral("UNIQUE ") : QString(),
                           quoteIdentifier(index.name), quoteIdentifier(t.name),
-                          cols.join(QStringLiteral(", ")));
+                          quotedList(index.columns));
     }
     // Idempotent: a rerun after a crash finds either no index or a complete one.
     return sqliteExec(c.sqlite(),
@@ -589,14 +578,8 @@ Result<TableChecksum> SqliteEngine::checksum(DbConnection &c, const TableSchema 
 
 Result<std::unique_ptr<RowReader>> SqliteEngine::openOrderedReader(DbConnection &c, const TableSchema &t)
 {
-    QStringList order;
-    for (const auto &k : t.primaryKey)
-        order << quoteIdentifier(k);
-    if (order.isEmpty())
-        order << columnList(t);
     auto s = SqliteStatement::prepare(c.sqlite(), QStringLiteral("SELECT 0, %1 FROM %2 ORDER BY %3")
-                                                      .arg(columnList(t), quoteIdentifier(t.name),
-                                                           order.join(QStringLiteral(", "))));
+                                                      .arg(columnList(t), quoteIdentifier(t.name), keyOrder(t)));
     if (!s)
         return s.error();
     return std::unique_ptr<RowReader>(new SqliteReader(std::move(*s), int(t.columns.size())));

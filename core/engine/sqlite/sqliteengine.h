@@ -47,7 +47,6 @@ public:
 
     // CREATE TABLE built from the column model (used when the source's own SQL is not SQLite's).
     QString createTableSql(const TableSchema &t, QStringList *dropped = nullptr) const;
-    QString columnList(const TableSchema &t) const;
 };
 
 } // namespace cockpit
