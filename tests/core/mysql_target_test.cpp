@@ -165,6 +165,21 @@ TEST_F(MysqlTarget, ExistingTargetTableIsNotOverwritten)
     EXPECT_EQ(taskView(run, QStringLiteral("validate:INVENTTRANS")).status.state, TaskState::Ended);
 }
 
+TEST_F(MysqlTarget, ExistingTargetTableIsReplacedWhenThePlanSaysSo)
+{
+    Plan p = plan();
+    p.ifTargetExists = IfTargetExists::Replace;
+    exec(QStringLiteral("CREATE TABLE `CUSTTABLE` (x int)"));
+    exec(QStringLiteral("INSERT INTO `CUSTTABLE` VALUES (42)"));
+    UpgradeRun run;
+    ASSERT_EQ(openAndWait(run, p), QString());
+    ASSERT_TRUE(runToEnd(run));
+    for (const auto &t : allTasks(run))
+        EXPECT_EQ(t.status.state, TaskState::Ended) << qPrintable(t.spec.name) << ": " << qPrintable(t.status.message);
+    EXPECT_EQ(myValue(QStringLiteral("SELECT count(*) FROM `CUSTTABLE`")),
+              QString::number(queryInt(dir.filePath(QStringLiteral("source.db")), QStringLiteral("SELECT count(*) FROM CUSTTABLE"))));
+}
+
 TEST_F(MysqlTarget, UnreachableServerIsAClearError)
 {
     Plan p = plan();

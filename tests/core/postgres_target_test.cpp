@@ -141,6 +141,21 @@ TEST_F(PostgresTarget, ExistingTargetTableIsNotOverwritten)
     EXPECT_EQ(taskView(run, QStringLiteral("validate:INVENTTRANS")).status.state, TaskState::Ended);
 }
 
+TEST_F(PostgresTarget, ExistingTargetTableIsReplacedWhenThePlanSaysSo)
+{
+    Plan p = plan();
+    p.ifTargetExists = IfTargetExists::Replace;
+    exec(QStringLiteral("CREATE TABLE %1.\"CUSTTABLE\" (x int)").arg(schema));
+    exec(QStringLiteral("INSERT INTO %1.\"CUSTTABLE\" VALUES (42)").arg(schema));
+    UpgradeRun run;
+    ASSERT_EQ(openAndWait(run, p), QString());
+    ASSERT_TRUE(runToEnd(run));
+    for (const auto &t : allTasks(run))
+        EXPECT_EQ(t.status.state, TaskState::Ended) << qPrintable(t.spec.name) << ": " << qPrintable(t.status.message);
+    EXPECT_EQ(pgValue(QStringLiteral("SELECT count(*) FROM %1.\"CUSTTABLE\"").arg(schema)),
+              QString::number(queryInt(dir.filePath(QStringLiteral("source.db")), QStringLiteral("SELECT count(*) FROM CUSTTABLE"))));
+}
+
 TEST_F(PostgresTarget, UnreachableServerAndMissingSchemaAreClearErrors)
 {
     Plan p = plan();

@@ -190,6 +190,19 @@ TEST_F(Upgrade, FailedPrepareBlocksItsTableAndRerunSucceeds)
     EXPECT_EQ(tableDifferences(source(), target()), QStringList());
 }
 
+TEST_F(Upgrade, ReplaceDropsAnExistingTargetTableAndCopiesAgain)
+{
+    Plan plan = demo(20000);
+    plan.ifTargetExists = IfTargetExists::Replace;
+    execSqlite(target(), QStringLiteral("CREATE TABLE CUSTTABLE (X INTEGER)"));
+    execSqlite(target(), QStringLiteral("INSERT INTO CUSTTABLE VALUES (1), (2)"));
+    UpgradeRun run;
+    ASSERT_EQ(openAndWait(run, plan), QString());
+    ASSERT_TRUE(runToEnd(run));
+    expectAllEnded(run);
+    EXPECT_EQ(tableDifferences(source(), target()), QStringList());
+}
+
 TEST_F(Upgrade, SkippedIndexIsRecordedAndNotBuilt)
 {
     Plan plan = demo(20000);

@@ -333,6 +333,10 @@ Status SqliteEngine::prepareTable(DbConnection &c, const TableSchema &t, const Q
         const QString existing = exists->text(0);
         sqlite3_bind_text(marker->get(), 1, markerTask.constData(), -1, SQLITE_STATIC);
         const bool ours = sqlite3_step(marker->get()) == SQLITE_ROW && marker->text(0) == runId;
+        // SQLite refuses DROP TABLE ("database table is locked") while a statement of this
+        // connection is still positioned on a row: finish both lookups first.
+        sqlite3_reset(exists->get());
+        sqlite3_reset(marker->get());
         if (!ours && mode == PrepareMode::FailIfExists)
             return fail(makeError(QStringLiteral("target table \"%1\" already exists in %2; set "
                                                  "\"ifTargetExists\": \"replace\" in the plan to "
