@@ -161,6 +161,7 @@ DbConnection::~DbConnection()
 
 void DbConnection::interrupt()
 {
+    m_interruptRequested = true;
     if (m_sqlite)
         sqlite3_interrupt(m_sqlite);
     if (m_pgCancel) {

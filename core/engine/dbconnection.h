@@ -6,6 +6,7 @@
 #include "util/result.h"
 
 #include <QSqlDatabase>
+#include <atomic>
 #include <memory>
 #include <mutex>
 
@@ -35,6 +36,8 @@ public:
 
     // Thread-safe: makes the statement running on this connection fail soon ("interrupted").
     void interrupt();
+    // True once interrupt() was called: lets waits outside a statement give up too.
+    bool interruptRequested() const { return m_interruptRequested; }
 
 private:
     DbConnection() = default;
@@ -46,6 +49,7 @@ private:
     pg_cancel *m_pgCancel = nullptr; // made in the owning thread; PQcancel may use it anywhere
     st_mysql *m_mysql = nullptr;
     unsigned long m_mysqlThreadId = 0; // the server's id of this session, for KILL QUERY
+    std::atomic<bool> m_interruptRequested{false};
 };
 
 } // namespace cockpit

@@ -1,9 +1,8 @@
 #include "engine/sqlite/sqliteengine.h"
 #include "engine/sqlite/sqlitestatement.h"
+#include "engine/sqlite/sqlitewritelock.h"
 
 #include <QRegularExpression>
-#include <map>
-#include <mutex>
 
 namespace cockpit {
 
@@ -64,35 +63,18 @@ private:
 // consistent after a crash or kill -9), a larger page cache, temp data in memory.
 const char kBulkLoadPragmas[] = "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY";
 
-// SQLite has one writer per file. Parallel chunk writers of this process queue on a mutex
-// per target file and get the lock the instant it is free; through SQLite's busy handler
-// they would sleep and poll (1 ms growing to 100 ms) while the file sits idle.
-std::shared_ptr<std::mutex> writeLockFor(const QString &path)
-{
-    static std::mutex registryMutex;
-    static std::map<QString, std::weak_ptr<std::mutex>> registry;
-    std::lock_guard lock(registryMutex);
-    auto &slot = registry[path];
-    auto m = slot.lock();
-    if (!m) {
-        m = std::make_shared<std::mutex>();
-        slot = m;
-    }
-    return m;
-}
-
 class SqliteWriter final : public RowWriter {
 public:
-    SqliteWriter(sqlite3 *db, SqliteStatement insert, SqliteStatement checkpoint,
-                 std::shared_ptr<std::mutex> writeLock)
-        : m_db(db), m_insert(std::move(insert)), m_checkpoint(std::move(checkpoint)),
-          m_writeLock(std::move(writeLock))
+    SqliteWriter(DbConnection &c, SqliteStatement insert, SqliteStatement checkpoint)
+        : m_connection(c), m_db(c.sqlite()), m_insert(std::move(insert)), m_checkpoint(std::move(checkpoint))
     {
     }
 
     Status writeBatch(const RowBatch &batch, const Checkpoint &cp) override
     {
-        std::lock_guard lock(*m_writeLock);
+        auto lock = SqliteWriteLock::acquire(m_connection);
+        if (!lock)
+            return lock.error();
         // IMMEDIATE takes the write lock up front: parallel chunk writers queue on the busy
         // timeout instead of deadlocking on a lock upgrade.
         if (auto st = sqliteExec(m_db, QStringLiteral("BEGIN IMMEDIATE"), QStringLiteral("begin batch")); !st)
@@ -135,10 +117,10 @@ public:
     }
 
 private:
+    DbConnection &m_connection;
     sqlite3 *m_db;
     SqliteStatement m_insert;
     SqliteStatement m_checkpoint;
-    std::shared_ptr<std::mutex> m_writeLock;
 };
 
 QString keyBounds(const TableSchema &t)
@@ -302,6 +284,9 @@ Status SqliteEngine::prepareTable(DbConnection &c, const TableSchema &t, const Q
     sqlite3 *db = c.sqlite();
     // WAL: readers (validation, the UI's status) never block the loader; synchronous=NORMAL
     // commits without fsync yet stays consistent after a crash or kill -9.
+    auto lock = SqliteWriteLock::acquire(c);
+    if (!lock)
+        return lock.error();
     if (auto st = sqliteExec(db, QStringLiteral("PRAGMA journal_mode=WAL"), QStringLiteral("set WAL")); !st)
         return st;
     if (auto st = sqliteExec(db, QStringLiteral("BEGIN IMMEDIATE"), QStringLiteral("begin prepare")); !st)
@@ -400,6 +385,9 @@ Result<std::optional<Checkpoint>> SqliteEngine::readCheckpoint(DbConnection &c, 
 
 Status SqliteEngine::finishTarget(DbConnection &c)
 {
+    auto lock = SqliteWriteLock::acquire(c);
+    if (!lock)
+        return lock.error();
     if (auto st = sqliteExec(c.sqlite(), QStringLiteral("DROP TABLE IF EXISTS %1").arg(quoteIdentifier(kCheckpoint)),
                              QStringLiteral("drop the checkpoint table"));
         !st)
@@ -454,8 +442,7 @@ Result<std::unique_ptr<RowWriter>> SqliteEngine::openWriter(DbConnection &c, con
                                                .arg(quoteIdentifier(kCheckpoint)));
     if (!cp)
         return cp.error();
-    return std::unique_ptr<RowWriter>(
-        new SqliteWriter(db, std::move(*insert), std::move(*cp), writeLockFor(c.url().path)));
+    return std::unique_ptr<RowWriter>(new SqliteWriter(c, std::move(*insert), std::move(*cp)));
 }
 
 Result<std::unique_ptr<SqliteEngine::AttachedCopy>> SqliteEngine::AttachedCopy::open(DbConnection &target,
@@ -463,10 +450,10 @@ Result<std::unique_ptr<SqliteEngine::AttachedCopy>> SqliteEngine::AttachedCopy::
                                                                                  const TableSchema &t)
 {
     std::unique_ptr<AttachedCopy> a(new AttachedCopy);
+    a->m_target = &target;
     a->m_db = target.sqlite();
     if (auto st = sqliteExec(a->m_db, QString::fromLatin1(kBulkLoadPragmas), QStringLiteral("set bulk-load pragmas")); !st)
         return st.error();
-    a->m_writeLock = writeLockFor(target.url().path);
     auto attach = SqliteStatement::prepare(a->m_db, QStringLiteral("ATTACH DATABASE ?1 AS cockpit_source"));
     if (!attach)
         return attach.error();
@@ -514,7 +501,9 @@ Result<int> SqliteEngine::AttachedCopy::copyBatch(Checkpoint &cp, qint64 keyHi, 
     const qint64 upTo = rc == SQLITE_ROW ? sqlite3_column_int64(bound->get(), 0) : keyHi;
     sqlite3_reset(bound->get()); // release the source read lock before queueing for the writer
 
-    std::lock_guard lock(*m_writeLock);
+    auto lock = SqliteWriteLock::acquire(*m_target);
+    if (!lock)
+        return lock.error();
     // Deferred BEGIN: IMMEDIATE would also take a write lock on the attached source, and the
     // commit would then wait for every reader of the source (other chunks, validations).
     if (auto st = sqliteExec(m_db, QStringLiteral("BEGIN"), QStringLiteral("begin batch")); !st)
@@ -551,6 +540,9 @@ Result<int> SqliteEngine::AttachedCopy::copyBatch(Checkpoint &cp, qint64 keyHi, 
 
 Status SqliteEngine::clearTable(DbConnection &c, const TableSchema &t)
 {
+    auto lock = SqliteWriteLock::acquire(c);
+    if (!lock)
+        return lock.error();
     return sqliteExec(c.sqlite(), QStringLiteral("DELETE FROM %1").arg(quoteIdentifier(t.name)),
                       QStringLiteral("clear a partial copy of \"%1\"").arg(t.name));
 }
@@ -564,6 +556,9 @@ Status SqliteEngine::createIndex(DbConnection &c, const TableSchema &t, const In
                           quoteIdentifier(index.name), quoteIdentifier(t.name),
                           quotedList(index.columns));
     }
+    auto lock = SqliteWriteLock::acquire(c);
+    if (!lock)
+        return lock.error();
     // Idempotent: a rerun after a crash finds either no index or a complete one.
     return sqliteExec(c.sqlite(),
                       QStringLiteral("BEGIN IMMEDIATE; DROP INDEX IF EXISTS %1; %2; COMMIT")

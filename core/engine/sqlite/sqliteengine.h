@@ -5,8 +5,6 @@
 
 #include "engine/engine.h"
 
-#include <mutex>
-
 namespace cockpit {
 
 class SqliteEngine final : public Engine {
@@ -40,8 +38,8 @@ public:
 
     private:
         AttachedCopy() = default;
+        DbConnection *m_target = nullptr;
         sqlite3 *m_db = nullptr;
-        std::shared_ptr<std::mutex> m_writeLock;
         QString m_boundSql, m_insertSql, m_checkpointSql;
     };
 
