@@ -19,7 +19,7 @@ Result<QVector<TaskSpec>> planTasks(const Plan &plan, const QVector<TableSchema>
                                     Engine &sourceEngine, DbConnection &source)
 {
     QVector<TaskSpec> tasks;
-    QStringList validates;
+    QStringList lastOfEachTable; // what finalize waits for
     auto add = [&](TaskSpec s) {
         s.ordinal = int(tasks.size());
         s.group = plan.groupFor(s.name);
@@ -94,16 +94,18 @@ Result<QVector<TaskSpec>> planTasks(const Plan &plan, const QVector<TableSchema>
         validate.name = QStringLiteral("validate:") + t.name;
         validate.kind = TaskKind::Validate;
         validate.table = t.name;
-        validate.dependsOn = copies + indexes;
+        // Validation reads while the indexes are built: on 2 cores the index build and the
+        // hashing overlap instead of following each other.
+        validate.dependsOn = copies;
         validate.estimatedRows = stats->rows;
         validate.priority = opt.priority;
-        validates << validate.name;
+        lastOfEachTable << indexes << validate.name;
         add(validate);
     }
     TaskSpec finalize;
     finalize.name = QStringLiteral("finalize");
     finalize.kind = TaskKind::Finalize;
-    finalize.dependsOn = validates;
+    finalize.dependsOn = lastOfEachTable;
     add(finalize);
     return tasks;
 }

@@ -470,6 +470,10 @@ Result<std::unique_ptr<SqliteEngine::AttachedCopy>> SqliteEngine::AttachedCopy::
                         .arg(t.copyKey, table);
     a->m_insertSql = QStringLiteral("INSERT INTO main.%1 (%2) SELECT %2 FROM cockpit_source.%1 WHERE %3 > ?1 AND %3 <= ?2 ORDER BY %3")
                          .arg(table, cols, t.copyKey);
+    // SELECT * without a column list: the only form the transfer optimization accepts.
+    a->m_wholeSql = t.createSql.isEmpty()
+                        ? QStringLiteral("INSERT INTO main.%1 (%2) SELECT %2 FROM cockpit_source.%1").arg(table, cols)
+                        : QStringLiteral("INSERT INTO main.%1 SELECT * FROM cockpit_source.%1").arg(table);
     a->m_checkpointSql = QStringLiteral("INSERT OR REPLACE INTO main.%1 (task, table_name, run_id, last_key, rows_done) "
                                         "VALUES (?1, ?2, ?3, ?4, ?5)")
                              .arg(e.quoteIdentifier(kCheckpoint));
@@ -485,13 +489,10 @@ Result<int> SqliteEngine::AttachedCopy::copyBatch(Checkpoint &cp, qint64 keyHi, 
 {
     auto bound = SqliteStatement::prepare(m_db, m_boundSql);
     auto insert = SqliteStatement::prepare(m_db, m_insertSql);
-    auto checkpoint = SqliteStatement::prepare(m_db, m_checkpointSql);
     if (!bound)
         return bound.error();
     if (!insert)
         return insert.error();
-    if (!checkpoint)
-        return checkpoint.error();
     sqlite3_bind_int64(bound->get(), 1, cp.lastKey);
     sqlite3_bind_int64(bound->get(), 2, keyHi);
     sqlite3_bind_int64(bound->get(), 3, batchSize - 1);
@@ -524,18 +525,52 @@ Result<int> SqliteEngine::AttachedCopy::copyBatch(Checkpoint &cp, qint64 keyHi, 
     Checkpoint next = cp;
     next.lastKey = upTo;
     next.rowsDone += rows;
-    const QByteArray task = next.task.toUtf8(), table = next.table.toUtf8(), run = next.runId.toUtf8();
-    sqlite3_bind_text(checkpoint->get(), 1, task.constData(), -1, SQLITE_STATIC);
-    sqlite3_bind_text(checkpoint->get(), 2, table.constData(), -1, SQLITE_STATIC);
-    sqlite3_bind_text(checkpoint->get(), 3, run.constData(), -1, SQLITE_STATIC);
-    sqlite3_bind_int64(checkpoint->get(), 4, next.lastKey);
-    sqlite3_bind_int64(checkpoint->get(), 5, next.rowsDone);
-    if (auto st = checkpoint->exec(QStringLiteral("saving the checkpoint failed")); !st)
-        return fail(st.error());
-    if (auto st = sqliteExec(m_db, QStringLiteral("COMMIT"), QStringLiteral("commit batch")); !st)
+    if (auto st = commitWithCheckpoint(next); !st)
         return fail(st.error());
     cp = next;
     return rows;
+}
+
+Result<qint64> SqliteEngine::AttachedCopy::copyWhole(Checkpoint &cp, qint64 completeKey)
+{
+    auto insert = SqliteStatement::prepare(m_db, m_wholeSql);
+    if (!insert)
+        return insert.error();
+    auto lock = SqliteWriteLock::acquire(*m_target);
+    if (!lock)
+        return lock.error();
+    if (auto st = sqliteExec(m_db, QStringLiteral("BEGIN"), QStringLiteral("begin copy")); !st)
+        return st.error();
+    if (auto st = insert->exec(QStringLiteral("copying the table failed")); !st) {
+        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+        return st.error();
+    }
+    Checkpoint next = cp;
+    next.lastKey = completeKey;
+    next.rowsDone = sqlite3_changes64(m_db);
+    if (auto st = commitWithCheckpoint(next); !st) {
+        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+        return st.error();
+    }
+    cp = next;
+    return next.rowsDone;
+}
+
+// Inside the open transaction: records `cp` and commits.
+Status SqliteEngine::AttachedCopy::commitWithCheckpoint(const Checkpoint &cp)
+{
+    auto checkpoint = SqliteStatement::prepare(m_db, m_checkpointSql);
+    if (!checkpoint)
+        return checkpoint.error();
+    const QByteArray task = cp.task.toUtf8(), table = cp.table.toUtf8(), run = cp.runId.toUtf8();
+    sqlite3_bind_text(checkpoint->get(), 1, task.constData(), -1, SQLITE_STATIC);
+    sqlite3_bind_text(checkpoint->get(), 2, table.constData(), -1, SQLITE_STATIC);
+    sqlite3_bind_text(checkpoint->get(), 3, run.constData(), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(checkpoint->get(), 4, cp.lastKey);
+    sqlite3_bind_int64(checkpoint->get(), 5, cp.rowsDone);
+    if (auto st = checkpoint->exec(QStringLiteral("saving the checkpoint failed")); !st)
+        return st;
+    return sqliteExec(m_db, QStringLiteral("COMMIT"), QStringLiteral("commit batch"));
 }
 
 Status SqliteEngine::clearTable(DbConnection &c, const TableSchema &t)

@@ -28,19 +28,26 @@ public:
 
     // SQLite to SQLite: the source file is attached to the target connection and each batch is
     // one INSERT ... SELECT inside SQLite (no row leaves the library), in one transaction with
-    // the checkpoint. Returns the rows copied by this batch (0 at the end); moves `cp`.
+    // the checkpoint. copyBatch returns the rows copied by this batch (0 at the end); moves `cp`.
     class AttachedCopy {
     public:
         static Result<std::unique_ptr<AttachedCopy>> open(DbConnection &target, const QString &sourcePath,
                                                           const TableSchema &t);
         ~AttachedCopy();
         Result<int> copyBatch(Checkpoint &cp, qint64 keyHi, int batchSize);
+        // The whole table in one statement and one transaction, its checkpoint set to
+        // `completeKey`. When the target table was made from the source's own CREATE TABLE,
+        // SQLite's transfer optimization copies the records without decoding them (twice as
+        // fast as INSERT ... SELECT with a WHERE). A kill rolls it all back: the task then
+        // starts the table again, which is cheap for a table too small to be split.
+        Result<qint64> copyWhole(Checkpoint &cp, qint64 completeKey);
 
     private:
         AttachedCopy() = default;
         DbConnection *m_target = nullptr;
         sqlite3 *m_db = nullptr;
-        QString m_boundSql, m_insertSql, m_checkpointSql;
+        QString m_boundSql, m_insertSql, m_wholeSql, m_checkpointSql;
+        Status commitWithCheckpoint(const Checkpoint &cp);
     };
 
     // CREATE TABLE built from the column model (used when the source's own SQL is not SQLite's).
