@@ -77,7 +77,7 @@ INSERT INTO InvoiceLine SELECT i, i % 200 + 1, i % 400 + 1, 0.99, 1 + i % 3 FROM
 CREATE VIEW ArtistAlbums AS SELECT ar."Name" AS "Artist", al."Title" AS "Title"
   FROM "Artist" ar JOIN "Album" al ON al."ArtistId" = ar."ArtistId";
 CREATE VIEW TrackCounts AS SELECT `AlbumId`, count(*) AS `Tracks` FROM `Track` GROUP BY `AlbumId`;
-CREATE VIEW TrackLabels AS SELECT printf('%s (%d ms)', Name, Milliseconds) AS Label FROM Track;
+CREATE VIEW TrackLabels AS SELECT printf('%s (%d ms)', "Name", "Milliseconds") AS "Label" FROM "Track";
 )sql";
 
 const QStringList kTables{"Album", "Artist", "Customer", "Employee", "Genre", "Invoice", "InvoiceLine",
