@@ -480,7 +480,11 @@ bool TaskTableModel::countsRows(const TaskView &t)
     case TaskKind::Validate: return true;
     case TaskKind::Prepare:
     case TaskKind::Index:
-    case TaskKind::Finalize: return false;
+    case TaskKind::Finalize:
+    case TaskKind::ForeignKey:
+    case TaskKind::Check:
+    case TaskKind::Identity:
+    case TaskKind::View: return false;
     }
     return false;
 }

@@ -123,13 +123,14 @@ Result<std::unique_ptr<DbConnection>> DbConnection::open(const ConnectionUrl &ur
         c->m_mysqlThreadId = mysql_thread_id(c->m_mysql);
         // UTF-8 everywhere, UTC, and strict values: a value the column cannot hold fails the
         // batch instead of being truncated. NO_BACKSLASH_ESCAPES: string literals are quoted
-        // by doubling ' only (the writer relies on it). Long timeouts: a streaming reader may
+        // by doubling ' only (the writer relies on it). NO_AUTO_VALUE_ON_ZERO: a
+        // copied key 0 stays 0 in an AUTO_INCREMENT column. Long timeouts: a streaming reader may
         // wait while its batch is written.
         QStringList settings{QStringLiteral("SET NAMES utf8mb4 COLLATE utf8mb4_bin"),
                              QStringLiteral("SET time_zone = '+00:00'"),
                              QStringLiteral("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_BACKSLASH_ESCAPES,"
                                             "NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,"
-                                            "NO_ENGINE_SUBSTITUTION,ONLY_FULL_GROUP_BY'"),
+                                            "NO_ENGINE_SUBSTITUTION,ONLY_FULL_GROUP_BY,NO_AUTO_VALUE_ON_ZERO'"),
                              QStringLiteral("SET SESSION net_write_timeout = 3600, net_read_timeout = 3600, "
                                             "wait_timeout = 86400")};
         if (mode == Mode::ReadOnly)

@@ -38,7 +38,7 @@ QString Engine::keyOrder(const TableSchema &t) const
 
 QString Engine::columnDefinitions(const TableSchema &t, EngineKind own,
                                   const std::function<QString(const ColumnSchema &)> &typeOf,
-                                  QStringList *dropped) const
+                                  QStringList *dropped, const QStringList &tableConstraints) const
 {
     QStringList defs;
     for (const auto &col : t.columns) {
@@ -47,7 +47,10 @@ QString Engine::columnDefinitions(const TableSchema &t, EngineKind own,
             d += u' ' + type;
         if (col.notNull)
             d += QStringLiteral(" NOT NULL");
-        if (!col.defaultSql.isEmpty()) {
+        const QString identity = col.identity ? identityClause(t, col) : QString();
+        if (!identity.isEmpty())
+            d += u' ' + identity; // numbered by the target; a default would contradict it
+        else if (!col.defaultSql.isEmpty()) {
             const bool kept = col.type.nativeEngine == own && !col.defaultSql.contains(QLatin1String("nextval("));
             const QString def = kept ? col.defaultSql : portableDefault(col.defaultSql);
             if (def.isEmpty()) {
@@ -63,7 +66,103 @@ QString Engine::columnDefinitions(const TableSchema &t, EngineKind own,
     }
     if (!t.primaryKey.isEmpty())
         defs << QStringLiteral("PRIMARY KEY (%1)").arg(quotedList(t.primaryKey));
+    defs << tableConstraints;
     return QStringLiteral("(\n  ") + defs.join(QStringLiteral(",\n  ")) + QStringLiteral("\n)");
+}
+
+QString Engine::identityClause(const TableSchema &, const ColumnSchema &) const { return {}; }
+
+QString Engine::qualifiedName(DbConnection &, const QString &table) const { return quoteIdentifier(table); }
+
+QString Engine::foreignKeyClause(const ForeignKeySchema &fk) const
+{
+    QString sql = QStringLiteral("CONSTRAINT %1 FOREIGN KEY (%2) REFERENCES %3 (%4)")
+                      .arg(quoteIdentifier(fk.name), quotedList(fk.columns), quoteIdentifier(fk.referencedTable),
+                           quotedList(fk.referencedColumns));
+    // NO ACTION is every engine's default; leaving it out keeps the clause portable.
+    if (fk.onDelete != QLatin1String("NO ACTION"))
+        sql += QStringLiteral(" ON DELETE ") + fk.onDelete;
+    if (fk.onUpdate != QLatin1String("NO ACTION"))
+        sql += QStringLiteral(" ON UPDATE ") + fk.onUpdate;
+    return sql;
+}
+
+QString Engine::checkClause(const CheckSchema &check) const
+{
+    return QStringLiteral("CONSTRAINT %1 CHECK (%2)").arg(quoteIdentifier(check.name), check.expression);
+}
+
+namespace {
+
+constexpr int kRowsNamed = 5;
+
+// "AlbumId=348 ArtistId=9999" per row, "; "-separated, and "..." when there are more.
+QString describeRows(const QVector<QStringList> &rows, const QStringList &columns)
+{
+    QStringList described;
+    for (qsizetype r = 0; r < std::min<qsizetype>(rows.size(), kRowsNamed); ++r) {
+        QStringList pairs;
+        for (qsizetype i = 0; i < columns.size(); ++i)
+            pairs << columns[i] + u'=' + rows[r].value(i);
+        described << pairs.join(u' ');
+    }
+    if (rows.size() > kRowsNamed)
+        described << QStringLiteral("...");
+    return described.join(QStringLiteral("; "));
+}
+
+// The primary key followed by `more` (without repeats): what names an offending row.
+QStringList namingColumns(const TableSchema &t, const QStringList &more)
+{
+    QStringList out = t.primaryKey;
+    for (const auto &c : more)
+        if (!out.contains(c))
+            out << c;
+    return out;
+}
+
+} // namespace
+
+Result<QString> Engine::describeOrphans(DbConnection &c, const TableSchema &t, const ForeignKeySchema &fk)
+{
+    const QStringList shown = namingColumns(t, fk.columns);
+    QStringList present, match, selected;
+    for (const auto &s : shown)
+        selected << QStringLiteral("child.") + quoteIdentifier(s);
+    for (qsizetype i = 0; i < fk.columns.size(); ++i) {
+        const QString child = QStringLiteral("child.") + quoteIdentifier(fk.columns[i]);
+        present << child + QStringLiteral(" IS NOT NULL");
+        match << QStringLiteral("parent.%1 = %2").arg(quoteIdentifier(fk.referencedColumns.value(i)), child);
+    }
+    // A key with a NULL part references nothing (MATCH SIMPLE, every engine's default).
+    const QString sql = QStringLiteral("SELECT %1 FROM %2 child WHERE %3 AND NOT EXISTS (SELECT 1 FROM %4 parent WHERE %5)")
+                            .arg(selected.join(QStringLiteral(", ")), qualifiedName(c, t.name),
+                                 present.join(QStringLiteral(" AND ")), qualifiedName(c, fk.referencedTable),
+                                 match.join(QStringLiteral(" AND ")));
+    auto rows = firstRows(c, sql, kRowsNamed + 1);
+    if (!rows)
+        return rows.error();
+    if (rows->isEmpty())
+        return QString();
+    return QStringLiteral("rows of \"%1\" with no match in \"%2\": %3")
+        .arg(t.name, fk.referencedTable, describeRows(*rows, shown));
+}
+
+Result<QString> Engine::describeCheckViolations(DbConnection &c, const TableSchema &t, const CheckSchema &check)
+{
+    const QStringList shown = namingColumns(t, t.primaryKey.isEmpty() && !t.columns.isEmpty()
+                                                   ? QStringList{t.columns.first().name}
+                                                   : QStringList{});
+    // A CHECK holds unless its expression is false (NULL passes), as NOT (...) selects.
+    const QString sql = QStringLiteral("SELECT %1 FROM %2 WHERE NOT (%3)")
+                            .arg(quotedList(shown), qualifiedName(c, t.name), check.expression);
+    auto rows = firstRows(c, sql, kRowsNamed + 1);
+    if (!rows)
+        return rows.error();
+    if (rows->isEmpty())
+        return QString();
+    return QStringLiteral("rows of \"%1\" that break CHECK %2 (%3): %4")
+        .arg(t.name, check.name, check.expression, describeRows(*rows, shown));
 }
 
 QString TableChecksum::toString() const

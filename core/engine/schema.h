@@ -16,6 +16,10 @@ struct ColumnSchema {
     bool notNull = false;
     QString defaultSql;   // empty: no default
     int primaryKeyPosition = 0; // 1-based position in the primary key, 0 if not part of it
+    // Numbered by the database when a row leaves it out: SQLite's INTEGER PRIMARY KEY
+    // (AUTOINCREMENT or not), a PostgreSQL identity or serial column, MySQL's AUTO_INCREMENT.
+    bool identity = false;
+    QString sequenceName; // PostgreSQL: the sequence behind it (pg_get_serial_sequence)
 };
 
 struct IndexSchema {
@@ -23,6 +27,29 @@ struct IndexSchema {
     bool unique = false;
     QStringList columns;  // empty for expression indexes
     QString createSql;    // the source's own statement, when the engines match
+    // SQLite UNIQUE table constraint: the source's own CREATE TABLE already declares it.
+    bool declaredByTable = false;
+};
+
+// ON DELETE / ON UPDATE actions are kept as SQL words: "NO ACTION", "RESTRICT", "CASCADE",
+// "SET NULL", "SET DEFAULT".
+struct ForeignKeySchema {
+    QString name;         // the source's name, or fk_<table>_<columns> when it has none
+    QStringList columns;
+    QString referencedTable;
+    QStringList referencedColumns;
+    QString onDelete = QStringLiteral("NO ACTION");
+    QString onUpdate = QStringLiteral("NO ACTION");
+};
+
+struct CheckSchema {
+    QString name;         // the source's name, or ck_<table>_<n> when it has none
+    QString expression;   // without CHECK and the outer parentheses, in the source's dialect
+};
+
+struct ViewSchema {
+    QString name;
+    QString selectSql;    // the query after AS, in the source's dialect
 };
 
 struct TableSchema {
@@ -31,6 +58,8 @@ struct TableSchema {
     QStringList primaryKey;
     QVector<IndexSchema> indexes; // secondary indexes only (created after the copy)
     QString createSql;            // the source's own CREATE TABLE, when the engines match
+    QVector<ForeignKeySchema> foreignKeys;
+    QVector<CheckSchema> checks;
     // An integer expression that orders the rows and splits them into key ranges ("rowid",
     // a quoted INTEGER PRIMARY KEY column). Empty: the table is copied in one transaction.
     QString copyKey;

@@ -199,6 +199,13 @@ Status Scheduler::load(const Plan &plan, bool planIfEmpty)
     m_tables.clear();
     for (const auto &t : *tables)
         m_tables.insert(t.name, t);
+    auto views = sourceEngine->introspectViews(**source);
+    if (!views)
+        return makeError(QStringLiteral("reading the views of %1 failed: %2")
+                             .arg(plan.source.display(), views.error().message));
+    m_sourceViews.clear();
+    for (const auto &v : *views)
+        m_sourceViews.insert(v.name, v);
 
     auto has = m_store->hasTasks();
     if (!has)
@@ -206,7 +213,7 @@ Status Scheduler::load(const Plan &plan, bool planIfEmpty)
     if (!*has) {
         if (!planIfEmpty)
             return makeError(QStringLiteral("the run state %1 has no tasks").arg(m_store->path()));
-        auto specs = planTasks(plan, *tables, *sourceEngine, **source);
+        auto specs = planTasks(plan, *tables, *views, *sourceEngine, **source);
         if (!specs)
             return specs.error();
         m_runId = QUuid::createUuid().toString(QUuid::WithoutBraces);
@@ -398,6 +405,8 @@ void Scheduler::launch(Entry &e)
     TaskContext ctx;
     ctx.spec = e.spec;
     ctx.table = m_tables.value(e.spec.table);
+    if (e.spec.kind == TaskKind::View)
+        ctx.view = m_sourceViews.value(e.spec.object);
     ctx.source = m_plan.source;
     ctx.target = m_plan.target;
     ctx.runId = m_runId;
@@ -483,6 +492,11 @@ void Scheduler::onFinished(const QString &name, const TaskOutcome &outcome)
     case TaskOutcome::Paused: to = TaskState::Paused; break;
     case TaskOutcome::Canceled: to = TaskState::Canceled; break;
     case TaskOutcome::Interrupted: to = TaskState::Waiting; break;
+    case TaskOutcome::Skipped:
+        to = TaskState::Ended;
+        level = QStringLiteral("warn");
+        e.status.skipped = true;
+        break;
     }
     setState(e, to, outcome.message);
     log(name, level, QStringLiteral("%1 after %2 s: %3")

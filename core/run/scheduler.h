@@ -106,6 +106,7 @@ private:
     QString m_runId;
     std::unique_ptr<ControlStore> m_store;
     QHash<QString, TableSchema> m_tables;
+    QHash<QString, ViewSchema> m_sourceViews; // view tasks get their view from here
     std::vector<Entry> m_tasks;
     QHash<QString, int> m_byName;
     std::vector<std::vector<int>> m_dependents; // direct

@@ -1,6 +1,7 @@
 #include "tasks/taskexecutor.h"
 #include "engine/engine.h"
 #include "engine/rowhasher.h"
+#include "engine/sqlexpression.h"
 #include "engine/sqlite/sqliteengine.h"
 #include "log/logging.h"
 
@@ -78,7 +79,7 @@ Result<Connections> connect(const TaskContext &ctx, bool needSource)
 }
 
 // The target gets the source's own DDL only when both are the same engine; otherwise the
-// engine builds it from the column model.
+// engine builds it from the column model, with the checks' expressions translated.
 TableSchema targetSchema(const TaskContext &ctx)
 {
     TableSchema t = ctx.table;
@@ -86,8 +87,19 @@ TableSchema targetSchema(const TaskContext &ctx)
         t.createSql.clear();
         for (auto &i : t.indexes)
             i.createSql.clear();
+        const auto target = Engine::create(ctx.target.engine);
+        for (auto &check : t.checks)
+            check.expression = translateExpression(check.expression, ctx.source.engine, *target, t.columns);
     }
     return t;
+}
+
+TaskOutcome skipped(const QString &reason)
+{
+    TaskOutcome o;
+    o.kind = TaskOutcome::Skipped;
+    o.message = reason;
+    return o;
 }
 
 TaskOutcome runPrepare(const TaskContext &ctx)
@@ -397,6 +409,81 @@ TaskOutcome runValidate(const TaskContext &ctx)
     return failed(makeError(QStringLiteral("validation of \"%1\" failed: %2").arg(ctx.table.name, what)));
 }
 
+TaskOutcome runForeignKey(const TaskContext &ctx)
+{
+    const TableSchema t = targetSchema(ctx);
+    for (const auto &fk : t.foreignKeys) {
+        if (fk.name != ctx.spec.object)
+            continue;
+        auto c = connect(ctx, false);
+        if (!c)
+            return failed(c.error());
+        InterruptibleScope scope(*ctx.control, c->target.get());
+        if (auto st = c->targetEngine->addForeignKey(*c->target, t, fk); !st)
+            return failedOrStopped(ctx, st.error());
+        return ended(QStringLiteral("foreign key (%1) -> %2 (%3) in place")
+                         .arg(fk.columns.join(QStringLiteral(", ")), fk.referencedTable, fk.referencedColumns.join(QStringLiteral(", "))));
+    }
+    return failed(makeError(QStringLiteral("foreign key \"%1\" of table \"%2\" is no longer in the source schema")
+                                .arg(ctx.spec.object, t.name)));
+}
+
+TaskOutcome runCheck(const TaskContext &ctx)
+{
+    const TableSchema t = targetSchema(ctx);
+    for (const auto &check : t.checks) {
+        if (check.name != ctx.spec.object)
+            continue;
+        auto c = connect(ctx, false);
+        if (!c)
+            return failed(c.error());
+        InterruptibleScope scope(*ctx.control, c->target.get());
+        if (auto st = c->targetEngine->addCheck(*c->target, t, check); !st)
+            return failedOrStopped(ctx, st.error());
+        return ended(QStringLiteral("CHECK (%1) in place").arg(check.expression));
+    }
+    return failed(makeError(QStringLiteral("CHECK \"%1\" of table \"%2\" is no longer in the source schema")
+                                .arg(ctx.spec.object, t.name)));
+}
+
+TaskOutcome runIdentity(const TaskContext &ctx)
+{
+    const TableSchema t = targetSchema(ctx);
+    for (const auto &col : t.columns) {
+        if (col.name != ctx.spec.object)
+            continue;
+        auto c = connect(ctx, false);
+        if (!c)
+            return failed(c.error());
+        InterruptibleScope scope(*ctx.control, c->target.get());
+        auto next = c->targetEngine->resetIdentity(*c->target, t, col);
+        if (!next)
+            return failedOrStopped(ctx, next.error());
+        return ended(QStringLiteral("next \"%1\" is %2").arg(col.name).arg(*next));
+    }
+    return failed(makeError(QStringLiteral("column \"%1\" of table \"%2\" is no longer in the source schema")
+                                .arg(ctx.spec.object, t.name)));
+}
+
+// A view is created from the source's SQL as it is; when the target cannot run it (another
+// dialect, a function it lacks), the view is skipped with the target's reason.
+TaskOutcome runView(const TaskContext &ctx)
+{
+    if (ctx.view.name.isEmpty())
+        return failed(makeError(QStringLiteral("view \"%1\" is no longer in the source schema").arg(ctx.spec.object)));
+    auto c = connect(ctx, false);
+    if (!c)
+        return failed(c.error());
+    InterruptibleScope scope(*ctx.control, c->target.get());
+    if (auto st = c->targetEngine->createView(*c->target, ctx.view); !st) {
+        if (ctx.control->stopRequest() != StopRequest::None)
+            return failedOrStopped(ctx, st.error());
+        ctx.log(QStringLiteral("warn"), QStringLiteral("view SQL: %1").arg(ctx.view.selectSql));
+        return skipped(QStringLiteral("skipped: the target rejects the view's SQL: ") + st.error().message);
+    }
+    return ended(QStringLiteral("view created"));
+}
+
 TaskOutcome runFinalize(const TaskContext &ctx)
 {
     auto c = connect(ctx, false);
@@ -422,6 +509,10 @@ TaskOutcome executeTask(const TaskContext &ctx)
     case TaskKind::Index: o = runIndex(ctx); break;
     case TaskKind::Validate: o = runValidate(ctx); break;
     case TaskKind::Finalize: o = runFinalize(ctx); break;
+    case TaskKind::ForeignKey: o = runForeignKey(ctx); break;
+    case TaskKind::Check: o = runCheck(ctx); break;
+    case TaskKind::Identity: o = runIdentity(ctx); break;
+    case TaskKind::View: o = runView(ctx); break;
     }
     return o;
 }

@@ -13,7 +13,8 @@ namespace cockpit {
 
 struct TaskContext {
     TaskSpec spec;
-    TableSchema table;     // the source table (empty for finalize)
+    TableSchema table;     // the source table (empty for finalize and views)
+    ViewSchema view;       // the source view (view tasks)
     ConnectionUrl source;
     ConnectionUrl target;
     QString runId;
@@ -25,7 +26,9 @@ struct TaskContext {
 };
 
 struct TaskOutcome {
-    enum Kind { Ended, Failed, Paused, Canceled, Interrupted };
+    // Skipped: ended without doing its work, for the reason in `message` (a view the target
+    // cannot run); the task is Ended and marked skipped, like one the administrator skipped.
+    enum Kind { Ended, Failed, Paused, Canceled, Interrupted, Skipped };
     Kind kind = Ended;
     QString message;     // shown on the task's row
     TaskError error;     // when Failed

@@ -1,5 +1,7 @@
 #include "tasks/taskplanner.h"
 
+#include <QRegularExpression>
+
 namespace cockpit {
 
 Result<QVector<TableSchema>> selectTables(const Plan &plan, const QVector<TableSchema> &schema)
@@ -15,11 +17,28 @@ Result<QVector<TableSchema>> selectTables(const Plan &plan, const QVector<TableS
     return out;
 }
 
+namespace {
+
+// The unique index of `table` whose columns are exactly `columns` (what a foreign key
+// references when it is not the primary key), or null.
+const IndexSchema *uniqueIndexOn(const TableSchema &table, const QStringList &columns)
+{
+    for (const auto &idx : table.indexes)
+        if (idx.unique && QSet<QString>(idx.columns.begin(), idx.columns.end()) == QSet<QString>(columns.begin(), columns.end()))
+            return &idx;
+    return nullptr;
+}
+
+} // namespace
+
 Result<QVector<TaskSpec>> planTasks(const Plan &plan, const QVector<TableSchema> &tables,
-                                    Engine &sourceEngine, DbConnection &source)
+                                    const QVector<ViewSchema> &views, Engine &sourceEngine,
+                                    DbConnection &source)
 {
     QVector<TaskSpec> tasks;
     QStringList lastOfEachTable; // what finalize waits for
+    QHash<QString, QStringList> copiesOf; // table -> its copy tasks
+    QStringList prepares;
     auto add = [&](TaskSpec s) {
         s.ordinal = int(tasks.size());
         s.group = plan.groupFor(s.name);
@@ -37,6 +56,7 @@ Result<QVector<TaskSpec>> planTasks(const Plan &plan, const QVector<TableSchema>
         prepare.table = t.name;
         prepare.estimatedRows = stats->rows; // the big tables' chains start first
         prepare.priority = opt.priority;
+        prepares << prepare.name;
         add(prepare);
 
         QStringList copies;
@@ -75,6 +95,7 @@ Result<QVector<TaskSpec>> planTasks(const Plan &plan, const QVector<TableSchema>
             copies << copy.name;
             add(copy);
         }
+        copiesOf.insert(t.name, copies);
 
         QStringList indexes;
         for (const auto &idx : t.indexes) {
@@ -102,10 +123,66 @@ Result<QVector<TaskSpec>> planTasks(const Plan &plan, const QVector<TableSchema>
         lastOfEachTable << indexes << validate.name;
         add(validate);
     }
+
+    // Constraints, once the rows they cover are in. Each is a task of its own: one that the
+    // target rejects ends in Error without holding up the others.
+    QStringList constraints;
+    auto addConstraint = [&](TaskKind kind, const TableSchema &t, const QString &object, const QStringList &dependsOn) {
+        TaskSpec s;
+        s.kind = kind;
+        s.name = kind == TaskKind::Identity ? QStringLiteral("identity:") + t.name
+                                            : QStringLiteral("%1:%2.%3").arg(toString(kind), t.name, object);
+        s.table = t.name;
+        s.object = object;
+        s.dependsOn = dependsOn;
+        s.priority = plan.optionsFor(t.name).priority;
+        constraints << s.name;
+        add(s);
+    };
+    for (const auto &t : tables) {
+        const QStringList copies = copiesOf.value(t.name);
+        for (const auto &check : t.checks)
+            addConstraint(TaskKind::Check, t, check.name, copies);
+        for (const auto &fk : t.foreignKeys) {
+            QStringList deps = copies;
+            // A parent left out of the plan has no tasks: the target then says what is missing.
+            for (const auto &parent : tables) {
+                if (parent.name != fk.referencedTable)
+                    continue;
+                if (parent.name != t.name)
+                    deps << copiesOf.value(parent.name);
+                if (const IndexSchema *idx = uniqueIndexOn(parent, fk.referencedColumns))
+                    deps << QStringLiteral("index:%1.%2").arg(parent.name, idx->name);
+            }
+            addConstraint(TaskKind::ForeignKey, t, fk.name, deps);
+        }
+        for (const auto &col : t.columns)
+            if (col.identity) {
+                addConstraint(TaskKind::Identity, t, col.name, copies);
+                break; // every engine numbers at most one column per table
+            }
+    }
+    for (const auto &v : views) {
+        if (!plan.includesTable(v.name))
+            continue;
+        TaskSpec s;
+        s.kind = TaskKind::View;
+        s.name = QStringLiteral("view:") + v.name;
+        s.object = v.name;
+        s.dependsOn = prepares;
+        // A view built on other views waits for them.
+        for (const auto &other : views)
+            if (other.name != v.name && plan.includesTable(other.name)
+                && v.selectSql.contains(QRegularExpression(QStringLiteral("\\b%1\\b").arg(QRegularExpression::escape(other.name)))))
+                s.dependsOn << QStringLiteral("view:") + other.name;
+        constraints << s.name;
+        add(s);
+    }
+
     TaskSpec finalize;
     finalize.name = QStringLiteral("finalize");
     finalize.kind = TaskKind::Finalize;
-    finalize.dependsOn = lastOfEachTable;
+    finalize.dependsOn = lastOfEachTable + constraints;
     add(finalize);
     return tasks;
 }

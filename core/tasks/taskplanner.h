@@ -1,6 +1,10 @@
 #pragma once
 // Turns a plan and the source schema into the task graph:
 //   prepare:T -> copy:T (or copy:T#1..n key-range chunks) -> index:T.I -> validate:T -> finalize
+// and the constraints, which also come before finalize:
+//   copies of T -> check:T.C, identity:T
+//   copies of T and of P (and P's unique index it references) -> fk:T.F
+//   every prepare (and the views it names) -> view:V
 // Runs where the source can be read (the scheduler's thread), never in the GUI thread.
 
 #include "engine/engine.h"
@@ -12,7 +16,9 @@ namespace cockpit {
 // The included tables of `schema`, in plan order; errors when the selection is empty.
 Result<QVector<TableSchema>> selectTables(const Plan &plan, const QVector<TableSchema> &schema);
 
+// Views are planned when the plan includes their name.
 Result<QVector<TaskSpec>> planTasks(const Plan &plan, const QVector<TableSchema> &tables,
-                                    Engine &sourceEngine, DbConnection &source);
+                                    const QVector<ViewSchema> &views, Engine &sourceEngine,
+                                    DbConnection &source);
 
 } // namespace cockpit

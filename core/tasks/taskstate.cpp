@@ -34,6 +34,10 @@ QString toString(TaskKind kind)
     case TaskKind::Index: return QStringLiteral("index");
     case TaskKind::Validate: return QStringLiteral("validate");
     case TaskKind::Finalize: return QStringLiteral("finalize");
+    case TaskKind::ForeignKey: return QStringLiteral("fk");
+    case TaskKind::Check: return QStringLiteral("check");
+    case TaskKind::Identity: return QStringLiteral("identity");
+    case TaskKind::View: return QStringLiteral("view");
     }
     return {};
 }
@@ -41,7 +45,8 @@ QString toString(TaskKind kind)
 std::optional<TaskKind> taskKindFromString(const QString &text)
 {
     for (auto k : {TaskKind::Prepare, TaskKind::Copy, TaskKind::Index, TaskKind::Validate,
-                   TaskKind::Finalize}) {
+                   TaskKind::Finalize, TaskKind::ForeignKey, TaskKind::Check, TaskKind::Identity,
+                   TaskKind::View}) {
         if (toString(k) == text)
             return k;
     }
@@ -56,6 +61,10 @@ QString phaseName(TaskKind kind)
     case TaskKind::Index: return QStringLiteral("Indexes");
     case TaskKind::Validate: return QStringLiteral("Validate");
     case TaskKind::Finalize: return QStringLiteral("Finalize");
+    case TaskKind::ForeignKey:
+    case TaskKind::Check:
+    case TaskKind::Identity:
+    case TaskKind::View: return QStringLiteral("Constraints");
     }
     return {};
 }

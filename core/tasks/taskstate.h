@@ -22,7 +22,8 @@ inline constexpr int TaskStateCount = 7;
 QString toString(TaskState state);
 std::optional<TaskState> taskStateFromString(const QString &text);
 
-enum class TaskKind { Prepare, Copy, Index, Validate, Finalize };
+// ForeignKey, Check, Identity and View make up the "Constraints" phase, after the copies.
+enum class TaskKind { Prepare, Copy, Index, Validate, Finalize, ForeignKey, Check, Identity, View };
 QString toString(TaskKind kind);
 std::optional<TaskKind> taskKindFromString(const QString &text);
 

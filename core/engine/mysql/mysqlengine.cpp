@@ -2,6 +2,7 @@
 #include "engine/valuetext.h"
 
 #include <QHash>
+#include <QRegularExpression>
 #include <QMap>
 #include <QSet>
 #include <algorithm>
@@ -377,6 +378,19 @@ Result<QVector<TableSchema>> MysqlEngine::introspect(DbConnection &c)
         "WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX"));
     if (!stats)
         return stats.error();
+    auto foreignKeys = myRows(conn, QStringLiteral(
+        "SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, "
+        "r.DELETE_RULE, r.UPDATE_RULE FROM information_schema.KEY_COLUMN_USAGE k "
+        "JOIN information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA "
+        "AND r.TABLE_NAME = k.TABLE_NAME AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME "
+        "WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME IS NOT NULL "
+        "ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION"));
+    if (!foreignKeys)
+        return foreignKeys.error();
+    auto checks = myRows(conn, QStringLiteral("SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS "
+                                              "WHERE CONSTRAINT_SCHEMA = DATABASE() ORDER BY TABLE_NAME, CONSTRAINT_NAME"));
+    if (!checks)
+        return checks.error();
 
     QMap<QString, TableSchema> byName;
     QHash<QString, QStringList> indexParts; // "table\nindex" -> column parts
@@ -409,6 +423,7 @@ Result<QVector<TableSchema>> MysqlEngine::introspect(DbConnection &c)
         else if (def.compare(QLatin1String("curdate()"), Qt::CaseInsensitive) == 0)
             def = QStringLiteral("CURRENT_DATE");
         col.defaultSql = def;
+        col.identity = extra.contains(QLatin1String("AUTO_INCREMENT"));
         it->columns << col;
     }
     for (const auto &row : *stats) {
@@ -448,6 +463,28 @@ Result<QVector<TableSchema>> MysqlEngine::introspect(DbConnection &c)
         parts << part;
         idx.createSql = QStringLiteral("CREATE %1INDEX %2 ON %3 (%4)")
                             .arg(kind, quoteIdentifier(index), quoteIdentifier(t.name), parts.join(QStringLiteral(", ")));
+    }
+    for (const auto &row : *foreignKeys) {
+        auto it = byName.find(row.value(0));
+        if (it == byName.end())
+            continue;
+        if (it->foreignKeys.isEmpty() || it->foreignKeys.last().name != row.value(1)) {
+            ForeignKeySchema fk;
+            fk.name = row.value(1);
+            fk.referencedTable = row.value(3);
+            fk.onDelete = row.value(5);
+            fk.onUpdate = row.value(6);
+            it->foreignKeys << fk;
+        }
+        it->foreignKeys.last().columns << row.value(2);
+        it->foreignKeys.last().referencedColumns << row.value(4);
+    }
+    // MariaDB's JSON type is longtext with a json_valid() check: the type carries that over.
+    static const QRegularExpression jsonValid(QStringLiteral("^json_valid\\(`[^`]+`\\)$"));
+    for (const auto &row : *checks) {
+        auto it = byName.find(row.value(0));
+        if (it != byName.end() && !jsonValid.match(row.value(2)).hasMatch())
+            it->checks << CheckSchema{row.value(1), row.value(2)};
     }
     QVector<TableSchema> out;
     for (auto &t : byName) {
@@ -529,11 +566,18 @@ Status MysqlEngine::prepareTable(DbConnection &c, const TableSchema &t, const QS
                         QStringLiteral("record the prepare marker"));
         !st)
         return st;
-    if (!exists->isEmpty())
-        if (auto st = myRun(conn, QStringLiteral("DROP TABLE IF EXISTS %1").arg(quoteIdentifier(t.name)),
-                            QStringLiteral("drop the existing target table"));
-            !st)
+    // Foreign keys of an earlier run may point at the table: MySQL drops it only without
+    // their checks (the constraint tasks add them again).
+    if (!exists->isEmpty()) {
+        if (auto st = myRun(conn, QStringLiteral("SET SESSION foreign_key_checks = 0"), QStringLiteral("session setting")); !st)
             return st;
+        const Status dropped = myRun(conn, QStringLiteral("DROP TABLE IF EXISTS %1").arg(quoteIdentifier(t.name)),
+                                     QStringLiteral("drop the existing target table"));
+        if (auto st = myRun(conn, QStringLiteral("SET SESSION foreign_key_checks = 1"), QStringLiteral("session setting")); !st)
+            return st;
+        if (!dropped)
+            return dropped;
+    }
     const QString create = t.createSql.isEmpty() ? createTableSql(t, warnings) : t.createSql;
     if (auto st = myRun(conn, create, QStringLiteral("create table \"%1\"").arg(t.name)); !st)
         return st;
@@ -630,6 +674,110 @@ Result<std::unique_ptr<RowReader>> MysqlEngine::openOrderedReader(DbConnection &
                       QStringLiteral("SELECT 0, %1 FROM %2 ORDER BY %3")
                           .arg(columnList(t), quoteIdentifier(t.name), keyOrder(t)),
                       classesOf(t));
+}
+
+QString MysqlEngine::identityClause(const TableSchema &, const ColumnSchema &column) const
+{
+    // MySQL numbers only the first column of a key; the copy's explicit values keep theirs.
+    return column.type.isInteger() && column.primaryKeyPosition == 1 ? QStringLiteral("AUTO_INCREMENT") : QString();
+}
+
+Result<QVector<ViewSchema>> MysqlEngine::introspectViews(DbConnection &c)
+{
+    auto views = myRows(c.mysql(), QStringLiteral("SELECT TABLE_NAME, VIEW_DEFINITION, DATABASE() FROM information_schema.VIEWS "
+                                                  "WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME"));
+    if (!views)
+        return views.error();
+    QVector<ViewSchema> out;
+    for (const auto &row : *views) {
+        // The server qualifies every table with this database: the target has its own.
+        QString select = row.value(1);
+        select.replace(quoteIdentifier(row.value(2)) + u'.', QString());
+        out << ViewSchema{row.value(0), select};
+    }
+    return out;
+}
+
+Result<QVector<QStringList>> MysqlEngine::firstRows(DbConnection &c, const QString &sql, int limit)
+{
+    auto rows = myRows(c.mysql(), QStringLiteral("SELECT * FROM (%1) q LIMIT %2").arg(sql).arg(limit));
+    if (!rows)
+        return rows.error();
+    for (auto &row : *rows)
+        for (auto &v : row)
+            if (v.isNull())
+                v = QStringLiteral("NULL");
+    return rows;
+}
+
+// DDL commits on its own in MySQL: a constraint of that name left by an earlier attempt is
+// dropped first, then the constraint is added (the server checks every row as it does so).
+static Status replaceConstraint(MysqlEngine &e, DbConnection &c, const TableSchema &t, const QString &type,
+                                const QString &name, const QString &clause, const QString &what)
+{
+    MYSQL *conn = c.mysql();
+    auto exists = myRows(conn, QStringLiteral("SELECT 1 FROM information_schema.TABLE_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = "
+                                              "DATABASE() AND TABLE_NAME = %1 AND CONSTRAINT_NAME = %2 AND CONSTRAINT_TYPE = %3")
+                                   .arg(literal(t.name), literal(name), literal(type)));
+    if (!exists)
+        return exists.error();
+    const QString table = e.quoteIdentifier(t.name);
+    if (!exists->isEmpty()) {
+        const QString drop = type == QLatin1String("FOREIGN KEY") ? QStringLiteral("FOREIGN KEY") : QStringLiteral("CONSTRAINT");
+        if (auto st = myRun(conn, QStringLiteral("ALTER TABLE %1 DROP %2 %3").arg(table, drop, e.quoteIdentifier(name)),
+                            what + QStringLiteral(" (dropping the one an earlier attempt left)"));
+            !st)
+            return st;
+    }
+    return myRun(conn, QStringLiteral("ALTER TABLE %1 ADD %2").arg(table, clause), what);
+}
+
+Status MysqlEngine::addForeignKey(DbConnection &c, const TableSchema &t, const ForeignKeySchema &fk)
+{
+    auto st = replaceConstraint(*this, c, t, QStringLiteral("FOREIGN KEY"), fk.name, foreignKeyClause(fk),
+                                QStringLiteral("foreign key %1").arg(fk.name));
+    if (!st) // MySQL's message names the constraint, not the rows
+        if (auto orphans = describeOrphans(c, t, fk); orphans && !orphans->isEmpty())
+            return makeError(st.error().message + QStringLiteral("; ") + *orphans, st.error().sql);
+    return st;
+}
+
+Status MysqlEngine::addCheck(DbConnection &c, const TableSchema &t, const CheckSchema &check)
+{
+    auto st = replaceConstraint(*this, c, t, QStringLiteral("CHECK"), check.name, checkClause(check),
+                                QStringLiteral("CHECK %1").arg(check.name));
+    if (!st)
+        if (auto rows = describeCheckViolations(c, t, check); rows && !rows->isEmpty())
+            return makeError(st.error().message + QStringLiteral("; ") + *rows, st.error().sql);
+    return st;
+}
+
+Result<qint64> MysqlEngine::resetIdentity(DbConnection &c, const TableSchema &t, const ColumnSchema &column)
+{
+    MYSQL *conn = c.mysql();
+    auto declared = myRows(conn, QStringLiteral("SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
+                                                "AND TABLE_NAME = %1 AND COLUMN_NAME = %2 AND EXTRA LIKE '%auto_increment%'")
+                                     .arg(literal(t.name), literal(column.name)));
+    if (!declared)
+        return declared.error();
+    if (declared->isEmpty())
+        return makeError(QStringLiteral("column \"%1\" of \"%2\" is not AUTO_INCREMENT on the target; MySQL numbers only "
+                                        "an integer column that starts a key").arg(column.name, t.name));
+    auto max = myRows(conn, QStringLiteral("SELECT coalesce(max(%1), 0) + 1 FROM %2").arg(quoteIdentifier(column.name), quoteIdentifier(t.name)));
+    if (!max)
+        return max.error();
+    const qint64 next = std::max<qint64>(1, max->value(0).value(0).toLongLong());
+    if (auto st = myRun(conn, QStringLiteral("ALTER TABLE %1 AUTO_INCREMENT = %2").arg(quoteIdentifier(t.name)).arg(next),
+                        QStringLiteral("set the next AUTO_INCREMENT of \"%1\"").arg(t.name));
+        !st)
+        return st.error();
+    return next;
+}
+
+Status MysqlEngine::createView(DbConnection &c, const ViewSchema &view)
+{
+    return myRun(c.mysql(), QStringLiteral("CREATE OR REPLACE VIEW %1 AS %2").arg(quoteIdentifier(view.name), view.selectSql),
+                 QStringLiteral("create view \"%1\"").arg(view.name));
 }
 
 } // namespace cockpit

@@ -12,6 +12,13 @@ class MysqlEngine final : public Engine {
 public:
     QString quoteIdentifier(const QString &name) const override;
     Result<QVector<TableSchema>> introspect(DbConnection &c) override;
+    Result<QVector<ViewSchema>> introspectViews(DbConnection &c) override;
+    Status addForeignKey(DbConnection &c, const TableSchema &t, const ForeignKeySchema &fk) override;
+    Status addCheck(DbConnection &c, const TableSchema &t, const CheckSchema &check) override;
+    Result<qint64> resetIdentity(DbConnection &c, const TableSchema &t, const ColumnSchema &column) override;
+    Status createView(DbConnection &c, const ViewSchema &view) override;
+    Result<QVector<QStringList>> firstRows(DbConnection &c, const QString &sql, int limit) override;
+    QString identityClause(const TableSchema &t, const ColumnSchema &column) const override;
     Result<TableStats> stats(DbConnection &c, const TableSchema &t) override;
     Result<qint64> countRange(DbConnection &c, const TableSchema &t, qint64 keyLo, qint64 keyHi) override;
     Status prepareTable(DbConnection &c, const TableSchema &t, const QString &runId,

@@ -351,6 +351,20 @@ private:
     std::string m_buffer;
 };
 
+// pg_constraint's action codes as SQL.
+QString referentialAction(const QString &code)
+{
+    if (code == QLatin1String("r"))
+        return QStringLiteral("RESTRICT");
+    if (code == QLatin1String("c"))
+        return QStringLiteral("CASCADE");
+    if (code == QLatin1String("n"))
+        return QStringLiteral("SET NULL");
+    if (code == QLatin1String("d"))
+        return QStringLiteral("SET DEFAULT");
+    return QStringLiteral("NO ACTION");
+}
+
 std::vector<TypeClass> classesOf(const TableSchema &t)
 {
     std::vector<TypeClass> out;
@@ -432,7 +446,7 @@ Result<QVector<TableSchema>> PostgresEngine::introspect(DbConnection &c)
         auto columns = pgExec(conn, QStringLiteral(
             "SELECT a.attname, t.typname, a.atttypmod, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
             "pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, t.typtype, bt.typname, "
-            "t.typnamespace = 'pg_catalog'::regnamespace "
+            "t.typnamespace = 'pg_catalog'::regnamespace, pg_get_serial_sequence(a.attrelid::regclass::text, a.attname) "
             "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
             "LEFT JOIN pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype "
             "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
@@ -451,7 +465,11 @@ Result<QVector<TableSchema>> PostgresEngine::introspect(DbConnection &c)
             if (columns->text(k, 10) != QLatin1String("t"))
                 col.type.native.clear(); // enums, domains, arrays of user types: mapped by class
             col.notNull = columns->text(k, 4) == QLatin1String("t");
-            if (columns->text(k, 6).isEmpty()) // identity columns get their sequence, not a default
+            // Identity and serial columns: numbered by their sequence, which is not copied.
+            col.sequenceName = columns->text(k, 11);
+            col.identity = !columns->text(k, 6).isEmpty()
+                           || (!col.sequenceName.isEmpty() && columns->text(k, 5).startsWith(QLatin1String("nextval(")));
+            if (!col.identity)
                 col.defaultSql = columns->text(k, 5);
             t.columns << col;
         }
@@ -484,6 +502,31 @@ Result<QVector<TableSchema>> PostgresEngine::introspect(DbConnection &c)
             if (indexes->text(k, 4) != QLatin1String("t"))
                 idx.columns = indexes->text(k, 3).split(u'\n', Qt::SkipEmptyParts);
             t.indexes << idx;
+        }
+        // Unique constraints come with their index above; foreign keys and checks here.
+        auto constraints = pgExec(conn, QStringLiteral(
+            "SELECT c.conname, c.contype, pg_get_expr(c.conbin, c.conrelid), rc.relname, c.confdeltype, c.confupdtype, "
+            "(SELECT string_agg(a.attname, E'\\n' ORDER BY k.i) FROM unnest(c.conkey) WITH ORDINALITY k(n, i) "
+            " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n), "
+            "(SELECT string_agg(a.attname, E'\\n' ORDER BY k.i) FROM unnest(c.confkey) WITH ORDINALITY k(n, i) "
+            " JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n) "
+            "FROM pg_constraint c LEFT JOIN pg_class rc ON rc.oid = c.confrelid "
+            "WHERE c.conrelid = $1 AND c.contype IN ('f', 'c') ORDER BY c.conname"), {oid});
+        if (!constraints)
+            return constraints.error();
+        for (int k = 0; k < constraints->rows(); ++k) {
+            if (constraints->text(k, 1) == QLatin1String("c")) {
+                t.checks << CheckSchema{constraints->text(k, 0), constraints->text(k, 2)};
+                continue;
+            }
+            ForeignKeySchema fk;
+            fk.name = constraints->text(k, 0);
+            fk.referencedTable = constraints->text(k, 3);
+            fk.onDelete = referentialAction(constraints->text(k, 4));
+            fk.onUpdate = referentialAction(constraints->text(k, 5));
+            fk.columns = constraints->text(k, 6).split(u'\n');
+            fk.referencedColumns = constraints->text(k, 7).split(u'\n');
+            t.foreignKeys << fk;
         }
         // The copy key: a single integer primary key; otherwise the table is copied whole.
         if (t.primaryKey.size() == 1)
@@ -552,7 +595,9 @@ Status PostgresEngine::prepareTable(DbConnection &c, const TableSchema &t, const
             return fail(makeError(QStringLiteral("target table \"%1\" already exists in %2; set \"ifTargetExists\": "
                                                  "\"replace\" in the plan to drop and recreate it")
                                       .arg(t.name, c.url().display())));
-        if (auto st = pgRun(conn, QStringLiteral("DROP TABLE %1.%2").arg(schema, quoteIdentifier(t.name)),
+        // CASCADE: foreign keys and views of an earlier run that point at it go with it (their
+        // tasks create them again).
+        if (auto st = pgRun(conn, QStringLiteral("DROP TABLE %1.%2 CASCADE").arg(schema, quoteIdentifier(t.name)),
                             QStringLiteral("drop the existing target table"));
             !st)
             return fail(st.error());
@@ -690,6 +735,119 @@ Result<std::unique_ptr<RowReader>> PostgresEngine::openOrderedReader(DbConnectio
                         QStringLiteral("SELECT %1 FROM %2.%3 ORDER BY %4")
                             .arg(columnList(t), quoteIdentifier(c.schema()), quoteIdentifier(t.name), keyOrder(t)),
                         classesOf(t), false);
+}
+
+QString PostgresEngine::identityClause(const TableSchema &, const ColumnSchema &column) const
+{
+    // BY DEFAULT: the copy writes the source's numbers; the identity task moves the sequence on.
+    return column.type.isInteger() ? QStringLiteral("GENERATED BY DEFAULT AS IDENTITY") : QString();
+}
+
+QString PostgresEngine::qualifiedName(DbConnection &c, const QString &table) const
+{
+    return quoteIdentifier(c.schema()) + u'.' + quoteIdentifier(table);
+}
+
+Result<QVector<ViewSchema>> PostgresEngine::introspectViews(DbConnection &c)
+{
+    PGconn *conn = c.postgres();
+    // With the schema on the search path, pg_get_viewdef names its tables unqualified.
+    if (auto st = pgRun(conn, QStringLiteral("SELECT set_config('search_path', $1, false)"), QStringLiteral("search path"),
+                        {quoteIdentifier(c.schema())});
+        !st)
+        return st.error();
+    auto views = pgExec(conn, QStringLiteral("SELECT c.relname, pg_get_viewdef(c.oid) FROM pg_class c JOIN pg_namespace n "
+                                             "ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'v' ORDER BY c.relname"),
+                        {c.schema()});
+    if (!views)
+        return views.error();
+    QVector<ViewSchema> out;
+    for (int i = 0; i < views->rows(); ++i) {
+        QString select = views->text(i, 1).trimmed();
+        if (select.endsWith(u';'))
+            select.chop(1);
+        out << ViewSchema{views->text(i, 0), select};
+    }
+    return out;
+}
+
+Result<QVector<QStringList>> PostgresEngine::firstRows(DbConnection &c, const QString &sql, int limit)
+{
+    auto r = pgExec(c.postgres(), QStringLiteral("SELECT * FROM (%1) q LIMIT %2").arg(sql).arg(limit));
+    if (!r)
+        return r.error();
+    QVector<QStringList> rows;
+    for (int i = 0; i < r->rows(); ++i) {
+        QStringList row;
+        for (int k = 0; k < PQnfields(r->get()); ++k)
+            row << (r->isNull(i, k) ? QStringLiteral("NULL") : r->text(i, k));
+        rows << row;
+    }
+    return rows;
+}
+
+// Runs `alter` on the table in one transaction after dropping the constraint of that name an
+// earlier attempt may have left (so a rerun after kill -9 replaces it).
+static Status replaceConstraint(PostgresEngine &e, DbConnection &c, const TableSchema &t, const QString &name,
+                                const QString &clause, const QString &what)
+{
+    const QString table = e.qualifiedName(c, t.name);
+    const QString sql = QStringLiteral("BEGIN; SET LOCAL search_path = %1; ALTER TABLE %2 DROP CONSTRAINT IF EXISTS %3; "
+                                       "ALTER TABLE %2 ADD %4; COMMIT")
+                            .arg(e.quoteIdentifier(c.schema()), table, e.quoteIdentifier(name), clause);
+    auto r = pgExec(c.postgres(), sql);
+    if (!r) {
+        PQclear(PQexec(c.postgres(), "ROLLBACK"));
+        return makeError(what + QStringLiteral(": ") + r.error().message, sql);
+    }
+    return {};
+}
+
+Status PostgresEngine::addForeignKey(DbConnection &c, const TableSchema &t, const ForeignKeySchema &fk)
+{
+    auto st = replaceConstraint(*this, c, t, fk.name, foreignKeyClause(fk), QStringLiteral("foreign key %1").arg(fk.name));
+    if (!st)
+        if (auto orphans = describeOrphans(c, t, fk); orphans && !orphans->isEmpty())
+            return makeError(st.error().message + QStringLiteral("; ") + *orphans, st.error().sql);
+    return st;
+}
+
+Status PostgresEngine::addCheck(DbConnection &c, const TableSchema &t, const CheckSchema &check)
+{
+    return replaceConstraint(*this, c, t, check.name, checkClause(check), QStringLiteral("CHECK %1").arg(check.name));
+}
+
+Result<qint64> PostgresEngine::resetIdentity(DbConnection &c, const TableSchema &t, const ColumnSchema &column)
+{
+    PGconn *conn = c.postgres();
+    const QString table = qualifiedName(c, t.name);
+    const QString col = quoteIdentifier(column.name);
+    auto sequence = pgExec(conn, QStringLiteral("SELECT pg_get_serial_sequence($1, $2)"), {table, column.name});
+    if (!sequence)
+        return sequence.error();
+    if (sequence->isNull(0, 0)) // not declared at prepare (e.g. a text key): make it one now
+        if (auto st = pgRun(conn, QStringLiteral("ALTER TABLE %1 ALTER COLUMN %2 ADD GENERATED BY DEFAULT AS IDENTITY").arg(table, col),
+                            QStringLiteral("make \"%1\" an identity column").arg(column.name));
+            !st)
+            return st.error();
+    auto next = pgExec(conn, QStringLiteral("SELECT setval(pg_get_serial_sequence($1, $2), greatest(coalesce(max(%1), 0) + 1, 1), false) "
+                                            "FROM %2").arg(col, table),
+                       {table, column.name});
+    if (!next)
+        return makeError(QStringLiteral("moving the sequence of \"%1\" on: %2").arg(column.name, next.error().message), next.error().sql);
+    return next->text(0, 0).toLongLong();
+}
+
+Status PostgresEngine::createView(DbConnection &c, const ViewSchema &view)
+{
+    const QString sql = QStringLiteral("BEGIN; SET LOCAL search_path = %1; DROP VIEW IF EXISTS %2; CREATE VIEW %2 AS %3; COMMIT")
+                            .arg(quoteIdentifier(c.schema()), qualifiedName(c, view.name), view.selectSql);
+    auto r = pgExec(c.postgres(), sql);
+    if (!r) {
+        PQclear(PQexec(c.postgres(), "ROLLBACK"));
+        return makeError(QStringLiteral("create view \"%1\": %2").arg(view.name, r.error().message), sql);
+    }
+    return {};
 }
 
 } // namespace cockpit

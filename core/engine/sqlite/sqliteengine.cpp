@@ -1,6 +1,7 @@
 #include "engine/sqlite/sqliteengine.h"
 #include "engine/sqlite/sqlitestatement.h"
 #include "engine/sqlite/sqlitewritelock.h"
+#include "engine/sqlexpression.h"
 
 #include <QRegularExpression>
 
@@ -123,6 +124,102 @@ private:
     SqliteStatement m_checkpoint;
 };
 
+// A token of SQLite DDL: a bare word, a quoted name or literal, or one other character.
+struct SqlToken {
+    qsizetype at = 0;
+    qsizetype size = 0;
+    bool word = false;
+};
+
+QVector<SqlToken> tokenize(const QString &sql)
+{
+    QVector<SqlToken> out;
+    qsizetype i = 0;
+    while (i < sql.size()) {
+        const QChar ch = sql[i];
+        if (ch.isSpace()) {
+            ++i;
+        } else if (sql.mid(i, 2) == QLatin1String("--")) {
+            while (i < sql.size() && sql[i] != u'\n')
+                ++i;
+        } else if (sql.mid(i, 2) == QLatin1String("/*")) {
+            const qsizetype end = sql.indexOf(QLatin1String("*/"), i + 2);
+            i = end < 0 ? sql.size() : end + 2;
+        } else if (const qsizetype n = quotedLength(sql, i, u"'\"`["); n > 0) {
+            out << SqlToken{i, n, false};
+            i += n;
+        } else if (ch.isLetterOrNumber() || ch == u'_') {
+            qsizetype end = i + 1;
+            while (end < sql.size() && (sql[end].isLetterOrNumber() || sql[end] == u'_' || sql[end] == u'$'))
+                ++end;
+            out << SqlToken{i, end - i, true};
+            i = end;
+        } else {
+            out << SqlToken{i, 1, false};
+            ++i;
+        }
+    }
+    return out;
+}
+
+bool isWord(const QString &sql, const SqlToken &t, QLatin1String word)
+{
+    return t.word && QStringView(sql).mid(t.at, t.size).compare(word, Qt::CaseInsensitive) == 0;
+}
+
+// The CHECK constraints of a CREATE TABLE (column and table constraints), in order. SQLite
+// keeps only the statement, so they are read from it.
+QVector<CheckSchema> checksOf(const QString &table, const QString &createSql)
+{
+    const QVector<SqlToken> tokens = tokenize(createSql);
+    QVector<CheckSchema> out;
+    for (qsizetype k = 0; k + 1 < tokens.size(); ++k) {
+        if (!isWord(createSql, tokens[k], QLatin1String("CHECK")) || createSql[tokens[k + 1].at] != u'(')
+            continue;
+        int depth = 0;
+        qsizetype end = k + 1;
+        for (; end < tokens.size(); ++end) {
+            const QChar ch = tokens[end].size == 1 ? createSql[tokens[end].at] : QChar();
+            depth += ch == u'(' ? 1 : ch == u')' ? -1 : 0;
+            if (depth == 0)
+                break;
+        }
+        if (end >= tokens.size())
+            break; // unbalanced: SQLite itself would not have accepted it
+        CheckSchema check;
+        const qsizetype from = tokens[k + 1].at + 1;
+        check.expression = createSql.mid(from, tokens[end].at - from).trimmed();
+        if (k >= 2 && isWord(createSql, tokens[k - 2], QLatin1String("CONSTRAINT")))
+            check.name = unquoteIdentifier(createSql.mid(tokens[k - 1].at, tokens[k - 1].size));
+        else
+            check.name = QStringLiteral("ck_%1_%2").arg(table).arg(out.size() + 1);
+        out << check;
+        k = end;
+    }
+    return out;
+}
+
+// The query of a CREATE VIEW: what follows its first top-level AS.
+QString viewSelect(const QString &createSql)
+{
+    int depth = 0;
+    for (const auto &t : tokenize(createSql)) {
+        const QChar ch = t.size == 1 ? createSql[t.at] : QChar();
+        depth += ch == u'(' ? 1 : ch == u')' ? -1 : 0;
+        if (depth == 0 && isWord(createSql, t, QLatin1String("AS")))
+            return createSql.mid(t.at + t.size).trimmed();
+    }
+    return createSql;
+}
+
+// A string literal for statements built as text.
+QString literal(const QString &s)
+{
+    QString q = s;
+    q.replace(u'\'', QStringLiteral("''"));
+    return u'\'' + q + u'\'';
+}
+
 QString keyBounds(const TableSchema &t)
 {
     return QStringLiteral(" WHERE %1 > ?1 AND %1 <= ?2 ORDER BY %1").arg(t.copyKey);
@@ -150,9 +247,14 @@ Result<QVector<TableSchema>> SqliteEngine::introspect(DbConnection &c)
         db, QStringLiteral("SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM "
                            "pragma_table_xinfo(?1) ORDER BY cid"));
     auto indexes = SqliteStatement::prepare(
-        db, QStringLiteral("SELECT il.name, il.\"unique\", m.sql FROM pragma_index_list(?1) il "
+        db, QStringLiteral("SELECT il.name, il.\"unique\", m.sql, il.origin FROM pragma_index_list(?1) il "
                            "LEFT JOIN sqlite_master m ON m.type = 'index' AND m.name = il.name "
-                           "WHERE il.origin = 'c' ORDER BY il.name"));
+                           "WHERE il.origin IN ('c', 'u') ORDER BY il.name"));
+    auto foreignKeys = SqliteStatement::prepare(
+        db, QStringLiteral("SELECT id, \"table\", \"from\", \"to\", on_delete, on_update FROM "
+                           "pragma_foreign_key_list(?1) ORDER BY id, seq"));
+    if (!foreignKeys)
+        return foreignKeys.error();
     auto indexColumns = SqliteStatement::prepare(
         db, QStringLiteral("SELECT name FROM pragma_index_info(?1) ORDER BY seqno"));
     if (!columns)
@@ -208,16 +310,44 @@ Result<QVector<TableSchema>> SqliteEngine::introspect(DbConnection &c)
             while (sqlite3_step(indexColumns->get()) == SQLITE_ROW)
                 idx.columns << indexColumns->text(0);
             sqlite3_reset(indexColumns->get());
+            if (indexes->text(3) == QLatin1String("u")) {
+                // A UNIQUE constraint: its automatic index has a reserved name and no SQL.
+                idx.name = QStringLiteral("uq_%1_%2").arg(t.name, idx.columns.join(u'_'));
+                idx.declaredByTable = true;
+            }
             t.indexes << idx;
         }
         sqlite3_reset(indexes->get());
 
+        sqlite3_bind_text(foreignKeys->get(), 1, name.constData(), -1, SQLITE_TRANSIENT);
+        int lastId = -1;
+        while (sqlite3_step(foreignKeys->get()) == SQLITE_ROW) {
+            const int id = sqlite3_column_int(foreignKeys->get(), 0);
+            if (id != lastId) {
+                ForeignKeySchema fk;
+                fk.referencedTable = foreignKeys->text(1);
+                fk.onDelete = foreignKeys->text(4);
+                fk.onUpdate = foreignKeys->text(5);
+                t.foreignKeys << fk;
+                lastId = id;
+            }
+            ForeignKeySchema &fk = t.foreignKeys.last();
+            fk.columns << foreignKeys->text(2);
+            fk.referencedColumns << foreignKeys->text(3); // empty: the parent's primary key
+        }
+        sqlite3_reset(foreignKeys->get());
+        for (auto &fk : t.foreignKeys) // SQLite keeps no names for foreign keys
+            fk.name = QStringLiteral("fk_%1_%2").arg(t.name, fk.columns.join(u'_'));
+        t.checks = checksOf(t.name, t.createSql);
+
         if (!withoutRowid.match(t.createSql).hasMatch()) {
             if (t.primaryKey.size() == 1) {
-                for (const auto &col : t.columns)
+                for (auto &col : t.columns)
                     if (col.name == t.primaryKey.first()
-                        && col.declaredType.compare(QLatin1String("INTEGER"), Qt::CaseInsensitive) == 0)
+                        && col.declaredType.compare(QLatin1String("INTEGER"), Qt::CaseInsensitive) == 0) {
                         t.copyKey = quoteIdentifier(col.name); // an alias of the rowid
+                        col.identity = true; // numbered by SQLite when an insert leaves it out
+                    }
             }
             if (t.copyKey.isEmpty()) {
                 for (const auto &alias : {QStringLiteral("rowid"), QStringLiteral("_rowid_"),
@@ -234,6 +364,24 @@ Result<QVector<TableSchema>> SqliteEngine::introspect(DbConnection &c)
         }
         out << t;
     }
+    // A foreign key written without the parent's columns references its primary key.
+    for (auto &t : out)
+        for (auto &fk : t.foreignKeys)
+            if (fk.referencedColumns.join(QString()).isEmpty())
+                for (const auto &parent : out)
+                    if (parent.name.compare(fk.referencedTable, Qt::CaseInsensitive) == 0)
+                        fk.referencedColumns = parent.primaryKey;
+    return out;
+}
+
+Result<QVector<ViewSchema>> SqliteEngine::introspectViews(DbConnection &c)
+{
+    auto views = SqliteStatement::prepare(c.sqlite(), QStringLiteral("SELECT name, sql FROM sqlite_master WHERE type = 'view' ORDER BY name"));
+    if (!views)
+        return views.error();
+    QVector<ViewSchema> out;
+    while (sqlite3_step(views->get()) == SQLITE_ROW)
+        out << ViewSchema{views->text(0), viewSelect(views->text(1))};
     return out;
 }
 
@@ -274,8 +422,45 @@ Result<qint64> SqliteEngine::countRange(DbConnection &c, const TableSchema &t, q
 
 QString SqliteEngine::createTableSql(const TableSchema &t, QStringList *dropped) const
 {
+    // SQLite cannot add constraints to an existing table: foreign keys and checks are declared
+    // here, and the constraint tasks verify them after the copy. (Foreign keys are not
+    // enforced while loading: the writer's connection leaves foreign_keys off.)
+    QStringList constraints;
+    for (const auto &fk : t.foreignKeys)
+        constraints << foreignKeyClause(fk);
+    for (const auto &check : t.checks)
+        constraints << checkClause(check);
+    // An identity key must be declared INTEGER to be the rowid SQLite numbers.
+    const auto typeOf = [&t](const ColumnSchema &c) {
+        return c.identity && t.primaryKey == QStringList{c.name} ? QStringLiteral("INTEGER") : sqliteTypeName(c.type);
+    };
     return QStringLiteral("CREATE TABLE %1 ").arg(quoteIdentifier(t.name))
-           + columnDefinitions(t, EngineKind::SQLite, [](const ColumnSchema &c) { return sqliteTypeName(c.type); }, dropped);
+           + columnDefinitions(t, EngineKind::SQLite, typeOf, dropped, constraints);
+}
+
+Status SqliteEngine::createTableWithChecks(sqlite3 *db, const TableSchema &t, QStringList *warnings) const
+{
+    const QString what = QStringLiteral("create table \"%1\"").arg(t.name);
+    const bool created = sqliteExec(db, createTableSql(t, warnings), what).ok();
+    // SQLite accepts a CHECK naming an unknown function and fails every insert later: each
+    // expression must also prepare against the new table.
+    TableSchema kept = t;
+    kept.checks.clear();
+    for (const auto &check : t.checks) {
+        auto probe = SqliteStatement::prepare(db, QStringLiteral("SELECT 1 FROM %1 WHERE NOT (%2)")
+                                                      .arg(quoteIdentifier(t.name), check.expression));
+        if (probe)
+            kept.checks << check;
+        else if (warnings)
+            *warnings << QStringLiteral("CHECK %1 (%2) is not valid SQLite and was not declared: %3")
+                             .arg(check.name, check.expression, probe.error().message);
+    }
+    if (created && kept.checks.size() == t.checks.size())
+        return {};
+    if (created)
+        if (auto st = sqliteExec(db, QStringLiteral("DROP TABLE %1").arg(quoteIdentifier(t.name)), what); !st)
+            return st;
+    return sqliteExec(db, createTableSql(kept, nullptr), what);
 }
 
 Status SqliteEngine::prepareTable(DbConnection &c, const TableSchema &t, const QString &runId,
@@ -340,9 +525,11 @@ Status SqliteEngine::prepareTable(DbConnection &c, const TableSchema &t, const Q
     if (auto st = exists->exec(QStringLiteral("clear old checkpoints")); !st)
         return fail(st.error());
 
-    const QString create = t.createSql.isEmpty() ? createTableSql(t, warnings) : t.createSql;
-    if (auto st = sqliteExec(db, create, QStringLiteral("create table \"%1\"").arg(t.name)); !st)
-        return fail(st.error());
+    const Status created = t.createSql.isEmpty()
+                               ? createTableWithChecks(db, t, warnings)
+                               : sqliteExec(db, t.createSql, QStringLiteral("create table \"%1\"").arg(t.name));
+    if (!created)
+        return fail(created.error());
     auto insertMarker = SqliteStatement::prepare(
         db, QStringLiteral("INSERT INTO %1 (task, table_name, run_id, last_key, rows_done) "
                            "VALUES (?1, ?2, ?3, 0, 0)")
@@ -584,6 +771,8 @@ Status SqliteEngine::clearTable(DbConnection &c, const TableSchema &t)
 
 Status SqliteEngine::createIndex(DbConnection &c, const TableSchema &t, const IndexSchema &index)
 {
+    if (index.declaredByTable && !t.createSql.isEmpty())
+        return {}; // a UNIQUE constraint of the source's own CREATE TABLE, which made the table
     QString create = index.createSql;
     if (create.isEmpty()) {
         create = QStringLiteral("CREATE %1INDEX %2 ON %3 (%4)")
@@ -604,7 +793,10 @@ Status SqliteEngine::createIndex(DbConnection &c, const TableSchema &t, const In
 Result<TableChecksum> SqliteEngine::checksum(DbConnection &c, const TableSchema &t,
                                              std::atomic<qint64> *rowsHashed)
 {
-    auto reader = openReader(c, TableSchema{t.name, t.columns, {}, {}, {}, {}}, 0, 0);
+    TableSchema whole; // every row, in no particular order
+    whole.name = t.name;
+    whole.columns = t.columns;
+    auto reader = openReader(c, whole, 0, 0);
     if (!reader)
         return reader.error();
     return checksumRows(**reader, t, rowsHashed);
@@ -617,6 +809,105 @@ Result<std::unique_ptr<RowReader>> SqliteEngine::openOrderedReader(DbConnection 
     if (!s)
         return s.error();
     return std::unique_ptr<RowReader>(new SqliteReader(std::move(*s), int(t.columns.size())));
+}
+
+Result<QVector<QStringList>> SqliteEngine::firstRows(DbConnection &c, const QString &sql, int limit)
+{
+    auto s = SqliteStatement::prepare(c.sqlite(), sql);
+    if (!s)
+        return s.error();
+    QVector<QStringList> rows;
+    while (rows.size() < limit) {
+        const int rc = sqlite3_step(s->get());
+        if (rc == SQLITE_DONE)
+            break;
+        if (rc != SQLITE_ROW)
+            return s->error(QStringLiteral("query failed"));
+        QStringList row;
+        for (int i = 0; i < sqlite3_column_count(s->get()); ++i)
+            row << (sqlite3_column_type(s->get(), i) == SQLITE_NULL ? QStringLiteral("NULL") : s->text(i));
+        rows << row;
+    }
+    return rows;
+}
+
+Status SqliteEngine::addForeignKey(DbConnection &c, const TableSchema &t, const ForeignKeySchema &fk)
+{
+    auto declared = firstRows(c, QStringLiteral("SELECT id, group_concat(\"from\", ','), \"table\" FROM "
+                                                "(SELECT * FROM pragma_foreign_key_list(%1) ORDER BY id, seq) GROUP BY id")
+                                     .arg(literal(t.name)),
+                              1000);
+    if (!declared)
+        return declared.error();
+    const bool found = std::any_of(declared->begin(), declared->end(), [&](const QStringList &row) {
+        return row.value(1) == fk.columns.join(u',') && row.value(2).compare(fk.referencedTable, Qt::CaseInsensitive) == 0;
+    });
+    if (!found)
+        return makeError(QStringLiteral("foreign key %1 (%2) -> \"%3\" is not declared on the target table \"%4\"; "
+                                        "SQLite declares foreign keys only when it creates a table (rerun its prepare task)")
+                             .arg(fk.name, fk.columns.join(QStringLiteral(", ")), fk.referencedTable, t.name));
+    auto orphans = describeOrphans(c, t, fk);
+    if (!orphans)
+        return orphans.error();
+    if (!orphans->isEmpty())
+        return makeError(QStringLiteral("foreign key %1 is broken: %2").arg(fk.name, *orphans));
+    return {};
+}
+
+Status SqliteEngine::addCheck(DbConnection &c, const TableSchema &t, const CheckSchema &check)
+{
+    auto violations = describeCheckViolations(c, t, check);
+    if (!violations)
+        return makeError(QStringLiteral("CHECK %1 (%2): %3").arg(check.name, check.expression, violations.error().message));
+    if (!violations->isEmpty())
+        return makeError(QStringLiteral("CHECK %1 is broken: %2").arg(check.name, *violations));
+    return {};
+}
+
+Result<qint64> SqliteEngine::resetIdentity(DbConnection &c, const TableSchema &t, const ColumnSchema &column)
+{
+    // Only a rowid alias is numbered by SQLite: after max(rowid), and with AUTOINCREMENT
+    // after the largest number sqlite_sequence remembers (which explicit keys also raise).
+    auto alias = firstRows(c, QStringLiteral("SELECT count(*) FROM pragma_table_info(%1) WHERE pk > 0 AND NOT "
+                                             "(name = %2 AND upper(type) = 'INTEGER')")
+                                  .arg(literal(t.name), literal(column.name)),
+                           1);
+    if (!alias)
+        return alias.error();
+    if (alias->value(0).value(0) != QLatin1String("0"))
+        return makeError(QStringLiteral("column \"%1\" of \"%2\" is not an INTEGER PRIMARY KEY on the target; SQLite "
+                                        "numbers only those").arg(column.name, t.name));
+    auto max = firstRows(c, QStringLiteral("SELECT coalesce(max(%1), 0) FROM %2").arg(quoteIdentifier(column.name), quoteIdentifier(t.name)), 1);
+    if (!max)
+        return max.error();
+    qint64 next = max->value(0).value(0).toLongLong() + 1;
+    auto sequence = firstRows(c, QStringLiteral("SELECT seq FROM sqlite_sequence WHERE name = %1")
+                                     .arg(literal(t.name)),
+                              1);
+    if (sequence && !sequence->isEmpty()) // AUTOINCREMENT never gives a number twice
+        next = std::max(next, sequence->value(0).value(0).toLongLong() + 1);
+    return next;
+}
+
+Status SqliteEngine::createView(DbConnection &c, const ViewSchema &view)
+{
+    auto lock = SqliteWriteLock::acquire(c);
+    if (!lock)
+        return lock.error();
+    const QString name = quoteIdentifier(view.name);
+    if (auto st = sqliteExec(c.sqlite(), QStringLiteral("BEGIN IMMEDIATE; DROP VIEW IF EXISTS %1; CREATE VIEW %1 AS %2; COMMIT")
+                                             .arg(name, view.selectSql),
+                             QStringLiteral("create view \"%1\"").arg(view.name));
+        !st) {
+        sqlite3_exec(c.sqlite(), "ROLLBACK", nullptr, nullptr, nullptr);
+        return st;
+    }
+    // SQLite checks a view's tables and functions only when it is used: use it once.
+    if (auto probe = SqliteStatement::prepare(c.sqlite(), QStringLiteral("SELECT * FROM %1 LIMIT 0").arg(name)); !probe) {
+        sqlite3_exec(c.sqlite(), QStringLiteral("DROP VIEW IF EXISTS %1").arg(name).toUtf8().constData(), nullptr, nullptr, nullptr);
+        return makeError(QStringLiteral("view \"%1\" does not work on SQLite: %2").arg(view.name, probe.error().message));
+    }
+    return {};
 }
 
 } // namespace cockpit

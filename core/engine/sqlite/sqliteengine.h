@@ -11,6 +11,12 @@ class SqliteEngine final : public Engine {
 public:
     QString quoteIdentifier(const QString &name) const override;
     Result<QVector<TableSchema>> introspect(DbConnection &c) override;
+    Result<QVector<ViewSchema>> introspectViews(DbConnection &c) override;
+    Status addForeignKey(DbConnection &c, const TableSchema &t, const ForeignKeySchema &fk) override;
+    Status addCheck(DbConnection &c, const TableSchema &t, const CheckSchema &check) override;
+    Result<qint64> resetIdentity(DbConnection &c, const TableSchema &t, const ColumnSchema &column) override;
+    Status createView(DbConnection &c, const ViewSchema &view) override;
+    Result<QVector<QStringList>> firstRows(DbConnection &c, const QString &sql, int limit) override;
     Result<TableStats> stats(DbConnection &c, const TableSchema &t) override;
     Result<qint64> countRange(DbConnection &c, const TableSchema &t, qint64 keyLo, qint64 keyHi) override;
     Status prepareTable(DbConnection &c, const TableSchema &t, const QString &runId,
@@ -52,6 +58,10 @@ public:
 
     // CREATE TABLE built from the column model (used when the source's own SQL is not SQLite's).
     QString createTableSql(const TableSchema &t, QStringList *dropped = nullptr) const;
+
+private:
+    // createTableSql(), leaving out (with a warning) the checks SQLite cannot run.
+    Status createTableWithChecks(sqlite3 *db, const TableSchema &t, QStringList *warnings) const;
 };
 
 } // namespace cockpit

@@ -1,0 +1,27 @@
+#pragma once
+// Carries a small SQL expression (a CHECK constraint) from one engine's dialect to another's.
+// Deliberately simple: identifiers are re-quoted for the target, string literals are kept as
+// written, and PostgreSQL's casts (x::numeric) and LIKE operators (~~) are spelled portably.
+// Anything else is passed through; when the target rejects it, its own message says why.
+
+#include "engine/schema.h"
+#include "plan/connectionurl.h"
+
+namespace cockpit {
+
+class Engine;
+
+// `expression` as written for `from`, rewritten for `to`. Bare words that name one of
+// `columns` (case-insensitively) become `to`'s quoted column name.
+QString translateExpression(const QString &expression, EngineKind from, const Engine &to,
+                            const QVector<ColumnSchema> &columns);
+
+// The length of the quoted identifier or string literal that starts at `sql[at]` (its quote
+// character included), or 0 when no quote starts there. `quotes` lists the opening
+// characters that count: e.g. "'\"`[".
+qsizetype quotedLength(const QString &sql, qsizetype at, QStringView quotes);
+
+// The text of a quoted identifier without its quotes and doubled quotes.
+QString unquoteIdentifier(const QString &quoted);
+
+} // namespace cockpit
