@@ -13,6 +13,7 @@
 #include "store/controlstore.h"
 #include "tasks/taskexecutor.h"
 #include "tasks/taskrules.h"
+#include "tasks/targettable.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -106,6 +107,7 @@ private:
     QString m_runId;
     std::unique_ptr<ControlStore> m_store;
     QHash<QString, TableSchema> m_tables;
+    QHash<QString, TargetTable> m_targetTables;
     std::vector<Entry> m_tasks;
     QHash<QString, int> m_byName;
     std::vector<std::vector<int>> m_dependents; // direct

@@ -14,6 +14,11 @@ namespace cockpit {
 struct TaskContext {
     TaskSpec spec;
     TableSchema table;     // the source table (empty for finalize)
+    // The table as the target has it (targettable.h); no columns: the same as `table`.
+    TableSchema targetTable;
+    QStringList typeWarnings; // logged by the prepare task
+    int maxRejects = 0;
+    QString rejectsDir;
     ConnectionUrl source;
     ConnectionUrl target;
     QString runId;
