@@ -516,7 +516,10 @@ private:
                 return error(colAt + JsonPath{QStringLiteral("type")},
                              QStringLiteral("expected a %1 type such as numeric(12,2), date, timestamp, text or "
                                             "bigint, got \"%2\"")
-                                 .arg(toString(target), *type));
+                                 .arg(target == EngineKind::PostgreSQL ? QStringLiteral("PostgreSQL")
+                                      : target == EngineKind::MySQL    ? QStringLiteral("MariaDB/MySQL")
+                                                                       : QStringLiteral("SQLite"),
+                                      *type));
             opt.columnTypes.insert(it.key(), *type);
         }
         return {};
