@@ -333,3 +333,66 @@ TEST_F(PostgresRejects, OverridesAndTextDatesWithinMaxRejects)
 }
 
 } // namespace
+
+namespace {
+
+// One text value through the converter into `targetType` (as PostgreSQL spells it): the
+// converted value as text, or "reject: <reason>".
+QString convertText(const char *text, const char *targetType, const char *sourceType = "TEXT")
+{
+    TableSchema source, target;
+    ColumnSchema column;
+    column.name = QStringLiteral("c");
+    column.type = sqliteColumnType(QString::fromLatin1(sourceType));
+    source.columns = {column};
+    column.type = *parseTypeName(EngineKind::PostgreSQL, QString::fromLatin1(targetType));
+    target.columns = {column};
+    ValueConverter converter(source, target, EngineKind::SQLite, EngineKind::PostgreSQL);
+    RowBatch batch(1);
+    batch.beginRow(1);
+    batch.addText(text, int(std::strlen(text)));
+    std::vector<RejectedValue> rejected;
+    converter.convert(batch, true, 1, rejected);
+    if (!rejected.empty())
+        return QStringLiteral("reject: ") + rejected.front().reason;
+    const Value &v = batch.value(0, 0);
+    switch (v.type) {
+    case ValueType::Integer: return QStringLiteral("int %1").arg(v.integer);
+    case ValueType::Real: return QStringLiteral("real %1").arg(v.real, 0, 'g', 17);
+    case ValueType::Text: return QString::fromUtf8(batch.bytes(v), int(v.size));
+    default: return QStringLiteral("other");
+    }
+}
+
+} // namespace
+
+TEST(ValueConversion, ConvertsExactlyOrRejects)
+{
+    EXPECT_EQ(convertText("-42", "integer"), QStringLiteral("int -42"));
+    EXPECT_EQ(convertText("12.000", "bigint"), QStringLiteral("int 12"));
+    EXPECT_EQ(convertText("40000", "smallint"), QStringLiteral("reject: out of range for smallint"));
+    EXPECT_EQ(convertText("9223372036854775808", "bigint"), QStringLiteral("reject: out of range for bigint"));
+    EXPECT_EQ(convertText(" 7", "integer"), QStringLiteral("reject: not a number"));
+    EXPECT_EQ(convertText("0.1", "double precision"), QStringLiteral("real 0.10000000000000001"));
+    EXPECT_EQ(convertText("-0012.50", "numeric(12,2)"), QStringLiteral("-12.5"));
+    EXPECT_EQ(convertText("123456789012", "numeric(12,2)"),
+              QStringLiteral("reject: has 12 digits before the point; numeric(12,2) allows 10"));
+    EXPECT_EQ(convertText("1e5", "numeric"), QStringLiteral("reject: not a plain decimal number"));
+    EXPECT_EQ(convertText("Yes", "boolean"), QStringLiteral("int 1"));
+    EXPECT_EQ(convertText("maybe", "boolean"), QStringLiteral("reject: not a boolean (true/false, yes/no, 1/0)"));
+    EXPECT_EQ(convertText("2024-02-29", "date"), QStringLiteral("2024-02-29"));
+    EXPECT_EQ(convertText("2023-02-29", "date"), QStringLiteral("reject: not an ISO date (YYYY-MM-DD)"));
+    EXPECT_EQ(convertText("2024-01-05T10:30", "timestamp"), QStringLiteral("2024-01-05 10:30:00"));
+    EXPECT_EQ(convertText("2024-01-05 10:30:00.250000", "timestamp"), QStringLiteral("2024-01-05 10:30:00.25"));
+    EXPECT_EQ(convertText("2024-01-05", "timestamp"), QStringLiteral("2024-01-05 00:00:00"));
+    EXPECT_EQ(convertText("2024-01-05 10:30:00.1234567", "timestamp"),
+              QStringLiteral("reject: not an ISO timestamp (YYYY-MM-DD HH:MM:SS[.ffffff])"));
+    EXPECT_EQ(convertText("2024-01-01 01:30:00+02:00", "timestamptz"), QStringLiteral("2023-12-31 23:30:00+00"));
+    EXPECT_EQ(convertText("2024-01-01 01:30:00", "timestamptz"),
+              QStringLiteral("reject: not an ISO timestamp with a zone (YYYY-MM-DD HH:MM:SS+HH:MM)"));
+    EXPECT_EQ(convertText("ABCDEF01-2345-6789-abcd-ef0123456789", "uuid"), QStringLiteral("abcdef01-2345-6789-abcd-ef0123456789"));
+    EXPECT_EQ(convertText("héllo", "varchar(5)"), QStringLiteral("héllo"));
+    EXPECT_EQ(convertText("héllo!", "varchar(5)"), QStringLiteral("reject: 6 characters; varchar(5) allows 5"));
+    // A SQLite DATETIME column's text is checked and normalized for PostgreSQL too.
+    EXPECT_EQ(convertText("2024-01-05T10:30:00", "timestamp", "DATETIME"), QStringLiteral("2024-01-05 10:30:00"));
+}
