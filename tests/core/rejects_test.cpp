@@ -3,6 +3,7 @@
 // Contents are checked with plain SQL and by reading the reject files as text.
 
 #include "engine/engine.h"
+#include "engine/valueconvert.h"
 #include "support/testsupport.h"
 #include "tasks/rejectfile.h"
 #include "tasks/targettable.h"
@@ -15,6 +16,7 @@
 #include <QTemporaryDir>
 #include <QUrl>
 #include <QUuid>
+#include <cstring>
 #include <gtest/gtest.h>
 
 using namespace cockpit;
