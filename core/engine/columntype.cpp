@@ -1,6 +1,8 @@
 #include "engine/columntype.h"
 
+#include <QHash>
 #include <QRegularExpression>
+#include <QStringList>
 #include <algorithm>
 
 namespace cockpit {
@@ -284,6 +286,101 @@ QString mysqlTypeName(const ColumnType &t, bool keyColumn)
     case TypeClass::Unknown: return keyColumn ? QStringLiteral("varchar(255)") : QStringLiteral("longtext");
     }
     return QStringLiteral("longtext");
+}
+
+} // namespace cockpit
+
+namespace cockpit {
+
+std::optional<ColumnType> parseTypeName(EngineKind engine, const QString &text)
+{
+    static const QRegularExpression shape(
+        QStringLiteral("^\\s*([A-Za-z][A-Za-z0-9_ ]*?)\\s*(?:\\(\\s*(\\d+)\\s*(?:,\\s*(\\d+)\\s*)?\\))?(\\s+unsigned)?\\s*$"),
+        QRegularExpression::CaseInsensitiveOption);
+    const auto m = shape.match(text);
+    if (!m.hasMatch())
+        return std::nullopt;
+    const QString name = m.captured(1).simplified().toLower();
+    const int a = m.captured(2).isEmpty() ? -1 : m.captured(2).toInt();
+    const int b = m.captured(3).isEmpty() ? -1 : m.captured(3).toInt();
+    const bool isUnsigned = !m.captured(4).isEmpty();
+    ColumnType t;
+    switch (engine) {
+    case EngineKind::SQLite:
+        if (isUnsigned)
+            return std::nullopt;
+        t = sqliteColumnType(text.trimmed()); // SQLite accepts any name: its affinity rules decide
+        break;
+    case EngineKind::PostgreSQL: {
+        static const QHash<QString, TypeClass> names{
+            {QStringLiteral("smallint"), TypeClass::SmallInt}, {QStringLiteral("int2"), TypeClass::SmallInt},
+            {QStringLiteral("integer"), TypeClass::Integer}, {QStringLiteral("int"), TypeClass::Integer},
+            {QStringLiteral("int4"), TypeClass::Integer}, {QStringLiteral("bigint"), TypeClass::BigInt},
+            {QStringLiteral("int8"), TypeClass::BigInt}, {QStringLiteral("boolean"), TypeClass::Boolean},
+            {QStringLiteral("bool"), TypeClass::Boolean}, {QStringLiteral("real"), TypeClass::Float32},
+            {QStringLiteral("float4"), TypeClass::Float32}, {QStringLiteral("double precision"), TypeClass::Float64},
+            {QStringLiteral("float8"), TypeClass::Float64}, {QStringLiteral("numeric"), TypeClass::Numeric},
+            {QStringLiteral("decimal"), TypeClass::Numeric}, {QStringLiteral("varchar"), TypeClass::VarChar},
+            {QStringLiteral("character varying"), TypeClass::VarChar}, {QStringLiteral("char"), TypeClass::Char},
+            {QStringLiteral("character"), TypeClass::Char}, {QStringLiteral("bpchar"), TypeClass::Char},
+            {QStringLiteral("text"), TypeClass::Text}, {QStringLiteral("bytea"), TypeClass::Blob},
+            {QStringLiteral("date"), TypeClass::Date}, {QStringLiteral("time"), TypeClass::Time},
+            {QStringLiteral("timestamp"), TypeClass::Timestamp},
+            {QStringLiteral("timestamp without time zone"), TypeClass::Timestamp},
+            {QStringLiteral("timestamptz"), TypeClass::TimestampTz},
+            {QStringLiteral("timestamp with time zone"), TypeClass::TimestampTz},
+            {QStringLiteral("uuid"), TypeClass::Uuid}, {QStringLiteral("json"), TypeClass::Json},
+            {QStringLiteral("jsonb"), TypeClass::Json}};
+        if (isUnsigned || !names.contains(name))
+            return std::nullopt;
+        t.cls = names.value(name);
+        const bool takesLength = t.cls == TypeClass::VarChar || t.cls == TypeClass::Char;
+        if ((b >= 0 && t.cls != TypeClass::Numeric) || (a >= 0 && t.cls != TypeClass::Numeric && !takesLength))
+            return std::nullopt;
+        if (t.cls == TypeClass::Numeric) {
+            if (a == 0 || (a > 0 && b > a))
+                return std::nullopt;
+            t.precision = a;
+            t.scale = a > 0 ? std::max(0, b) : -1;
+        } else if (t.cls == TypeClass::VarChar) {
+            t.length = a;
+            if (a < 0)
+                t.cls = TypeClass::Text;
+        } else if (t.cls == TypeClass::Char) {
+            t.length = a > 0 ? a : 1;
+        }
+        break;
+    }
+    case EngineKind::MySQL: {
+        static const QStringList names{
+            QStringLiteral("tinyint"), QStringLiteral("bool"), QStringLiteral("boolean"), QStringLiteral("smallint"),
+            QStringLiteral("year"), QStringLiteral("mediumint"), QStringLiteral("int"), QStringLiteral("integer"),
+            QStringLiteral("bigint"), QStringLiteral("float"), QStringLiteral("double"), QStringLiteral("real"),
+            QStringLiteral("decimal"), QStringLiteral("numeric"), QStringLiteral("char"), QStringLiteral("varchar"),
+            QStringLiteral("text"), QStringLiteral("tinytext"), QStringLiteral("mediumtext"), QStringLiteral("longtext"),
+            QStringLiteral("blob"), QStringLiteral("tinyblob"), QStringLiteral("mediumblob"), QStringLiteral("longblob"),
+            QStringLiteral("binary"), QStringLiteral("varbinary"), QStringLiteral("date"), QStringLiteral("time"),
+            QStringLiteral("datetime"), QStringLiteral("timestamp"), QStringLiteral("json"), QStringLiteral("uuid")};
+        if (!names.contains(name) || (name == QLatin1String("varchar") && a <= 0))
+            return std::nullopt;
+        if ((name == QLatin1String("decimal") || name == QLatin1String("numeric")) && (a == 0 || b > a))
+            return std::nullopt;
+        const bool decimal = name == QLatin1String("decimal") || name == QLatin1String("numeric");
+        t = mysqlColumnType(name, text.trimmed().toLower(), a, decimal ? (a > 0 ? a : 10) : -1,
+                            decimal ? std::max(0, b) : -1);
+        break;
+    }
+    }
+    t.native = text.trimmed();
+    t.nativeEngine = engine;
+    return t;
+}
+
+QString describeType(const ColumnType &t)
+{
+    if (!t.native.isEmpty())
+        return t.native;
+    return sqliteTypeName(t).toLower();
 }
 
 } // namespace cockpit

@@ -6,6 +6,7 @@
 #include "plan/connectionurl.h"
 
 #include <QString>
+#include <optional>
 
 namespace cockpit {
 
@@ -70,5 +71,12 @@ ColumnType mysqlColumnType(const QString &dataType, const QString &columnType, q
 // The MySQL type for a column. `keyColumn`: part of the primary key or an index, where text
 // needs a bounded length (varchar(n), or varchar(255) when the source declared none).
 QString mysqlTypeName(const ColumnType &type, bool keyColumn);
+
+// A type as the plan spells it for `engine` ("numeric(12,2)", "date", "varchar(40)"), for a
+// per-column override: the class it converts to, with `native` set to the text as given so the
+// target creates the column exactly so. Empty when `engine` has no such type.
+std::optional<ColumnType> parseTypeName(EngineKind engine, const QString &text);
+// "numeric(12,2)", "date", ...: the class and its parameters, for messages.
+QString describeType(const ColumnType &type);
 
 } // namespace cockpit

@@ -65,6 +65,52 @@ public:
     void addText(const char *data, int size) { addBytes(ValueType::Text, data, size); }
     void addBlob(const void *data, int size) { addBytes(ValueType::Blob, data, size); }
 
+    // In-place edits for the value conversion (valueconvert.h): replaced bytes are appended to
+    // the arena (the old ones stay unused until clear()), removed rows close up.
+    void setInteger(int row, int column, qint64 v)
+    {
+        Value &x = m_values[size_t(row) * m_columns + column];
+        x.type = ValueType::Integer;
+        x.size = 0;
+        x.integer = v;
+    }
+    void setReal(int row, int column, double v)
+    {
+        Value &x = m_values[size_t(row) * m_columns + column];
+        x.type = ValueType::Real;
+        x.size = 0;
+        x.real = v;
+    }
+    void setBytes(int row, int column, ValueType t, const void *data, int size)
+    {
+        const auto offset = quint32(m_arena.size());
+        m_arena.resize(m_arena.size() + size_t(size));
+        if (size > 0)
+            std::memcpy(m_arena.data() + offset, data, size_t(size));
+        Value &x = m_values[size_t(row) * m_columns + column];
+        x.type = t;
+        x.size = quint32(size);
+        x.offset = offset;
+    }
+    // `rows` ascending.
+    void removeRows(const std::vector<int> &rows)
+    {
+        if (rows.empty())
+            return;
+        size_t out = size_t(rows.front()), next = 0;
+        for (size_t row = out; row < m_keys.size(); ++row) {
+            if (next < rows.size() && size_t(rows[next]) == row) {
+                ++next;
+                continue;
+            }
+            m_keys[out] = m_keys[row];
+            std::memmove(&m_values[out * m_columns], &m_values[row * m_columns], sizeof(Value) * size_t(m_columns));
+            ++out;
+        }
+        m_keys.resize(out);
+        m_values.resize(out * size_t(m_columns));
+    }
+
 private:
     void addBytes(ValueType t, const void *data, int size)
     {

@@ -1,4 +1,5 @@
 #include "plan/plan.h"
+#include "engine/columntype.h"
 #include "plan/jsonlocator.h"
 
 #include <QDir>
@@ -61,7 +62,16 @@ TableOptions Plan::optionsFor(const QString &table) const
         o.batchSize = batchSize;
     if (o.chunkRows <= 0)
         o.chunkRows = chunkRows;
+    if (o.maxRejects < 0)
+        o.maxRejects = maxRejects;
     return o;
+}
+
+QString Plan::rejectsDirectory() const
+{
+    if (!rejectsDir.isEmpty())
+        return rejectsDir;
+    return QFileInfo(statePath).absolutePath() + QStringLiteral("/rejects");
 }
 
 QString Plan::groupFor(const QString &taskName) const
@@ -115,6 +125,9 @@ QByteArray Plan::toJson() const
         ifTargetExists == IfTargetExists::Replace ? QStringLiteral("replace") : QStringLiteral("fail");
     o[QStringLiteral("batchSize")] = batchSize;
     o[QStringLiteral("chunkRows")] = chunkRows;
+    o[QStringLiteral("maxRejects")] = maxRejects;
+    if (!rejectsDir.isEmpty())
+        o[QStringLiteral("rejectsDir")] = base.relativeFilePath(rejectsDir);
     QJsonArray groupsJson;
     for (const auto &g : groups)
         groupsJson.append(QJsonObject{{QStringLiteral("name"), g.name},
@@ -133,6 +146,14 @@ QByteArray Plan::toJson() const
                 t[QStringLiteral("chunkRows")] = it->chunkRows;
             if (it->priority != 0)
                 t[QStringLiteral("priority")] = it->priority;
+            if (it->maxRejects >= 0)
+                t[QStringLiteral("maxRejects")] = it->maxRejects;
+            if (!it->columnTypes.isEmpty()) {
+                QJsonObject columns;
+                for (auto c = it->columnTypes.begin(); c != it->columnTypes.end(); ++c)
+                    columns[c.key()] = QJsonObject{{QStringLiteral("type"), c.value()}};
+                t[QStringLiteral("columns")] = columns;
+            }
             to[it.key()] = t;
         }
         o[QStringLiteral("tableOptions")] = to;
@@ -232,6 +253,18 @@ public:
         return qint64(d);
     }
 
+    Result<qint64> count(const QJsonObject &o, const JsonPath &at, const QString &key, qint64 def) const
+    {
+        if (!o.contains(key))
+            return def;
+        const QJsonValue v = o.value(key);
+        const double d = v.toDouble(-1);
+        if (!v.isDouble() || d < 0 || d > 2147483647.0 || d != std::floor(d))
+            return error(at + JsonPath{key},
+                         QStringLiteral("expected a whole number from 0 to 2147483647, got %1").arg(describe(v)));
+        return qint64(d);
+    }
+
     Result<QStringList> stringList(const QJsonValue &v, const JsonPath &at) const
     {
         if (!v.isArray())
@@ -265,7 +298,7 @@ public:
         const QJsonObject o = doc.object();
         if (auto e = checkKeys(o, {}, {"name", "source", "target", "state", "ifTargetExists",
                                         "batchSize", "chunkRows", "batchGroups", "tables",
-                                        "tableOptions"}))
+                                        "tableOptions", "maxRejects", "rejectsDir"}))
             return *e;
 
         Plan plan;
@@ -308,6 +341,15 @@ public:
         if (!chunk)
             return chunk.error();
         plan.chunkRows = *chunk;
+        auto rejects = count(o, {}, QStringLiteral("maxRejects"), plan.maxRejects);
+        if (!rejects)
+            return rejects.error();
+        plan.maxRejects = int(*rejects);
+        auto rejectsDir = string(o, {}, QStringLiteral("rejectsDir"), false);
+        if (!rejectsDir)
+            return rejectsDir.error();
+        if (!rejectsDir->isEmpty())
+            plan.rejectsDir = QDir::cleanPath(QDir(base).absoluteFilePath(*rejectsDir));
 
         if (auto r = readGroups(o, plan); !r)
             return r.error();
@@ -416,7 +458,7 @@ private:
             if (!it.value().isObject())
                 return error(at, QStringLiteral("expected an object, got %1").arg(describe(it.value())));
             const QJsonObject t = it.value().toObject();
-            if (auto e = checkKeys(t, at, {"batchSize", "chunkRows", "priority"}))
+            if (auto e = checkKeys(t, at, {"batchSize", "chunkRows", "priority", "maxRejects", "columns"}))
                 return *e;
             TableOptions opt;
             auto b = positive(t, at, QStringLiteral("batchSize"), 0, 10'000'000);
@@ -434,7 +476,51 @@ private:
                                  QStringLiteral("expected a whole number, got %1").arg(describe(p)));
                 opt.priority = p.toInt();
             }
+            if (t.contains(QStringLiteral("maxRejects"))) {
+                auto m = count(t, at, QStringLiteral("maxRejects"), 0);
+                if (!m)
+                    return m.error();
+                opt.maxRejects = int(*m);
+            }
+            if (auto r = readColumns(t, at, plan.target.engine, opt); !r)
+                return r.error();
             plan.tableOptions.insert(it.key(), opt);
+        }
+        return {};
+    }
+
+    // "columns": {"<column>": {"type": "<target type>"}}; the type must be one the target
+    // engine knows, so a typo stops the plan here rather than the table later.
+    Status readColumns(const QJsonObject &t, const JsonPath &at, EngineKind target, TableOptions &opt) const
+    {
+        const QString key = QStringLiteral("columns");
+        if (!t.contains(key))
+            return {};
+        const QJsonValue v = t.value(key);
+        if (!v.isObject())
+            return error(at + JsonPath{key}, QStringLiteral("expected an object keyed by column name, got %1")
+                                                 .arg(describe(v)));
+        const QJsonObject columns = v.toObject();
+        for (auto it = columns.begin(); it != columns.end(); ++it) {
+            const JsonPath colAt = at + JsonPath{key, it.key()};
+            if (!it.value().isObject())
+                return error(colAt, QStringLiteral("expected {\"type\": \"<target type>\"}, got %1")
+                                        .arg(describe(it.value())));
+            const QJsonObject c = it.value().toObject();
+            if (auto e = checkKeys(c, colAt, {"type"}))
+                return *e;
+            auto type = string(c, colAt, QStringLiteral("type"), true);
+            if (!type)
+                return type.error();
+            if (!parseTypeName(target, *type))
+                return error(colAt + JsonPath{QStringLiteral("type")},
+                             QStringLiteral("expected a %1 type such as numeric(12,2), date, timestamp, text or "
+                                            "bigint, got \"%2\"")
+                                 .arg(target == EngineKind::PostgreSQL ? QStringLiteral("PostgreSQL")
+                                      : target == EngineKind::MySQL    ? QStringLiteral("MariaDB/MySQL")
+                                                                       : QStringLiteral("SQLite"),
+                                      *type));
+            opt.columnTypes.insert(it.key(), *type);
         }
         return {};
     }

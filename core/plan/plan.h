@@ -22,6 +22,9 @@ struct TableOptions {
     int batchSize = 0;     // 0: the plan's default
     qint64 chunkRows = 0;  // 0: the plan's default
     int priority = 0;
+    int maxRejects = -1;   // -1: the plan's default
+    // Per-column target type, as the target engine spells it ("numeric(12,2)"), by column name.
+    QMap<QString, QString> columnTypes;
 };
 
 enum class IfTargetExists { Fail, Replace };
@@ -39,12 +42,17 @@ struct Plan {
     qint64 chunkRows = 250000;
     QMap<QString, TableOptions> tableOptions; // by table name (case-insensitive match)
     IfTargetExists ifTargetExists = IfTargetExists::Fail;
+    // Rows whose values do not convert to the target type are listed in
+    // <rejectsDir>/<table>.rejects.csv; more than maxRejects of them fail the table's copy.
+    int maxRejects = 0;
+    QString rejectsDir; // absolute; empty: rejectsDirectory() picks `rejects/` beside the state file
 
     bool includesTable(const QString &table) const;
     TableOptions optionsFor(const QString &table) const; // defaults filled in
     // The group a task belongs to (first matching pattern; the last group otherwise).
     QString groupFor(const QString &taskName) const;
     QString title() const; // "<source> -> <target>"
+    QString rejectsDirectory() const;
 
     // A plan from two URLs with defaults (for `upgradectl run --source --target`).
     static Plan fromUrls(const ConnectionUrl &source, const ConnectionUrl &target,

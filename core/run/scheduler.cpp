@@ -197,8 +197,14 @@ Status Scheduler::load(const Plan &plan, bool planIfEmpty)
     if (!tables)
         return tables.error();
     m_tables.clear();
-    for (const auto &t : *tables)
+    m_targetTables.clear();
+    for (const auto &t : *tables) {
         m_tables.insert(t.name, t);
+        auto target = resolveTargetTable(plan, t, *sourceEngine, **source);
+        if (!target)
+            return target.error();
+        m_targetTables.insert(t.name, *target);
+    }
     auto views = sourceEngine->introspectViews(**source);
     if (!views)
         return makeError(QStringLiteral("reading the views of %1 failed: %2")
@@ -407,6 +413,10 @@ void Scheduler::launch(Entry &e)
     ctx.table = m_tables.value(e.spec.table);
     if (e.spec.kind == TaskKind::View)
         ctx.view = m_sourceViews.value(e.spec.object);
+    ctx.targetTable = m_targetTables.value(e.spec.table).schema;
+    ctx.typeWarnings = m_targetTables.value(e.spec.table).warnings;
+    ctx.maxRejects = m_plan.optionsFor(e.spec.table).maxRejects;
+    ctx.rejectsDir = m_plan.rejectsDirectory();
     ctx.source = m_plan.source;
     ctx.target = m_plan.target;
     ctx.runId = m_runId;

@@ -13,6 +13,7 @@
 #include "store/controlstore.h"
 #include "tasks/taskexecutor.h"
 #include "tasks/taskrules.h"
+#include "tasks/targettable.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -107,6 +108,7 @@ private:
     std::unique_ptr<ControlStore> m_store;
     QHash<QString, TableSchema> m_tables;
     QHash<QString, ViewSchema> m_sourceViews; // view tasks get their view from here
+    QHash<QString, TargetTable> m_targetTables;
     std::vector<Entry> m_tasks;
     QHash<QString, int> m_byName;
     std::vector<std::vector<int>> m_dependents; // direct

@@ -3,7 +3,9 @@
 #include "engine/rowhasher.h"
 #include "engine/sqlexpression.h"
 #include "engine/sqlite/sqliteengine.h"
+#include "engine/valueconvert.h"
 #include "log/logging.h"
+#include "tasks/rejectfile.h"
 
 #include <QLocale>
 #include <future>
@@ -82,7 +84,7 @@ Result<Connections> connect(const TaskContext &ctx, bool needSource)
 // engine builds it from the column model, with the checks' expressions translated.
 TableSchema targetSchema(const TaskContext &ctx)
 {
-    TableSchema t = ctx.table;
+    TableSchema t = ctx.targetTable.columns.isEmpty() ? ctx.table : ctx.targetTable;
     if (ctx.source.engine != ctx.target.engine) {
         t.createSql.clear();
         for (auto &i : t.indexes)
@@ -102,6 +104,45 @@ TaskOutcome skipped(const QString &reason)
     return o;
 }
 
+ValueConverter converterFor(const TaskContext &ctx)
+{
+    return ValueConverter(ctx.table, targetSchema(ctx), ctx.source.engine, ctx.target.engine);
+}
+
+// The source rows as the copy writes them: converted, without the rejected ones.
+class ConvertingReader : public RowReader {
+public:
+    ConvertingReader(RowReader &source, ValueConverter converter) : m_source(source), m_converter(std::move(converter)) {}
+    Result<int> next(RowBatch &batch, int maxRows) override
+    {
+        while (true) {
+            auto n = m_source.next(batch, maxRows);
+            if (!n || *n == 0)
+                return n;
+            m_rejected.clear();
+            m_converter.convert(batch, false, 0, m_rejected);
+            m_rejectedRows += qint64(m_rejected.size());
+            if (batch.rows() > 0)
+                return batch.rows();
+        }
+    }
+    qint64 rejected() const { return m_rejectedRows; }
+
+private:
+    RowReader &m_source;
+    ValueConverter m_converter;
+    std::vector<RejectedValue> m_rejected;
+    qint64 m_rejectedRows = 0;
+};
+
+QStringList columnNames(const TableSchema &t)
+{
+    QStringList names;
+    for (const auto &c : t.columns)
+        names << c.name;
+    return names;
+}
+
 TaskOutcome runPrepare(const TaskContext &ctx)
 {
     auto c = connect(ctx, false);
@@ -110,11 +151,13 @@ TaskOutcome runPrepare(const TaskContext &ctx)
     InterruptibleScope scope(*ctx.control, c->target.get());
     const auto mode = ctx.ifTargetExists == IfTargetExists::Replace ? PrepareMode::Replace
                                                                     : PrepareMode::FailIfExists;
-    QStringList warnings;
+    QStringList warnings = ctx.typeWarnings;
     if (auto st = c->targetEngine->prepareTable(*c->target, targetSchema(ctx), ctx.runId, mode, &warnings); !st)
         return failedOrStopped(ctx, st.error());
     for (const auto &w : warnings)
         ctx.log(QStringLiteral("warn"), w);
+    for (const auto &conversion : converterFor(ctx).describe())
+        ctx.log(QStringLiteral("info"), QStringLiteral("values converted: ") + conversion);
     return ended(warnings.isEmpty() ? QStringLiteral("table created")
                                     : QStringLiteral("table created; %1 warning(s) in the task log").arg(warnings.size()));
 }
@@ -162,6 +205,20 @@ TaskOutcome runCopy(const TaskContext &ctx)
     control.checkpoint = after;
     control.hasCheckpoint = true;
 
+    ValueConverter converter = converterFor(ctx);
+    std::shared_ptr<RejectFile> rejects;
+    qint64 chunkRejects = 0; // rows of this chunk listed in the reject file
+    if (converter.active()) {
+        rejects = RejectFile::open(ctx.rejectsDir, table.name);
+        auto committed = rejects->startCopy(keyed, spec.keyLo, after, spec.keyHi);
+        if (!committed)
+            return failed(committed.error());
+        chunkRejects = *committed;
+    }
+    std::vector<RejectedValue> rejected;
+    const QStringList names = columnNames(table);
+    qint64 rowsRead = 0; // keyless copies name a reject by its row number
+
     RowBatch batch;
     Checkpoint checkpoint{spec.name, table.name, ctx.runId, after, rowsDone};
     auto outcome = [&](TaskOutcome::Kind kind, QString message) {
@@ -204,7 +261,7 @@ TaskOutcome runCopy(const TaskContext &ctx)
     const bool wholeTable = spec.name == QStringLiteral("copy:") + table.name
                             && spec.estimatedRows <= qint64(ctx.batchSize) * kBatchesPerWholeCopy;
     if (ctx.source.engine == EngineKind::SQLite && ctx.target.engine == EngineKind::SQLite
-        && (keyed || wholeTable)) {
+        && !converter.active() && (keyed || wholeTable)) {
         // SQLite to SQLite: rows never leave the library (INSERT ... SELECT).
         auto attached = SqliteEngine::AttachedCopy::open(*c->target, ctx.source.path, table);
         if (!attached)
@@ -247,7 +304,25 @@ TaskOutcome runCopy(const TaskContext &ctx)
             break;
         if (keyed)
             checkpoint.lastKey = batch.lastKey();
-        checkpoint.rowsDone += *n;
+        if (converter.active()) {
+            rejected.clear();
+            converter.convert(batch, keyed, rowsRead + 1, rejected);
+            // Listed (and synced) before the batch commits: see rejectfile.h.
+            if (!rejected.empty()) {
+                auto total = rejects->append(rejected, names);
+                if (!total)
+                    return failed(total.error());
+                chunkRejects += qint64(rejected.size());
+                if (*total > ctx.maxRejects)
+                    return failed(makeError(QStringLiteral("%1 rows of \"%2\" did not convert to the target's types, "
+                                                           "more than maxRejects (%3); see %4")
+                                                .arg(number(*total), table.name)
+                                                .arg(ctx.maxRejects)
+                                                .arg(rejects->path())));
+            }
+        }
+        rowsRead += *n;
+        checkpoint.rowsDone += batch.rows();
         if (auto st = (*writer)->writeBatch(batch, checkpoint); !st)
             return failed(st.error());
         control.rowsDone = checkpoint.rowsDone;
@@ -262,6 +337,9 @@ TaskOutcome runCopy(const TaskContext &ctx)
         if (auto st = (*writer)->writeBatch(batch, checkpoint); !st)
             return failed(st.error());
     }
+    if (chunkRejects > 0)
+        return outcome(TaskOutcome::Ended, QStringLiteral("%1 rows copied, %2 rejected (see %3)")
+                                               .arg(number(checkpoint.rowsDone), number(chunkRejects), rejects->path()));
     return outcome(TaskOutcome::Ended, QStringLiteral("%1 rows copied").arg(number(checkpoint.rowsDone)));
 }
 
@@ -365,12 +443,27 @@ TaskOutcome runValidate(const TaskContext &ctx)
     ctx.control->rowsTotal = 2 * ctx.spec.estimatedRows;
     // Both sides are hashed at once: the source on a thread of its own (with its own
     // connection, since a connection belongs to the thread that opened it), the target here.
-    auto sourceSum = std::async(std::launch::async, [&ctx]() -> Result<TableChecksum> {
+    // A table whose values are converted compares the target with the source *as converted*,
+    // without the rows that do not convert; those must be exactly the rows in the reject file.
+    const bool converted = converterFor(ctx).active();
+    qint64 sourceRejects = 0;
+    auto sourceSum = std::async(std::launch::async, [&ctx, converted, &sourceRejects]() -> Result<TableChecksum> {
         auto source = DbConnection::open(ctx.source, DbConnection::Mode::ReadOnly);
         if (!source)
             return source.error();
         InterruptibleScope scope(*ctx.control, source->get());
-        return Engine::create(ctx.source.engine)->checksum(**source, ctx.table, &ctx.control->rowsDone);
+        auto engine = Engine::create(ctx.source.engine);
+        if (!converted)
+            return engine->checksum(**source, ctx.table, &ctx.control->rowsDone);
+        TableSchema whole = ctx.table;
+        whole.copyKey.clear();
+        auto reader = engine->openReader(**source, whole, 0, 0);
+        if (!reader)
+            return reader.error();
+        ConvertingReader convertingReader(**reader, converterFor(ctx));
+        auto sum = checksumRows(convertingReader, targetSchema(ctx), &ctx.control->rowsDone);
+        sourceRejects = convertingReader.rejected();
+        return sum;
     });
     Result<TableChecksum> targetSum = TableChecksum{};
     {
@@ -384,10 +477,24 @@ TaskOutcome runValidate(const TaskContext &ctx)
         return failedOrStopped(ctx, targetSum.error());
     const TableChecksum source = sourceResult.value(), target = targetSum.value();
     ctx.log(QStringLiteral("info"), QStringLiteral("source: %1; target: %2").arg(source.toString(), target.toString()));
+    QString rejectNote;
+    if (converted) {
+        auto rejects = RejectFile::open(ctx.rejectsDir, ctx.table.name);
+        auto listed = rejects->count();
+        if (!listed)
+            return failed(listed.error());
+        if (*listed != sourceRejects)
+            return failed(makeError(QStringLiteral("validation of \"%1\" failed: %2 source rows do not convert to the "
+                                                   "target's types but %3 lists %4")
+                                        .arg(ctx.table.name, number(sourceRejects), rejects->path(), number(*listed))));
+        if (sourceRejects > 0)
+            rejectNote = QStringLiteral("; %1 rejected rows not copied, listed in %2").arg(number(sourceRejects), rejects->path());
+    }
     if (source == target) {
-        TaskOutcome o = ended(QStringLiteral("%1 rows, checksum %2 equal")
+        TaskOutcome o = ended(QStringLiteral("%1 rows, checksum %2 equal%3")
                                   .arg(number(source.rows))
-                                  .arg(source.sum, 16, 16, QLatin1Char('0')));
+                                  .arg(source.sum, 16, 16, QLatin1Char('0'))
+                                  .arg(rejectNote));
         o.rowsDone = source.rows;
         return o;
     }

@@ -15,6 +15,11 @@ struct TaskContext {
     TaskSpec spec;
     TableSchema table;     // the source table (empty for finalize and views)
     ViewSchema view;       // the source view (view tasks)
+    // The table as the target has it (targettable.h); no columns: the same as `table`.
+    TableSchema targetTable;
+    QStringList typeWarnings; // logged by the prepare task
+    int maxRejects = 0;
+    QString rejectsDir;
     ConnectionUrl source;
     ConnectionUrl target;
     QString runId;
