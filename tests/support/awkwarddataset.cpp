@@ -269,6 +269,18 @@ QVector<AwkwardTable> awkwardDataset()
                   {i64(30), text("Rue de l'Été"), -1e-5, false}};
         tables << t;
     }
+    {
+        // Nothing but empty values in the whole batch: an empty byte arena.
+        AwkwardTable t;
+        t.name = QStringLiteral("Leer");
+        t.columns = {{QStringLiteral("id"), ColumnKind::Key},
+                     {QStringLiteral("s"), ColumnKind::Text},
+                     {QStringLiteral("b"), ColumnKind::Blob}};
+        t.primaryKey = {QStringLiteral("id")};
+        t.rows = {{i64(1), text(""), bytes(QByteArray())}, {i64(2), null(), null()}, {i64(3), text(""), null()},
+                  {i64(4), null(), bytes(QByteArray())}};
+        tables << t;
+    }
     return tables;
 }
 

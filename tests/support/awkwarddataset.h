@@ -4,7 +4,8 @@
 // test. Used to prove a copy faithful in every direction (tests/core/directions_test.cpp).
 //
 // Tables: `Order`, `my table` (big enough for several chunks and batches), `select` (no key,
-// duplicate rows), `quo"te` (composite key), `quo`te` (empty), `Kunden_Übersicht`. Values:
+// duplicate rows), `quo"te` (composite key), `quo`te` (empty), `Kunden_Übersicht`, `Leer` (only
+// empty strings and blobs). Values:
 // NULLs of every type, CJK/emoji/combining accents, '' vs NULL, COPY and SQL escapes in text,
 // every byte value and 0x00 in blobs, int64 min/max, NUMERIC(28,12) at full precision,
 // 1e308/-0.0/0.1 doubles, dates, fractional timestamps, booleans.

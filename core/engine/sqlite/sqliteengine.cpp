@@ -110,8 +110,10 @@ public:
                 case ValueType::Null: sqlite3_bind_null(s, p); break;
                 case ValueType::Integer: sqlite3_bind_int64(s, p, v.integer); break;
                 case ValueType::Real: sqlite3_bind_double(s, p, v.real); break;
-                case ValueType::Text: sqlite3_bind_text(s, p, batch.bytes(v), int(v.size), SQLITE_STATIC); break;
-                case ValueType::Blob: sqlite3_bind_blob(s, p, batch.bytes(v), int(v.size), SQLITE_STATIC); break;
+                // SQLite binds a null pointer as NULL: an empty value (in a batch whose byte
+                // arena is empty, data() is null) must point somewhere to stay ''.
+                case ValueType::Text: sqlite3_bind_text(s, p, v.size ? batch.bytes(v) : "", int(v.size), SQLITE_STATIC); break;
+                case ValueType::Blob: sqlite3_bind_blob(s, p, v.size ? batch.bytes(v) : "", int(v.size), SQLITE_STATIC); break;
                 }
             }
             const int rc = sqlite3_step(s);
