@@ -38,6 +38,7 @@ public:
     QString quote(const QString &name) const;         // an identifier quoted for this engine
     QString table(const QString &name) const;         // quoted, schema-qualified on PostgreSQL
     QSqlDatabase db() const { return QSqlDatabase::database(m_connection); }
+    QString schema() const { return m_namespace; } // PostgreSQL schema or MariaDB database
 
     // Runs statements; the first error with its statement, or "".
     QString exec(const QString &sql) const;

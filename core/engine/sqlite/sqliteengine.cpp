@@ -1,7 +1,9 @@
 #include "engine/sqlite/sqliteengine.h"
 #include "engine/sqlite/sqlitestatement.h"
+#include "engine/valuetext.h"
 
 #include <QRegularExpression>
+#include <charconv>
 #include <map>
 #include <mutex>
 
@@ -81,12 +83,36 @@ std::shared_ptr<std::mutex> writeLockFor(const QString &path)
     return m;
 }
 
+// Binds an exact decimal that arrives as text (PostgreSQL numeric, MariaDB decimal) the way
+// SQLite's NUMERIC affinity stores it - an integer, or a real - but only when that is exact;
+// otherwise as text, every digit kept (see sqliteTypeName: such columns have BLOB affinity).
+void bindDecimal(sqlite3_stmt *s, int p, const char *text, size_t size)
+{
+    const std::string canonical = canonicalDecimal(text, size);
+    const char *begin = canonical.data(), *end = begin + canonical.size();
+    qint64 integer = 0;
+    if (auto r = std::from_chars(begin, end, integer); r.ec == std::errc() && r.ptr == end) {
+        sqlite3_bind_int64(s, p, integer);
+        return;
+    }
+    double real = 0;
+    if (auto r = std::from_chars(begin, end, real); r.ec == std::errc() && r.ptr == end) {
+        std::string back;
+        appendShortestDouble(back, real);
+        if (canonicalDecimal(back.data(), back.size()) == canonical) {
+            sqlite3_bind_double(s, p, real);
+            return;
+        }
+    }
+    sqlite3_bind_text(s, p, size ? text : "", int(size), SQLITE_STATIC);
+}
+
 class SqliteWriter final : public RowWriter {
 public:
     SqliteWriter(sqlite3 *db, SqliteStatement insert, SqliteStatement checkpoint,
-                 std::shared_ptr<std::mutex> writeLock)
+                 std::shared_ptr<std::mutex> writeLock, std::vector<bool> decimals)
         : m_db(db), m_insert(std::move(insert)), m_checkpoint(std::move(checkpoint)),
-          m_writeLock(std::move(writeLock))
+          m_writeLock(std::move(writeLock)), m_decimals(std::move(decimals))
     {
     }
 
@@ -112,7 +138,12 @@ public:
                 case ValueType::Real: sqlite3_bind_double(s, p, v.real); break;
                 // SQLite binds a null pointer as NULL: an empty value (in a batch whose byte
                 // arena is empty, data() is null) must point somewhere to stay ''.
-                case ValueType::Text: sqlite3_bind_text(s, p, v.size ? batch.bytes(v) : "", int(v.size), SQLITE_STATIC); break;
+                case ValueType::Text:
+                    if (m_decimals[size_t(col)])
+                        bindDecimal(s, p, batch.bytes(v), v.size);
+                    else
+                        sqlite3_bind_text(s, p, v.size ? batch.bytes(v) : "", int(v.size), SQLITE_STATIC);
+                    break;
                 case ValueType::Blob: sqlite3_bind_blob(s, p, v.size ? batch.bytes(v) : "", int(v.size), SQLITE_STATIC); break;
                 }
             }
@@ -141,6 +172,7 @@ private:
     SqliteStatement m_insert;
     SqliteStatement m_checkpoint;
     std::shared_ptr<std::mutex> m_writeLock;
+    std::vector<bool> m_decimals; // per column: an exact decimal (TypeClass::Numeric)
 };
 
 QString keyBounds(const TableSchema &t)
@@ -456,8 +488,11 @@ Result<std::unique_ptr<RowWriter>> SqliteEngine::openWriter(DbConnection &c, con
                                                .arg(quoteIdentifier(kCheckpoint)));
     if (!cp)
         return cp.error();
+    std::vector<bool> decimals;
+    for (const auto &col : t.columns)
+        decimals.push_back(col.type.cls == TypeClass::Numeric);
     return std::unique_ptr<RowWriter>(
-        new SqliteWriter(db, std::move(*insert), std::move(*cp), writeLockFor(c.url().path)));
+        new SqliteWriter(db, std::move(*insert), std::move(*cp), writeLockFor(c.url().path), std::move(decimals)));
 }
 
 Result<std::unique_ptr<SqliteEngine::AttachedCopy>> SqliteEngine::AttachedCopy::open(DbConnection &target,
