@@ -4,7 +4,8 @@
 //   int[], text[] -> TEXT / longtext holding PostgreSQL's array literal ('{1,2,3}', '{"a b",NULL}')
 //   domain    -> its base type with the domain's precision (the CHECK stays behind)
 //   tsvector  -> TEXT / longtext in its text form ('''brown'':3 ''fox'':4')
-//   inheritance: parent and child are copied as separate tables, each with its own rows only
+//   inheritance: parent and child are copied as separate tables, each with its own rows only;
+//   a partitioned table as one table with the rows of all its partitions
 //   identity, serial -> an integer key (the sequence stays behind; serial's default is reported)
 
 #include "support/awkwarddataset.h"
@@ -34,7 +35,10 @@ QVector<AwkwardTable> pgTypeTables()
     AwkwardTable child = parent;
     child.name = QStringLiteral("child");
     child.columns << AwkwardColumn{QStringLiteral("extra"), ColumnKind::Text};
-    return {things, parent, child};
+    AwkwardTable measures = parent;
+    measures.name = QStringLiteral("measures");
+    measures.columns = {{QStringLiteral("id"), ColumnKind::Int}, {QStringLiteral("v"), ColumnKind::Text}};
+    return {things, parent, child, measures};
 }
 
 QStringList columnTypes(const TestDatabase &db, const QString &table)
@@ -77,7 +81,11 @@ TEST_P(PostgresOnlyTypes, MapToTheNearestTypeAndKeepTheirValues)
                   "CREATE TABLE %1.parent (id int PRIMARY KEY, name text);\n"
                   "CREATE TABLE %1.child (extra text) INHERITS (%1.parent);\n"
                   "INSERT INTO %1.parent VALUES (1, 'p1'), (2, 'p2');\n"
-                  "INSERT INTO %1.child VALUES (3, 'c3', 'x'), (4, 'c4', NULL)")
+                  "INSERT INTO %1.child VALUES (3, 'c3', 'x'), (4, 'c4', NULL);\n"
+                  "CREATE TABLE %1.measures (id int, v text) PARTITION BY RANGE (id);\n"
+                  "CREATE TABLE %1.measures_low PARTITION OF %1.measures FOR VALUES FROM (0) TO (100);\n"
+                  "CREATE TABLE %1.measures_high PARTITION OF %1.measures FOR VALUES FROM (100) TO (1000);\n"
+                  "INSERT INTO %1.measures VALUES (1, 'low'), (150, 'high'), (999, NULL)")
                   .arg(s)),
               QString());
 
@@ -114,6 +122,13 @@ TEST_P(PostgresOnlyTypes, MapToTheNearestTypeAndKeepTheirValues)
                   "'4' | '4' | 'ok' | '{-2147483648,NULL}' | '{\"\"}' | '999999999.999' | ''a':1 'b':2'"}));
     EXPECT_EQ(lines(readCanonicalRows(*target, pgTypeTables()[1])), lines(QStringList{"'1' | 'p1'", "'2' | 'p2'"}));
     EXPECT_EQ(lines(readCanonicalRows(*target, pgTypeTables()[2])), lines(QStringList{"'3' | 'c3' | 'x'", "'4' | 'c4' | NULL"}));
+    // A partitioned table arrives whole, as one table; its partitions are not copied again.
+    EXPECT_EQ(lines(readCanonicalRows(*target, pgTypeTables()[3])), lines(QStringList{"'1' | 'low'", "'150' | 'high'", "'999' | NULL"}));
+    const QString partitions = targetKind == EngineKind::SQLite
+                                   ? QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name LIKE 'measures_%'")
+                                   : QStringLiteral("SELECT count(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "
+                                                    "AND TABLE_NAME LIKE 'measures_%'");
+    EXPECT_EQ(target->value(partitions).toStdString(), "0");
 
     const QStringList expectedTypes =
         targetKind == EngineKind::SQLite
