@@ -31,7 +31,7 @@ ColumnType sqliteColumnType(const QString &declared)
     else if (name == QLatin1String("REAL") || name == QLatin1String("DOUBLE") || name == QLatin1String("DOUBLE PRECISION")
              || name == QLatin1String("FLOAT") || name == QLatin1String("FLOAT8"))
         t.cls = TypeClass::Float64; // SQLite REAL is binary64: never narrow it to float4
-    else if (name == QLatin1String("NUMERIC") || name == QLatin1String("DECIMAL")) {
+    else if (name == QLatin1String("NUMERIC") || name == QLatin1String("DECIMAL") || name == QLatin1String("NUMERIC_BLOB")) {
         t.cls = TypeClass::Numeric;
         t.precision = a;
         t.scale = a > 0 ? std::max(0, b) : -1;
@@ -117,8 +117,14 @@ QString sqliteTypeName(const ColumnType &t)
     case TypeClass::Float32:
     case TypeClass::Float64: return QStringLiteral("REAL");
     case TypeClass::Numeric:
-        return t.precision > 0 ? QStringLiteral("NUMERIC(%1,%2)").arg(t.precision).arg(std::max(0, t.scale))
-                               : QStringLiteral("NUMERIC");
+        // SQLite's NUMERIC affinity rounds a decimal to a double (15 significant digits). Wider
+        // decimals get BLOB affinity (the name contains BLOB), which converts nothing: the
+        // writer stores what a double holds exactly as an integer or real, like NUMERIC would,
+        // and keeps any other value's digits as text.
+        if (t.precision > 0 && t.precision <= 15)
+            return QStringLiteral("NUMERIC(%1,%2)").arg(t.precision).arg(std::max(0, t.scale));
+        return t.precision > 0 ? QStringLiteral("NUMERIC_BLOB(%1,%2)").arg(t.precision).arg(std::max(0, t.scale))
+                               : QStringLiteral("NUMERIC_BLOB");
     case TypeClass::Char: return QStringLiteral("CHAR(%1)").arg(t.length);
     case TypeClass::VarChar: return QStringLiteral("VARCHAR(%1)").arg(t.length);
     case TypeClass::Blob: return QStringLiteral("BLOB");

@@ -51,7 +51,8 @@ struct ColumnType {
 // TEXT -> text, BLOB or none -> blob, REAL/FLOA/DOUB -> double, otherwise numeric).
 ColumnType sqliteColumnType(const QString &declared);
 // The SQLite type name for a column from another engine (INTEGER keeps a single integer primary
-// key an alias of the rowid).
+// key an alias of the rowid; decimals wider than 15 digits are NUMERIC_BLOB(p,s), BLOB affinity,
+// so that SQLite keeps their digits instead of rounding them to a double).
 QString sqliteTypeName(const ColumnType &type);
 
 // A column default carried to another engine: literals (numbers, strings, NULL, TRUE/FALSE)

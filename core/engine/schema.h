@@ -63,6 +63,9 @@ struct TableSchema {
     // An integer expression that orders the rows and splits them into key ranges ("rowid",
     // a quoted INTEGER PRIMARY KEY column). Empty: the table is copied in one transaction.
     QString copyKey;
+    // PostgreSQL: the rows live in the table's partitions. Every other table is read without
+    // the rows of tables that inherit from it (FROM ONLY): each of those is copied on its own.
+    bool partitioned = false;
 
     bool hasCopyKey() const { return !copyKey.isEmpty(); }
 };

@@ -152,6 +152,69 @@ TEST(KillAndResume, SigkillDuringCopyIntoPostgresNeverLosesOrDuplicatesARow)
     QSqlDatabase::removeDatabase(schema);
 }
 
+TEST(KillAndResume, SigkillDuringCopyIntoMariaDbNeverLosesOrDuplicatesARow)
+{
+    const QString url = qEnvironmentVariable("COCKPIT_TEST_MYSQL_URL");
+    if (url.isEmpty())
+        GTEST_SKIP() << "COCKPIT_TEST_MYSQL_URL is not set (scripts/test-servers.sh starts the server)";
+    const QString database = QStringLiteral("cockpit_k_") + QUuid::createUuid().toString(QUuid::Id128).left(12);
+    const QUrl u(url);
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QMYSQL"), database);
+        db.setHostName(u.host());
+        db.setPort(u.port(3306));
+        db.setUserName(u.userName());
+        db.setPassword(qEnvironmentVariable("MYSQL_PWD"));
+        db.setDatabaseName(u.path().mid(1));
+        ASSERT_TRUE(db.open()) << db.lastError().text().toStdString();
+        ASSERT_TRUE(QSqlQuery(db).exec(QStringLiteral("CREATE DATABASE `%1`").arg(database)));
+        ASSERT_TRUE(QSqlQuery(db).exec(QStringLiteral("USE `%1`").arg(database)));
+    }
+    QTemporaryDir dir;
+    auto demo = writeDemo(DemoOptions{dir.path(), 600000, 0.05});
+    ASSERT_TRUE(demo.ok());
+    demo->batchSize = 2000;
+    demo->chunkRows = 150000;
+    demo->tableOptions.clear();
+    QUrl target(u);
+    target.setPath(u'/' + database);
+    demo->target = *ConnectionUrl::parse(target.toString(), dir.path());
+    QFile f(demo->filePath);
+    ASSERT_TRUE(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(demo->toJson());
+    f.close();
+    const QString state = dir.filePath(QStringLiteral("state.db"));
+    EXPECT_GE(killRepeatedly(demo->filePath, state, {900, 700, 1000, 800}), 2);
+
+    const Cli last = upgradectl({QStringLiteral("run"), QStringLiteral("--plan"), demo->filePath, QStringLiteral("--quiet")});
+    EXPECT_EQ(last.exitCode, 0) << qPrintable(last.err) << qPrintable(last.out);
+    // Row for row, with plain SQL on both sides: the same keys, each once, and the same text.
+    QSqlDatabase db = QSqlDatabase::database(database);
+    const QString source = dir.filePath(QStringLiteral("source.db"));
+    for (const QString &t : queryStrings(source, QStringLiteral("SELECT name FROM sqlite_master WHERE type='table'"))) {
+        QString sqliteSums = QStringLiteral("count(*) || ' ' || count(DISTINCT RECID) || ' ' || coalesce(sum(RECID), 0)");
+        QString mysqlSums = QStringLiteral("CONCAT_WS(' ', count(*), count(DISTINCT `RECID`), coalesce(sum(`RECID`), 0)");
+        for (const QString &c : queryStrings(source, QStringLiteral("SELECT name FROM pragma_table_info('%1') WHERE type LIKE '%CHAR%' "
+                                                                    "OR type LIKE '%TEXT%'").arg(t))) {
+            sqliteSums += QStringLiteral(" || ' ' || coalesce(sum(length(\"%1\")), 0)").arg(c);
+            mysqlSums += QStringLiteral(", coalesce(sum(CHAR_LENGTH(`%1`)), 0)").arg(c);
+        }
+        QSqlQuery q(db);
+        ASSERT_TRUE(q.exec(QStringLiteral("SELECT %1) FROM `%2`").arg(mysqlSums, t))) << qPrintable(q.lastError().text());
+        ASSERT_TRUE(q.next());
+        EXPECT_EQ(q.value(0).toString().toStdString(),
+                  queryStrings(source, QStringLiteral("SELECT %1 FROM \"%2\"").arg(sqliteSums, t)).value(0).toStdString())
+            << qPrintable(t);
+    }
+    EXPECT_EQ(queryInt(state, QStringLiteral("SELECT count(*) FROM task WHERE kind = 'validate' AND state = 'Ended'")),
+              queryInt(source, QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type='table'")));
+    EXPECT_GT(queryInt(state, QStringLiteral("SELECT max(attempts) FROM task WHERE kind = 'copy'")), 1);
+    QSqlQuery(db).exec(QStringLiteral("DROP DATABASE `%1`").arg(database));
+    db.close();
+    db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(database);
+}
+
 TEST(Cli, PauseFromAnotherProcessTakesEffectWhileRunning)
 {
     QTemporaryDir dir;

@@ -347,7 +347,9 @@ QString MysqlEngine::quoteIdentifier(const QString &name) const
 
 QString MysqlEngine::createTableSql(const TableSchema &t, QStringList *dropped) const
 {
-    // Text in a key or an index needs a bounded length on MySQL.
+    // Text in a key or an index needs a bounded length on MySQL. The binary no-pad collation
+    // compares text byte for byte as SQLite and PostgreSQL do: utf8mb4_bin pads with spaces,
+    // so keys 'a' and 'a ' would collide.
     QSet<QString> keyColumns(t.primaryKey.begin(), t.primaryKey.end());
     for (const auto &idx : t.indexes)
         for (const auto &col : idx.columns)
@@ -356,7 +358,7 @@ QString MysqlEngine::createTableSql(const TableSchema &t, QStringList *dropped) 
            + columnDefinitions(t, EngineKind::MySQL,
                                [&](const ColumnSchema &c) { return mysqlTypeName(c.type, keyColumns.contains(c.name)); },
                                dropped)
-           + QStringLiteral(" ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin");
+           + QStringLiteral(" ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_nopad_bin");
 }
 
 Result<QVector<TableSchema>> MysqlEngine::introspect(DbConnection &c)

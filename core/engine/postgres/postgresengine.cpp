@@ -413,6 +413,11 @@ QString PostgresEngine::typeName(const ColumnType &t)
     return QStringLiteral("text");
 }
 
+QString PostgresEngine::relation(const DbConnection &c, const TableSchema &t) const
+{
+    return (t.partitioned ? QString() : QStringLiteral("ONLY ")) + quoteIdentifier(c.schema()) + u'.' + quoteIdentifier(t.name);
+}
+
 QString PostgresEngine::createTableSql(const QString &schema, const TableSchema &t, QStringList *dropped) const
 {
     return QStringLiteral("CREATE TABLE %1.%2 ").arg(quoteIdentifier(schema), quoteIdentifier(t.name))
@@ -432,7 +437,7 @@ Result<QVector<TableSchema>> PostgresEngine::introspect(DbConnection &c)
     if (!quoted)
         return quoted.error();
     const QString qualifier = quoted->text(0, 0) + u'.';
-    auto tables = pgExec(conn, QStringLiteral("SELECT c.oid, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    auto tables = pgExec(conn, QStringLiteral("SELECT c.oid, c.relname, c.relkind = 'p' FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                                               "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition "
                                               "AND c.relname <> $2 ORDER BY c.relname"),
                          {c.schema(), kCheckpoint});
@@ -443,10 +448,13 @@ Result<QVector<TableSchema>> PostgresEngine::introspect(DbConnection &c)
         TableSchema t;
         const QString oid = tables->text(i, 0);
         t.name = tables->text(i, 1);
+        t.partitioned = tables->text(i, 2) == QLatin1String("t");
         auto columns = pgExec(conn, QStringLiteral(
-            "SELECT a.attname, t.typname, a.atttypmod, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+            "SELECT a.attname, t.typname, CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END, "
+            "format_type(a.atttypid, a.atttypmod), a.attnotnull, "
             "pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, t.typtype, bt.typname, "
-            "t.typnamespace = 'pg_catalog'::regnamespace, pg_get_serial_sequence(a.attrelid::regclass::text, a.attname) "
+            "t.typnamespace = 'pg_catalog'::regnamespace, pg_get_serial_sequence(a.attrelid::regclass::text, a.attname), "
+            "(SELECT max(octet_length(e.enumlabel)) FROM pg_enum e WHERE e.enumtypid = t.oid) "
             "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
             "LEFT JOIN pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype "
             "LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
@@ -464,6 +472,10 @@ Result<QVector<TableSchema>> PostgresEngine::introspect(DbConnection &c)
             col.type = postgresColumnType(typname, columns->text(k, 2).toInt(), col.declaredType);
             if (columns->text(k, 10) != QLatin1String("t"))
                 col.type.native.clear(); // enums, domains, arrays of user types: mapped by class
+            if (columns->text(k, 8) == QLatin1String("e")) { // an enum: text as long as its longest label
+                col.type.cls = TypeClass::VarChar;
+                col.type.length = std::max(1, columns->text(k, 12).toInt());
+            }
             col.notNull = columns->text(k, 4) == QLatin1String("t");
             // Identity and serial columns: numbered by their sequence, which is not copied.
             col.sequenceName = columns->text(k, 11);
@@ -541,8 +553,8 @@ Result<QVector<TableSchema>> PostgresEngine::introspect(DbConnection &c)
 Result<TableStats> PostgresEngine::stats(DbConnection &c, const TableSchema &t)
 {
     const QString key = t.hasCopyKey() ? t.copyKey : QStringLiteral("0");
-    auto r = pgExec(c.postgres(), QStringLiteral("SELECT count(*), coalesce(min(%1), 0), coalesce(max(%1), 0) FROM %2.%3")
-                                      .arg(key, quoteIdentifier(c.schema()), quoteIdentifier(t.name)));
+    auto r = pgExec(c.postgres(), QStringLiteral("SELECT count(*), coalesce(min(%1), 0), coalesce(max(%1), 0) FROM %2")
+                                      .arg(key, relation(c, t)));
     if (!r)
         return r.error();
     return TableStats{r->text(0, 0).toLongLong(), r->text(0, 1).toLongLong(), r->text(0, 2).toLongLong()};
@@ -550,8 +562,8 @@ Result<TableStats> PostgresEngine::stats(DbConnection &c, const TableSchema &t)
 
 Result<qint64> PostgresEngine::countRange(DbConnection &c, const TableSchema &t, qint64 keyLo, qint64 keyHi)
 {
-    auto r = pgExec(c.postgres(), QStringLiteral("SELECT count(*) FROM %1.%2 WHERE %3 BETWEEN $1 AND $2")
-                                      .arg(quoteIdentifier(c.schema()), quoteIdentifier(t.name), t.copyKey),
+    auto r = pgExec(c.postgres(), QStringLiteral("SELECT count(*) FROM %1 WHERE %2 BETWEEN $1 AND $2")
+                                      .arg(relation(c, t), t.copyKey),
                     {QString::number(keyLo), QString::number(keyHi)});
     if (!r)
         return r.error();
@@ -659,9 +671,8 @@ static Result<std::unique_ptr<RowReader>> startCopyOut(PGconn *conn, const QStri
 Result<std::unique_ptr<RowReader>> PostgresEngine::openReader(DbConnection &c, const TableSchema &t,
                                                              qint64 afterKey, qint64 keyHi)
 {
-    QString query = QStringLiteral("SELECT %1, %2 FROM %3.%4")
-                        .arg(t.hasCopyKey() ? t.copyKey : QStringLiteral("0"), columnList(t),
-                             quoteIdentifier(c.schema()), quoteIdentifier(t.name));
+    QString query = QStringLiteral("SELECT %1, %2 FROM %3")
+                        .arg(t.hasCopyKey() ? t.copyKey : QStringLiteral("0"), columnList(t), relation(c, t));
     if (t.hasCopyKey())
         query += QStringLiteral(" WHERE %1 > %2 AND %1 <= %3 ORDER BY %1").arg(t.copyKey).arg(afterKey).arg(keyHi);
     return startCopyOut(c.postgres(), query, classesOf(t), true);
@@ -722,7 +733,7 @@ Status PostgresEngine::createIndex(DbConnection &c, const TableSchema &t, const 
 Result<TableChecksum> PostgresEngine::checksum(DbConnection &c, const TableSchema &t, std::atomic<qint64> *rowsHashed)
 {
     auto reader = startCopyOut(c.postgres(),
-                               QStringLiteral("SELECT %1 FROM %2.%3").arg(columnList(t), quoteIdentifier(c.schema()), quoteIdentifier(t.name)),
+                               QStringLiteral("SELECT %1 FROM %2").arg(columnList(t), relation(c, t)),
                                classesOf(t), false);
     if (!reader)
         return reader.error();
@@ -732,8 +743,7 @@ Result<TableChecksum> PostgresEngine::checksum(DbConnection &c, const TableSchem
 Result<std::unique_ptr<RowReader>> PostgresEngine::openOrderedReader(DbConnection &c, const TableSchema &t)
 {
     return startCopyOut(c.postgres(),
-                        QStringLiteral("SELECT %1 FROM %2.%3 ORDER BY %4")
-                            .arg(columnList(t), quoteIdentifier(c.schema()), quoteIdentifier(t.name), keyOrder(t)),
+                        QStringLiteral("SELECT %1 FROM %2 ORDER BY %3").arg(columnList(t), relation(c, t), keyOrder(t)),
                         classesOf(t), false);
 }
 

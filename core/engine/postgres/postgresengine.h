@@ -39,6 +39,10 @@ public:
     static QString typeName(const ColumnType &type);
     // CREATE TABLE for the target, and the defaults it could not carry over.
     QString createTableSql(const QString &schema, const TableSchema &t, QStringList *dropped) const;
+
+private:
+    // `t` in the connection's schema for a FROM clause: its own rows only (see TableSchema).
+    QString relation(const DbConnection &c, const TableSchema &t) const;
 };
 
 } // namespace cockpit

@@ -2,8 +2,10 @@
 #include "engine/sqlite/sqlitestatement.h"
 #include "engine/sqlite/sqlitewritelock.h"
 #include "engine/sqlexpression.h"
+#include "engine/valuetext.h"
 
 #include <QRegularExpression>
+#include <charconv>
 
 namespace cockpit {
 
@@ -64,10 +66,35 @@ private:
 // consistent after a crash or kill -9), a larger page cache, temp data in memory.
 const char kBulkLoadPragmas[] = "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY";
 
+// Binds an exact decimal that arrives as text (PostgreSQL numeric, MariaDB decimal) the way
+// SQLite's NUMERIC affinity stores it - an integer, or a real - but only when that is exact;
+// otherwise as text, every digit kept (see sqliteTypeName: such columns have BLOB affinity).
+void bindDecimal(sqlite3_stmt *s, int p, const char *text, size_t size)
+{
+    const std::string canonical = canonicalDecimal(text, size);
+    const char *begin = canonical.data(), *end = begin + canonical.size();
+    qint64 integer = 0;
+    if (auto r = std::from_chars(begin, end, integer); r.ec == std::errc() && r.ptr == end) {
+        sqlite3_bind_int64(s, p, integer);
+        return;
+    }
+    double real = 0;
+    if (auto r = std::from_chars(begin, end, real); r.ec == std::errc() && r.ptr == end) {
+        std::string back;
+        appendShortestDouble(back, real);
+        if (canonicalDecimal(back.data(), back.size()) == canonical) {
+            sqlite3_bind_double(s, p, real);
+            return;
+        }
+    }
+    sqlite3_bind_text(s, p, size ? text : "", int(size), SQLITE_STATIC);
+}
+
 class SqliteWriter final : public RowWriter {
 public:
-    SqliteWriter(DbConnection &c, SqliteStatement insert, SqliteStatement checkpoint)
-        : m_connection(c), m_db(c.sqlite()), m_insert(std::move(insert)), m_checkpoint(std::move(checkpoint))
+    SqliteWriter(DbConnection &c, SqliteStatement insert, SqliteStatement checkpoint, std::vector<bool> decimals)
+        : m_connection(c), m_db(c.sqlite()), m_insert(std::move(insert)), m_checkpoint(std::move(checkpoint)),
+          m_decimals(std::move(decimals))
     {
     }
 
@@ -93,8 +120,15 @@ public:
                 case ValueType::Null: sqlite3_bind_null(s, p); break;
                 case ValueType::Integer: sqlite3_bind_int64(s, p, v.integer); break;
                 case ValueType::Real: sqlite3_bind_double(s, p, v.real); break;
-                case ValueType::Text: sqlite3_bind_text(s, p, batch.bytes(v), int(v.size), SQLITE_STATIC); break;
-                case ValueType::Blob: sqlite3_bind_blob(s, p, batch.bytes(v), int(v.size), SQLITE_STATIC); break;
+                // SQLite binds a null pointer as NULL: an empty value (in a batch whose byte
+                // arena is empty, data() is null) must point somewhere to stay ''.
+                case ValueType::Text:
+                    if (m_decimals[size_t(col)])
+                        bindDecimal(s, p, batch.bytes(v), v.size);
+                    else
+                        sqlite3_bind_text(s, p, v.size ? batch.bytes(v) : "", int(v.size), SQLITE_STATIC);
+                    break;
+                case ValueType::Blob: sqlite3_bind_blob(s, p, v.size ? batch.bytes(v) : "", int(v.size), SQLITE_STATIC); break;
                 }
             }
             const int rc = sqlite3_step(s);
@@ -122,6 +156,7 @@ private:
     sqlite3 *m_db;
     SqliteStatement m_insert;
     SqliteStatement m_checkpoint;
+    std::vector<bool> m_decimals; // per column: an exact decimal (TypeClass::Numeric)
 };
 
 // A token of SQLite DDL: a bare word, a quoted name or literal, or one other character.
@@ -629,7 +664,10 @@ Result<std::unique_ptr<RowWriter>> SqliteEngine::openWriter(DbConnection &c, con
                                                .arg(quoteIdentifier(kCheckpoint)));
     if (!cp)
         return cp.error();
-    return std::unique_ptr<RowWriter>(new SqliteWriter(c, std::move(*insert), std::move(*cp)));
+    std::vector<bool> decimals;
+    for (const auto &col : t.columns)
+        decimals.push_back(col.type.cls == TypeClass::Numeric);
+    return std::unique_ptr<RowWriter>(new SqliteWriter(c, std::move(*insert), std::move(*cp), std::move(decimals)));
 }
 
 Result<std::unique_ptr<SqliteEngine::AttachedCopy>> SqliteEngine::AttachedCopy::open(DbConnection &target,
