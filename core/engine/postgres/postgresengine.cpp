@@ -1,4 +1,5 @@
 #include "engine/postgres/postgresengine.h"
+#include "engine/postgres/pgbinarycopy.h"
 #include "engine/valuetext.h"
 
 #include <QRegularExpression>
@@ -252,9 +253,13 @@ void appendHex(std::string &out, const char *p, size_t n)
 
 class PostgresWriter final : public RowWriter {
 public:
-    PostgresWriter(PGconn *conn, QByteArray copySql, QString checkpointSql, std::vector<TypeClass> classes)
-        : m_conn(conn), m_copySql(std::move(copySql)), m_checkpointSql(std::move(checkpointSql)),
-          m_classes(std::move(classes))
+    // `binaryKinds`: one per column when the table can travel in binary (pgbinarycopy.h),
+    // else empty.
+    PostgresWriter(PGconn *conn, QByteArray copySql, QString checkpointSql, std::vector<TypeClass> classes,
+                   std::vector<PgBinaryKind> binaryKinds)
+        : m_conn(conn), m_copySql(std::move(copySql)), m_binaryCopySql(m_copySql + " (FORMAT binary)"),
+          m_checkpointSql(std::move(checkpointSql)), m_classes(std::move(classes)),
+          m_binaryKinds(std::move(binaryKinds))
     {
     }
 
@@ -267,22 +272,35 @@ public:
             return e;
         };
         if (batch.rows() > 0) {
-            PgResult start(PQexec(m_conn, m_copySql.constData()));
+            m_buffer.clear();
+            // Binary when every value encodes exactly; otherwise this batch goes as text.
+            const bool binary = !m_binaryKinds.empty() && encodeBinaryCopy(batch, m_binaryKinds, m_buffer);
+            const QByteArray &copySql = binary ? m_binaryCopySql : m_copySql;
+            PgResult start(PQexec(m_conn, copySql.constData()));
             if (PQresultStatus(start.get()) != PGRES_COPY_IN)
                 return fail(makeError(QStringLiteral("starting COPY failed: ") + pgError(m_conn, start.get()),
-                                      QString::fromUtf8(m_copySql)));
-            m_buffer.clear();
-            for (int row = 0; row < batch.rows(); ++row) {
-                for (int col = 0; col < batch.columns(); ++col) {
-                    if (col > 0)
-                        m_buffer += '\t';
-                    appendValue(batch, batch.value(row, col), m_classes[size_t(col)]);
-                }
-                m_buffer += '\n';
-                if (m_buffer.size() > (1 << 20)) { // ~1 MB per PQputCopyData
-                    if (PQputCopyData(m_conn, m_buffer.data(), int(m_buffer.size())) != 1)
+                                      QString::fromUtf8(copySql)));
+            if (binary) {
+                for (size_t at = 0; at < m_buffer.size(); at += kSendSize) {
+                    const int n = int(std::min(kSendSize, m_buffer.size() - at));
+                    if (PQputCopyData(m_conn, m_buffer.data() + at, n) != 1)
                         return fail(makeError(QStringLiteral("sending rows failed: ") + pgError(m_conn)));
-                    m_buffer.clear();
+                }
+                m_buffer.clear();
+            } else {
+                m_buffer.clear();
+                for (int row = 0; row < batch.rows(); ++row) {
+                    for (int col = 0; col < batch.columns(); ++col) {
+                        if (col > 0)
+                            m_buffer += '\t';
+                        appendValue(batch, batch.value(row, col), m_classes[size_t(col)]);
+                    }
+                    m_buffer += '\n';
+                    if (m_buffer.size() > kSendSize) {
+                        if (PQputCopyData(m_conn, m_buffer.data(), int(m_buffer.size())) != 1)
+                            return fail(makeError(QStringLiteral("sending rows failed: ") + pgError(m_conn)));
+                        m_buffer.clear();
+                    }
                 }
             }
             if (!m_buffer.empty() && PQputCopyData(m_conn, m_buffer.data(), int(m_buffer.size())) != 1)
@@ -299,7 +317,7 @@ public:
                                           .arg(batch.key(0))
                                           .arg(batch.lastKey())
                                           .arg(error),
-                                      QString::fromUtf8(m_copySql)));
+                                      QString::fromUtf8(copySql)));
         }
         if (auto st = pgRun(m_conn, m_checkpointSql, QStringLiteral("saving the checkpoint"),
                             {cp.task, cp.table, cp.runId, QString::number(cp.lastKey), QString::number(cp.rowsDone)});
@@ -344,10 +362,13 @@ private:
         }
     }
 
+    static constexpr size_t kSendSize = 1 << 20; // ~1 MB per PQputCopyData
     PGconn *m_conn;
     QByteArray m_copySql;
+    QByteArray m_binaryCopySql;
     QString m_checkpointSql;
     std::vector<TypeClass> m_classes;
+    std::vector<PgBinaryKind> m_binaryKinds;
     std::string m_buffer;
 };
 
@@ -689,7 +710,16 @@ Result<std::unique_ptr<RowWriter>> PostgresEngine::openWriter(DbConnection &c, c
                                               "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (task) DO UPDATE SET "
                                               "last_key = EXCLUDED.last_key, rows_done = EXCLUDED.rows_done")
                                    .arg(schema, quoteIdentifier(kCheckpoint));
-    return std::unique_ptr<RowWriter>(new PostgresWriter(c.postgres(), copy, checkpoint, classesOf(t)));
+    std::vector<PgBinaryKind> binaryKinds;
+    for (const auto &col : t.columns) {
+        const auto kind = binaryCopyKind(col.type, typeName(col.type));
+        if (!kind) {
+            binaryKinds.clear();
+            break;
+        }
+        binaryKinds.push_back(*kind);
+    }
+    return std::unique_ptr<RowWriter>(new PostgresWriter(c.postgres(), copy, checkpoint, classesOf(t), std::move(binaryKinds)));
 }
 
 Status PostgresEngine::clearTable(DbConnection &c, const TableSchema &t)
