@@ -1,4 +1,6 @@
 #include "ui/mainwindow.h"
+#include "engine/credentials.h"
+#include "ui/passworddialog.h"
 
 #include "demo/demogenerator.h"
 #include "run/upgraderun.h"
@@ -356,6 +358,7 @@ void MainWindow::openPlan(const Plan &plan)
                                  .arg(QDir::toNativeSeparators(plan.filePath.isEmpty()
                                                                    ? plan.title()
                                                                    : plan.filePath)));
+    m_openingPlan = plan;
     m_run->open(plan);
 }
 
@@ -448,6 +451,23 @@ void MainWindow::openPlanFile()
 
 void MainWindow::onOpened(bool ok, const QString &error)
 {
+    const std::optional<Plan> plan = std::exchange(m_openingPlan, std::nullopt);
+    if (!ok && plan) {
+        if (const auto url = credentials::passwordWanted(*plan, error)) {
+            // Ask, keep the answer in memory only, and open the same plan again.
+            statusBar()->showMessage(tr("%1 needs a password").arg(url->display()));
+            auto *dialog = new PasswordDialog(*url, error, this);
+            dialog->setAttribute(Qt::WA_DeleteOnClose);
+            connect(dialog, &QDialog::accepted, this, [this, dialog, plan] {
+                credentials::remember(dialog->url(), dialog->password());
+                openPlan(*plan);
+            });
+            connect(dialog, &QDialog::rejected, this, [this, error] { onOpened(false, error); });
+            dialog->open();
+            emit passwordRequested(url->display());
+            return;
+        }
+    }
     if (!ok) {
         m_summaryBar->setSummary({});
         statusBar()->showMessage(tr("Could not open the run: %1").arg(error));

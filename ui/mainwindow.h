@@ -24,6 +24,8 @@ class QTableView;
 
 namespace cockpit {
 
+class PasswordDialog;
+
 class LogPane;
 class RunSummaryBar;
 class TaskFilterProxyModel;
@@ -83,6 +85,8 @@ public slots:
 
 signals:
     void runOpened(bool ok, const QString &error);
+    // A server refused the connection for want of a password; the prompt is open.
+    void passwordRequested(const QString &server);
     void demoCreated(bool ok, const QString &error);
 
 protected:
@@ -165,6 +169,7 @@ private:
     bool m_startWhenOpened = false;
     bool m_confirmDestructive = true;
     bool m_openedFromMenu = false;
+    std::optional<Plan> m_openingPlan; // the plan being opened, to open again with a password
     bool m_selectionDirty = false; // the log pane's task filter needs the new selection
 };
 

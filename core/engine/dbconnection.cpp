@@ -1,4 +1,5 @@
 #include "engine/dbconnection.h"
+#include "engine/credentials.h"
 
 #include <QFileInfo>
 #include <QSqlDriver>
@@ -18,6 +19,14 @@ static QString uniqueConnectionName()
     return QStringLiteral("cockpit-%1-%2")
         .arg(quintptr(QThread::currentThreadId()))
         .arg(counter.fetch_add(1));
+}
+
+// MariaDB's password: typed in the window, else MYSQL_PWD.
+static QString mysqlPassword(const ConnectionUrl &url)
+{
+    if (const auto typed = credentials::lookup(url))
+        return *typed;
+    return qEnvironmentVariable("MYSQL_PWD");
 }
 
 Result<std::unique_ptr<DbConnection>> DbConnection::open(const ConnectionUrl &url, Mode mode)
@@ -60,8 +69,10 @@ Result<std::unique_ptr<DbConnection>> DbConnection::open(const ConnectionUrl &ur
         c->m_db.setDatabaseName(url.database);
         if (!url.user.isEmpty())
             c->m_db.setUserName(url.user);
-        // No password here: libpq reads PGPASSWORD or ~/.pgpass itself, so it never passes
-        // through our memory or logs.
+        // A password typed in the window (credentials.h); otherwise none here: libpq reads
+        // PGPASSWORD or ~/.pgpass itself, so it never passes through our memory or logs.
+        if (const auto typed = credentials::lookup(url))
+            c->m_db.setPassword(*typed);
         c->m_db.setConnectOptions(QStringLiteral("connect_timeout=10;application_name=upgrade-cockpit"));
         if (!c->m_db.open())
             return makeError(QStringLiteral("cannot connect to %1: %2")
@@ -107,8 +118,9 @@ Result<std::unique_ptr<DbConnection>> DbConnection::open(const ConnectionUrl &ur
         c->m_db.setDatabaseName(url.database);
         if (!url.user.isEmpty())
             c->m_db.setUserName(url.user);
-        // The password comes from the environment only (MYSQL_PWD), never from the URL or plan.
-        if (const QString pwd = qEnvironmentVariable("MYSQL_PWD"); !pwd.isEmpty())
+        // The password comes from the window's prompt or the environment (MYSQL_PWD), never
+        // from the URL or plan.
+        if (const QString pwd = mysqlPassword(url); !pwd.isEmpty())
             c->m_db.setPassword(pwd);
         c->m_db.setConnectOptions(QStringLiteral("MYSQL_OPT_CONNECT_TIMEOUT=10"));
         if (!c->m_db.open())
@@ -178,7 +190,7 @@ void DbConnection::interrupt()
         const unsigned int timeout = 5;
         mysql_options(k, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
         const QByteArray host = m_url.host.toUtf8(), user = m_url.user.toUtf8();
-        const QByteArray pwd = qgetenv("MYSQL_PWD");
+        const QByteArray pwd = mysqlPassword(m_url).toUtf8();
         if (mysql_real_connect(k, host.constData(), user.isEmpty() ? nullptr : user.constData(),
                                pwd.isEmpty() ? nullptr : pwd.constData(), nullptr, uint(m_url.port), nullptr, 0)) {
             const QByteArray kill = "KILL QUERY " + QByteArray::number(qulonglong(m_mysqlThreadId));

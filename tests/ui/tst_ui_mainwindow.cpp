@@ -2,10 +2,12 @@
 // temporary folder, opened through UpgradeRun, driven through the window's actions.
 
 #include "demo/demogenerator.h"
+#include "engine/credentials.h"
 #include "fakerun.h"
 #include "run/upgraderun.h"
 #include "ui/logpane.h"
 #include "ui/mainwindow.h"
+#include "ui/passworddialog.h"
 #include "ui/runsummarybar.h"
 #include "ui/taskfilterproxymodel.h"
 #include "ui/taskstatepresentation.h"
@@ -15,12 +17,15 @@
 #include <QElapsedTimer>
 #include <QAction>
 #include <QFileInfo>
+#include <QLabel>
+#include <QLineEdit>
 #include <QProgressBar>
 #include <QSignalSpy>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QScopeGuard>
 #include <memory>
 
 using namespace cockpit;
@@ -39,6 +44,7 @@ private slots:
     void refusalsAreShownInTheStatusBarAndLog();
     void demoIsWrittenOnAWorkerThreadOnFirstStart();
     void tenThousandSelectedTasksUpdateAndEnableActions();
+    void refusedPasswordIsAskedForAndKeptInMemoryOnly();
 
 private:
     // Writes a fresh demo and opens it in a new window; false (and a test failure) on error.
@@ -347,6 +353,57 @@ void TestMainWindow::tenThousandSelectedTasksUpdateAndEnableActions()
     QVERIFY(m_window->action(Command::Pause)->isEnabled());
     QVERIFY(m_window->action(Command::Resume)->isEnabled());
     // How long a tick takes is measured by bench/, not asserted here (it depends on the machine).
+}
+
+// A PostgreSQL target that refuses the connection without a password: the window asks for it,
+// asks again when it is wrong (showing the server's reason), and opens the run with the right
+// one. The password is typed into the real dialog's field; nothing else carries it.
+void TestMainWindow::refusedPasswordIsAskedForAndKeptInMemoryOnly()
+{
+    const QString url = qEnvironmentVariable("COCKPIT_TEST_PG_URL");
+    const QByteArray password = qgetenv("PGPASSWORD");
+    if (url.isEmpty() || password.isEmpty())
+        QSKIP("COCKPIT_TEST_PG_URL/PGPASSWORD are not set (scripts/test.sh starts the server)");
+    QVERIFY(openDemo());
+    auto target = ConnectionUrl::parse(url + QStringLiteral("?schema=public"), m_dir->path());
+    QVERIFY(target.ok());
+    Plan plan = m_plan;
+    plan.target = *target;
+    plan.statePath = m_dir->filePath(QStringLiteral("pg-state.db"));
+    qunsetenv("PGPASSWORD");
+    credentials::forget(*target);
+    auto restore = qScopeGuard([&] {
+        qputenv("PGPASSWORD", password);
+        credentials::forget(*target);
+    });
+
+    QSignalSpy asked(m_window.get(), &MainWindow::passwordRequested);
+    QSignalSpy opened(m_window.get(), &MainWindow::runOpened);
+    m_window->openPlan(plan);
+    QTRY_COMPARE_WITH_TIMEOUT(asked.count(), 1, 30'000);
+    auto *dialog = m_window->findChild<PasswordDialog *>();
+    QVERIFY(dialog);
+    QVERIFY(dialog->findChild<QLabel *>(QStringLiteral("reason"))->text().contains(QStringLiteral("password")));
+    QTest::keyClicks(dialog->findChild<QLineEdit *>(QStringLiteral("password")), QStringLiteral("not-it"));
+    QCOMPARE(dialog->findChild<QLineEdit *>(QStringLiteral("password"))->echoMode(), QLineEdit::Password);
+    dialog->accept();
+    QTRY_COMPARE_WITH_TIMEOUT(asked.count(), 2, 30'000); // wrong: asked again
+    QCOMPARE(opened.count(), 0);
+    dialog = nullptr;
+    for (auto *d : m_window->findChildren<PasswordDialog *>())
+        if (d->isVisible())
+            dialog = d;
+    QVERIFY(dialog);
+    QVERIFY(dialog->findChild<QLabel *>(QStringLiteral("reason"))->text().contains(QStringLiteral("authentication failed")));
+    QTest::keyClicks(dialog->findChild<QLineEdit *>(QStringLiteral("password")), QString::fromUtf8(password));
+    dialog->accept();
+    QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 30'000);
+    QVERIFY2(opened.first().at(0).toBool(), qPrintable(opened.first().at(1).toString()));
+    QCOMPARE(credentials::lookup(*target), std::optional<QString>(QString::fromUtf8(password)));
+    // Memory only: the state file never holds it.
+    QFile state(plan.statePath);
+    QVERIFY(state.open(QIODevice::ReadOnly));
+    QVERIFY(!state.readAll().contains(password));
 }
 
 QTEST_MAIN(TestMainWindow)
