@@ -48,21 +48,44 @@ public:
         tag('b', size);
         bytes(data, size);
     }
-    void add(const RowBatch &batch, const Value &v)
+    // One value, wherever it is stored: a RowBatch's Value, or a SQLite value hashed inside
+    // the library (SqliteEngine::checksum).
+    struct View {
+        ValueType type = ValueType::Null;
+        qint64 integer = 0;
+        double real = 0;
+        const char *bytes = nullptr;
+        int size = 0;
+    };
+    static View view(const RowBatch &batch, const Value &v)
+    {
+        View x;
+        x.type = v.type;
+        if (v.type == ValueType::Integer)
+            x.integer = v.integer;
+        else if (v.type == ValueType::Real)
+            x.real = v.real;
+        else if (v.type == ValueType::Text || v.type == ValueType::Blob) {
+            x.bytes = batch.bytes(v);
+            x.size = int(v.size);
+        }
+        return x;
+    }
+    void add(const View &v)
     {
         switch (v.type) {
         case ValueType::Null: addNull(); break;
         case ValueType::Integer: addInteger(v.integer); break;
         case ValueType::Real: addReal(v.real); break;
-        case ValueType::Text: addText(batch.bytes(v), int(v.size)); break;
-        case ValueType::Blob: addBlob(batch.bytes(v), int(v.size)); break;
+        case ValueType::Text: addText(v.bytes, v.size); break;
+        case ValueType::Blob: addBlob(v.bytes, v.size); break;
         }
     }
     // Hashes `v` as the logical value its column type says, so that engines that store it
     // differently (SQLite REAL vs PostgreSQL numeric, 0/1 vs boolean) still agree:
     //   Numeric -> canonical decimal text; Float -> double; integer classes and Boolean ->
     //   integer; everything else as stored.
-    void addTyped(const RowBatch &batch, const Value &v, TypeClass cls)
+    void addTyped(const View &v, TypeClass cls)
     {
         switch (cls) {
         case TypeClass::Numeric: {
@@ -72,7 +95,7 @@ public:
             else if (v.type == ValueType::Integer)
                 appendInteger(text, v.integer);
             else if (v.type == ValueType::Text)
-                text.assign(batch.bytes(v), v.size);
+                text.assign(v.bytes, size_t(v.size));
             else
                 break;
             const std::string canonical = canonicalDecimal(text.data(), text.size());
@@ -98,8 +121,9 @@ public:
             break;
         default: break;
         }
-        add(batch, v);
+        add(v);
     }
+    void addTyped(const RowBatch &batch, const Value &v, TypeClass cls) { addTyped(view(batch, v), cls); }
 
     // Returns the row's hash and starts the next row.
     quint64 finishRow()
