@@ -5,6 +5,9 @@
 
 #include <QCoreApplication>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSet>
 #include <QUuid>
 #include <algorithm>
@@ -198,13 +201,31 @@ Status Scheduler::load(const Plan &plan, bool planIfEmpty)
         return tables.error();
     m_tables.clear();
     m_targetTables.clear();
+    // The date scan reads whole tables: done when the run is planned, then read back from the
+    // store ({"table": {"text": [columns], "warnings": [...]}}) whenever the run is opened again.
+    auto scansText = m_store->meta(QStringLiteral("date_scan"));
+    if (!scansText)
+        return scansText.error();
+    const QJsonObject knownScans = QJsonDocument::fromJson(scansText->toUtf8()).object();
+    QJsonObject scans;
     for (const auto &t : *tables) {
         m_tables.insert(t.name, t);
-        auto target = resolveTargetTable(plan, t, *sourceEngine, **source);
+        std::optional<DateScan> known;
+        if (knownScans.contains(t.name)) {
+            const QJsonObject o = knownScans.value(t.name).toObject();
+            known = DateScan{o.value(QStringLiteral("text")).toVariant().toStringList(),
+                             o.value(QStringLiteral("warnings")).toVariant().toStringList()};
+        }
+        auto target = resolveTargetTable(plan, t, *sourceEngine, **source, known);
         if (!target)
             return target.error();
         m_targetTables.insert(t.name, *target);
+        scans.insert(t.name, QJsonObject{{QStringLiteral("text"), QJsonArray::fromStringList(target->dateScan.textColumns)},
+                                         {QStringLiteral("warnings"), QJsonArray::fromStringList(target->dateScan.warnings)}});
     }
+    if (scans != knownScans)
+        if (auto st = m_store->setMeta(QStringLiteral("date_scan"), QString::fromUtf8(QJsonDocument(scans).toJson(QJsonDocument::Compact))); !st)
+            return st;
     auto views = sourceEngine->introspectViews(**source);
     if (!views)
         return makeError(QStringLiteral("reading the views of %1 failed: %2")
@@ -414,7 +435,7 @@ void Scheduler::launch(Entry &e)
     if (e.spec.kind == TaskKind::View)
         ctx.view = m_sourceViews.value(e.spec.object);
     ctx.targetTable = m_targetTables.value(e.spec.table).schema;
-    ctx.typeWarnings = m_targetTables.value(e.spec.table).warnings;
+    ctx.typeWarnings = m_targetTables.value(e.spec.table).dateScan.warnings;
     ctx.maxRejects = m_plan.optionsFor(e.spec.table).maxRejects;
     ctx.rejectsDir = m_plan.rejectsDirectory();
     ctx.source = m_plan.source;

@@ -1,59 +1,10 @@
 #include "tasks/targettable.h"
-#include "engine/valueconvert.h"
+#include "engine/sqlite/sqliteengine.h"
 
 namespace cockpit {
 
-namespace {
-
-// Reads the `columns` of the source in one pass and returns, per column, the first non-NULL
-// value that is not an ISO date (`timestamp[i]`: timestamp), or an empty optional when all are.
-Result<std::vector<std::optional<QString>>> firstNonIsoValues(Engine &engine, DbConnection &c, const TableSchema &t,
-                                                              const QVector<ColumnSchema> &columns,
-                                                              const std::vector<bool> &timestamp)
-{
-    std::vector<std::optional<QString>> bad(size_t(columns.size()));
-    TableSchema scan;
-    scan.name = t.name;
-    scan.columns = columns;
-    auto reader = engine.openReader(c, scan, 0, 0);
-    if (!reader)
-        return reader.error();
-    RowBatch batch;
-    std::string canonical;
-    qsizetype open = columns.size(); // columns still without a bad value
-    while (open > 0) {
-        auto n = (*reader)->next(batch, 4096);
-        if (!n)
-            return n.error();
-        if (*n == 0)
-            break;
-        for (int row = 0; row < batch.rows(); ++row) {
-            for (int col = 0; col < batch.columns(); ++col) {
-                const Value &v = batch.value(row, col);
-                if (v.type == ValueType::Null || bad[size_t(col)])
-                    continue;
-                const bool parses = v.type == ValueType::Text
-                                    && (timestamp[size_t(col)] ? parseIsoTimestamp(batch.bytes(v), v.size, canonical)
-                                                               : parseIsoDate(batch.bytes(v), v.size, canonical));
-                if (parses)
-                    continue;
-                switch (v.type) {
-                case ValueType::Integer: bad[size_t(col)] = QString::number(v.integer); break;
-                case ValueType::Real: bad[size_t(col)] = QString::number(v.real, 'g', 17); break;
-                case ValueType::Blob: bad[size_t(col)] = QStringLiteral("<binary>"); break;
-                default: bad[size_t(col)] = QString::fromUtf8(batch.bytes(v), int(v.size)); break;
-                }
-                --open;
-            }
-        }
-    }
-    return bad;
-}
-
-} // namespace
-
 Result<TargetTable> resolveTargetTable(const Plan &plan, const TableSchema &source, Engine &sourceEngine,
-                                       DbConnection &sourceConnection)
+                                       DbConnection &sourceConnection, const std::optional<DateScan> &known)
 {
     TargetTable out;
     out.schema = source;
@@ -96,21 +47,30 @@ Result<TargetTable> resolveTargetTable(const Plan &plan, const TableSchema &sour
     }
     if (scanned.isEmpty())
         return out;
-    auto bad = firstNonIsoValues(sourceEngine, sourceConnection, source, scanned, timestamp);
-    if (!bad)
-        return bad.error();
-    for (int k = 0; k < positions.size(); ++k) {
-        if (!(*bad)[size_t(k)])
-            continue;
-        ColumnSchema &column = out.schema.columns[positions[k]];
-        out.warnings << QStringLiteral("column \"%1\" (declared %2) stays text on the target: the value \"%3\" is not "
+    if (known) {
+        out.dateScan = *known;
+    } else {
+        // Only SQLite sources reach here (see above).
+        auto bad = static_cast<SqliteEngine &>(sourceEngine).firstNonIsoValues(sourceConnection, source, scanned, timestamp);
+        if (!bad)
+            return bad.error();
+        for (int k = 0; k < positions.size(); ++k) {
+            if (!(*bad)[size_t(k)])
+                continue;
+            const ColumnSchema &column = out.schema.columns[positions[k]];
+            out.dateScan.textColumns << column.name;
+            out.dateScan.warnings << QStringLiteral("column \"%1\" (declared %2) stays text on the target: the value \"%3\" is not "
                                        "an ISO %4")
                             .arg(column.name, column.declaredType, *(*bad)[size_t(k)],
                                  timestamp[size_t(k)] ? QStringLiteral("timestamp (YYYY-MM-DD HH:MM:SS)")
                                                       : QStringLiteral("date (YYYY-MM-DD)"));
-        column.type.cls = TypeClass::Text;
-        column.type.native.clear();
+        }
     }
+    for (auto &column : out.schema.columns)
+        if (out.dateScan.textColumns.contains(column.name)) {
+            column.type.cls = TypeClass::Text;
+            column.type.native.clear();
+        }
     return out;
 }
 

@@ -7,15 +7,25 @@
 #include "engine/engine.h"
 #include "plan/plan.h"
 
+#include <optional>
+
 namespace cockpit {
+
+// What the date scan decided for a table. It is stored with the run (Scheduler), so that opening
+// the run again never reads the whole source again.
+struct DateScan {
+    QStringList textColumns; // declared dates whose values are not all ISO dates
+    QStringList warnings;    // why, for the prepare task's log
+};
 
 struct TargetTable {
     TableSchema schema;
-    QStringList warnings; // why a column kept another type than declared, for the prepare task's log
+    DateScan dateScan;
 };
 
 // Errors name the plan key of an override whose column the table does not have.
+// `known`: the decision of an earlier open of this run; the source is scanned only without one.
 Result<TargetTable> resolveTargetTable(const Plan &plan, const TableSchema &source, Engine &sourceEngine,
-                                       DbConnection &sourceConnection);
+                                       DbConnection &sourceConnection, const std::optional<DateScan> &known = std::nullopt);
 
 } // namespace cockpit

@@ -332,6 +332,19 @@ TEST_F(PostgresRejects, OverridesAndTextDatesWithinMaxRejects)
     EXPECT_TRUE(log.contains(QStringLiteral("prepare:ITEMS warn column \"bad_d\" (declared DATE) stays text on the target: "
                                             "the value \"next week\" is not an ISO date (YYYY-MM-DD)")))
         << qPrintable(log.join(u'\n'));
+
+    // The decision is stored with the run: opening it again does not read the source again,
+    // so a value changed since then does not change the target's types under the copied rows.
+    const QString state = dir.filePath(QStringLiteral("state.db"));
+    const QString stored = queryStrings(state, QStringLiteral("SELECT value FROM meta WHERE key = 'date_scan'")).value(0);
+    EXPECT_TRUE(stored.contains(QStringLiteral("\"bad_d\""))) << qPrintable(stored);
+    EXPECT_FALSE(stored.contains(QStringLiteral("\"d\""))) << qPrintable(stored);
+    execSqlite(source(), QStringLiteral("UPDATE ITEMS SET d = 'soon' WHERE id = 1"));
+    UpgradeRun reopened;
+    ASSERT_EQ(openAndWait(reopened, plan(m_url, 5, {{QStringLiteral("qty"), QStringLiteral("integer")},
+                                                     {QStringLiteral("price"), QStringLiteral("numeric(12,2)")}})),
+              QString());
+    EXPECT_EQ(queryStrings(state, QStringLiteral("SELECT value FROM meta WHERE key = 'date_scan'")).value(0), stored);
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 #include "engine/sqlite/sqlitewritelock.h"
 #include "engine/sqlexpression.h"
 #include "engine/rowhasher.h"
+#include "engine/valueconvert.h"
 #include "engine/valuetext.h"
 
 #include <QRegularExpression>
@@ -900,6 +901,68 @@ void checksumFinal(sqlite3_context *context)
 }
 
 } // namespace
+
+namespace {
+
+struct IsoScan {
+    std::vector<bool> timestamp;
+    std::vector<std::optional<QString>> firstBad;
+};
+
+void isoScanStep(sqlite3_context *context, int argc, sqlite3_value **argv)
+{
+    auto *scan = static_cast<IsoScan *>(sqlite3_user_data(context));
+    std::string canonical;
+    for (int i = 0; i < argc; ++i) {
+        sqlite3_value *v = argv[i];
+        const int type = sqlite3_value_type(v);
+        if (type == SQLITE_NULL || scan->firstBad[size_t(i)])
+            continue;
+        if (type == SQLITE_TEXT) {
+            const auto *p = reinterpret_cast<const char *>(sqlite3_value_text(v));
+            const size_t n = size_t(sqlite3_value_bytes(v));
+            if (scan->timestamp[size_t(i)] ? parseIsoTimestamp(p, n, canonical) : parseIsoDate(p, n, canonical))
+                continue;
+            scan->firstBad[size_t(i)] = QString::fromUtf8(p, qsizetype(n));
+        } else if (type == SQLITE_INTEGER) {
+            scan->firstBad[size_t(i)] = QString::number(sqlite3_value_int64(v));
+        } else if (type == SQLITE_FLOAT) {
+            scan->firstBad[size_t(i)] = QString::number(sqlite3_value_double(v), 'g', 17);
+        } else {
+            scan->firstBad[size_t(i)] = QStringLiteral("<binary>");
+        }
+    }
+}
+
+void isoScanFinal(sqlite3_context *context) { sqlite3_result_null(context); }
+
+} // namespace
+
+Result<std::vector<std::optional<QString>>> SqliteEngine::firstNonIsoValues(DbConnection &c, const TableSchema &t,
+                                                                            const QVector<ColumnSchema> &columns,
+                                                                            const std::vector<bool> &timestamp)
+{
+    IsoScan scan{timestamp, std::vector<std::optional<QString>>(size_t(columns.size()))};
+    if (columns.isEmpty())
+        return scan.firstBad;
+    if (sqlite3_create_function_v2(c.sqlite(), "cockpit_iso_scan", int(columns.size()), SQLITE_UTF8, &scan, nullptr,
+                                   isoScanStep, isoScanFinal, nullptr)
+        != SQLITE_OK)
+        return makeError(QStringLiteral("registering the date scan failed: ") + QString::fromUtf8(sqlite3_errmsg(c.sqlite())));
+    auto unregister = qScopeGuard([&] {
+        sqlite3_create_function_v2(c.sqlite(), "cockpit_iso_scan", int(columns.size()), SQLITE_UTF8, nullptr, nullptr,
+                                   nullptr, nullptr, nullptr);
+    });
+    TableSchema scanned;
+    scanned.columns = columns;
+    auto s = SqliteStatement::prepare(c.sqlite(), QStringLiteral("SELECT cockpit_iso_scan(%1) FROM %2")
+                                                      .arg(columnList(scanned), quoteIdentifier(t.name)));
+    if (!s)
+        return s.error();
+    if (sqlite3_step(s->get()) != SQLITE_ROW)
+        return s->error(QStringLiteral("reading the dates of \"%1\" failed").arg(t.name));
+    return scan.firstBad;
+}
 
 Result<TableChecksum> SqliteEngine::checksum(DbConnection &c, const TableSchema &t,
                                              std::atomic<qint64> *rowsHashed)

@@ -5,6 +5,9 @@
 
 #include "engine/engine.h"
 
+#include <optional>
+#include <vector>
+
 namespace cockpit {
 
 class SqliteEngine final : public Engine {
@@ -55,6 +58,13 @@ public:
         QString m_boundSql, m_insertSql, m_wholeSql, m_checkpointSql;
         Status commitWithCheckpoint(const Checkpoint &cp);
     };
+
+    // Per column of `columns` (all of table `t`), the first non-NULL value that is not an ISO
+    // date (`timestamp[i]`: an ISO timestamp), as text; nothing when every value is one. One
+    // pass over the table, the test running inside SQLite (valueconvert.h's parsers).
+    Result<std::vector<std::optional<QString>>> firstNonIsoValues(DbConnection &c, const TableSchema &t,
+                                                                  const QVector<ColumnSchema> &columns,
+                                                                  const std::vector<bool> &timestamp);
 
     // CREATE TABLE built from the column model (used when the source's own SQL is not SQLite's).
     QString createTableSql(const TableSchema &t, QStringList *dropped = nullptr) const;
