@@ -1,5 +1,6 @@
 #include "run/scheduler.h"
 #include "engine/engine.h"
+#include "engine/sqlite/sqliteengine.h"
 #include "log/logging.h"
 #include "tasks/taskplanner.h"
 
@@ -10,7 +11,9 @@
 #include <QJsonObject>
 #include <QSet>
 #include <QUuid>
+#include <QtConcurrent/QtConcurrentMap>
 #include <algorithm>
+#include <numeric>
 
 namespace cockpit {
 
@@ -207,16 +210,40 @@ Status Scheduler::load(const Plan &plan, bool planIfEmpty)
     if (!scansText)
         return scansText.error();
     const QJsonObject knownScans = QJsonDocument::fromJson(scansText->toUtf8()).object();
-    QJsonObject scans;
-    for (const auto &t : *tables) {
-        m_tables.insert(t.name, t);
+    // Tables are resolved on every core: a SQLite scan gets a connection of its own (a
+    // connection belongs to the thread that opened it); other sources are never scanned.
+    std::vector<std::optional<Result<TargetTable>>> resolved(size_t(tables->size()));
+    auto resolve = [&](qsizetype i) {
+        const TableSchema &t = tables->at(i);
         std::optional<DateScan> known;
         if (knownScans.contains(t.name)) {
             const QJsonObject o = knownScans.value(t.name).toObject();
             known = DateScan{o.value(QStringLiteral("text")).toVariant().toStringList(),
                              o.value(QStringLiteral("warnings")).toVariant().toStringList()};
         }
-        auto target = resolveTargetTable(plan, t, *sourceEngine, **source, known);
+        if (plan.source.engine != EngineKind::SQLite) {
+            resolved[size_t(i)] = resolveTargetTable(plan, t, *sourceEngine, **source, known);
+            return;
+        }
+        auto own = DbConnection::open(plan.source, DbConnection::Mode::ReadOnly);
+        if (!own) {
+            resolved[size_t(i)] = Result<TargetTable>(own.error());
+            return;
+        }
+        SqliteEngine engine;
+        resolved[size_t(i)] = resolveTargetTable(plan, t, engine, **own, known);
+    };
+    std::vector<qsizetype> indexes(size_t(tables->size()));
+    std::iota(indexes.begin(), indexes.end(), 0);
+    if (plan.source.engine == EngineKind::SQLite)
+        QtConcurrent::blockingMap(indexes, resolve);
+    else
+        std::for_each(indexes.begin(), indexes.end(), resolve);
+    QJsonObject scans;
+    for (qsizetype i = 0; i < tables->size(); ++i) {
+        const TableSchema &t = tables->at(i);
+        m_tables.insert(t.name, t);
+        const Result<TargetTable> &target = *resolved[size_t(i)];
         if (!target)
             return target.error();
         m_targetTables.insert(t.name, *target);

@@ -32,6 +32,7 @@ public:
     T *operator->() { return &value(); }
     const T *operator->() const { return &value(); }
     T &operator*() { return value(); }
+    const T &operator*() const { return value(); }
     const TaskError &error() const { return std::get<1>(m_v); }
 
 private:
