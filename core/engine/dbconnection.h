@@ -39,9 +39,16 @@ public:
     // True once interrupt() was called: lets waits outside a statement give up too.
     bool interruptRequested() const { return m_interruptRequested; }
 
+    Mode mode() const { return m_mode; }
+    // Connected, no transaction open, never interrupted: fit for another task (connectionpool.h).
+    bool isIdle() const;
+    // Still connected: the server has not closed the session meanwhile (one cheap round trip).
+    bool isAlive();
+
 private:
     DbConnection() = default;
     ConnectionUrl m_url;
+    Mode m_mode = Mode::ReadOnly;
     QString m_name;
     QSqlDatabase m_db;
     sqlite3 *m_sqlite = nullptr;

@@ -1,4 +1,5 @@
 #include "tasks/taskexecutor.h"
+#include "engine/connectionpool.h"
 #include "engine/engine.h"
 #include "engine/rowhasher.h"
 #include "engine/sqlexpression.h"
@@ -55,24 +56,35 @@ TaskOutcome failedOrStopped(const TaskContext &ctx, const TaskError &e)
 
 QString number(qint64 n) { return QLocale::system().toString(n); }
 
+// A task's connections, taken from this worker thread's pool and given back when the task is
+// done with them (only if idle: see connectionpool.h).
 struct Connections {
     std::unique_ptr<DbConnection> source;
     std::unique_ptr<DbConnection> target;
     std::unique_ptr<Engine> sourceEngine;
     std::unique_ptr<Engine> targetEngine;
+
+    Connections() = default;
+    Connections(Connections &&) = default;
+    Connections &operator=(Connections &&) = default;
+    ~Connections()
+    {
+        connectionpool::giveBack(std::move(source));
+        connectionpool::giveBack(std::move(target));
+    }
 };
 
 Result<Connections> connect(const TaskContext &ctx, bool needSource)
 {
     Connections c;
     c.targetEngine = Engine::create(ctx.target.engine);
-    auto target = DbConnection::open(ctx.target, DbConnection::Mode::ReadWrite);
+    auto target = connectionpool::take(ctx.target, DbConnection::Mode::ReadWrite);
     if (!target)
         return target.error();
     c.target = std::move(*target);
     if (needSource) {
         c.sourceEngine = Engine::create(ctx.source.engine);
-        auto source = DbConnection::open(ctx.source, DbConnection::Mode::ReadOnly);
+        auto source = connectionpool::take(ctx.source, DbConnection::Mode::ReadOnly);
         if (!source)
             return source.error();
         c.source = std::move(*source);
