@@ -61,3 +61,64 @@ TEST(SqliteChecksum, InLibraryAggregateEqualsTheRowByRowChecksum)
     EXPECT_EQ(changed->rows, 5000);
     EXPECT_NE(changed->sum, inLibrary->sum);
 }
+
+// The reader hands rows over inside SQLite (a per-row function) unless the statement sorts:
+// batches must hold at most maxRows rows, in key order, and a sorted read (no key: every
+// column) must come back sorted.
+TEST(SqliteReaderBatches, KeyOrderAndBatchSizesHoldWithAndWithoutASort)
+{
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("r.db"));
+    execSqlite(file, QStringLiteral("CREATE TABLE k (id INTEGER PRIMARY KEY, v TEXT); CREATE TABLE nokey (a TEXT, b INTEGER)"));
+    execSqlite(file, QStringLiteral("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 25) "
+                                    "INSERT INTO k SELECT 26 - i, 'v' || (26 - i) FROM n; "
+                                    "INSERT INTO nokey VALUES ('c', 3), ('a', 2), ('b', 1), ('a', 1)"));
+    auto url = ConnectionUrl::parse(QStringLiteral("sqlite:") + file, dir.path());
+    auto c = DbConnection::open(*url, DbConnection::Mode::ReadOnly);
+    ASSERT_TRUE(c.ok());
+    SqliteEngine engine;
+    auto tables = engine.introspect(**c);
+    ASSERT_TRUE(tables.ok());
+    TableSchema k, nokey;
+    for (const auto &t : *tables)
+        (t.name == QLatin1String("k") ? k : nokey) = t;
+    ASSERT_TRUE(k.hasCopyKey());
+
+    auto reader = engine.openReader(**c, k, 3, 20); // keys 4..20
+    ASSERT_TRUE(reader.ok());
+    RowBatch batch;
+    QList<qint64> keys;
+    QStringList values;
+    while (true) {
+        auto n = (*reader)->next(batch, 4);
+        ASSERT_TRUE(n.ok());
+        if (*n == 0)
+            break;
+        EXPECT_LE(*n, 4);
+        EXPECT_EQ(batch.rows(), *n);
+        for (int r = 0; r < batch.rows(); ++r) {
+            keys << batch.key(r);
+            values << QString::fromUtf8(batch.bytes(batch.value(r, 1)), int(batch.value(r, 1).size));
+        }
+    }
+    QList<qint64> expected;
+    for (qint64 i = 4; i <= 20; ++i)
+        expected << i;
+    EXPECT_EQ(keys, expected);
+    EXPECT_EQ(values.first(), QStringLiteral("v4"));
+    EXPECT_EQ(values.last(), QStringLiteral("v20"));
+
+    auto ordered = engine.openOrderedReader(**c, nokey);
+    ASSERT_TRUE(ordered.ok());
+    QStringList rows;
+    while (true) {
+        auto n = (*ordered)->next(batch, 3);
+        ASSERT_TRUE(n.ok());
+        if (*n == 0)
+            break;
+        EXPECT_LE(*n, 3);
+        for (int r = 0; r < batch.rows(); ++r)
+            rows << QString::fromUtf8(batch.bytes(batch.value(r, 0)), 1) + QString::number(batch.value(r, 1).integer);
+    }
+    EXPECT_EQ(rows, (QStringList{QStringLiteral("a1"), QStringLiteral("a2"), QStringLiteral("b1"), QStringLiteral("c3")}));
+}
