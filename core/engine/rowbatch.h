@@ -5,6 +5,7 @@
 
 #include <QtGlobal>
 #include <cstring>
+#include <string>
 #include <vector>
 
 namespace cockpit {
@@ -83,10 +84,7 @@ public:
     }
     void setBytes(int row, int column, ValueType t, const void *data, int size)
     {
-        const auto offset = quint32(m_arena.size());
-        m_arena.resize(m_arena.size() + size_t(size));
-        if (size > 0)
-            std::memcpy(m_arena.data() + offset, data, size_t(size));
+        const auto offset = appendToArena(data, size);
         Value &x = m_values[size_t(row) * m_columns + column];
         x.type = t;
         x.size = quint32(size);
@@ -112,12 +110,24 @@ public:
     }
 
 private:
-    void addBytes(ValueType t, const void *data, int size)
+    // Appends bytes (which may lie in the arena itself) and returns where they start. insert,
+    // not resize + memcpy: resize zero-fills first (its memset was 1.3 % of a run in perf).
+    quint32 appendToArena(const void *data, int size)
     {
         const auto offset = quint32(m_arena.size());
-        m_arena.resize(m_arena.size() + size_t(size));
-        if (size > 0)
-            std::memcpy(m_arena.data() + offset, data, size_t(size));
+        const auto *p = static_cast<const char *>(data);
+        if (size > 0 && p >= m_arena.data() && p < m_arena.data() + m_arena.size()) {
+            const std::string copy(p, size_t(size)); // a reallocation would move the source
+            m_arena.insert(m_arena.end(), copy.begin(), copy.end());
+        } else if (size > 0) {
+            m_arena.insert(m_arena.end(), p, p + size);
+        }
+        return offset;
+    }
+
+    void addBytes(ValueType t, const void *data, int size)
+    {
+        const auto offset = appendToArena(data, size);
         Value &x = m_values.emplace_back();
         x.type = t;
         x.size = quint32(size);

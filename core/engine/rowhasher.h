@@ -89,18 +89,21 @@ public:
     {
         switch (cls) {
         case TypeClass::Numeric: {
-            std::string text;
-            if (v.type == ValueType::Real)
-                appendShortestDouble(text, v.real);
-            else if (v.type == ValueType::Integer)
-                appendInteger(text, v.integer);
-            else if (v.type == ValueType::Text)
-                text.assign(v.bytes, size_t(v.size));
-            else
-                break;
-            const std::string canonical = canonicalDecimal(text.data(), text.size());
-            tag('d', int(canonical.size()));
-            bytes(canonical.data(), int(canonical.size()));
+            // Buffers kept by the hasher: a numeric value costs no allocation.
+            if (v.type == ValueType::Text) {
+                canonicalDecimalInto(v.bytes, size_t(v.size), m_canonical);
+            } else {
+                m_text.clear();
+                if (v.type == ValueType::Real)
+                    appendShortestDouble(m_text, v.real);
+                else if (v.type == ValueType::Integer)
+                    appendInteger(m_text, v.integer);
+                else
+                    break;
+                canonicalDecimalInto(m_text.data(), m_text.size(), m_canonical);
+            }
+            tag('d', int(m_canonical.size()));
+            bytes(m_canonical.data(), int(m_canonical.size()));
             return;
         }
         case TypeClass::Float32:
@@ -160,6 +163,7 @@ private:
     }
     void tag(char t, int size) { word((quint64(quint8(t)) << 32) | quint32(size)); }
     quint64 m_h = kOffset;
+    std::string m_text, m_canonical;
 };
 
 } // namespace cockpit

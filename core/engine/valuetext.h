@@ -26,7 +26,17 @@ inline void appendInteger(std::string &out, qint64 v)
 
 // "-0012.3400" -> "-12.34", "+5." -> "5", "-0.000" -> "0". Text that is not a plain decimal
 // (exponents, "NaN") comes back unchanged.
+inline void canonicalDecimalInto(const char *p, size_t n, std::string &out);
+
 inline std::string canonicalDecimal(const char *p, size_t n)
+{
+    std::string out;
+    canonicalDecimalInto(p, n, out);
+    return out;
+}
+
+// canonicalDecimal into a buffer the caller reuses (hashing calls it for every numeric value).
+inline void canonicalDecimalInto(const char *p, size_t n, std::string &out)
 {
     size_t i = 0;
     bool negative = false;
@@ -43,20 +53,25 @@ inline std::string canonicalDecimal(const char *p, size_t n)
             ++i;
         fracEnd = i;
     }
-    if (i != n || (intEnd == intStart && fracEnd == fracStart))
-        return std::string(p, n);
+    if (i != n || (intEnd == intStart && fracEnd == fracStart)) {
+        out.assign(p, n);
+        return;
+    }
     size_t a = intStart;
     while (a + 1 < intEnd && p[a] == '0')
         ++a;
     while (fracEnd > fracStart && p[fracEnd - 1] == '0')
         --fracEnd;
-    std::string out;
-    out.append(a < intEnd ? std::string(p + a, intEnd - a) : std::string("0"));
+    out.clear();
+    const bool intZero = a >= intEnd || (intEnd - a == 1 && p[a] == '0');
+    if (negative && !(intZero && fracEnd == fracStart))
+        out += '-';
+    if (a < intEnd)
+        out.append(p + a, intEnd - a);
+    else
+        out += '0';
     if (fracEnd > fracStart)
         out.append(".").append(p + fracStart, fracEnd - fracStart);
-    if (negative && out != "0")
-        out.insert(out.begin(), '-');
-    return out;
 }
 
 } // namespace cockpit

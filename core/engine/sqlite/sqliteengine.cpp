@@ -924,6 +924,7 @@ namespace {
 struct ChecksumFunction {
     std::vector<TypeClass> classes;
     std::atomic<qint64> *rowsHashed = nullptr;
+    RowHasher hasher; // one per checksum: its buffers serve every row
 };
 
 struct ChecksumAccumulator { // zeroed by sqlite3_aggregate_context
@@ -934,11 +935,11 @@ struct ChecksumAccumulator { // zeroed by sqlite3_aggregate_context
 
 void checksumStep(sqlite3_context *context, int argc, sqlite3_value **argv)
 {
-    const auto *f = static_cast<const ChecksumFunction *>(sqlite3_user_data(context));
+    auto *f = static_cast<ChecksumFunction *>(sqlite3_user_data(context));
     auto *acc = static_cast<ChecksumAccumulator *>(sqlite3_aggregate_context(context, sizeof(ChecksumAccumulator)));
     if (!acc)
         return sqlite3_result_error_nomem(context);
-    RowHasher hasher;
+    RowHasher &hasher = f->hasher;
     for (int i = 0; i < argc; ++i) {
         sqlite3_value *v = argv[i];
         RowHasher::View x;

@@ -1,4 +1,4 @@
-// SQLite's checksum runs inside the library as an SQL aggregate (SqliteEngine::checksum). It
+// Reading SQLite inside the library. The checksum runs as an SQL aggregate (SqliteEngine::checksum). It
 // must give exactly the sums of the row-by-row path every other engine uses (checksumRows over
 // a reader), whatever the storage classes: otherwise a SQLite side would never validate
 // against a PostgreSQL or MariaDB side.
@@ -122,3 +122,4 @@ TEST(SqliteReaderBatches, KeyOrderAndBatchSizesHoldWithAndWithoutASort)
     }
     EXPECT_EQ(rows, (QStringList{QStringLiteral("a1"), QStringLiteral("a2"), QStringLiteral("b1"), QStringLiteral("c3")}));
 }
+
