@@ -4,6 +4,8 @@
 
 #include <QRegularExpression>
 #include <cstdlib>
+#include <cstring>
+#include <charconv>
 #include <libpq-fe.h>
 
 namespace cockpit {
@@ -69,8 +71,11 @@ Status pgRun(PGconn *conn, const QString &sql, const QString &what, const QStrin
 // Decodes one field of COPY's text format in place; returns its length.
 size_t unescapeCopyField(char *p, size_t n)
 {
-    size_t out = 0;
-    for (size_t i = 0; i < n; ++i) {
+    const char *first = static_cast<const char *>(std::memchr(p, '\\', n));
+    if (!first)
+        return n; // the common case: nothing escaped
+    size_t out = size_t(first - p);
+    for (size_t i = out; i < n; ++i) {
         char c = p[i];
         if (c == '\\' && i + 1 < n) {
             const char e = p[++i];
@@ -95,6 +100,24 @@ size_t unescapeCopyField(char *p, size_t n)
         p[out++] = c;
     }
     return out;
+}
+
+// Integer and double text as COPY writes it, without a copy per value (from_chars); what it
+// does not take whole ("Infinity", "NaN") goes to strtod as before.
+qint64 parseInteger(const char *p, size_t n)
+{
+    qint64 v = 0;
+    if (const auto r = std::from_chars(p, p + n, v); r.ec == std::errc() && r.ptr == p + n)
+        return v;
+    return std::strtoll(std::string(p, n).c_str(), nullptr, 10);
+}
+
+double parseDouble(const char *p, size_t n)
+{
+    double v = 0;
+    if (const auto r = std::from_chars(p, p + n, v); r.ec == std::errc() && r.ptr == p + n)
+        return v;
+    return std::strtod(std::string(p, n).c_str(), nullptr);
 }
 
 int hexValue(char c)
@@ -169,15 +192,17 @@ private:
         int field = m_keyFirst ? -1 : 0;
         if (!m_keyFirst)
             batch.beginRow(rowNumber);
-        for (size_t i = 0; i <= len; ++i) {
-            if (i < len && line[i] != '\t')
-                continue;
+        for (size_t i = 0; i <= len;) {
+            // The next tab (or the end of the line) closes the field.
+            const void *tab = std::memchr(line + i, '\t', len - i);
+            i = tab ? size_t(static_cast<const char *>(tab) - line) : len;
             char *p = line + start;
             size_t n = i - start;
             start = i + 1;
+            ++i;
             const bool null = n == 2 && p[0] == '\\' && p[1] == 'N';
             if (field == -1) {
-                batch.beginRow(std::strtoll(std::string(p, n).c_str(), nullptr, 10));
+                batch.beginRow(parseInteger(p, n));
                 ++field;
                 continue;
             }
@@ -193,11 +218,11 @@ private:
             case TypeClass::SmallInt:
             case TypeClass::Integer:
             case TypeClass::BigInt:
-                batch.addInteger(std::strtoll(std::string(p, n).c_str(), nullptr, 10));
+                batch.addInteger(parseInteger(p, n));
                 break;
             case TypeClass::Boolean: batch.addInteger(n > 0 && (p[0] == 't' || p[0] == '1') ? 1 : 0); break;
             case TypeClass::Float32:
-            case TypeClass::Float64: batch.addReal(std::strtod(std::string(p, n).c_str(), nullptr)); break;
+            case TypeClass::Float64: batch.addReal(parseDouble(p, n)); break;
             case TypeClass::Blob: {
                 // bytea hex output: \x0a1b...
                 if (n >= 2 && p[0] == '\\' && p[1] == 'x') {
