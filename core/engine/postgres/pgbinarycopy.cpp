@@ -1,4 +1,5 @@
 #include "engine/postgres/pgbinarycopy.h"
+#include "engine/isotime.h"
 #include "engine/valuetext.h"
 
 #include <QRegularExpression>
@@ -30,113 +31,59 @@ void put64(std::string &out, quint64 v)
     put32(out, quint32(v));
 }
 
-// Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (Howard Hinnant's
-// days_from_civil).
-qint64 daysFromCivil(qint64 y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    const qint64 era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = unsigned(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + qint64(doe) - 719468;
-}
-
 constexpr qint64 kPgEpochDays = 10957; // 2000-01-01, PostgreSQL's epoch, from 1970-01-01
 
-bool digitsAt(const char *p, size_t n, size_t at, size_t count, int &value)
-{
-    if (at + count > n)
-        return false;
-    value = 0;
-    for (size_t i = at; i < at + count; ++i) {
-        if (p[i] < '0' || p[i] > '9')
-            return false;
-        value = value * 10 + (p[i] - '0');
-    }
-    return true;
-}
-
-// "YYYY-MM-DD" at the start of p; the day count from PostgreSQL's epoch.
+// "YYYY-MM-DD": the day count from PostgreSQL's epoch.
 bool parseDate(const char *p, size_t n, qint64 &days)
 {
     int y, m, d;
-    if (n < 10 || p[4] != '-' || p[7] != '-' || !digitsAt(p, n, 0, 4, y) || !digitsAt(p, n, 5, 2, m)
-        || !digitsAt(p, n, 8, 2, d) || y < 1 || m < 1 || m > 12 || d < 1)
+    if (n != 10 || !isotime::datePart(p, n, y, m, d))
         return false;
-    static const int kMonthDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (d > kMonthDays[m - 1] + (m == 2 && leap))
-        return false;
-    days = daysFromCivil(y, unsigned(m), unsigned(d)) - kPgEpochDays;
+    days = isotime::daysFromCivil(y, m, d) - kPgEpochDays;
     return true;
 }
 
-// "YYYY-MM-DD[( |T)HH:MM[:SS[.ffffff]]][offset]" as microseconds from PostgreSQL's epoch. An
-// offset (Z, +HH, +HH:MM, +HHMM) is accepted only with `withZone` (timestamptz); text without
-// one is UTC, the session's TimeZone.
+// "YYYY-MM-DD[( |T)HH:MM[:SS[.ffffff]]][zone]" as microseconds from PostgreSQL's epoch. A zone
+// (Z, +HH, +HH:MM, +HHMM) is accepted only `withZone` (timestamptz); text without one is UTC,
+// the session's TimeZone.
 bool parseTimestamp(const char *p, size_t n, bool withZone, qint64 &micros)
 {
-    qint64 days;
-    if (!parseDate(p, n, days))
-        return false;
-    qint64 timeOfDay = 0;
-    size_t i = 10;
-    if (i < n) {
-        if (p[i] != ' ' && p[i] != 'T')
-            return false;
-        int h, mi, s = 0;
-        if (!digitsAt(p, n, i + 1, 2, h) || i + 3 >= n || p[i + 3] != ':' || !digitsAt(p, n, i + 4, 2, mi)
-            || h > 23 || mi > 59)
-            return false;
-        i += 6;
-        qint64 fraction = 0;
-        if (i < n && p[i] == ':') {
-            if (!digitsAt(p, n, i + 1, 2, s) || s > 59)
-                return false;
-            i += 3;
-            if (i < n && p[i] == '.') {
-                ++i;
-                int digits = 0;
-                while (i < n && p[i] >= '0' && p[i] <= '9') {
-                    if (++digits > 6)
-                        return false; // PostgreSQL rounds beyond microseconds: let it
-                    fraction = fraction * 10 + (p[i++] - '0');
-                }
-                if (digits == 0)
-                    return false;
-                for (; digits < 6; ++digits)
-                    fraction *= 10;
-            }
-        }
-        timeOfDay = ((qint64(h) * 60 + mi) * 60 + s) * 1000000 + fraction;
-    }
+    size_t end = n;
     qint64 offsetSeconds = 0;
-    if (i < n) {
-        if (!withZone)
-            return false;
-        if (p[i] == 'Z' && i + 1 == n) {
-            i = n;
-        } else if (p[i] == '+' || p[i] == '-') {
-            const int sign = p[i] == '-' ? -1 : 1;
-            int oh, om = 0;
-            if (!digitsAt(p, n, i + 1, 2, oh))
+    if (n > 0 && p[n - 1] == 'Z') {
+        end = n - 1;
+    } else {
+        for (size_t i = n; i-- > 10;) { // a sign after the date starts the zone
+            if (p[i] != '+' && p[i] != '-')
+                continue;
+            int oh = 0, om = 0;
+            const size_t len = n - i - 1;
+            const bool ok = (len == 2 && isotime::digits(p, n, i + 1, 2, oh))
+                            || (len == 4 && isotime::digits(p, n, i + 1, 2, oh) && isotime::digits(p, n, i + 3, 2, om))
+                            || (len == 5 && isotime::digits(p, n, i + 1, 2, oh) && p[i + 3] == ':'
+                                && isotime::digits(p, n, i + 4, 2, om));
+            if (!ok || oh > 15 || om > 59)
                 return false;
-            i += 3;
-            if (i < n && p[i] == ':')
-                ++i;
-            if (i < n && !digitsAt(p, n, i, 2, om))
-                return false;
-            if (i < n)
-                i += 2;
-            if (i != n || oh > 15 || om > 59)
-                return false;
-            offsetSeconds = sign * (qint64(oh) * 3600 + om * 60);
-        } else {
-            return false;
+            offsetSeconds = (p[i] == '-' ? -1 : 1) * (qint64(oh) * 3600 + om * 60);
+            end = i;
+            break;
         }
     }
-    micros = days * 86400000000LL + timeOfDay - offsetSeconds * 1000000;
+    if (end != n && !withZone)
+        return false; // PostgreSQL would drop the zone of a timestamp: let it say so from text
+    int y, m, d, h = 0, mi = 0, s = 0;
+    std::string fraction;
+    if (!isotime::datePart(p, end, y, m, d))
+        return false;
+    if (end > 10 && (end < 16 || (p[10] != ' ' && p[10] != 'T') || !isotime::timePart(p + 11, end - 11, h, mi, s, fraction)))
+        return false;
+    if (end != 10 && end < 16)
+        return false;
+    qint64 fractionMicros = 0;
+    for (size_t k = 0; k < 6; ++k)
+        fractionMicros = fractionMicros * 10 + (k < fraction.size() ? fraction[k] - '0' : 0);
+    const qint64 days = isotime::daysFromCivil(y, m, d) - kPgEpochDays;
+    micros = days * 86400000000LL + ((qint64(h) * 60 + mi) * 60 + s) * 1000000 + fractionMicros - offsetSeconds * 1000000;
     return true;
 }
 
