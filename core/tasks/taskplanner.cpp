@@ -1,6 +1,9 @@
 #include "tasks/taskplanner.h"
 
 #include <QRegularExpression>
+#include <QtConcurrent/QtConcurrentMap>
+#include <numeric>
+#include <optional>
 
 namespace cockpit {
 
@@ -44,9 +47,20 @@ Result<QVector<TaskSpec>> planTasks(const Plan &plan, const QVector<TableSchema>
         s.group = plan.groupFor(s.name);
         tasks << s;
     };
-    for (const auto &t : tables) {
+    // Row counts and key ranges take a pass over each table: every table at once, each on a
+    // connection of its own (a connection belongs to the thread that opened it; the engine is
+    // stateless and shared).
+    std::vector<std::optional<Result<TableStats>>> allStats(size_t(tables.size()));
+    std::vector<qsizetype> indexes(size_t(tables.size()));
+    std::iota(indexes.begin(), indexes.end(), 0);
+    QtConcurrent::blockingMap(indexes, [&](qsizetype i) {
+        auto own = DbConnection::open(plan.source, DbConnection::Mode::ReadOnly);
+        allStats[size_t(i)] = own ? sourceEngine.stats(**own, tables[i]) : Result<TableStats>(own.error());
+    });
+    for (qsizetype ti = 0; ti < tables.size(); ++ti) {
+        const TableSchema &t = tables[ti];
         const TableOptions opt = plan.optionsFor(t.name);
-        auto stats = sourceEngine.stats(source, t);
+        const Result<TableStats> &stats = *allStats[size_t(ti)];
         if (!stats)
             return stats.error();
 
