@@ -87,6 +87,29 @@ int killRepeatedly(const QString &plan, const QString &state, std::initializer_l
     return killedMidCopy;
 }
 
+// A 600,000-row demo into the server at `targetUrl`: `upgradectl run` killed repeatedly while
+// it copies, then run to its end. Returns the state file; failures are reported on the way.
+QString killThenFinish(QTemporaryDir &dir, const QString &targetUrl)
+{
+    auto demo = writeDemo(DemoOptions{dir.path(), 600000, 0.05});
+    EXPECT_TRUE(demo.ok());
+    if (!demo.ok())
+        return {};
+    demo->batchSize = 2000;
+    demo->chunkRows = 150000;
+    demo->tableOptions.clear();
+    demo->target = *ConnectionUrl::parse(targetUrl, dir.path());
+    QFile f(demo->filePath);
+    EXPECT_TRUE(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(demo->toJson());
+    f.close();
+    const QString state = dir.filePath(QStringLiteral("state.db"));
+    EXPECT_GE(killRepeatedly(demo->filePath, state, {900, 700, 1000, 800}), 2);
+    const Cli last = upgradectl({QStringLiteral("run"), QStringLiteral("--plan"), demo->filePath, QStringLiteral("--quiet")});
+    EXPECT_EQ(last.exitCode, 0) << qPrintable(last.err) << qPrintable(last.out);
+    return state;
+}
+
 TEST(KillAndResume, SigkillDuringCopyNeverLosesOrDuplicatesARow)
 {
     QTemporaryDir dir;
@@ -120,21 +143,7 @@ TEST(KillAndResume, SigkillDuringCopyIntoPostgresNeverLosesOrDuplicatesARow)
         ASSERT_TRUE(QSqlQuery(db).exec(QStringLiteral("CREATE SCHEMA ") + schema));
     }
     QTemporaryDir dir;
-    auto demo = writeDemo(DemoOptions{dir.path(), 600000, 0.05});
-    ASSERT_TRUE(demo.ok());
-    demo->batchSize = 2000;
-    demo->chunkRows = 150000;
-    demo->tableOptions.clear();
-    demo->target = *ConnectionUrl::parse(url + QStringLiteral("?schema=") + schema, dir.path());
-    QFile f(demo->filePath);
-    ASSERT_TRUE(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
-    f.write(demo->toJson());
-    f.close();
-    const QString state = dir.filePath(QStringLiteral("state.db"));
-    EXPECT_GE(killRepeatedly(demo->filePath, state, {900, 700, 1000, 800}), 2);
-
-    const Cli last = upgradectl({QStringLiteral("run"), QStringLiteral("--plan"), demo->filePath, QStringLiteral("--quiet")});
-    EXPECT_EQ(last.exitCode, 0) << qPrintable(last.err) << qPrintable(last.out);
+    const QString state = killThenFinish(dir, url + QStringLiteral("?schema=") + schema);
     QSqlDatabase db = QSqlDatabase::database(schema);
     const QString source = dir.filePath(QStringLiteral("source.db"));
     for (const QString &t : queryStrings(source, QStringLiteral("SELECT name FROM sqlite_master WHERE type='table'"))) {
@@ -171,23 +180,9 @@ TEST(KillAndResume, SigkillDuringCopyIntoMariaDbNeverLosesOrDuplicatesARow)
         ASSERT_TRUE(QSqlQuery(db).exec(QStringLiteral("USE `%1`").arg(database)));
     }
     QTemporaryDir dir;
-    auto demo = writeDemo(DemoOptions{dir.path(), 600000, 0.05});
-    ASSERT_TRUE(demo.ok());
-    demo->batchSize = 2000;
-    demo->chunkRows = 150000;
-    demo->tableOptions.clear();
     QUrl target(u);
     target.setPath(u'/' + database);
-    demo->target = *ConnectionUrl::parse(target.toString(), dir.path());
-    QFile f(demo->filePath);
-    ASSERT_TRUE(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
-    f.write(demo->toJson());
-    f.close();
-    const QString state = dir.filePath(QStringLiteral("state.db"));
-    EXPECT_GE(killRepeatedly(demo->filePath, state, {900, 700, 1000, 800}), 2);
-
-    const Cli last = upgradectl({QStringLiteral("run"), QStringLiteral("--plan"), demo->filePath, QStringLiteral("--quiet")});
-    EXPECT_EQ(last.exitCode, 0) << qPrintable(last.err) << qPrintable(last.out);
+    const QString state = killThenFinish(dir, target.toString());
     // Row for row, with plain SQL on both sides: the same keys, each once, and the same text.
     QSqlDatabase db = QSqlDatabase::database(database);
     const QString source = dir.filePath(QStringLiteral("source.db"));
