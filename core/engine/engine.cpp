@@ -72,6 +72,8 @@ QString Engine::columnDefinitions(const TableSchema &t, EngineKind own,
 
 QString Engine::identityClause(const TableSchema &, const ColumnSchema &) const { return {}; }
 
+Status Engine::checkAccess(DbConnection &, const QVector<TableSchema> &, bool) { return {}; }
+
 QString Engine::qualifiedName(DbConnection &, const QString &table) const { return quoteIdentifier(table); }
 
 QString Engine::foreignKeyClause(const ForeignKeySchema &fk) const

@@ -77,6 +77,11 @@ public:
     // `table` as statements on `c` name it (PostgreSQL: schema-qualified).
     virtual QString qualifiedName(DbConnection &c, const QString &table) const;
 
+    // Before any task starts: may this connection's user read `tables` (a source) or create
+    // tables in its database/schema (a target)? An error names the URL, the user and the
+    // missing privilege. Engines without privileges (SQLite) have nothing to check.
+    virtual Status checkAccess(DbConnection &c, const QVector<TableSchema> &tables, bool asTarget);
+
     // Tables of the database (without the cockpit's own checkpoint table).
     virtual Result<QVector<TableSchema>> introspect(DbConnection &c) = 0;
     // Views of the database, by name.

@@ -192,8 +192,10 @@ Status Scheduler::load(const Plan &plan, bool planIfEmpty)
     if (!Engine::create(plan.target.engine))
         return makeError(QStringLiteral("target %1: the %2 engine is not supported yet")
                              .arg(plan.target.display(), toString(plan.target.engine)));
-    // Reachable, right password, database and schema exist: said now, before any task starts.
-    if (auto target = DbConnection::open(plan.target, DbConnection::Mode::ReadWrite); !target)
+    // Reachable, right password, database and schema exist, and the privileges the run needs:
+    // said now, before any task starts.
+    auto target = DbConnection::open(plan.target, DbConnection::Mode::ReadWrite);
+    if (!target)
         return makeError(QStringLiteral("target: %1").arg(target.error().message));
     auto schema = sourceEngine->introspect(**source);
     if (!schema)
@@ -202,6 +204,11 @@ Status Scheduler::load(const Plan &plan, bool planIfEmpty)
     auto tables = selectTables(plan, *schema);
     if (!tables)
         return tables.error();
+    if (auto st = sourceEngine->checkAccess(**source, *tables, false); !st)
+        return makeError(QStringLiteral("source: %1").arg(st.error().message));
+    if (auto st = Engine::create(plan.target.engine)->checkAccess(**target, *tables, true); !st)
+        return makeError(QStringLiteral("target: %1").arg(st.error().message));
+    target->reset();
     m_tables.clear();
     m_targetTables.clear();
     // The date scan reads whole tables: done when the run is planned, then read back from the

@@ -156,6 +156,31 @@ TEST_F(PostgresTarget, ExistingTargetTableIsReplacedWhenThePlanSaysSo)
               QString::number(queryInt(dir.filePath(QStringLiteral("source.db")), QStringLiteral("SELECT count(*) FROM CUSTTABLE"))));
 }
 
+TEST_F(PostgresTarget, MissingPrivilegesAreClearErrorsBeforeAnyTask)
+{
+    // The owner gives up its own rights (it could grant them back): no CREATE on the target
+    // schema, no SELECT on one source table.
+    exec(QStringLiteral("REVOKE CREATE ON SCHEMA %1 FROM CURRENT_USER").arg(schema));
+    UpgradeRun run;
+    const QString error = openAndWait(run, plan());
+    EXPECT_TRUE(error.startsWith(QStringLiteral("target: user \"")) && error.contains(QStringLiteral("may not create tables in schema"))
+                && error.contains(schema) && !error.contains(QStringLiteral("cockpit-test")))
+        << qPrintable(error);
+    EXPECT_EQ(allTasks(run).size(), 0); // nothing planned, nothing started
+
+    exec(QStringLiteral("GRANT CREATE ON SCHEMA %1 TO CURRENT_USER").arg(schema));
+    exec(QStringLiteral("CREATE TABLE %1.\"Open\" (id int PRIMARY KEY); CREATE TABLE %1.\"Sec ret\" (id int PRIMARY KEY); "
+                        "REVOKE SELECT ON %1.\"Sec ret\" FROM CURRENT_USER").arg(schema));
+    auto source = ConnectionUrl::parse(m_url, dir.path());
+    auto target = ConnectionUrl::parse(QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("back.db")), dir.path());
+    ASSERT_TRUE(source.ok() && target.ok());
+    UpgradeRun back;
+    const QString sourceError = openAndWait(back, Plan::fromUrls(*source, *target, dir.filePath(QStringLiteral("back-state.db"))));
+    EXPECT_TRUE(sourceError.startsWith(QStringLiteral("source: user \"")) && sourceError.contains(QStringLiteral("may not read 1 table(s)"))
+                && sourceError.contains(QStringLiteral("\"Sec ret\"")) && !sourceError.contains(QStringLiteral("\"Open\"")))
+        << qPrintable(sourceError);
+}
+
 TEST_F(PostgresTarget, UnreachableServerAndMissingSchemaAreClearErrors)
 {
     Plan p = plan();

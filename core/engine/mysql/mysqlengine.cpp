@@ -678,6 +678,24 @@ Result<std::unique_ptr<RowReader>> MysqlEngine::openOrderedReader(DbConnection &
                       classesOf(t));
 }
 
+Status MysqlEngine::checkAccess(DbConnection &c, const QVector<TableSchema> &tables, bool asTarget)
+{
+    MYSQL *conn = c.mysql();
+    if (asTarget) {
+        // MariaDB's grants come in many shapes (roles, wildcards): creating a probe table is
+        // the one question that gets the server's own answer.
+        const QString probe = quoteIdentifier(QStringLiteral("_cockpit_access_probe"));
+        if (auto st = myRun(conn, QStringLiteral("CREATE TABLE IF NOT EXISTS %1 (x INT)").arg(probe), QStringLiteral("create a table"));
+            !st)
+            return makeError(QStringLiteral("the user of %1 may not create tables there: %2").arg(c.url().display(), st.error().message));
+        return myRun(conn, QStringLiteral("DROP TABLE IF EXISTS %1").arg(probe), QStringLiteral("drop the probe table"));
+    }
+    for (const auto &t : tables)
+        if (auto st = myRun(conn, QStringLiteral("SELECT 1 FROM %1 LIMIT 0").arg(quoteIdentifier(t.name)), QStringLiteral("read")); !st)
+            return makeError(QStringLiteral("the user of %1 may not read table \"%2\": %3").arg(c.url().display(), t.name, st.error().message));
+    return {};
+}
+
 QString MysqlEngine::identityClause(const TableSchema &, const ColumnSchema &column) const
 {
     // MySQL numbers only the first column of a key; the copy's explicit values keep theirs.

@@ -428,6 +428,47 @@ QString PostgresEngine::quoteIdentifier(const QString &name) const
     return u'"' + q + u'"';
 }
 
+Status PostgresEngine::checkAccess(DbConnection &c, const QVector<TableSchema> &tables, bool asTarget)
+{
+    PGconn *conn = c.postgres();
+    if (asTarget) {
+        auto r = pgExec(conn, QStringLiteral("SELECT current_user, has_schema_privilege($1, 'CREATE')"), {c.schema()});
+        if (!r)
+            return r.error();
+        if (r->text(0, 1) != QLatin1String("t"))
+            return makeError(QStringLiteral("user \"%1\" may not create tables in schema \"%2\" of %3 "
+                                            "(GRANT CREATE ON SCHEMA %4 TO %5)")
+                                 .arg(r->text(0, 0), c.schema(), c.url().display(), quoteIdentifier(c.schema()),
+                                      quoteIdentifier(r->text(0, 0))));
+        return {};
+    }
+    QStringList names;
+    for (const auto &t : tables)
+        names << t.name;
+    // Table names travel as one text[] literal: quote each element for the array parser.
+    QStringList quoted;
+    for (QString n : names) {
+        n.replace(u'\\', QStringLiteral("\\\\")).replace(u'"', QStringLiteral("\\\""));
+        quoted << u'"' + n + u'"';
+    }
+    auto r = pgExec(conn, QStringLiteral("SELECT current_user, t FROM unnest($1::text[]) AS t "
+                                         "WHERE NOT has_table_privilege(quote_ident($2) || '.' || quote_ident(t), 'SELECT') "
+                                         "ORDER BY t"),
+                    {u'{' + quoted.join(u',') + u'}', c.schema()});
+    if (!r)
+        return r.error();
+    if (r->rows() == 0)
+        return {};
+    QStringList denied;
+    for (int i = 0; i < r->rows() && i < 5; ++i)
+        denied << u'"' + r->text(i, 1) + u'"';
+    return makeError(QStringLiteral("user \"%1\" may not read %2 table(s) of %3: %4%5 (GRANT SELECT)")
+                         .arg(r->text(0, 0))
+                         .arg(r->rows())
+                         .arg(c.url().display(), denied.join(QStringLiteral(", ")),
+                              r->rows() > 5 ? QStringLiteral(", ...") : QString()));
+}
+
 QString PostgresEngine::typeName(const ColumnType &t)
 {
     if (t.nativeEngine == EngineKind::PostgreSQL && !t.native.isEmpty())

@@ -12,6 +12,7 @@ class PostgresEngine final : public Engine {
 public:
     QString quoteIdentifier(const QString &name) const override;
     Result<QVector<TableSchema>> introspect(DbConnection &c) override;
+    Status checkAccess(DbConnection &c, const QVector<TableSchema> &tables, bool asTarget) override;
     Result<QVector<ViewSchema>> introspectViews(DbConnection &c) override;
     Status addForeignKey(DbConnection &c, const TableSchema &t, const ForeignKeySchema &fk) override;
     Status addCheck(DbConnection &c, const TableSchema &t, const CheckSchema &check) override;
