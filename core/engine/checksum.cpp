@@ -14,11 +14,7 @@ Result<TableChecksum> checksumRows(RowReader &reader, const TableSchema &t, std:
             return n.error();
         if (*n == 0)
             break;
-        for (int row = 0; row < batch.rows(); ++row) {
-            for (int col = 0; col < batch.columns(); ++col)
-                hasher.addTyped(batch, batch.value(row, col), t.columns[col].type.cls);
-            sum.sum += hasher.finishRow();
-        }
+        sum.sum += hasher.sumRows(batch, t);
         sum.rows += *n;
         if (rowsHashed)
             *rowsHashed += *n;

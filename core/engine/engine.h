@@ -26,6 +26,11 @@ struct Checkpoint {
     QString runId;
     qint64 lastKey = 0;  // every source row with key <= lastKey (within the chunk) is on the target
     qint64 rowsDone = 0;
+    // Sum (mod 2^64) of the row hashes (rowhasher.h) of the rows copied so far, as the source
+    // gave them (converted, rejects left out): validation's source side without a second read
+    // (ValidationMode::Streamed). Absent when the copy never held the rows (SQLite to SQLite
+    // inside the library).
+    std::optional<quint64> rowHashSum;
 };
 
 class RowReader {

@@ -11,6 +11,7 @@
 
 #include "engine/columntype.h"
 #include "engine/rowbatch.h"
+#include "engine/schema.h"
 #include "engine/valuetext.h"
 
 #include <cmath>
@@ -127,6 +128,19 @@ public:
         add(v);
     }
     void addTyped(const RowBatch &batch, const Value &v, TypeClass cls) { addTyped(view(batch, v), cls); }
+
+    // The sum (mod 2^64) of the hashes of every row of `batch`, column k typed as t's column k:
+    // what a TableChecksum adds for the batch.
+    quint64 sumRows(const RowBatch &batch, const TableSchema &t)
+    {
+        quint64 sum = 0;
+        for (int row = 0; row < batch.rows(); ++row) {
+            for (int col = 0; col < batch.columns(); ++col)
+                addTyped(batch, batch.value(row, col), t.columns[col].type.cls);
+            sum += finishRow();
+        }
+        return sum;
+    }
 
     // Returns the row's hash and starts the next row.
     quint64 finishRow()

@@ -123,6 +123,8 @@ QByteArray Plan::toJson() const
     o[QStringLiteral("state")] = base.relativeFilePath(statePath);
     o[QStringLiteral("ifTargetExists")] =
         ifTargetExists == IfTargetExists::Replace ? QStringLiteral("replace") : QStringLiteral("fail");
+    o[QStringLiteral("validation")] =
+        validation == ValidationMode::Full ? QStringLiteral("full") : QStringLiteral("streamed");
     o[QStringLiteral("batchSize")] = batchSize;
     o[QStringLiteral("chunkRows")] = chunkRows;
     o[QStringLiteral("maxRejects")] = maxRejects;
@@ -298,7 +300,7 @@ public:
         const QJsonObject o = doc.object();
         if (auto e = checkKeys(o, {}, {"name", "source", "target", "state", "ifTargetExists",
                                         "batchSize", "chunkRows", "batchGroups", "tables",
-                                        "tableOptions", "maxRejects", "rejectsDir"}))
+                                        "tableOptions", "maxRejects", "rejectsDir", "validation"}))
             return *e;
 
         Plan plan;
@@ -332,6 +334,15 @@ public:
         else if (*ifExists != QLatin1String("fail"))
             return error({QStringLiteral("ifTargetExists")},
                          QStringLiteral("expected \"fail\" or \"replace\", got \"%1\"").arg(*ifExists));
+
+        auto validation = string(o, {}, QStringLiteral("validation"), false, QStringLiteral("streamed"));
+        if (!validation)
+            return validation.error();
+        if (*validation == QLatin1String("full"))
+            plan.validation = ValidationMode::Full;
+        else if (*validation != QLatin1String("streamed"))
+            return error({QStringLiteral("validation")},
+                         QStringLiteral("expected \"streamed\" or \"full\", got \"%1\"").arg(*validation));
 
         auto batch = positive(o, {}, QStringLiteral("batchSize"), plan.batchSize, 10'000'000);
         if (!batch)

@@ -29,6 +29,14 @@ struct TableOptions {
 
 enum class IfTargetExists { Fail, Replace };
 
+// How validation knows the source side of a table's checksum:
+//   Streamed: hashed by the copy as it read the rows (kept with each checkpoint) plus a fresh
+//     count(*) of the source, so validation reads only the target in full;
+//   Full: the source is read again in full, a second read independent of the copy.
+// Streamed falls back to Full for a table whose copy did not hash (SQLite to SQLite copies
+// rows inside the library) or whose checkpoints are gone (after finalize).
+enum class ValidationMode { Streamed, Full };
+
 struct Plan {
     QString filePath;  // absolute path of the plan file ("" for a plan built from URLs)
     QString name;
@@ -42,6 +50,7 @@ struct Plan {
     qint64 chunkRows = 250000;
     QMap<QString, TableOptions> tableOptions; // by table name (case-insensitive match)
     IfTargetExists ifTargetExists = IfTargetExists::Fail;
+    ValidationMode validation = ValidationMode::Streamed;
     // Rows whose values do not convert to the target type are listed in
     // <rejectsDir>/<table>.rejects.csv; more than maxRejects of them fail the table's copy.
     int maxRejects = 0;

@@ -477,6 +477,7 @@ void Scheduler::launch(Entry &e)
     ctx.runId = m_runId;
     ctx.batchSize = m_plan.optionsFor(e.spec.table).batchSize;
     ctx.ifTargetExists = m_plan.ifTargetExists;
+    ctx.validation = m_plan.validation;
     ctx.control = control.get();
     const QString name = e.spec.name;
     ctx.log = [this, name](const QString &level, const QString &message) {

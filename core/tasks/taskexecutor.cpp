@@ -191,10 +191,12 @@ TaskOutcome runCopy(const TaskContext &ctx)
         return failed(cp.error());
     qint64 after = spec.keyLo - 1;
     qint64 rowsDone = 0;
+    std::optional<quint64> rowHashSum = quint64(0); // absent: an earlier attempt did not hash
     if (cp->has_value() && (*cp)->runId == ctx.runId) {
         if (keyed) {
             after = (*cp)->lastKey;
             rowsDone = (*cp)->rowsDone;
+            rowHashSum = (*cp)->rowHashSum;
         } else if ((*cp)->lastKey > spec.keyHi) {
             TaskOutcome o = ended(QStringLiteral("%1 rows copied").arg(number((*cp)->rowsDone)));
             o.rowsDone = (*cp)->rowsDone;
@@ -232,7 +234,7 @@ TaskOutcome runCopy(const TaskContext &ctx)
     qint64 rowsRead = 0; // keyless copies name a reject by its row number
 
     RowBatch batch;
-    Checkpoint checkpoint{spec.name, table.name, ctx.runId, after, rowsDone};
+    Checkpoint checkpoint{spec.name, table.name, ctx.runId, after, rowsDone, {}};
     auto outcome = [&](TaskOutcome::Kind kind, QString message) {
         TaskOutcome o;
         o.kind = kind;
@@ -301,6 +303,12 @@ TaskOutcome runCopy(const TaskContext &ctx)
         return outcome(TaskOutcome::Ended, QStringLiteral("%1 rows copied").arg(number(checkpoint.rowsDone)));
     }
 
+    // The rows are hashed as the source gave them, typed as the full validation would type them
+    // (the converted table's types when values are converted), so a streamed validation
+    // compares exactly what a second read would have (ValidationMode).
+    checkpoint.rowHashSum = rowHashSum;
+    const TableSchema hashedAs = converter.active() ? targetSchema(ctx) : table;
+    RowHasher hasher;
     auto reader = c->sourceEngine->openReader(*c->source, table, after, spec.keyHi);
     if (!reader)
         return failed(reader.error());
@@ -335,6 +343,8 @@ TaskOutcome runCopy(const TaskContext &ctx)
         }
         rowsRead += *n;
         checkpoint.rowsDone += batch.rows();
+        if (checkpoint.rowHashSum)
+            *checkpoint.rowHashSum += hasher.sumRows(batch, hashedAs);
         if (auto st = (*writer)->writeBatch(batch, checkpoint); !st)
             return failed(st.error());
         control.rowsDone = checkpoint.rowsDone;
@@ -445,26 +455,67 @@ QString firstDifferences(const TaskContext &ctx, Connections &c, int limit)
     return diffs.join(QStringLiteral("; "));
 }
 
+// The source side of a streamed validation: the sums the table's copies hashed as they read
+// (kept with their checkpoints on the target). Absent, with the reason, when a copy did not hash.
+std::optional<TableChecksum> streamedSourceSum(const TaskContext &ctx, Connections &c, QString *why)
+{
+    TableChecksum sum;
+    for (const QString &copy : ctx.spec.dependsOn) {
+        if (!copy.startsWith(QLatin1String("copy:")))
+            continue;
+        auto cp = c.targetEngine->readCheckpoint(*c.target, copy);
+        if (!cp || !cp->has_value() || (*cp)->runId != ctx.runId) {
+            *why = QStringLiteral("no checkpoint of %1 on the target").arg(copy);
+            return std::nullopt;
+        }
+        if (!(*cp)->rowHashSum) {
+            *why = QStringLiteral("%1 did not hash its rows").arg(copy);
+            return std::nullopt;
+        }
+        sum.rows += (*cp)->rowsDone;
+        sum.sum += *(*cp)->rowHashSum;
+    }
+    return sum;
+}
+
 TaskOutcome runValidate(const TaskContext &ctx)
 {
     auto c = connect(ctx, false);
     if (!c)
         return failed(c.error());
-    // Progress: rows hashed on both sides.
-    ctx.control->rowsDone = 0;
-    ctx.control->rowsTotal = 2 * ctx.spec.estimatedRows;
-    // Both sides are hashed at once: the source on a thread of its own (with its own
-    // connection, since a connection belongs to the thread that opened it), the target here.
-    // A table whose values are converted compares the target with the source *as converted*,
-    // without the rows that do not convert; those must be exactly the rows in the reject file.
     const bool converted = converterFor(ctx).active();
     qint64 sourceRejects = 0;
-    auto sourceSum = std::async(std::launch::async, [&ctx, converted, &sourceRejects]() -> Result<TableChecksum> {
+    ctx.control->rowsDone = 0;
+
+    std::optional<TableChecksum> streamed;
+    if (ctx.validation == ValidationMode::Streamed) {
+        QString why;
+        streamed = streamedSourceSum(ctx, *c, &why);
+        if (!streamed)
+            ctx.log(QStringLiteral("info"), QStringLiteral("reading the source again in full: ") + why);
+    }
+    // Progress: rows hashed (the target only, when the copies hashed the source).
+    ctx.control->rowsTotal = (streamed ? 1 : 2) * ctx.spec.estimatedRows;
+
+    // The source side on a thread of its own (with its own connection, since a connection
+    // belongs to the thread that opened it) while the target is hashed here. Streamed: a count
+    // of the source rows, which must be the rows the copies read plus those they rejected.
+    // Full: both sides are hashed; a table whose values are converted compares the target with
+    // the source *as converted*, without the rows that do not convert, and those must be
+    // exactly the rows in the reject file.
+    auto sourceSum = std::async(std::launch::async, [&ctx, converted, &sourceRejects, &streamed]() -> Result<TableChecksum> {
         auto source = DbConnection::open(ctx.source, DbConnection::Mode::ReadOnly);
         if (!source)
             return source.error();
         InterruptibleScope scope(*ctx.control, source->get());
         auto engine = Engine::create(ctx.source.engine);
+        if (streamed) {
+            auto stats = engine->stats(**source, ctx.table);
+            if (!stats)
+                return stats.error();
+            sourceRejects = stats->rows - streamed->rows;
+            return *streamed;
+        }
         if (!converted)
             return engine->checksum(**source, ctx.table, &ctx.control->rowsDone);
         TableSchema whole = ctx.table;
@@ -488,25 +539,37 @@ TaskOutcome runValidate(const TaskContext &ctx)
     if (!targetSum)
         return failedOrStopped(ctx, targetSum.error());
     const TableChecksum source = sourceResult.value(), target = targetSum.value();
-    ctx.log(QStringLiteral("info"), QStringLiteral("source: %1; target: %2").arg(source.toString(), target.toString()));
+    ctx.log(QStringLiteral("info"), QStringLiteral("source%1: %2; target: %3")
+                                        .arg(streamed ? QStringLiteral(" (hashed by the copy)") : QString(),
+                                             source.toString(), target.toString()));
     QString rejectNote;
+    qint64 listed = 0;
+    std::shared_ptr<RejectFile> rejects;
     if (converted) {
-        auto rejects = RejectFile::open(ctx.rejectsDir, ctx.table.name);
-        auto listed = rejects->count();
-        if (!listed)
-            return failed(listed.error());
-        if (*listed != sourceRejects)
+        rejects = RejectFile::open(ctx.rejectsDir, ctx.table.name);
+        auto n = rejects->count();
+        if (!n)
+            return failed(n.error());
+        listed = *n;
+    }
+    if (streamed && sourceRejects != listed)
+        return failed(makeError(QStringLiteral("validation of \"%1\" failed: the source has %2 rows but the copies wrote %3 "
+                                               "and rejected %4; did the source change during the upgrade? Rerun its copy")
+                                    .arg(ctx.table.name, number(streamed->rows + sourceRejects), number(streamed->rows),
+                                         number(listed))));
+    if (converted) {
+        if (listed != sourceRejects)
             return failed(makeError(QStringLiteral("validation of \"%1\" failed: %2 source rows do not convert to the "
                                                    "target's types but %3 lists %4")
-                                        .arg(ctx.table.name, number(sourceRejects), rejects->path(), number(*listed))));
+                                        .arg(ctx.table.name, number(sourceRejects), rejects->path(), number(listed))));
         if (sourceRejects > 0)
             rejectNote = QStringLiteral("; %1 rejected rows not copied, listed in %2").arg(number(sourceRejects), rejects->path());
     }
     if (source == target) {
-        TaskOutcome o = ended(QStringLiteral("%1 rows, checksum %2 equal%3")
+        TaskOutcome o = ended(QStringLiteral("%1 rows, checksum %2 equal%3%4")
                                   .arg(number(source.rows))
                                   .arg(source.sum, 16, 16, QLatin1Char('0'))
-                                  .arg(rejectNote));
+                                  .arg(streamed ? QStringLiteral(" (source hashed during the copy)") : QString(), rejectNote));
         o.rowsDone = source.rows;
         return o;
     }

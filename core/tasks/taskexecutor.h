@@ -25,6 +25,7 @@ struct TaskContext {
     QString runId;
     int batchSize = 20000;
     IfTargetExists ifTargetExists = IfTargetExists::Fail;
+    ValidationMode validation = ValidationMode::Streamed;
     TaskControl *control = nullptr;
     // Thread-safe: adds a line to the task's log (file, store, window).
     std::function<void(const QString &level, const QString &message)> log;

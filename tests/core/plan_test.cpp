@@ -23,6 +23,7 @@ TEST(PlanParser, MinimalPlanGetsDefaults)
     EXPECT_EQ(p->target.path, QStringLiteral("/data/t.db"));
     EXPECT_EQ(p->statePath, QStringLiteral("/plans/plan.state.db"));
     EXPECT_EQ(p->ifTargetExists, IfTargetExists::Fail);
+    EXPECT_EQ(p->validation, ValidationMode::Streamed);
     ASSERT_EQ(p->groups.size(), 1);
     EXPECT_GE(p->groups[0].threads, 2);
     EXPECT_TRUE(p->includesTable(QStringLiteral("ANY")));
@@ -72,6 +73,9 @@ TEST(PlanParser, NegativeBatchSizeAndBadEnumAreRejected)
     EXPECT_NE(errorOf(R"({"source": "sqlite:a.db", "target": "sqlite:b.db", "ifTargetExists": "merge"})")
                   .find("expected \"fail\" or \"replace\""),
               std::string::npos);
+    EXPECT_NE(errorOf(R"({"source": "sqlite:a.db", "target": "sqlite:b.db", "validation": "quick"})")
+                  .find("\"validation\": expected \"streamed\" or \"full\", got \"quick\""),
+              std::string::npos);
 }
 
 TEST(PlanParser, DuplicateGroupIsRejected)
@@ -115,7 +119,7 @@ TEST(PlanParser, TablesGroupsAndOptions)
 TEST(PlanParser, JsonRoundTrip)
 {
     auto p = parse(R"({"name": "n", "source": "sqlite:a.db", "target": "sqlite:sub/b.db", "state": "s.db",
-        "batchGroups": [{"name": "g", "threads": 3}], "ifTargetExists": "replace"})");
+        "batchGroups": [{"name": "g", "threads": 3}], "ifTargetExists": "replace", "validation": "full"})");
     ASSERT_TRUE(p.ok());
     auto again = parsePlan(p->toJson(), p->filePath);
     ASSERT_TRUE(again.ok()) << again.error().message.toStdString();
@@ -123,6 +127,7 @@ TEST(PlanParser, JsonRoundTrip)
     EXPECT_EQ(again->statePath, QStringLiteral("/plans/s.db"));
     EXPECT_EQ(again->groups[0].threads, 3);
     EXPECT_EQ(again->ifTargetExists, IfTargetExists::Replace);
+    EXPECT_EQ(again->validation, ValidationMode::Full);
 }
 
 TEST(ConnectionUrls, SqliteForms)

@@ -5,6 +5,7 @@
 #include "demo/demogenerator.h"
 #include "support/testsupport.h"
 
+#include <QLocale>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -123,6 +124,59 @@ TEST_F(PostgresTarget, DemoCopiesWithEveryCountSumAndIndex)
     EXPECT_EQ(indexes, QString::number(queryInt(source, QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type='index' AND sql IS NOT NULL"))));
     EXPECT_EQ(pgValue(QStringLiteral("SELECT count(*) FROM pg_tables WHERE schemaname='%1' AND tablename='_cockpit_checkpoint'").arg(schema)),
               QStringLiteral("0"));
+}
+
+// Streamed validation (the default) hashes the source while copying and reads only the
+// target again: it must still catch a changed target row and a source that changed after the copy.
+TEST_F(PostgresTarget, StreamedValidationCatchesATamperedTargetAndAChangedSource)
+{
+    Plan p = plan();
+    ASSERT_EQ(p.validation, ValidationMode::Streamed);
+    UpgradeRun run;
+    ASSERT_EQ(openAndWait(run, p), QString());
+    for (const QString &task : {QStringLiteral("validate:CUSTTABLE"), QStringLiteral("validate:INVENTTRANS")})
+        ASSERT_TRUE(requestAndWait(run, TaskAction::Pause, task).first) << qPrintable(task);
+    ASSERT_TRUE(runToEnd(run));
+    const TaskView other = taskView(run, QStringLiteral("validate:VENDTABLE"));
+    EXPECT_EQ(other.status.state, TaskState::Ended) << qPrintable(other.status.message);
+    EXPECT_TRUE(other.status.message.contains(QLatin1String("equal (source hashed during the copy)"))) << qPrintable(other.status.message);
+
+    const QString recid = pgValue(QStringLiteral("SELECT \"RECID\" FROM %1.\"CUSTTABLE\" ORDER BY \"RECID\" OFFSET 7 LIMIT 1").arg(schema));
+    exec(QStringLiteral("UPDATE %1.\"CUSTTABLE\" SET \"NAME\" = 'tampered' WHERE \"RECID\" = %2").arg(schema, recid));
+    const QString source = dir.filePath(QStringLiteral("source.db"));
+    const qint64 sourceRows = queryInt(source, QStringLiteral("SELECT count(*) FROM INVENTTRANS"));
+    execSqlite(source, QStringLiteral("DELETE FROM INVENTTRANS WHERE RECID = (SELECT max(RECID) FROM INVENTTRANS)"));
+
+    for (const QString &task : {QStringLiteral("validate:CUSTTABLE"), QStringLiteral("validate:INVENTTRANS")})
+        ASSERT_TRUE(requestAndWait(run, TaskAction::Resume, task).first) << qPrintable(task);
+    ASSERT_TRUE(waitUntil([&] {
+        return taskView(run, QStringLiteral("validate:CUSTTABLE")).status.state == TaskState::Error
+               && taskView(run, QStringLiteral("validate:INVENTTRANS")).status.state == TaskState::Error;
+    }, 60000));
+    const QString tampered = taskView(run, QStringLiteral("validate:CUSTTABLE")).status.message;
+    EXPECT_TRUE(tampered.contains(QLatin1String("checksum differs"))) << qPrintable(tampered);
+    EXPECT_TRUE(tampered.contains(recid)) << qPrintable(tampered);
+    const QString changed = taskView(run, QStringLiteral("validate:INVENTTRANS")).status.message;
+    const QString expected = QStringLiteral("the source has %1 rows but the copies wrote %2")
+                                 .arg(QLocale::system().toString(sourceRows - 1), QLocale::system().toString(sourceRows));
+    EXPECT_TRUE(changed.contains(expected)) << qPrintable(changed) << " / " << qPrintable(expected);
+}
+
+// "validation": "full" reads the source a second time instead of trusting the copy's hashes.
+TEST_F(PostgresTarget, FullValidationReadsTheSourceAgain)
+{
+    Plan p = plan();
+    p.validation = ValidationMode::Full;
+    p.include = {QStringLiteral("CUSTTABLE"), QStringLiteral("INVENTTRANS")};
+    UpgradeRun run;
+    ASSERT_EQ(openAndWait(run, p), QString());
+    ASSERT_TRUE(runToEnd(run));
+    for (const QString &task : {QStringLiteral("validate:CUSTTABLE"), QStringLiteral("validate:INVENTTRANS")}) {
+        const TaskView v = taskView(run, task);
+        EXPECT_EQ(v.status.state, TaskState::Ended) << qPrintable(v.status.message);
+        EXPECT_TRUE(v.status.message.contains(QLatin1String("equal"))) << qPrintable(v.status.message);
+        EXPECT_FALSE(v.status.message.contains(QLatin1String("hashed during the copy"))) << qPrintable(v.status.message);
+    }
 }
 
 TEST_F(PostgresTarget, ExistingTargetTableIsNotOverwritten)

@@ -36,24 +36,6 @@ protected:
         for (const auto &t : allTasks(run))
             EXPECT_EQ(t.status.state, TaskState::Ended) << qPrintable(t.spec.name) << ": " << qPrintable(t.status.message);
     }
-
-    // Waits for the actionDone of `task` and returns (ok, reason).
-    static std::pair<bool, QString> act(UpgradeRun &run, TaskAction a, const QString &task, bool deps = false)
-    {
-        bool got = false, ok = false;
-        QString reason;
-        auto c = QObject::connect(&run, &UpgradeRun::actionDone, [&](const QString &t, TaskAction, bool o, const QString &r) {
-            if (t == task) {
-                got = true;
-                ok = o;
-                reason = r;
-            }
-        });
-        run.request(a, {task}, deps);
-        EXPECT_TRUE(waitUntil([&] { return got; }, 10000)) << "no answer for " << qPrintable(task);
-        QObject::disconnect(c);
-        return {ok, reason};
-    }
 };
 
 TEST_F(Upgrade, FullDemoSizedUpgradeEqualsSource)
@@ -83,7 +65,7 @@ TEST_F(Upgrade, PausedWaitingTaskHoldsItsDependentsAndResumes)
     Plan plan = demo(20000);
     UpgradeRun run;
     ASSERT_EQ(openAndWait(run, plan), QString());
-    auto [ok, reason] = act(run, TaskAction::Pause, QStringLiteral("copy:CUSTTABLE"));
+    auto [ok, reason] = requestAndWait(run, TaskAction::Pause, QStringLiteral("copy:CUSTTABLE"));
     ASSERT_TRUE(ok) << qPrintable(reason);
     EXPECT_EQ(taskView(run, QStringLiteral("copy:CUSTTABLE")).status.state, TaskState::Paused);
 
@@ -97,7 +79,7 @@ TEST_F(Upgrade, PausedWaitingTaskHoldsItsDependentsAndResumes)
 
     bool finished = false;
     QObject::connect(&run, &UpgradeRun::finished, [&] { finished = true; });
-    ASSERT_TRUE(act(run, TaskAction::Resume, QStringLiteral("copy:CUSTTABLE")).first);
+    ASSERT_TRUE(requestAndWait(run, TaskAction::Resume, QStringLiteral("copy:CUSTTABLE")).first);
     ASSERT_TRUE(waitUntil([&] { return finished; }, 60000));
     expectAllEnded(run);
     EXPECT_EQ(tableDifferences(source(), target()), QStringList());
@@ -115,7 +97,7 @@ TEST_F(Upgrade, ExecutingCopyPausesAtItsNextBatchAndResumesFromTheCheckpoint)
         const TaskView v = taskView(run, copy);
         return v.status.state == TaskState::Executing && v.status.rowsDone >= 5000;
     }, 60000));
-    auto [ok, reason] = act(run, TaskAction::Pause, copy);
+    auto [ok, reason] = requestAndWait(run, TaskAction::Pause, copy);
     ASSERT_TRUE(ok) << qPrintable(reason);
     ASSERT_TRUE(waitUntil([&] { return taskView(run, copy).status.state == TaskState::Paused; }, 30000));
     const TaskView paused = taskView(run, copy);
@@ -128,7 +110,7 @@ TEST_F(Upgrade, ExecutingCopyPausesAtItsNextBatchAndResumesFromTheCheckpoint)
 
     bool finished = false;
     QObject::connect(&run, &UpgradeRun::finished, [&] { finished = true; });
-    ASSERT_TRUE(act(run, TaskAction::Resume, copy).first);
+    ASSERT_TRUE(requestAndWait(run, TaskAction::Resume, copy).first);
     ASSERT_TRUE(waitUntil([&] { return finished && taskView(run, QStringLiteral("finalize")).status.state == TaskState::Ended; }, 120000));
     expectAllEnded(run);
     EXPECT_EQ(taskView(run, copy).status.attempts, 2);
@@ -154,7 +136,7 @@ TEST_F(Upgrade, ReadyTaskIsTakenBackFromTheQueueWhenPaused)
         }
         return copying && !ready.isEmpty();
     }, 60000));
-    auto [ok, reason] = act(run, TaskAction::Pause, ready);
+    auto [ok, reason] = requestAndWait(run, TaskAction::Pause, ready);
     ASSERT_TRUE(ok) << qPrintable(reason);
     const TaskView v = taskView(run, ready);
     EXPECT_EQ(v.status.state, TaskState::Paused);
@@ -183,7 +165,7 @@ TEST_F(Upgrade, FailedPrepareBlocksItsTableAndRerunSucceeds)
     execSqlite(target(), QStringLiteral("DROP TABLE CUSTTABLE"));
     bool finished = false;
     QObject::connect(&run, &UpgradeRun::finished, [&] { finished = true; });
-    ASSERT_TRUE(act(run, TaskAction::Rerun, QStringLiteral("prepare:CUSTTABLE")).first);
+    ASSERT_TRUE(requestAndWait(run, TaskAction::Rerun, QStringLiteral("prepare:CUSTTABLE")).first);
     ASSERT_TRUE(waitUntil([&] { return finished; }, 60000));
     expectAllEnded(run);
     EXPECT_EQ(taskView(run, QStringLiteral("prepare:CUSTTABLE")).status.attempts, 2);
@@ -213,7 +195,7 @@ TEST_F(Upgrade, SkippedIndexIsRecordedAndNotBuilt)
         if (t.spec.kind == TaskKind::Index && t.spec.table == QLatin1String("INVENTTRANS"))
             index = t.spec.name;
     ASSERT_FALSE(index.isEmpty());
-    ASSERT_TRUE(act(run, TaskAction::Skip, index).first);
+    ASSERT_TRUE(requestAndWait(run, TaskAction::Skip, index).first);
     ASSERT_TRUE(runToEnd(run));
     expectAllEnded(run);
     const TaskView v = taskView(run, index);
@@ -228,13 +210,13 @@ TEST_F(Upgrade, ValidationNamesTheFirstDifferingKey)
     Plan plan = demo(20000);
     UpgradeRun run;
     ASSERT_EQ(openAndWait(run, plan), QString());
-    ASSERT_TRUE(act(run, TaskAction::Pause, QStringLiteral("validate:CUSTTABLE")).first);
+    ASSERT_TRUE(requestAndWait(run, TaskAction::Pause, QStringLiteral("validate:CUSTTABLE")).first);
     ASSERT_TRUE(runToEnd(run));
     const qint64 key = queryInt(target(), QStringLiteral("SELECT RECID FROM CUSTTABLE ORDER BY RECID LIMIT 1 OFFSET 10"));
     execSqlite(target(), QStringLiteral("UPDATE CUSTTABLE SET NAME = 'tampered' WHERE RECID = %1").arg(key));
     bool finished = false;
     QObject::connect(&run, &UpgradeRun::finished, [&] { finished = true; });
-    ASSERT_TRUE(act(run, TaskAction::Resume, QStringLiteral("validate:CUSTTABLE")).first);
+    ASSERT_TRUE(requestAndWait(run, TaskAction::Resume, QStringLiteral("validate:CUSTTABLE")).first);
     ASSERT_TRUE(waitUntil([&] { return taskView(run, QStringLiteral("validate:CUSTTABLE")).status.state == TaskState::Error; }, 60000));
     const QString message = taskView(run, QStringLiteral("validate:CUSTTABLE")).status.message;
     EXPECT_TRUE(message.contains(QStringLiteral("checksum differs"))) << qPrintable(message);
@@ -281,13 +263,13 @@ TEST_F(Upgrade, CanceledCopyRerunsFromItsCheckpoint)
     run.start();
     const QString copy = QStringLiteral("copy:INVENTTRANS");
     ASSERT_TRUE(waitUntil([&] { return taskView(run, copy).status.rowsDone >= 2000; }, 60000));
-    ASSERT_TRUE(act(run, TaskAction::Cancel, copy).first);
+    ASSERT_TRUE(requestAndWait(run, TaskAction::Cancel, copy).first);
     ASSERT_TRUE(waitUntil([&] { return taskView(run, copy).status.state == TaskState::Canceled; }, 30000));
     const qint64 done = taskView(run, copy).status.rowsDone;
     EXPECT_EQ(queryInt(target(), QStringLiteral("SELECT count(*) FROM INVENTTRANS")), done);
     bool finished = false;
     QObject::connect(&run, &UpgradeRun::finished, [&] { finished = true; });
-    ASSERT_TRUE(act(run, TaskAction::Rerun, copy).first);
+    ASSERT_TRUE(requestAndWait(run, TaskAction::Rerun, copy).first);
     ASSERT_TRUE(waitUntil([&] { return taskView(run, QStringLiteral("finalize")).status.state == TaskState::Ended; }, 120000));
     expectAllEnded(run);
     EXPECT_EQ(tableDifferences(source(), target()), QStringList());

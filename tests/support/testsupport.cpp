@@ -111,6 +111,24 @@ QStringList tableDifferences(const QString &sourceDb, const QString &targetDb)
     return diffs;
 }
 
+std::pair<bool, QString> requestAndWait(UpgradeRun &run, TaskAction action, const QString &task, bool withDependents)
+{
+    bool got = false, ok = false;
+    QString reason;
+    auto c = QObject::connect(&run, &UpgradeRun::actionDone, [&](const QString &t, TaskAction, bool o, const QString &r) {
+        if (t == task) {
+            got = true;
+            ok = o;
+            reason = r;
+        }
+    });
+    run.request(action, {task}, withDependents);
+    if (!waitUntil([&] { return got; }, 10000))
+        reason = QStringLiteral("no answer for ") + task;
+    QObject::disconnect(c);
+    return {ok, reason};
+}
+
 bool waitUntil(const std::function<bool()> &condition, int timeoutMs)
 {
     QElapsedTimer t;

@@ -33,6 +33,9 @@ bool runToEnd(UpgradeRun &run, int timeoutMs = 300000);
 // Spins the event loop until `condition` holds; false on timeout.
 bool waitUntil(const std::function<bool()> &condition, int timeoutMs);
 
+// Requests `action` on `task` and waits for the run's answer: (accepted, reason).
+std::pair<bool, QString> requestAndWait(UpgradeRun &run, TaskAction action, const QString &task, bool withDependents = false);
+
 // The current view of one task (by exact name); a default TaskView if unknown.
 TaskView taskView(const UpgradeRun &run, const QString &name);
 QVector<TaskView> allTasks(const UpgradeRun &run);

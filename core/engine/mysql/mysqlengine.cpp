@@ -243,12 +243,14 @@ public:
         if (!m_sql.empty())
             if (auto st = send(batch.rows() - 1); !st)
                 return fail(st.error());
-        const QString checkpoint = QStringLiteral("INSERT INTO %1 (task, table_name, run_id, last_key, rows_done) "
-                                                  "VALUES (%2, %3, %4, %5, %6) ON DUPLICATE KEY UPDATE "
-                                                  "last_key = VALUES(last_key), rows_done = VALUES(rows_done)")
+        const QString checkpoint = QStringLiteral("INSERT INTO %1 (task, table_name, run_id, last_key, rows_done, row_hash) "
+                                                  "VALUES (%2, %3, %4, %5, %6, %7) ON DUPLICATE KEY UPDATE "
+                                                  "last_key = VALUES(last_key), rows_done = VALUES(rows_done), "
+                                                  "row_hash = VALUES(row_hash)")
                                        .arg(m_checkpointTable, literal(cp.task), literal(cp.table), literal(cp.runId))
                                        .arg(cp.lastKey)
-                                       .arg(cp.rowsDone);
+                                       .arg(cp.rowsDone)
+                                       .arg(cp.rowHashSum ? QString::number(qint64(*cp.rowHashSum)) : QStringLiteral("NULL"));
         if (auto st = myRun(m_conn, checkpoint, QStringLiteral("saving the checkpoint")); !st)
             return fail(st.error());
         if (auto st = myRun(m_conn, QStringLiteral("COMMIT"), QStringLiteral("commit batch")); !st)
@@ -534,7 +536,7 @@ Status MysqlEngine::prepareTable(DbConnection &c, const TableSchema &t, const QS
         return st;
     if (auto st = myRun(conn, QStringLiteral("CREATE TABLE IF NOT EXISTS %1 (task varchar(512) NOT NULL PRIMARY KEY, "
                                              "table_name varchar(255) NOT NULL, run_id varchar(255) NOT NULL, "
-                                             "last_key bigint NOT NULL, rows_done bigint NOT NULL) "
+                                             "last_key bigint NOT NULL, rows_done bigint NOT NULL, row_hash bigint) "
                                              "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin")
                                   .arg(checkpoint),
                         QStringLiteral("create the checkpoint table"));
@@ -594,15 +596,17 @@ Result<std::optional<Checkpoint>> MysqlEngine::readCheckpoint(DbConnection &c, c
         return has.error();
     if (has->isEmpty())
         return std::optional<Checkpoint>();
-    auto r = myRows(c.mysql(), QStringLiteral("SELECT table_name, run_id, last_key, rows_done FROM %1 WHERE task = %2")
+    auto r = myRows(c.mysql(), QStringLiteral("SELECT table_name, run_id, last_key, rows_done, row_hash FROM %1 WHERE task = %2")
                                    .arg(quoteIdentifier(kCheckpoint), literal(task)));
     if (!r)
         return r.error();
     if (r->isEmpty())
         return std::optional<Checkpoint>();
     const QStringList &row = r->first();
-    return std::optional<Checkpoint>(
-        Checkpoint{task, row.value(0), row.value(1), row.value(2).toLongLong(), row.value(3).toLongLong()});
+    Checkpoint cp{task, row.value(0), row.value(1), row.value(2).toLongLong(), row.value(3).toLongLong(), {}};
+    if (!row.value(4).isNull())
+        cp.rowHashSum = quint64(row.value(4).toLongLong());
+    return std::optional<Checkpoint>(cp);
 }
 
 Status MysqlEngine::finishTarget(DbConnection &c)

@@ -345,7 +345,8 @@ public:
                                       QString::fromUtf8(copySql)));
         }
         if (auto st = pgRun(m_conn, m_checkpointSql, QStringLiteral("saving the checkpoint"),
-                            {cp.task, cp.table, cp.runId, QString::number(cp.lastKey), QString::number(cp.rowsDone)});
+                            {cp.task, cp.table, cp.runId, QString::number(cp.lastKey), QString::number(cp.rowsDone),
+                             cp.rowHashSum ? QString::number(qint64(*cp.rowHashSum)) : QString()});
             !st)
             return fail(st.error());
         if (auto st = pgRun(m_conn, QStringLiteral("COMMIT"), QStringLiteral("commit batch")); !st)
@@ -675,7 +676,8 @@ Status PostgresEngine::prepareTable(DbConnection &c, const TableSchema &t, const
         !st)
         return fail(st.error());
     if (auto st = pgRun(conn, QStringLiteral("CREATE TABLE IF NOT EXISTS %1 (task text PRIMARY KEY, table_name text NOT NULL, "
-                                             "run_id text NOT NULL, last_key bigint NOT NULL, rows_done bigint NOT NULL)")
+                                             "run_id text NOT NULL, last_key bigint NOT NULL, rows_done bigint NOT NULL, "
+                                             "row_hash bigint)")
                                   .arg(checkpoint),
                         QStringLiteral("create the checkpoint table"));
         !st)
@@ -727,15 +729,17 @@ Result<std::optional<Checkpoint>> PostgresEngine::readCheckpoint(DbConnection &c
         return has.error();
     if (has->text(0, 0) != QLatin1String("t"))
         return std::optional<Checkpoint>();
-    auto r = pgExec(c.postgres(), QStringLiteral("SELECT table_name, run_id, last_key, rows_done FROM %1 WHERE task = $1")
+    auto r = pgExec(c.postgres(), QStringLiteral("SELECT table_name, run_id, last_key, rows_done, row_hash FROM %1 WHERE task = $1")
                                       .arg(checkpoint),
                     {task});
     if (!r)
         return r.error();
     if (r->rows() == 0)
         return std::optional<Checkpoint>();
-    return std::optional<Checkpoint>(
-        Checkpoint{task, r->text(0, 0), r->text(0, 1), r->text(0, 2).toLongLong(), r->text(0, 3).toLongLong()});
+    Checkpoint cp{task, r->text(0, 0), r->text(0, 1), r->text(0, 2).toLongLong(), r->text(0, 3).toLongLong(), {}};
+    if (!r->isNull(0, 4))
+        cp.rowHashSum = quint64(r->text(0, 4).toLongLong());
+    return std::optional<Checkpoint>(cp);
 }
 
 Status PostgresEngine::finishTarget(DbConnection &c)
@@ -772,9 +776,10 @@ Result<std::unique_ptr<RowWriter>> PostgresEngine::openWriter(DbConnection &c, c
         return st.error();
     const QString schema = quoteIdentifier(c.schema());
     const QByteArray copy = QStringLiteral("COPY %1.%2 (%3) FROM STDIN").arg(schema, quoteIdentifier(t.name), columnList(t)).toUtf8();
-    const QString checkpoint = QStringLiteral("INSERT INTO %1.%2 (task, table_name, run_id, last_key, rows_done) "
-                                              "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (task) DO UPDATE SET "
-                                              "last_key = EXCLUDED.last_key, rows_done = EXCLUDED.rows_done")
+    const QString checkpoint = QStringLiteral("INSERT INTO %1.%2 (task, table_name, run_id, last_key, rows_done, row_hash) "
+                                              "VALUES ($1, $2, $3, $4, $5, NULLIF($6, '')::bigint) ON CONFLICT (task) DO UPDATE SET "
+                                              "last_key = EXCLUDED.last_key, rows_done = EXCLUDED.rows_done, "
+                                              "row_hash = EXCLUDED.row_hash")
                                    .arg(schema, quoteIdentifier(kCheckpoint));
     std::vector<PgBinaryKind> binaryKinds;
     for (const auto &col : t.columns) {

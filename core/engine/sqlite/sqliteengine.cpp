@@ -235,6 +235,10 @@ public:
         sqlite3_bind_text(c, 3, run.constData(), int(run.size()), SQLITE_STATIC);
         sqlite3_bind_int64(c, 4, cp.lastKey);
         sqlite3_bind_int64(c, 5, cp.rowsDone);
+        if (cp.rowHashSum)
+            sqlite3_bind_int64(c, 6, sqlite3_int64(*cp.rowHashSum));
+        else
+            sqlite3_bind_null(c, 6);
         if (auto st = m_checkpoint.exec(QStringLiteral("saving the checkpoint failed")); !st)
             return fail(st.error());
         if (auto st = sqliteExec(m_db, QStringLiteral("COMMIT"), QStringLiteral("commit batch")); !st)
@@ -608,7 +612,7 @@ Status SqliteEngine::prepareTable(DbConnection &c, const TableSchema &t, const Q
     };
     if (auto st = sqliteExec(db, QStringLiteral("CREATE TABLE IF NOT EXISTS %1 (task TEXT PRIMARY KEY, "
                                                 "table_name TEXT NOT NULL, run_id TEXT NOT NULL, "
-                                                "last_key INTEGER NOT NULL, rows_done INTEGER NOT NULL)")
+                                                "last_key INTEGER NOT NULL, rows_done INTEGER NOT NULL, row_hash INTEGER)")
                                  .arg(quoteIdentifier(kCheckpoint)),
                              QStringLiteral("create the checkpoint table"));
         !st)
@@ -676,7 +680,7 @@ Status SqliteEngine::prepareTable(DbConnection &c, const TableSchema &t, const Q
 Result<std::optional<Checkpoint>> SqliteEngine::readCheckpoint(DbConnection &c, const QString &task)
 {
     auto s = SqliteStatement::prepare(c.sqlite(), QStringLiteral("SELECT table_name, run_id, last_key, "
-                                                                 "rows_done FROM %1 WHERE task = ?1")
+                                                                 "rows_done, row_hash FROM %1 WHERE task = ?1")
                                                       .arg(quoteIdentifier(kCheckpoint)));
     if (!s) // no checkpoint table yet: nothing committed
         return std::optional<Checkpoint>();
@@ -693,6 +697,8 @@ Result<std::optional<Checkpoint>> SqliteEngine::readCheckpoint(DbConnection &c, 
     cp.runId = s->text(1);
     cp.lastKey = sqlite3_column_int64(s->get(), 2);
     cp.rowsDone = sqlite3_column_int64(s->get(), 3);
+    if (sqlite3_column_type(s->get(), 4) != SQLITE_NULL)
+        cp.rowHashSum = quint64(sqlite3_column_int64(s->get(), 4));
     return std::optional<Checkpoint>(cp);
 }
 
@@ -747,8 +753,8 @@ Result<std::unique_ptr<RowWriter>> SqliteEngine::openWriter(DbConnection &c, con
     if (!insert)
         return insert.error();
     auto cp = SqliteStatement::prepare(db, QStringLiteral("INSERT OR REPLACE INTO %1 (task, table_name, "
-                                                          "run_id, last_key, rows_done) VALUES "
-                                                          "(?1, ?2, ?3, ?4, ?5)")
+                                                          "run_id, last_key, rows_done, row_hash) VALUES "
+                                                          "(?1, ?2, ?3, ?4, ?5, ?6)")
                                                .arg(quoteIdentifier(kCheckpoint)));
     if (!cp)
         return cp.error();
