@@ -67,6 +67,12 @@ TableOptions Plan::optionsFor(const QString &table) const
     return o;
 }
 
+bool Plan::copiesByTransfer(const QString &table) const
+{
+    return copyMethod == CopyMethod::Auto && source.engine == EngineKind::SQLite && target.engine == EngineKind::SQLite
+           && optionsFor(table).columnTypes.isEmpty();
+}
+
 QString Plan::rejectsDirectory() const
 {
     if (!rejectsDir.isEmpty())
@@ -125,6 +131,7 @@ QByteArray Plan::toJson() const
         ifTargetExists == IfTargetExists::Replace ? QStringLiteral("replace") : QStringLiteral("fail");
     o[QStringLiteral("validation")] =
         validation == ValidationMode::Full ? QStringLiteral("full") : QStringLiteral("streamed");
+    o[QStringLiteral("copyMethod")] = copyMethod == CopyMethod::Batches ? QStringLiteral("batches") : QStringLiteral("auto");
     o[QStringLiteral("batchSize")] = batchSize;
     o[QStringLiteral("chunkRows")] = chunkRows;
     o[QStringLiteral("maxRejects")] = maxRejects;
@@ -300,7 +307,7 @@ public:
         const QJsonObject o = doc.object();
         if (auto e = checkKeys(o, {}, {"name", "source", "target", "state", "ifTargetExists",
                                         "batchSize", "chunkRows", "batchGroups", "tables",
-                                        "tableOptions", "maxRejects", "rejectsDir", "validation"}))
+                                        "tableOptions", "maxRejects", "rejectsDir", "validation", "copyMethod"}))
             return *e;
 
         Plan plan;
@@ -343,6 +350,15 @@ public:
         else if (*validation != QLatin1String("streamed"))
             return error({QStringLiteral("validation")},
                          QStringLiteral("expected \"streamed\" or \"full\", got \"%1\"").arg(*validation));
+
+        auto method = string(o, {}, QStringLiteral("copyMethod"), false, QStringLiteral("auto"));
+        if (!method)
+            return method.error();
+        if (*method == QLatin1String("batches"))
+            plan.copyMethod = CopyMethod::Batches;
+        else if (*method != QLatin1String("auto"))
+            return error({QStringLiteral("copyMethod")},
+                         QStringLiteral("expected \"auto\" or \"batches\", got \"%1\"").arg(*method));
 
         auto batch = positive(o, {}, QStringLiteral("batchSize"), plan.batchSize, 10'000'000);
         if (!batch)

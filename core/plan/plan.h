@@ -37,6 +37,15 @@ enum class IfTargetExists { Fail, Replace };
 // rows inside the library) or whose checkpoints are gone (after finalize).
 enum class ValidationMode { Streamed, Full };
 
+// How rows travel (plan "copyMethod"):
+//   Auto: SQLite to SQLite, a table whose target is made from the source's own CREATE TABLE
+//     (no column override) is created with its indexes and copied whole by one
+//     INSERT ... SELECT: SQLite's transfer optimization appends records and index entries
+//     without decoding or sorting them. Every other table goes in batches.
+//   Batches: every table in checkpointed batches, big tables split into key ranges; a kill or
+//     a pause costs at most a batch.
+enum class CopyMethod { Auto, Batches };
+
 struct Plan {
     QString filePath;  // absolute path of the plan file ("" for a plan built from URLs)
     QString name;
@@ -51,6 +60,7 @@ struct Plan {
     QMap<QString, TableOptions> tableOptions; // by table name (case-insensitive match)
     IfTargetExists ifTargetExists = IfTargetExists::Fail;
     ValidationMode validation = ValidationMode::Streamed;
+    CopyMethod copyMethod = CopyMethod::Auto;
     // Rows whose values do not convert to the target type are listed in
     // <rejectsDir>/<table>.rejects.csv; more than maxRejects of them fail the table's copy.
     int maxRejects = 0;
@@ -62,6 +72,8 @@ struct Plan {
     QString groupFor(const QString &taskName) const;
     QString title() const; // "<source> -> <target>"
     QString rejectsDirectory() const;
+    // Whether `table` is copied whole by SQLite's transfer, with its indexes (CopyMethod::Auto).
+    bool copiesByTransfer(const QString &table) const;
 
     // A plan from two URLs with defaults (for `upgradectl run --source --target`).
     static Plan fromUrls(const ConnectionUrl &source, const ConnectionUrl &target,

@@ -478,6 +478,14 @@ void Scheduler::launch(Entry &e)
     ctx.batchSize = m_plan.optionsFor(e.spec.table).batchSize;
     ctx.ifTargetExists = m_plan.ifTargetExists;
     ctx.validation = m_plan.validation;
+    ctx.transfer = m_plan.copiesByTransfer(e.spec.table);
+    if (ctx.transfer && e.spec.kind == TaskKind::Prepare) {
+        for (const auto &index : ctx.table.indexes) {
+            const int i = m_byName.value(indexTaskName(e.spec.table, index.name), -1);
+            if (i >= 0 && !m_tasks[size_t(i)].status.skipped)
+                ctx.indexesAtPrepare << index.name;
+        }
+    }
     ctx.control = control.get();
     const QString name = e.spec.name;
     ctx.log = [this, name](const QString &level, const QString &message) {

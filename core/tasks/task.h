@@ -11,6 +11,12 @@
 
 namespace cockpit {
 
+// "index:CUSTTABLE.I_ACCOUNTIDX": the task that creates `index` of `table`.
+inline QString indexTaskName(const QString &table, const QString &index)
+{
+    return QStringLiteral("index:%1.%2").arg(table, index);
+}
+
 struct TaskSpec {
     QString name;       // stable: "copy:INVENTTRANS#3", "index:CUSTTABLE.I_ACCOUNTIDX"
     TaskKind kind = TaskKind::Copy;

@@ -170,6 +170,20 @@ TaskOutcome runPrepare(const TaskContext &ctx)
         ctx.log(QStringLiteral("warn"), w);
     for (const auto &conversion : converterFor(ctx).describe())
         ctx.log(QStringLiteral("info"), QStringLiteral("values converted: ") + conversion);
+    if (ctx.transfer) {
+        // Empty indexes now: the transfer then appends their entries in order, which is
+        // cheaper than sorting the table for each CREATE INDEX after the copy.
+        const TableSchema t = targetSchema(ctx);
+        for (const auto &index : t.indexes) {
+            if (!ctx.indexesAtPrepare.contains(index.name))
+                continue;
+            if (auto st = c->targetEngine->createIndex(*c->target, t, index); !st)
+                return failedOrStopped(ctx, st.error());
+        }
+        if (!ctx.indexesAtPrepare.isEmpty())
+            ctx.log(QStringLiteral("info"), QStringLiteral("indexes created with the table, filled by the copy: ")
+                                                + ctx.indexesAtPrepare.join(QStringLiteral(", ")));
+    }
     return ended(warnings.isEmpty() ? QStringLiteral("table created")
                                     : QStringLiteral("table created; %1 warning(s) in the task log").arg(warnings.size()));
 }
@@ -274,17 +288,22 @@ TaskOutcome runCopy(const TaskContext &ctx)
     constexpr qint64 kBatchesPerWholeCopy = 10;
     const bool wholeTable = spec.name == QStringLiteral("copy:") + table.name
                             && spec.estimatedRows <= qint64(ctx.batchSize) * kBatchesPerWholeCopy;
+    const bool transfer = ctx.transfer && spec.name == QStringLiteral("copy:") + table.name;
     if (ctx.source.engine == EngineKind::SQLite && ctx.target.engine == EngineKind::SQLite
-        && !converter.active() && (keyed || wholeTable)) {
+        && !converter.active() && (keyed || wholeTable || transfer)) {
         // SQLite to SQLite: rows never leave the library (INSERT ... SELECT).
         auto attached = SqliteEngine::AttachedCopy::open(*c->target, ctx.source.path, table);
         if (!attached)
             return failed(attached.error());
-        if (wholeTable && checkpoint.rowsDone == 0) {
+        if ((wholeTable || transfer) && checkpoint.rowsDone == 0) {
+            // One statement: a Cancel or a stop interrupts it (rolled back), a Pause lets it end.
+            control.setInterruptStatements(true);
+            InterruptibleScope scope(control, c->target.get());
             // A keyed checkpoint at keyHi, or a keyless one past it, both read as complete.
-            auto n = (*attached)->copyWhole(checkpoint, keyed ? spec.keyHi : spec.keyHi + 1);
+            auto n = (*attached)->copyWhole(checkpoint, keyed ? spec.keyHi : spec.keyHi + 1, &control.rowsDone,
+                                            spec.estimatedRows, int(table.indexes.size()));
             if (!n)
-                return failed(n.error());
+                return failedOrStopped(ctx, n.error());
             control.rowsDone = checkpoint.rowsDone;
             control.checkpoint = checkpoint.lastKey;
             return outcome(TaskOutcome::Ended, QStringLiteral("%1 rows copied").arg(number(checkpoint.rowsDone)));
@@ -374,6 +393,13 @@ TaskOutcome runIndex(const TaskContext &ctx)
     for (const auto &idx : t.indexes) {
         if (idx.name != ctx.spec.object)
             continue;
+        if (ctx.transfer) { // created at prepare, filled by the copy
+            auto exists = SqliteEngine::hasIndex(*c->target, idx.name);
+            if (!exists)
+                return failed(exists.error());
+            if (*exists)
+                return ended(QStringLiteral("index filled by the table's transfer"));
+        }
         InterruptibleScope scope(*ctx.control, c->target.get());
         if (auto st = c->targetEngine->createIndex(*c->target, t, idx); !st)
             return failedOrStopped(ctx, st.error());

@@ -26,6 +26,10 @@ struct TaskContext {
     int batchSize = 20000;
     IfTargetExists ifTargetExists = IfTargetExists::Fail;
     ValidationMode validation = ValidationMode::Streamed;
+    // The table is copied whole by SQLite's transfer (Plan::copiesByTransfer): prepare creates
+    // `indexesAtPrepare` (its index tasks not skipped) so that the copy fills them in order.
+    bool transfer = false;
+    QStringList indexesAtPrepare;
     TaskControl *control = nullptr;
     // Thread-safe: adds a line to the task's log (file, store, window).
     std::function<void(const QString &level, const QString &message)> log;

@@ -74,7 +74,9 @@ Result<QVector<TaskSpec>> planTasks(const Plan &plan, const QVector<TableSchema>
         add(prepare);
 
         QStringList copies;
-        const bool chunked = t.hasCopyKey() && stats->rows > opt.chunkRows;
+        // A transferred table is one statement on one writer: splitting it would only lose the
+        // transfer optimization.
+        const bool chunked = t.hasCopyKey() && stats->rows > opt.chunkRows && !plan.copiesByTransfer(t.name);
         const qint64 chunks = chunked ? (stats->rows + opt.chunkRows - 1) / opt.chunkRows : 1;
         // Even split of the key range; keys are dense in upgrades (RECID, rowid) so the row
         // counts come out close, and each chunk's estimate is its exact count.
@@ -114,7 +116,7 @@ Result<QVector<TaskSpec>> planTasks(const Plan &plan, const QVector<TableSchema>
         QStringList indexes;
         for (const auto &idx : t.indexes) {
             TaskSpec index;
-            index.name = QStringLiteral("index:%1.%2").arg(t.name, idx.name);
+            index.name = indexTaskName(t.name, idx.name);
             index.kind = TaskKind::Index;
             index.table = t.name;
             index.object = idx.name;
@@ -166,7 +168,7 @@ Result<QVector<TaskSpec>> planTasks(const Plan &plan, const QVector<TableSchema>
                 if (parent.name != t.name)
                     deps << copiesOf.value(parent.name);
                 if (const IndexSchema *idx = uniqueIndexOn(parent, fk.referencedColumns))
-                    deps << QStringLiteral("index:%1.%2").arg(parent.name, idx->name);
+                    deps << indexTaskName(parent.name, idx->name);
             }
             addConstraint(TaskKind::ForeignKey, t, fk.name, deps);
         }

@@ -24,6 +24,8 @@ TEST(PlanParser, MinimalPlanGetsDefaults)
     EXPECT_EQ(p->statePath, QStringLiteral("/plans/plan.state.db"));
     EXPECT_EQ(p->ifTargetExists, IfTargetExists::Fail);
     EXPECT_EQ(p->validation, ValidationMode::Streamed);
+    EXPECT_EQ(p->copyMethod, CopyMethod::Auto);
+    EXPECT_TRUE(p->copiesByTransfer(QStringLiteral("ANY"))); // SQLite to SQLite
     ASSERT_EQ(p->groups.size(), 1);
     EXPECT_GE(p->groups[0].threads, 2);
     EXPECT_TRUE(p->includesTable(QStringLiteral("ANY")));
@@ -76,6 +78,9 @@ TEST(PlanParser, NegativeBatchSizeAndBadEnumAreRejected)
     EXPECT_NE(errorOf(R"({"source": "sqlite:a.db", "target": "sqlite:b.db", "validation": "quick"})")
                   .find("\"validation\": expected \"streamed\" or \"full\", got \"quick\""),
               std::string::npos);
+    EXPECT_NE(errorOf(R"({"source": "sqlite:a.db", "target": "sqlite:b.db", "copyMethod": "fast"})")
+                  .find("\"copyMethod\": expected \"auto\" or \"batches\", got \"fast\""),
+              std::string::npos);
 }
 
 TEST(PlanParser, DuplicateGroupIsRejected)
@@ -119,7 +124,8 @@ TEST(PlanParser, TablesGroupsAndOptions)
 TEST(PlanParser, JsonRoundTrip)
 {
     auto p = parse(R"({"name": "n", "source": "sqlite:a.db", "target": "sqlite:sub/b.db", "state": "s.db",
-        "batchGroups": [{"name": "g", "threads": 3}], "ifTargetExists": "replace", "validation": "full"})");
+        "batchGroups": [{"name": "g", "threads": 3}], "ifTargetExists": "replace", "validation": "full",
+        "copyMethod": "batches"})");
     ASSERT_TRUE(p.ok());
     auto again = parsePlan(p->toJson(), p->filePath);
     ASSERT_TRUE(again.ok()) << again.error().message.toStdString();
@@ -128,6 +134,8 @@ TEST(PlanParser, JsonRoundTrip)
     EXPECT_EQ(again->groups[0].threads, 3);
     EXPECT_EQ(again->ifTargetExists, IfTargetExists::Replace);
     EXPECT_EQ(again->validation, ValidationMode::Full);
+    EXPECT_EQ(again->copyMethod, CopyMethod::Batches);
+    EXPECT_FALSE(again->copiesByTransfer(QStringLiteral("ANY")));
 }
 
 TEST(ConnectionUrls, SqliteForms)

@@ -43,11 +43,14 @@ Cli upgradectl(const QStringList &args, int timeoutMs = 300000)
     return r;
 }
 
-// A demo whose copy takes a few seconds: small batches, INVENTTRANS in chunks.
-QString writePlan(const QTemporaryDir &dir, qint64 rows, int batchSize, qint64 chunkRows)
+// A demo whose copy takes a few seconds: small batches, INVENTTRANS in chunks (or, with
+// CopyMethod::Auto, every table in one SQLite transfer).
+QString writePlan(const QTemporaryDir &dir, qint64 rows, int batchSize, qint64 chunkRows,
+                  CopyMethod method = CopyMethod::Batches)
 {
     auto plan = writeDemo(DemoOptions{dir.path(), rows, 0.05});
     EXPECT_TRUE(plan.ok());
+    plan->copyMethod = method;
     plan->batchSize = batchSize;
     plan->chunkRows = chunkRows;
     plan->tableOptions.clear();
@@ -124,6 +127,22 @@ TEST(KillAndResume, SigkillDuringCopyNeverLosesOrDuplicatesARow)
     EXPECT_EQ(queryInt(dir.filePath(QStringLiteral("target.db")), QStringLiteral("SELECT count(*) FROM INVENTTRANS")), 600000);
     // The resumed copies were recorded as further attempts.
     EXPECT_GT(queryInt(state, QStringLiteral("SELECT max(attempts) FROM task WHERE kind = 'copy'")), 1);
+}
+
+// SQLite to SQLite transfers: a kill rolls the table's one transaction back, the next run
+// copies it whole again.
+TEST(KillAndResume, SigkillDuringTransfersNeverLosesOrDuplicatesARow)
+{
+    QTemporaryDir dir;
+    const QString plan = writePlan(dir, 600000, 1000, 150000, CopyMethod::Auto);
+    const QString state = dir.filePath(QStringLiteral("state.db"));
+    EXPECT_GE(killRepeatedly(plan, state, {300, 500, 400}), 1) << "the copy finished too quickly to be killed midway";
+
+    const Cli last = upgradectl({QStringLiteral("run"), QStringLiteral("--plan"), plan, QStringLiteral("--quiet")});
+    EXPECT_EQ(last.exitCode, 0) << qPrintable(last.err) << qPrintable(last.out);
+    EXPECT_EQ(tableDifferences(dir.filePath(QStringLiteral("source.db")), dir.filePath(QStringLiteral("target.db"))),
+              QStringList());
+    EXPECT_EQ(queryInt(state, QStringLiteral("SELECT count(*) FROM task WHERE name LIKE 'copy:INVENTTRANS#%'")), 0);
 }
 
 TEST(KillAndResume, SigkillDuringCopyIntoPostgresNeverLosesOrDuplicatesARow)

@@ -38,6 +38,9 @@ public:
     // SQLite to SQLite: the source file is attached to the target connection and each batch is
     // one INSERT ... SELECT inside SQLite (no row leaves the library), in one transaction with
     // the checkpoint. copyBatch returns the rows copied by this batch (0 at the end); moves `cp`.
+    // Whether the SQLite database has an index of that name.
+    static Result<bool> hasIndex(DbConnection &c, const QString &index);
+
     class AttachedCopy {
     public:
         static Result<std::unique_ptr<AttachedCopy>> open(DbConnection &target, const QString &sourcePath,
@@ -46,10 +49,14 @@ public:
         Result<int> copyBatch(Checkpoint &cp, qint64 keyHi, int batchSize);
         // The whole table in one statement and one transaction, its checkpoint set to
         // `completeKey`. When the target table was made from the source's own CREATE TABLE,
-        // SQLite's transfer optimization copies the records without decoding them (twice as
-        // fast as INSERT ... SELECT with a WHERE). A kill rolls it all back: the task then
-        // starts the table again, which is cheap for a table too small to be split.
-        Result<qint64> copyWhole(Checkpoint &cp, qint64 completeKey);
+        // SQLite's transfer optimization copies the records, and the entries of indexes the
+        // target already has, without decoding or sorting them (measured on the 1,000,000-row
+        // INVENTTRANS: 1.8 s with its two indexes vs 1.2 s + 2.0 s CREATE INDEX afterwards).
+        // A kill rolls it all back: the task then starts the table again.
+        // `rowsCopied` follows the statement's progress, estimated from SQLite's VM steps
+        // (the transfer does a fixed number per row and index), up to `expectedRows`.
+        Result<qint64> copyWhole(Checkpoint &cp, qint64 completeKey, std::atomic<qint64> *rowsCopied = nullptr,
+                                 qint64 expectedRows = 0, int indexes = 0);
 
     private:
         AttachedCopy() = default;
