@@ -183,6 +183,13 @@ TaskOutcome runCopy(const TaskContext &ctx)
     const TableSchema &table = ctx.table;
     const TaskSpec &spec = ctx.spec;
     const bool keyed = table.hasCopyKey();
+    // A chunk of a sampled key resumes like a keyed one, its checkpoint being the position
+    // (in key order) of the last row committed: see TaskSpec::sampledRange.
+    const bool sampled = spec.sampledRange;
+    const bool resumable = keyed || sampled;
+    auto position = [sampled](qint64 at) {
+        return sampled ? QStringLiteral("row %1 in key order").arg(at) : QStringLiteral("key %1").arg(at);
+    };
 
     // Resume from what the target committed, not from what we remember: the checkpoint sits in
     // the same transaction as the rows it covers.
@@ -192,7 +199,7 @@ TaskOutcome runCopy(const TaskContext &ctx)
     qint64 after = spec.keyLo - 1;
     qint64 rowsDone = 0;
     if (cp->has_value() && (*cp)->runId == ctx.runId) {
-        if (keyed) {
+        if (resumable) {
             after = (*cp)->lastKey;
             rowsDone = (*cp)->rowsDone;
         } else if ((*cp)->lastKey > spec.keyHi) {
@@ -201,16 +208,15 @@ TaskOutcome runCopy(const TaskContext &ctx)
             return o;
         }
     }
-    if (!keyed) {
+    if (!resumable) {
         // Without a key there is no position to resume from: start the table again. This is
         // safe because the table is ours (prepared by this run) and its rows were never
         // marked complete.
         if (auto st = c->targetEngine->clearTable(*c->target, table); !st)
             return failed(st.error());
     } else if (rowsDone > 0) {
-        ctx.log(QStringLiteral("info"), QStringLiteral("resuming after key %1 (%2 rows already committed)")
-                                            .arg(after)
-                                            .arg(number(rowsDone)));
+        ctx.log(QStringLiteral("info"), QStringLiteral("resuming after %1 (%2 rows already committed)")
+                                            .arg(position(after), number(rowsDone)));
     }
 
     control.rowsDone = rowsDone;
@@ -222,7 +228,7 @@ TaskOutcome runCopy(const TaskContext &ctx)
     qint64 chunkRejects = 0; // rows of this chunk listed in the reject file
     if (converter.active()) {
         rejects = RejectFile::open(ctx.rejectsDir, table.name);
-        auto committed = rejects->startCopy(keyed, spec.keyLo, after, spec.keyHi);
+        auto committed = rejects->startCopy(resumable, spec.keyLo, after, spec.keyHi);
         if (!committed)
             return failed(committed.error());
         chunkRejects = *committed;
@@ -248,20 +254,17 @@ TaskOutcome runCopy(const TaskContext &ctx)
         switch (control.stopRequest()) {
         case StopRequest::None: break;
         case StopRequest::Pause:
-            if (keyed)
-                return outcome(TaskOutcome::Paused, QStringLiteral("paused after key %1 (%2 rows)")
-                                                        .arg(checkpoint.lastKey)
-                                                        .arg(number(checkpoint.rowsDone)));
+            if (resumable)
+                return outcome(TaskOutcome::Paused, QStringLiteral("paused after %1 (%2 rows)")
+                                                        .arg(position(checkpoint.lastKey), number(checkpoint.rowsDone)));
             break; // a keyless copy cannot resume midway: it finishes
         case StopRequest::Cancel:
-            return outcome(TaskOutcome::Canceled, QStringLiteral("canceled after key %1 (%2 rows)")
-                                                      .arg(checkpoint.lastKey)
-                                                      .arg(number(checkpoint.rowsDone)));
+            return outcome(TaskOutcome::Canceled, QStringLiteral("canceled after %1 (%2 rows)")
+                                                      .arg(position(checkpoint.lastKey), number(checkpoint.rowsDone)));
         case StopRequest::Interrupt:
-            return outcome(TaskOutcome::Interrupted, QStringLiteral("stopped after key %1 (%2 rows); "
+            return outcome(TaskOutcome::Interrupted, QStringLiteral("stopped after %1 (%2 rows); "
                                                                     "continues on the next Run")
-                                                         .arg(checkpoint.lastKey)
-                                                         .arg(number(checkpoint.rowsDone)));
+                                                         .arg(position(checkpoint.lastKey), number(checkpoint.rowsDone)));
         }
         return std::nullopt;
     };
@@ -273,14 +276,14 @@ TaskOutcome runCopy(const TaskContext &ctx)
     const bool wholeTable = spec.name == QStringLiteral("copy:") + table.name
                             && spec.estimatedRows <= qint64(ctx.batchSize) * kBatchesPerWholeCopy;
     if (ctx.source.engine == EngineKind::SQLite && ctx.target.engine == EngineKind::SQLite
-        && !converter.active() && (keyed || wholeTable)) {
+        && !converter.active() && (keyed || (wholeTable && checkpoint.rowsDone == 0))) {
         // SQLite to SQLite: rows never leave the library (INSERT ... SELECT).
         auto attached = SqliteEngine::AttachedCopy::open(*c->target, ctx.source.path, table);
         if (!attached)
             return failed(attached.error());
         if (wholeTable && checkpoint.rowsDone == 0) {
-            // A keyed checkpoint at keyHi, or a keyless one past it, both read as complete.
-            auto n = (*attached)->copyWhole(checkpoint, keyed ? spec.keyHi : spec.keyHi + 1);
+            // A keyed or sampled checkpoint at keyHi, or a keyless one past it, all read as complete.
+            auto n = (*attached)->copyWhole(checkpoint, resumable ? spec.keyHi : spec.keyHi + 1);
             if (!n)
                 return failed(n.error());
             control.rowsDone = checkpoint.rowsDone;
@@ -301,7 +304,9 @@ TaskOutcome runCopy(const TaskContext &ctx)
         return outcome(TaskOutcome::Ended, QStringLiteral("%1 rows copied").arg(number(checkpoint.rowsDone)));
     }
 
-    auto reader = c->sourceEngine->openReader(*c->source, table, after, spec.keyHi);
+    auto reader = sampled ? c->sourceEngine->openKeyRange(*c->source, table, KeyRange{spec.keyAfter, spec.keyThrough},
+                                                          after - (spec.keyLo - 1), spec.keyLo)
+                          : c->sourceEngine->openReader(*c->source, table, after, spec.keyHi);
     if (!reader)
         return failed(reader.error());
     auto writer = c->targetEngine->openWriter(*c->target, targetSchema(ctx));
@@ -314,11 +319,11 @@ TaskOutcome runCopy(const TaskContext &ctx)
             return failed(n.error());
         if (*n == 0)
             break;
-        if (keyed)
+        if (resumable)
             checkpoint.lastKey = batch.lastKey();
         if (converter.active()) {
             rejected.clear();
-            converter.convert(batch, keyed, rowsRead + 1, rejected);
+            converter.convert(batch, resumable, rowsRead + 1, rejected);
             // Listed (and synced) before the batch commits: see rejectfile.h.
             if (!rejected.empty()) {
                 auto total = rejects->append(rejected, names);
@@ -343,7 +348,7 @@ TaskOutcome runCopy(const TaskContext &ctx)
         if (auto stop = stopAfterBatch())
             return *stop;
     }
-    if (!keyed) {
+    if (!resumable) {
         checkpoint.lastKey = spec.keyHi + 1; // complete
         batch.reset(int(table.columns.size()));
         if (auto st = (*writer)->writeBatch(batch, checkpoint); !st)
