@@ -4,6 +4,7 @@
 // every task with the same rows, the same keys and an equal checksum.
 
 #include "engine/engine.h"
+#include "store/controlstore.h"
 #include "support/awkwarddataset.h"
 #include "support/testsupport.h"
 #include "tasks/taskplanner.h"
@@ -237,6 +238,56 @@ TEST(SampledKeyPlanning, ChunksCoverEveryRowExactlyOnce)
             EXPECT_EQ(QString::fromUtf8(batch.bytes(v), int(v.size)), ordered.value(int(second.keyLo + 30 - 1)));
         }
     }
+}
+
+} // namespace
+
+namespace {
+
+// The control store keeps a sampled chunk's text bounds (an empty key is not "no bound"), and
+// a state file written before they existed still opens, its tasks without them.
+TEST(SampledKeyStore, BoundsRoundTripAndOldStateFilesOpen)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("state.db"));
+    {
+        auto store = ControlStore::open(path);
+        ASSERT_TRUE(store.ok()) << qPrintable(store.error().message);
+        TaskSpec first, second;
+        first.name = QStringLiteral("copy:item#1");
+        first.table = QStringLiteral("item");
+        first.sampledRange = true;
+        first.keyThrough = QString(QLatin1String(""));
+        first.keyLo = 1;
+        first.keyHi = 100;
+        second = first;
+        second.name = QStringLiteral("copy:item#2");
+        second.ordinal = 1;
+        second.keyAfter = QString(QLatin1String(""));
+        second.keyThrough = QStringLiteral("Ωmega 'quoted' 7");
+        ASSERT_TRUE((*store)->createTasks({first, second}).ok());
+        auto loaded = (*store)->loadTasks();
+        ASSERT_TRUE(loaded.ok());
+        ASSERT_EQ(loaded->size(), 2);
+        const TaskSpec &a = (*loaded)[0].first, &b = (*loaded)[1].first;
+        EXPECT_TRUE(a.sampledRange);
+        EXPECT_FALSE(a.keyAfter.has_value());
+        ASSERT_TRUE(a.keyThrough.has_value());
+        EXPECT_EQ(*a.keyThrough, QString());
+        ASSERT_TRUE(b.keyAfter.has_value());
+        EXPECT_EQ(*b.keyAfter, QString());
+        EXPECT_EQ(b.keyThrough, std::optional<QString>(QStringLiteral("Ωmega 'quoted' 7")));
+    }
+    // The same file as an earlier build left it: without the new columns.
+    for (const char *column : {"sampled_range", "key_after", "key_through"})
+        execSqlite(path, QStringLiteral("ALTER TABLE task DROP COLUMN %1").arg(QLatin1String(column)));
+    auto store = ControlStore::open(path);
+    ASSERT_TRUE(store.ok()) << qPrintable(store.error().message);
+    auto loaded = (*store)->loadTasks();
+    ASSERT_TRUE(loaded.ok()) << qPrintable(loaded.error().message);
+    ASSERT_EQ(loaded->size(), 2);
+    EXPECT_FALSE((*loaded)[0].first.sampledRange);
+    EXPECT_FALSE((*loaded)[1].first.keyAfter.has_value());
 }
 
 } // namespace
