@@ -291,3 +291,67 @@ TEST(SampledKeyStore, BoundsRoundTripAndOldStateFilesOpen)
 }
 
 } // namespace
+
+namespace {
+
+// Pause takes effect after a batch of a sampled-key chunk: the target then holds exactly the
+// rows its checkpoint (a row position) counts, and Resume goes on from there.
+TEST(SampledKeyPause, ExecutingChunkPausesAndResumesFromItsPosition)
+{
+    QTemporaryDir dir;
+    const QString source = dir.filePath(QStringLiteral("source.db")), target = dir.filePath(QStringLiteral("target.db"));
+    execSqlite(source, QStringLiteral("CREATE TABLE item (code TEXT COLLATE NOCASE PRIMARY KEY, payload TEXT) WITHOUT ROWID; "
+                                      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000) "
+                                      "INSERT INTO item SELECT printf('%s %d', CASE i % 3 WHEN 0 THEN 'Äb' WHEN 1 THEN 'b' "
+                                      "ELSE 'a B' END, i), hex(randomblob(20)) FROM n"));
+    Plan plan = Plan::fromUrls(*ConnectionUrl::parse(QStringLiteral("sqlite:") + source, dir.path()),
+                               *ConnectionUrl::parse(QStringLiteral("sqlite:") + target, dir.path()),
+                               dir.filePath(QStringLiteral("state.db")));
+    plan.chunkRows = 50000;
+    plan.batchSize = 10; // thousands of commits per chunk: time to pause it midway
+    UpgradeRun run;
+    ASSERT_EQ(openAndWait(run, plan), QString());
+    run.start();
+    const QString copy = QStringLiteral("copy:item#1");
+    ASSERT_TRUE(waitUntil([&] {
+        const TaskView v = taskView(run, copy);
+        return v.status.state == TaskState::Executing && v.status.rowsDone >= 200;
+    }, 60000)) << [&] {
+        QString states;
+        for (const auto &t : allTasks(run))
+            states += t.spec.name + u' ' + toString(t.status.state) + u' ' + QString::number(t.status.rowsDone) + u' ' + t.status.message + u'\n';
+        return states.toStdString();
+    }();
+    bool answered = false, ok = false;
+    QObject::connect(&run, &UpgradeRun::actionDone, [&](const QString &t, TaskAction, bool o, const QString &) {
+        if (t == copy) {
+            answered = true;
+            ok = o;
+        }
+    });
+    run.request(TaskAction::Pause, {copy}, false);
+    ASSERT_TRUE(waitUntil([&] { return answered; }, 10000));
+    ASSERT_TRUE(ok);
+    ASSERT_TRUE(waitUntil([&] { return taskView(run, copy).status.state == TaskState::Paused; }, 30000));
+    const TaskView paused = taskView(run, copy);
+    EXPECT_GT(paused.status.rowsDone, 0);
+    EXPECT_LT(paused.status.rowsDone, 50000);
+    EXPECT_EQ(paused.status.checkpoint - paused.spec.keyLo + 1, paused.status.rowsDone);
+    EXPECT_TRUE(paused.status.message.contains(QStringLiteral("in key order"))) << qPrintable(paused.status.message);
+    // Other chunks copy meanwhile: count the rows of this one (keys through its upper bound).
+    ASSERT_TRUE(paused.spec.keyThrough.has_value());
+    EXPECT_EQ(queryInt(target, QStringLiteral("SELECT count(*) FROM item WHERE code <= '%1'").arg(*paused.spec.keyThrough)),
+              paused.status.rowsDone);
+
+    bool finished = false;
+    QObject::connect(&run, &UpgradeRun::finished, [&] { finished = true; });
+    answered = false;
+    run.request(TaskAction::Resume, {copy}, false);
+    ASSERT_TRUE(waitUntil([&] { return finished && taskView(run, QStringLiteral("finalize")).status.state == TaskState::Ended; }, 120000));
+    for (const auto &t : allTasks(run))
+        EXPECT_EQ(t.status.state, TaskState::Ended) << qPrintable(t.spec.name) << ": " << qPrintable(t.status.message);
+    EXPECT_EQ(taskView(run, copy).status.attempts, 2);
+    EXPECT_EQ(tableDifferences(source, target), QStringList());
+}
+
+} // namespace
