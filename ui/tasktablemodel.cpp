@@ -368,7 +368,16 @@ QString TaskTableModel::toolTip(const TaskView &t, int column) const
         QString tip = t.spec.name;
         if (!t.spec.table.isEmpty())
             tip += QLatin1Char('\n') + tr("Table: %1").arg(t.spec.table);
-        if (t.spec.kind == TaskKind::Copy && (t.spec.keyLo != 0 || t.spec.keyHi != 0))
+        if (t.spec.kind == TaskKind::Copy && t.spec.sampledRange) {
+            // keyLo..keyHi are row positions here, and so is the checkpoint.
+            tip += QLatin1Char('\n')
+                 + tr("Keys after %1 through %2 (rows %3 to %4 in key order)")
+                       .arg(t.spec.keyAfter ? QLatin1Char('"') + *t.spec.keyAfter + QLatin1Char('"') : tr("the first"),
+                            t.spec.keyThrough ? QLatin1Char('"') + *t.spec.keyThrough + QLatin1Char('"') : tr("the last"),
+                            formatCount(t.spec.keyLo), formatCount(t.spec.keyHi));
+            if (s.hasCheckpoint)
+                tip += QLatin1Char('\n') + tr("Committed: %1 rows of this chunk").arg(formatCount(std::max<qint64>(0, s.checkpoint - t.spec.keyLo + 1)));
+        } else if (t.spec.kind == TaskKind::Copy && (t.spec.keyLo != 0 || t.spec.keyHi != 0))
             tip += QLatin1Char('\n')
                  + tr("Keys %1 to %2").arg(formatCount(t.spec.keyLo), formatCount(t.spec.keyHi));
         if (!t.spec.dependsOn.isEmpty())

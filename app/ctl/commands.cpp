@@ -90,6 +90,8 @@ QJsonObject toJson(const TaskView &t)
                        {QStringLiteral("attempts"), t.status.attempts},
                        {QStringLiteral("skipped"), t.status.skipped},
                        {QStringLiteral("checkpoint"), t.status.hasCheckpoint ? QJsonValue(t.status.checkpoint) : QJsonValue()},
+                       // A sampled-key chunk's checkpoint is a row position in key order, not a key.
+                       {QStringLiteral("checkpointIs"), t.spec.sampledRange ? QStringLiteral("row") : QStringLiteral("key")},
                        {QStringLiteral("message"), t.status.message},
                        {QStringLiteral("waitReason"), t.waitReason}};
 }

@@ -3,6 +3,9 @@
 #include "engine/postgres/postgresengine.h"
 #include "engine/sqlite/sqliteengine.h"
 
+#include <algorithm>
+#include <limits>
+
 namespace cockpit {
 
 std::unique_ptr<Engine> Engine::create(EngineKind kind)
@@ -165,6 +168,83 @@ Result<QString> Engine::describeCheckViolations(DbConnection &c, const TableSche
         return QString();
     return QStringLiteral("rows of \"%1\" that break CHECK %2 (%3): %4")
         .arg(t.name, check.name, check.expression, describeRows(*rows, shown));
+}
+
+QString Engine::readRelation(DbConnection &c, const TableSchema &t) const { return qualifiedName(c, t.name); }
+
+Result<QStringList> Engine::sampleKeys(DbConnection &c, const TableSchema &t, qint64 step)
+{
+    if (!t.hasSampledKey() || step < 1)
+        return makeError(QStringLiteral("table \"%1\" has no sampled key to split it by").arg(t.name));
+    // Window functions: SQLite >= 3.25, MariaDB >= 10.2, every supported PostgreSQL. The rows
+    // are numbered in the key's own order, which is the order the chunk readers compare in.
+    const QString key = quoteIdentifier(t.sampledKey);
+    const QString sql = QStringLiteral("SELECT k, rn FROM (SELECT %1 AS k, row_number() OVER (ORDER BY %1) AS rn FROM %2) s "
+                                       "WHERE rn % %3 = 0")
+                            .arg(key, readRelation(c, t))
+                            .arg(step);
+    auto rows = firstRows(c, sql, std::numeric_limits<int>::max());
+    if (!rows)
+        return makeError(QStringLiteral("sampling the keys of \"%1\" failed: %2").arg(t.name, rows.error().message));
+    // Put in order here: firstRows wraps the query, and MariaDB drops a derived table's ORDER BY.
+    std::sort(rows->begin(), rows->end(),
+              [](const QStringList &a, const QStringList &b) { return a.value(1).toLongLong() < b.value(1).toLongLong(); });
+    QStringList keys;
+    for (const auto &row : *rows)
+        keys << row.value(0);
+    return keys;
+}
+
+namespace {
+
+// Names each row by its position: the chunk's checkpoint and the reject file's key.
+class PositionReader final : public RowReader {
+public:
+    PositionReader(std::unique_ptr<RowReader> rows, qint64 first) : m_rows(std::move(rows)), m_next(first) {}
+    Result<int> next(RowBatch &batch, int maxRows) override
+    {
+        auto n = m_rows->next(batch, maxRows);
+        if (n && *n > 0) {
+            batch.numberRows(m_next);
+            m_next += *n;
+        }
+        return n;
+    }
+
+private:
+    std::unique_ptr<RowReader> m_rows;
+    qint64 m_next;
+};
+
+} // namespace
+
+Result<std::unique_ptr<RowReader>> Engine::openKeyRange(DbConnection &c, const TableSchema &t, const KeyRange &range,
+                                                        qint64 skip, qint64 firstPosition)
+{
+    if (!t.hasSampledKey())
+        return makeError(QStringLiteral("table \"%1\" has no sampled key to read a key range of").arg(t.name));
+    auto rows = openKeyRangeRows(c, t, range, skip);
+    if (!rows)
+        return rows.error();
+    return std::unique_ptr<RowReader>(new PositionReader(std::move(*rows), firstPosition + skip));
+}
+
+QString sampledKeyOf(const TableSchema &t, const std::function<bool(const ColumnSchema &)> &splittable)
+{
+    auto usable = [&](const QStringList &columns, bool needNotNull) {
+        if (columns.size() != 1)
+            return false; // a composite key is not split (out of scope): copied whole
+        for (const auto &col : t.columns)
+            if (col.name == columns.first())
+                return (col.notNull || !needNotNull) && splittable(col);
+        return false;
+    };
+    if (usable(t.primaryKey, false))
+        return t.primaryKey.first();
+    for (const auto &idx : t.indexes)
+        if (idx.unique && usable(idx.columns, true))
+            return idx.columns.first();
+    return {};
 }
 
 QString TableChecksum::toString() const

@@ -33,6 +33,13 @@ struct Checkpoint {
     std::optional<quint64> rowHashSum;
 };
 
+// A range of a sampled key (schema.h): after < key <= through, compared on the source; an
+// absent bound leaves that side open.
+struct KeyRange {
+    std::optional<QString> after;
+    std::optional<QString> through;
+};
+
 class RowReader {
 public:
     virtual ~RowReader() = default;
@@ -110,6 +117,15 @@ public:
                                                           qint64 afterKey, qint64 keyHi) = 0;
     virtual Result<std::unique_ptr<RowWriter>> openWriter(DbConnection &c, const TableSchema &t) = 0;
 
+    // Split points of `t` by its sampled key, in one pass over the source: the key of every
+    // `step`-th row in the source's own key order (its collation), as text.
+    Result<QStringList> sampleKeys(DbConnection &c, const TableSchema &t, qint64 step);
+    // Source rows of `range` in sampled-key order without the first `skip` of them (what a
+    // resumed chunk already committed). Batch keys are the rows' positions: firstPosition + skip,
+    // then +1 per row.
+    Result<std::unique_ptr<RowReader>> openKeyRange(DbConnection &c, const TableSchema &t, const KeyRange &range,
+                                                    qint64 skip, qint64 firstPosition);
+
     // Deletes every row of the target table (a keyless copy starting again).
     virtual Status clearTable(DbConnection &c, const TableSchema &t) = 0;
     virtual Status createIndex(DbConnection &c, const TableSchema &t, const IndexSchema &index) = 0;
@@ -141,9 +157,23 @@ public:
     // naming the first differing rows after a checksum mismatch. Batch keys are row numbers.
     virtual Result<std::unique_ptr<RowReader>> openOrderedReader(DbConnection &c,
                                                                  const TableSchema &t) = 0;
+
+protected:
+    // What reads of `t` select from (PostgreSQL: ONLY the table, see TableSchema::partitioned).
+    virtual QString readRelation(DbConnection &c, const TableSchema &t) const;
+    // openKeyRange's rows, batch keys left as they come: each engine binds the bounds its own way,
+    // never as text spliced into the statement.
+    virtual Result<std::unique_ptr<RowReader>> openKeyRangeRows(DbConnection &c, const TableSchema &t,
+                                                                const KeyRange &range, qint64 skip) = 0;
 };
 
 inline constexpr char kCheckpointTable[] = "_cockpit_checkpoint";
+
+// For introspection of a table without a copy key: the column to split it by (TableSchema::
+// sampledKey), the single column of its primary key, else of a unique index (with listed
+// columns: not an expression or partial one) on a NOT NULL column, of a type `splittable`
+// accepts; empty when there is none.
+QString sampledKeyOf(const TableSchema &t, const std::function<bool(const ColumnSchema &)> &splittable);
 
 // Reads `reader` to its end and sums the typed row hashes (rowhasher.h): the one checksum loop
 // every engine's checksum() uses, so the engines can only differ in how they read.

@@ -44,6 +44,12 @@ public:
     int rows() const { return int(m_keys.size()); }
     qint64 key(int row) const { return m_keys[size_t(row)]; }
     qint64 lastKey() const { return m_keys.back(); }
+    // Keys first, first+1, ... in row order (rows named by their position in a read).
+    void numberRows(qint64 first)
+    {
+        for (auto &k : m_keys)
+            k = first++;
+    }
     const Value &value(int row, int column) const { return m_values[size_t(row) * m_columns + column]; }
     const char *bytes(const Value &v) const { return m_arena.data() + v.offset; }
     qint64 byteSize() const { return qint64(m_arena.size()) + qint64(m_values.size()) * 8; }

@@ -63,11 +63,17 @@ struct TableSchema {
     // An integer expression that orders the rows and splits them into key ranges ("rowid",
     // a quoted INTEGER PRIMARY KEY column). Empty: the table is copied in one transaction.
     QString copyKey;
+    // Without a copy key: the one column (unquoted name) of the primary key, or of a unique
+    // index on a NOT NULL column, whose values (text, uuid, ...) order the rows. Planning splits
+    // the table at sampled values of it (Engine::sampleKeys). Empty: no such single column;
+    // a composite non-integer key is not split (out of scope), the table is copied whole.
+    QString sampledKey;
     // PostgreSQL: the rows live in the table's partitions. Every other table is read without
     // the rows of tables that inherit from it (FROM ONLY): each of those is copied on its own.
     bool partitioned = false;
 
     bool hasCopyKey() const { return !copyKey.isEmpty(); }
+    bool hasSampledKey() const { return !sampledKey.isEmpty(); }
 };
 
 // What planning needs to size and split a copy.

@@ -30,7 +30,8 @@ const char *const kSchema[] = {
     " rows_total INTEGER NOT NULL DEFAULT 0, bytes_done INTEGER NOT NULL DEFAULT 0,"
     " checkpoint INTEGER NOT NULL DEFAULT 0, has_checkpoint INTEGER NOT NULL DEFAULT 0,"
     " started_at TEXT, ended_at TEXT, seconds REAL NOT NULL DEFAULT 0, message TEXT NOT NULL DEFAULT '',"
-    " skipped INTEGER NOT NULL DEFAULT 0)",
+    " skipped INTEGER NOT NULL DEFAULT 0, sampled_range INTEGER NOT NULL DEFAULT 0, key_after TEXT,"
+    " key_through TEXT)",
     "CREATE TABLE IF NOT EXISTS event (id INTEGER PRIMARY KEY, at TEXT NOT NULL, task TEXT NOT NULL,"
     " from_state TEXT NOT NULL, to_state TEXT NOT NULL, message TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS task_log (id INTEGER PRIMARY KEY, at TEXT NOT NULL, task TEXT NOT NULL,"
@@ -87,6 +88,18 @@ Result<std::unique_ptr<ControlStore>> ControlStore::open(const QString &path)
     for (const char *ddl : kSchema)
         if (auto st = s->exec(QString::fromLatin1(ddl)); !st)
             return makeError(QStringLiteral("control store %1: %2").arg(s->m_path, st.error().message));
+    // Columns added since version 1 (a state file written before them reads as without them).
+    const std::pair<const char *, const char *> added[] = {
+        {"sampled_range", "INTEGER NOT NULL DEFAULT 0"}, {"key_after", "TEXT"}, {"key_through", "TEXT"}};
+    for (const auto &[column, type] : added) {
+        QSqlQuery has(s->m_db);
+        if (!has.exec(QStringLiteral("SELECT 1 FROM pragma_table_info('task') WHERE name = '%1'").arg(QLatin1String(column))))
+            return makeError(QStringLiteral("control store %1: %2").arg(s->m_path, has.lastError().text()));
+        if (has.next())
+            continue;
+        if (auto st = s->exec(QStringLiteral("ALTER TABLE task ADD COLUMN %1 %2").arg(QLatin1String(column), QLatin1String(type))); !st)
+            return makeError(QStringLiteral("control store %1: %2").arg(s->m_path, st.error().message));
+    }
     auto version = s->meta(QStringLiteral("schema_version"));
     if (!version)
         return version.error();
@@ -166,7 +179,8 @@ Status ControlStore::createTasks(const QVector<TaskSpec> &specs)
         QSqlQuery q(m_db);
         q.prepare(QStringLiteral(
             "INSERT INTO task (name, ordinal, kind, table_name, object, group_name, depends, key_lo,"
-            " key_hi, estimated_rows, priority, state, rows_total) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+            " key_hi, estimated_rows, priority, state, rows_total, sampled_range, key_after, key_through)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
         for (const auto &s : specs) {
             q.addBindValue(s.name);
             q.addBindValue(s.ordinal);
@@ -181,6 +195,10 @@ Status ControlStore::createTasks(const QVector<TaskSpec> &specs)
             q.addBindValue(s.priority);
             q.addBindValue(toString(TaskState::Waiting));
             q.addBindValue(s.estimatedRows);
+            q.addBindValue(s.sampledRange);
+            // NULL: no bound on that side ("" is a key value like any other).
+            q.addBindValue(s.keyAfter ? QVariant(text(*s.keyAfter)) : QVariant(QMetaType(QMetaType::QString)));
+            q.addBindValue(s.keyThrough ? QVariant(text(*s.keyThrough)) : QVariant(QMetaType(QMetaType::QString)));
             if (!q.exec())
                 return makeError(QStringLiteral("control store: saving task %1: %2")
                                      .arg(s.name, q.lastError().text()));
@@ -196,7 +214,8 @@ Result<QVector<std::pair<TaskSpec, TaskStatus>>> ControlStore::loadTasks()
     if (!q.exec(QStringLiteral(
             "SELECT name, ordinal, kind, table_name, object, group_name, depends, key_lo, key_hi,"
             " estimated_rows, priority, state, attempts, rows_done, rows_total, bytes_done, checkpoint,"
-            " has_checkpoint, started_at, ended_at, seconds, message, skipped FROM task ORDER BY ordinal")))
+            " has_checkpoint, started_at, ended_at, seconds, message, skipped, sampled_range, key_after,"
+            " key_through FROM task ORDER BY ordinal")))
         return makeError(QStringLiteral("control store: %1").arg(q.lastError().text()));
     QVector<std::pair<TaskSpec, TaskStatus>> out;
     while (q.next()) {
@@ -231,6 +250,11 @@ Result<QVector<std::pair<TaskSpec, TaskStatus>>> ControlStore::loadTasks()
         st.seconds = q.value(20).toDouble();
         st.message = q.value(21).toString();
         st.skipped = q.value(22).toBool();
+        s.sampledRange = q.value(23).toBool();
+        if (!q.value(24).isNull())
+            s.keyAfter = q.value(24).toString();
+        if (!q.value(25).isNull())
+            s.keyThrough = q.value(25).toString();
         out.push_back({s, st});
     }
     return out;

@@ -8,6 +8,7 @@
 #include <QString>
 #include <QStringList>
 #include <QVector>
+#include <optional>
 
 namespace cockpit {
 
@@ -27,6 +28,13 @@ struct TaskSpec {
     // Copy chunks: the inclusive key range [keyLo, keyHi] of the source's copy key.
     qint64 keyLo = 0;
     qint64 keyHi = 0;
+    // Copy tasks of a table with a sampled key (schema.h): the source rows with
+    // keyAfter < key <= keyThrough in the source's own order (no bound: open on that side).
+    // [keyLo, keyHi] then numbers those rows by their position in the table's key order
+    // (1-based), and the checkpoint is the position of the last row committed.
+    bool sampledRange = false;
+    std::optional<QString> keyAfter;
+    std::optional<QString> keyThrough;
     qint64 estimatedRows = 0; // for dispatch order and progress
     int priority = 0;         // administrator's priority, higher first
     int ordinal = 0;          // position in the plan, for a stable grid order
@@ -40,7 +48,9 @@ struct TaskStatus {
     qint64 rowsDone = 0;
     qint64 rowsTotal = 0;
     qint64 bytesDone = 0;
-    qint64 checkpoint = 0;  // copy: last key committed on the target (keyLo-1 before the first)
+    // copy: last key committed on the target (keyLo-1 before the first); for a sampledRange
+    // chunk the position (in key order) of the last row committed.
+    qint64 checkpoint = 0;
     bool hasCheckpoint = false;
     QDateTime startedAt;    // of the current/last attempt
     QDateTime endedAt;

@@ -197,6 +197,13 @@ TaskOutcome runCopy(const TaskContext &ctx)
     const TableSchema &table = ctx.table;
     const TaskSpec &spec = ctx.spec;
     const bool keyed = table.hasCopyKey();
+    // A chunk of a sampled key resumes like a keyed one, its checkpoint being the position
+    // (in key order) of the last row committed: see TaskSpec::sampledRange.
+    const bool sampled = spec.sampledRange;
+    const bool resumable = keyed || sampled;
+    auto position = [sampled](qint64 at) {
+        return sampled ? QStringLiteral("row %1 in key order").arg(at) : QStringLiteral("key %1").arg(at);
+    };
 
     // Resume from what the target committed, not from what we remember: the checkpoint sits in
     // the same transaction as the rows it covers.
@@ -207,7 +214,7 @@ TaskOutcome runCopy(const TaskContext &ctx)
     qint64 rowsDone = 0;
     std::optional<quint64> rowHashSum = quint64(0); // absent: an earlier attempt did not hash
     if (cp->has_value() && (*cp)->runId == ctx.runId) {
-        if (keyed) {
+        if (resumable) {
             after = (*cp)->lastKey;
             rowsDone = (*cp)->rowsDone;
             rowHashSum = (*cp)->rowHashSum;
@@ -217,16 +224,15 @@ TaskOutcome runCopy(const TaskContext &ctx)
             return o;
         }
     }
-    if (!keyed) {
+    if (!resumable) {
         // Without a key there is no position to resume from: start the table again. This is
         // safe because the table is ours (prepared by this run) and its rows were never
         // marked complete.
         if (auto st = c->targetEngine->clearTable(*c->target, table); !st)
             return failed(st.error());
     } else if (rowsDone > 0) {
-        ctx.log(QStringLiteral("info"), QStringLiteral("resuming after key %1 (%2 rows already committed)")
-                                            .arg(after)
-                                            .arg(number(rowsDone)));
+        ctx.log(QStringLiteral("info"), QStringLiteral("resuming after %1 (%2 rows already committed)")
+                                            .arg(position(after), number(rowsDone)));
     }
 
     control.rowsDone = rowsDone;
@@ -238,7 +244,7 @@ TaskOutcome runCopy(const TaskContext &ctx)
     qint64 chunkRejects = 0; // rows of this chunk listed in the reject file
     if (converter.active()) {
         rejects = RejectFile::open(ctx.rejectsDir, table.name);
-        auto committed = rejects->startCopy(keyed, spec.keyLo, after, spec.keyHi);
+        auto committed = rejects->startCopy(resumable, spec.keyLo, after, spec.keyHi);
         if (!committed)
             return failed(committed.error());
         chunkRejects = *committed;
@@ -264,20 +270,17 @@ TaskOutcome runCopy(const TaskContext &ctx)
         switch (control.stopRequest()) {
         case StopRequest::None: break;
         case StopRequest::Pause:
-            if (keyed)
-                return outcome(TaskOutcome::Paused, QStringLiteral("paused after key %1 (%2 rows)")
-                                                        .arg(checkpoint.lastKey)
-                                                        .arg(number(checkpoint.rowsDone)));
+            if (resumable)
+                return outcome(TaskOutcome::Paused, QStringLiteral("paused after %1 (%2 rows)")
+                                                        .arg(position(checkpoint.lastKey), number(checkpoint.rowsDone)));
             break; // a keyless copy cannot resume midway: it finishes
         case StopRequest::Cancel:
-            return outcome(TaskOutcome::Canceled, QStringLiteral("canceled after key %1 (%2 rows)")
-                                                      .arg(checkpoint.lastKey)
-                                                      .arg(number(checkpoint.rowsDone)));
+            return outcome(TaskOutcome::Canceled, QStringLiteral("canceled after %1 (%2 rows)")
+                                                      .arg(position(checkpoint.lastKey), number(checkpoint.rowsDone)));
         case StopRequest::Interrupt:
-            return outcome(TaskOutcome::Interrupted, QStringLiteral("stopped after key %1 (%2 rows); "
+            return outcome(TaskOutcome::Interrupted, QStringLiteral("stopped after %1 (%2 rows); "
                                                                     "continues on the next Run")
-                                                         .arg(checkpoint.lastKey)
-                                                         .arg(number(checkpoint.rowsDone)));
+                                                         .arg(position(checkpoint.lastKey), number(checkpoint.rowsDone)));
         }
         return std::nullopt;
     };
@@ -290,7 +293,7 @@ TaskOutcome runCopy(const TaskContext &ctx)
                             && spec.estimatedRows <= qint64(ctx.batchSize) * kBatchesPerWholeCopy;
     const bool transfer = ctx.transfer && spec.name == QStringLiteral("copy:") + table.name;
     if (ctx.source.engine == EngineKind::SQLite && ctx.target.engine == EngineKind::SQLite
-        && !converter.active() && (keyed || wholeTable || transfer)) {
+        && !converter.active() && (keyed || ((wholeTable || transfer) && checkpoint.rowsDone == 0))) {
         // SQLite to SQLite: rows never leave the library (INSERT ... SELECT).
         auto attached = SqliteEngine::AttachedCopy::open(*c->target, ctx.source.path, table);
         if (!attached)
@@ -299,8 +302,8 @@ TaskOutcome runCopy(const TaskContext &ctx)
             // One statement: a Cancel or a stop interrupts it (rolled back), a Pause lets it end.
             control.setInterruptStatements(true);
             InterruptibleScope scope(control, c->target.get());
-            // A keyed checkpoint at keyHi, or a keyless one past it, both read as complete.
-            auto n = (*attached)->copyWhole(checkpoint, keyed ? spec.keyHi : spec.keyHi + 1, &control.rowsDone,
+            // A keyed or sampled checkpoint at keyHi, or a keyless one past it, all read as complete.
+            auto n = (*attached)->copyWhole(checkpoint, resumable ? spec.keyHi : spec.keyHi + 1, &control.rowsDone,
                                             spec.estimatedRows, int(table.indexes.size()));
             if (!n)
                 return failedOrStopped(ctx, n.error());
@@ -328,7 +331,9 @@ TaskOutcome runCopy(const TaskContext &ctx)
     checkpoint.rowHashSum = rowHashSum;
     const TableSchema hashedAs = converter.active() ? targetSchema(ctx) : table;
     RowHasher hasher;
-    auto reader = c->sourceEngine->openReader(*c->source, table, after, spec.keyHi);
+    auto reader = sampled ? c->sourceEngine->openKeyRange(*c->source, table, KeyRange{spec.keyAfter, spec.keyThrough},
+                                                          after - (spec.keyLo - 1), spec.keyLo)
+                          : c->sourceEngine->openReader(*c->source, table, after, spec.keyHi);
     if (!reader)
         return failed(reader.error());
     auto writer = c->targetEngine->openWriter(*c->target, targetSchema(ctx));
@@ -341,11 +346,11 @@ TaskOutcome runCopy(const TaskContext &ctx)
             return failed(n.error());
         if (*n == 0)
             break;
-        if (keyed)
+        if (resumable)
             checkpoint.lastKey = batch.lastKey();
         if (converter.active()) {
             rejected.clear();
-            converter.convert(batch, keyed, rowsRead + 1, rejected);
+            converter.convert(batch, resumable, rowsRead + 1, rejected);
             // Listed (and synced) before the batch commits: see rejectfile.h.
             if (!rejected.empty()) {
                 auto total = rejects->append(rejected, names);
@@ -372,7 +377,7 @@ TaskOutcome runCopy(const TaskContext &ctx)
         if (auto stop = stopAfterBatch())
             return *stop;
     }
-    if (!keyed) {
+    if (!resumable) {
         checkpoint.lastKey = spec.keyHi + 1; // complete
         batch.reset(int(table.columns.size()));
         if (auto st = (*writer)->writeBatch(batch, checkpoint); !st)

@@ -76,8 +76,23 @@ Result<QVector<TaskSpec>> planTasks(const Plan &plan, const QVector<TableSchema>
         QStringList copies;
         // A transferred table is one statement on one writer: splitting it would only lose the
         // transfer optimization.
-        const bool chunked = t.hasCopyKey() && stats->rows > opt.chunkRows && !plan.copiesByTransfer(t.name);
-        const qint64 chunks = chunked ? (stats->rows + opt.chunkRows - 1) / opt.chunkRows : 1;
+        const bool chunked = (t.hasCopyKey() || t.hasSampledKey()) && stats->rows > opt.chunkRows
+                             && !plan.copiesByTransfer(t.name);
+        // A sampled key splits at the key of every chunkRows-th row (one pass on the source):
+        // chunk i holds rows after split i-1 through split i, so each holds chunkRows rows but
+        // the last. A split at the very last row would leave an empty last chunk: dropped.
+        QStringList splits;
+        if (chunked && t.hasSampledKey()) {
+            auto sampled = sourceEngine.sampleKeys(source, t, opt.chunkRows);
+            if (!sampled)
+                return sampled.error();
+            splits = *sampled;
+            if (!splits.isEmpty() && qint64(splits.size()) * opt.chunkRows >= stats->rows)
+                splits.removeLast();
+        }
+        const qint64 chunks = !chunked             ? 1
+                              : t.hasSampledKey() ? qint64(splits.size()) + 1
+                                                  : (stats->rows + opt.chunkRows - 1) / opt.chunkRows;
         // Even split of the key range; keys are dense in upgrades (RECID, rowid) so the row
         // counts come out close, and each chunk's estimate is its exact count.
         const qint64 span = stats->maxKey - stats->minKey + 1;
@@ -87,7 +102,17 @@ Result<QVector<TaskSpec>> planTasks(const Plan &plan, const QVector<TableSchema>
             copy.table = t.name;
             copy.dependsOn = {prepare.name};
             copy.priority = opt.priority;
-            if (!t.hasCopyKey()) {
+            if (t.hasSampledKey()) {
+                // Rows numbered by their position in key order: see TaskSpec::sampledRange.
+                copy.sampledRange = true;
+                if (i > 0)
+                    copy.keyAfter = splits[i - 1];
+                if (i < splits.size())
+                    copy.keyThrough = splits[i];
+                copy.keyLo = i * opt.chunkRows + 1;
+                copy.keyHi = i < splits.size() ? (i + 1) * opt.chunkRows : stats->rows;
+                copy.estimatedRows = copy.keyHi - copy.keyLo + 1;
+            } else if (!t.hasCopyKey()) {
                 copy.keyLo = 0; // copied whole; a checkpoint past keyHi marks it complete
                 copy.keyHi = 0;
                 copy.estimatedRows = stats->rows;

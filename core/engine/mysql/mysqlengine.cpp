@@ -497,6 +497,9 @@ Result<QVector<TableSchema>> MysqlEngine::introspect(DbConnection &c)
             for (const auto &col : t.columns)
                 if (col.name == t.primaryKey.first() && col.type.isInteger())
                     t.copyKey = quoteIdentifier(col.name);
+        // Otherwise one text key column: the chunk bounds are compared in its own collation.
+        if (t.copyKey.isEmpty())
+            t.sampledKey = sampledKeyOf(t, [](const ColumnSchema &col) { return col.type.isText(); });
         out << t;
     }
     return out;
@@ -622,6 +625,38 @@ Result<std::unique_ptr<RowReader>> MysqlEngine::openReader(DbConnection &c, cons
                         .arg(t.hasCopyKey() ? t.copyKey : QStringLiteral("0"), columnList(t), quoteIdentifier(t.name));
     if (t.hasCopyKey())
         query += QStringLiteral(" WHERE %1 > %2 AND %1 <= %3 ORDER BY %1").arg(t.copyKey).arg(afterKey).arg(keyHi);
+    return startQuery(c.mysql(), query, classesOf(t));
+}
+
+Result<std::unique_ptr<RowReader>> MysqlEngine::openKeyRangeRows(DbConnection &c, const TableSchema &t,
+                                                                const KeyRange &range, qint64 skip)
+{
+    auto charset = myRows(c.mysql(), QStringLiteral("SELECT CHARACTER_SET_NAME, COLLATION_NAME FROM information_schema.COLUMNS "
+                                                    "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = %1 AND COLUMN_NAME = %2")
+                                         .arg(literal(t.name), literal(t.sampledKey)));
+    if (!charset)
+        return charset.error();
+    const QStringList column = charset->value(0);
+    if (column.value(0).isEmpty() || column.value(1).isEmpty())
+        return makeError(QStringLiteral("the key column \"%1\" of \"%2\" has no character set to compare text in")
+                             .arg(t.sampledKey, t.name));
+    // The text protocol has no parameters: a bound travels as hex bytes (nothing to quote),
+    // converted to the column's character set and compared in the column's own collation.
+    auto value = [&](const QString &bound) {
+        return QStringLiteral("CONVERT(_utf8mb4 X'%1' USING %2) COLLATE %3")
+            .arg(QString::fromLatin1(bound.toUtf8().toHex()), column.value(0), column.value(1));
+    };
+    const QString key = quoteIdentifier(t.sampledKey);
+    QStringList where;
+    if (range.after)
+        where << key + QStringLiteral(" > ") + value(*range.after);
+    if (range.through)
+        where << key + QStringLiteral(" <= ") + value(*range.through);
+    // MySQL has no OFFSET without LIMIT: the largest LIMIT stands for "all".
+    const QString query = QStringLiteral("SELECT 0, %1 FROM %2%3 ORDER BY %4 LIMIT 18446744073709551615 OFFSET %5")
+                              .arg(columnList(t), quoteIdentifier(t.name),
+                                   where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND ")), key,
+                                   QString::number(skip));
     return startQuery(c.mysql(), query, classesOf(t));
 }
 

@@ -35,6 +35,12 @@ public:
                                    std::atomic<qint64> *rowsHashed = nullptr) override;
     Result<std::unique_ptr<RowReader>> openOrderedReader(DbConnection &c, const TableSchema &t) override;
 
+protected:
+    Result<std::unique_ptr<RowReader>> openKeyRangeRows(DbConnection &c, const TableSchema &t, const KeyRange &range,
+                                                        qint64 skip) override;
+
+public:
+
     // CREATE TABLE for the target (InnoDB, utf8mb4_bin so text compares byte-exact).
     QString createTableSql(const TableSchema &t, QStringList *dropped = nullptr) const;
 };

@@ -633,6 +633,10 @@ Result<QVector<TableSchema>> PostgresEngine::introspect(DbConnection &c)
             for (const auto &col : t.columns)
                 if (col.name == t.primaryKey.first() && col.type.isInteger())
                     t.copyKey = quoteIdentifier(col.name);
+        // Otherwise one key column of any type (uuid, text, numeric, ...): its text form cast
+        // back to the column's type compares exactly as the stored values do.
+        if (t.copyKey.isEmpty())
+            t.sampledKey = sampledKeyOf(t, [](const ColumnSchema &) { return true; });
         out << t;
     }
     return out;
@@ -767,6 +771,38 @@ Result<std::unique_ptr<RowReader>> PostgresEngine::openReader(DbConnection &c, c
     if (t.hasCopyKey())
         query += QStringLiteral(" WHERE %1 > %2 AND %1 <= %3 ORDER BY %1").arg(t.copyKey).arg(afterKey).arg(keyHi);
     return startCopyOut(c.postgres(), query, classesOf(t), true);
+}
+
+QString PostgresEngine::readRelation(DbConnection &c, const TableSchema &t) const { return relation(c, t); }
+
+Result<std::unique_ptr<RowReader>> PostgresEngine::openKeyRangeRows(DbConnection &c, const TableSchema &t,
+                                                                   const KeyRange &range, qint64 skip)
+{
+    QString type;
+    for (const auto &col : t.columns)
+        if (col.name == t.sampledKey)
+            type = col.declaredType;
+    if (type.isEmpty())
+        return makeError(QStringLiteral("the key column \"%1\" of \"%2\" is not in its schema").arg(t.sampledKey, t.name));
+    // COPY takes no parameters: the bounds are bound to session settings, and the query reads
+    // them back cast to the key's type, so the server compares them as key values.
+    PGconn *conn = c.postgres();
+    if (auto st = pgRun(conn, QStringLiteral("SELECT set_config('cockpit.key_after', $1, false), "
+                                             "set_config('cockpit.key_through', $2, false)"),
+                        QStringLiteral("set the key range"), {range.after.value_or(QString()), range.through.value_or(QString())});
+        !st)
+        return st.error();
+    const QString key = quoteIdentifier(t.sampledKey);
+    QStringList where;
+    if (range.after)
+        where << QStringLiteral("%1 > current_setting('cockpit.key_after')::%2").arg(key, type);
+    if (range.through)
+        where << QStringLiteral("%1 <= current_setting('cockpit.key_through')::%2").arg(key, type);
+    const QString query = QStringLiteral("SELECT 0, %1 FROM %2%3 ORDER BY %4 OFFSET %5")
+                              .arg(columnList(t), relation(c, t),
+                                   where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND ")), key,
+                                   QString::number(skip));
+    return startCopyOut(conn, query, classesOf(t), true);
 }
 
 Result<std::unique_ptr<RowWriter>> PostgresEngine::openWriter(DbConnection &c, const TableSchema &t)

@@ -36,6 +36,13 @@ public:
                                    std::atomic<qint64> *rowsHashed = nullptr) override;
     Result<std::unique_ptr<RowReader>> openOrderedReader(DbConnection &c, const TableSchema &t) override;
 
+protected:
+    Result<std::unique_ptr<RowReader>> openKeyRangeRows(DbConnection &c, const TableSchema &t, const KeyRange &range,
+                                                        qint64 skip) override;
+    QString readRelation(DbConnection &c, const TableSchema &t) const override;
+
+public:
+
     // The PostgreSQL type for an engine-neutral column type (README "Type mapping").
     static QString typeName(const ColumnType &type);
     // CREATE TABLE for the target, and the defaults it could not carry over.

@@ -492,6 +492,12 @@ Result<QVector<TableSchema>> SqliteEngine::introspect(DbConnection &c)
                 }
             }
         }
+        // A WITHOUT ROWID table is split by its text primary key. Text affinity only: a bound
+        // text value then compares as the stored keys do (another affinity would convert it).
+        if (t.copyKey.isEmpty() && t.primaryKey.size() == 1)
+            for (const auto &col : t.columns)
+                if (col.name == t.primaryKey.first() && col.type.isText())
+                    t.sampledKey = col.name;
         out << t;
     }
     // A foreign key written without the parent's columns references its primary key.
@@ -736,6 +742,35 @@ Result<std::unique_ptr<RowReader>> SqliteEngine::openReader(DbConnection &c, con
         sqlite3_bind_int64((*r)->statement(), 1, afterKey);
         sqlite3_bind_int64((*r)->statement(), 2, keyHi);
     }
+    return std::unique_ptr<RowReader>(std::move(*r));
+}
+
+Result<std::unique_ptr<RowReader>> SqliteEngine::openKeyRangeRows(DbConnection &c, const TableSchema &t,
+                                                                 const KeyRange &range, qint64 skip)
+{
+    if (auto st = sqliteExec(c.sqlite(), QStringLiteral("PRAGMA cache_size=-32768"), QStringLiteral("set read pragmas")); !st)
+        return st.error();
+    const QString key = quoteIdentifier(t.sampledKey);
+    QStringList where;
+    QVector<QByteArray> bounds;
+    if (range.after) {
+        bounds << range.after->toUtf8();
+        where << QStringLiteral("%1 > ?%2").arg(key).arg(bounds.size());
+    }
+    if (range.through) {
+        bounds << range.through->toUtf8();
+        where << QStringLiteral("%1 <= ?%2").arg(key).arg(bounds.size());
+    }
+    const QString from = QStringLiteral(" FROM %1%2 ORDER BY %3 LIMIT -1 OFFSET ?%4")
+                             .arg(quoteIdentifier(t.name),
+                                  where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND ")), key,
+                                  QString::number(bounds.size() + 1));
+    auto r = SqliteReader::open(c.sqlite(), QStringLiteral("0"), columnList(t), int(t.columns.size()), from);
+    if (!r)
+        return r.error();
+    for (int i = 0; i < bounds.size(); ++i)
+        sqlite3_bind_text((*r)->statement(), i + 1, bounds[i].constData(), int(bounds[i].size()), SQLITE_TRANSIENT);
+    sqlite3_bind_int64((*r)->statement(), int(bounds.size()) + 1, skip);
     return std::unique_ptr<RowReader>(std::move(*r));
 }
 

@@ -35,6 +35,12 @@ public:
                                    std::atomic<qint64> *rowsHashed = nullptr) override;
     Result<std::unique_ptr<RowReader>> openOrderedReader(DbConnection &c, const TableSchema &t) override;
 
+protected:
+    Result<std::unique_ptr<RowReader>> openKeyRangeRows(DbConnection &c, const TableSchema &t, const KeyRange &range,
+                                                        qint64 skip) override;
+
+public:
+
     // SQLite to SQLite: the source file is attached to the target connection and each batch is
     // one INSERT ... SELECT inside SQLite (no row leaves the library), in one transaction with
     // the checkpoint. copyBatch returns the rows copied by this batch (0 at the end); moves `cp`.
