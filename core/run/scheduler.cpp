@@ -242,6 +242,8 @@ Status Scheduler::load(const Plan &plan, bool planIfEmpty)
     };
     std::vector<qsizetype> indexes(size_t(tables->size()));
     std::iota(indexes.begin(), indexes.end(), 0);
+    QElapsedTimer resolving;
+    resolving.start();
     if (plan.source.engine == EngineKind::SQLite)
         QtConcurrent::blockingMap(indexes, resolve);
     else
@@ -257,6 +259,7 @@ Status Scheduler::load(const Plan &plan, bool planIfEmpty)
         scans.insert(t.name, QJsonObject{{QStringLiteral("text"), QJsonArray::fromStringList(target->dateScan.textColumns)},
                                          {QStringLiteral("warnings"), QJsonArray::fromStringList(target->dateScan.warnings)}});
     }
+    const double resolveSeconds = resolving.elapsed() / 1000.0;
     if (scans != knownScans)
         if (auto st = m_store->setMeta(QStringLiteral("date_scan"), QString::fromUtf8(QJsonDocument(scans).toJson(QJsonDocument::Compact))); !st)
             return st;
@@ -274,9 +277,12 @@ Status Scheduler::load(const Plan &plan, bool planIfEmpty)
     if (!*has) {
         if (!planIfEmpty)
             return makeError(QStringLiteral("the run state %1 has no tasks").arg(m_store->path()));
+        QElapsedTimer planning;
+        planning.start();
         auto specs = planTasks(plan, *tables, *views, *sourceEngine, **source);
         if (!specs)
             return specs.error();
+        const double planSeconds = planning.elapsed() / 1000.0;
         m_runId = QUuid::createUuid().toString(QUuid::WithoutBraces);
         Plan stored = plan;
         if (stored.filePath.isEmpty())
@@ -290,9 +296,12 @@ Status Scheduler::load(const Plan &plan, bool planIfEmpty)
                 return st;
         if (auto st = m_store->createTasks(*specs); !st)
             return st;
-        log({}, QStringLiteral("info"), QStringLiteral("planned %1 tasks for %2 -> %3")
+        log({}, QStringLiteral("info"), QStringLiteral("planned %1 tasks for %2 -> %3 (target types and date scan %4 s, "
+                                                       "row counts and key ranges %5 s)")
                                             .arg(specs->size())
-                                            .arg(plan.source.display(), plan.target.display()));
+                                            .arg(plan.source.display(), plan.target.display())
+                                            .arg(resolveSeconds, 0, 'f', 2)
+                                            .arg(planSeconds, 0, 'f', 2));
     }
     auto rows = m_store->loadTasks();
     if (!rows)
@@ -438,18 +447,33 @@ void Scheduler::dispatch()
         if (m_tasks[i].status.state == TaskState::Waiting && depsEnded(m_tasks[i]))
             candidates.push_back(int(i));
     // The largest estimated work first, so the longest table starts early and the run ends
-    // sooner; the administrator's priority overrides.
+    // sooner; the administrator's priority overrides. Of one table's tasks, validation (which
+    // reads the whole table) goes before its index builds.
     std::stable_sort(candidates.begin(), candidates.end(), [this](int a, int b) {
         const TaskSpec &x = m_tasks[size_t(a)].spec, &y = m_tasks[size_t(b)].spec;
         if (x.priority != y.priority)
             return x.priority > y.priority;
-        return x.estimatedRows > y.estimatedRows;
+        if (x.estimatedRows != y.estimatedRows)
+            return x.estimatedRows > y.estimatedRows;
+        return x.kind == TaskKind::Validate && y.kind != TaskKind::Validate;
     });
+    // The largest table whose prepare is still running, per group: its copy comes next, so the
+    // queue-ahead slot is not given to a smaller table's copy (the worker that ends the prepare
+    // would otherwise take that copy first, and the longest chain would start late).
+    QHash<QString, qint64> preparing;
+    for (const Entry &e : m_tasks)
+        if (e.spec.kind == TaskKind::Prepare
+            && (e.status.state == TaskState::Ready || e.status.state == TaskState::Executing))
+            preparing[e.spec.group] = std::max(preparing.value(e.spec.group), e.spec.estimatedRows);
     for (int i : candidates) {
         Entry &e = m_tasks[size_t(i)];
         Group &g = m_groups[e.spec.group];
-        if (g.active < g.threads + kQueueAhead)
-            launch(e);
+        if (g.active >= g.threads + kQueueAhead)
+            continue;
+        if (g.active >= g.threads && e.spec.kind == TaskKind::Copy
+            && e.spec.estimatedRows < preparing.value(e.spec.group))
+            continue;
+        launch(e);
     }
 }
 

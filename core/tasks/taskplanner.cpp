@@ -1,6 +1,7 @@
 #include "tasks/taskplanner.h"
 
 #include <QRegularExpression>
+#include <QThread>
 #include <QtConcurrent/QtConcurrentMap>
 #include <numeric>
 #include <optional>
@@ -47,15 +48,20 @@ Result<QVector<TaskSpec>> planTasks(const Plan &plan, const QVector<TableSchema>
         s.group = plan.groupFor(s.name);
         tasks << s;
     };
-    // Row counts and key ranges take a pass over each table: every table at once, each on a
+    // Row counts and key ranges take a pass over each table: one lane per core, each with a
     // connection of its own (a connection belongs to the thread that opened it; the engine is
-    // stateless and shared).
+    // stateless and shared) reading every lanes-th table. A connection per table cost more
+    // than the counts on a server (0.65 s of session set-up for the demo's 37 tables).
     std::vector<std::optional<Result<TableStats>>> allStats(size_t(tables.size()));
-    std::vector<qsizetype> indexes(size_t(tables.size()));
-    std::iota(indexes.begin(), indexes.end(), 0);
-    QtConcurrent::blockingMap(indexes, [&](qsizetype i) {
-        auto own = DbConnection::open(plan.source, DbConnection::Mode::ReadOnly);
-        allStats[size_t(i)] = own ? sourceEngine.stats(**own, tables[i]) : Result<TableStats>(own.error());
+    std::vector<int> lanes(size_t(std::max(1, QThread::idealThreadCount())));
+    std::iota(lanes.begin(), lanes.end(), 0);
+    QtConcurrent::blockingMap(lanes, [&](int lane) {
+        std::optional<Result<std::unique_ptr<DbConnection>>> own;
+        for (qsizetype i = lane; i < tables.size(); i += qsizetype(lanes.size())) {
+            if (!own)
+                own = DbConnection::open(plan.source, DbConnection::Mode::ReadOnly);
+            allStats[size_t(i)] = *own ? sourceEngine.stats(***own, tables[i]) : Result<TableStats>(own->error());
+        }
     });
     for (qsizetype ti = 0; ti < tables.size(); ++ti) {
         const TableSchema &t = tables[ti];
@@ -122,7 +128,11 @@ Result<QVector<TaskSpec>> planTasks(const Plan &plan, const QVector<TableSchema>
             } else {
                 copy.keyLo = stats->minKey + span / chunks * i;
                 copy.keyHi = (i == chunks - 1) ? stats->maxKey : stats->minKey + span / chunks * (i + 1) - 1;
-                if (chunked) {
+                if (chunked && stats->rows == span) {
+                    // The copy key is unique, so as many rows as keys between min and max means
+                    // every key is there: a chunk holds exactly its key range's width.
+                    copy.estimatedRows = copy.keyHi - copy.keyLo + 1;
+                } else if (chunked) {
                     auto n = sourceEngine.countRange(source, t, copy.keyLo, copy.keyHi);
                     if (!n)
                         return n.error();

@@ -90,8 +90,12 @@ TEST_F(PostgresTarget, DemoCopiesWithEveryCountSumAndIndex)
     UpgradeRun run;
     ASSERT_EQ(openAndWait(run, p), QString());
     ASSERT_TRUE(runToEnd(run));
-    for (const auto &t : allTasks(run))
+    for (const auto &t : allTasks(run)) {
         EXPECT_EQ(t.status.state, TaskState::Ended) << qPrintable(t.spec.name) << ": " << qPrintable(t.status.message);
+        if (t.spec.kind == TaskKind::Copy) { // the demo's keys have gaps: chunks are counted
+            EXPECT_EQ(t.status.rowsDone, t.spec.estimatedRows) << qPrintable(t.spec.name);
+        }
+    }
 
     const QString source = dir.filePath(QStringLiteral("source.db"));
     const QStringList tables = queryStrings(source, QStringLiteral("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"));
