@@ -524,7 +524,11 @@ Result<QVector<ViewSchema>> SqliteEngine::introspectViews(DbConnection &c)
 Result<TableStats> SqliteEngine::stats(DbConnection &c, const TableSchema &t)
 {
     const QString key = t.hasCopyKey() ? t.copyKey : QStringLiteral("0");
-    auto s = SqliteStatement::prepare(c.sqlite(), QStringLiteral("SELECT count(*), min(%1), max(%1) FROM %2")
+    // Three subqueries, not one SELECT: alone, count(*) walks the smallest b-tree without
+    // decoding a row and min/max seek the key's ends; together SQLite would read every row
+    // (0.10 s vs 0.01 s for the 1,000,000-row INVENTTRANS).
+    auto s = SqliteStatement::prepare(c.sqlite(), QStringLiteral("SELECT (SELECT count(*) FROM %2), (SELECT min(%1) FROM %2), "
+                                                                 "(SELECT max(%1) FROM %2)")
                                                       .arg(key, quoteIdentifier(t.name)));
     if (!s)
         return s.error();
