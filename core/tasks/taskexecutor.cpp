@@ -3,6 +3,7 @@
 #include "engine/engine.h"
 #include "engine/rowhasher.h"
 #include "engine/sqlexpression.h"
+#include "engine/postgres/postgresengine.h"
 #include "engine/sqlite/sqliteengine.h"
 #include "engine/valueconvert.h"
 #include "log/logging.h"
@@ -119,6 +120,16 @@ TaskOutcome skipped(const QString &reason)
 ValueConverter converterFor(const TaskContext &ctx)
 {
     return ValueConverter(ctx.table, targetSchema(ctx), ctx.source.engine, ctx.target.engine);
+}
+
+// PostgreSQL to PostgreSQL with the same built-in types: rows travel undecoded and both sides
+// of the validation hash raw binary values (PostgresEngine::Passthrough). One predicate for the
+// copy and the validation, so that the sums they compare were made the same way.
+bool usesPassthrough(const TaskContext &ctx)
+{
+    return ctx.source.engine == EngineKind::PostgreSQL && ctx.target.engine == EngineKind::PostgreSQL
+           && ctx.table.hasCopyKey() && !ctx.table.hasSampledKey() && !converterFor(ctx).active()
+           && PostgresEngine::Passthrough::applies(targetSchema(ctx));
 }
 
 // The source rows as the copy writes them: converted, without the rejected ones.
@@ -329,6 +340,24 @@ TaskOutcome runCopy(const TaskContext &ctx)
     // (the converted table's types when values are converted), so a streamed validation
     // compares exactly what a second read would have (ValidationMode).
     checkpoint.rowHashSum = rowHashSum;
+    if (usesPassthrough(ctx)) {
+        auto pass = PostgresEngine::Passthrough::open(*c->source, *c->target, table, after, spec.keyHi);
+        if (!pass)
+            return failed(pass.error());
+        ctx.log(QStringLiteral("info"), QStringLiteral("rows travel in COPY's binary format, not decoded (PostgreSQL to PostgreSQL, same types)"));
+        while (true) {
+            auto n = (*pass)->copyBatch(checkpoint, ctx.batchSize);
+            if (!n)
+                return failed(n.error());
+            if (*n == 0)
+                break;
+            control.rowsDone = checkpoint.rowsDone;
+            control.checkpoint = checkpoint.lastKey;
+            if (auto stop = stopAfterBatch())
+                return *stop;
+        }
+        return outcome(TaskOutcome::Ended, QStringLiteral("%1 rows copied").arg(number(checkpoint.rowsDone)));
+    }
     const TableSchema hashedAs = converter.active() ? targetSchema(ctx) : table;
     RowHasher hasher;
     auto reader = sampled ? c->sourceEngine->openKeyRange(*c->source, table, KeyRange{spec.keyAfter, spec.keyThrough},
@@ -534,12 +563,15 @@ TaskOutcome runValidate(const TaskContext &ctx)
     // Full: both sides are hashed; a table whose values are converted compares the target with
     // the source *as converted*, without the rows that do not convert, and those must be
     // exactly the rows in the reject file.
-    auto sourceSum = std::async(std::launch::async, [&ctx, converted, &sourceRejects, &streamed]() -> Result<TableChecksum> {
+    const bool raw = usesPassthrough(ctx);
+    auto sourceSum = std::async(std::launch::async, [&ctx, converted, raw, &sourceRejects, &streamed]() -> Result<TableChecksum> {
         auto source = DbConnection::open(ctx.source, DbConnection::Mode::ReadOnly);
         if (!source)
             return source.error();
         InterruptibleScope scope(*ctx.control, source->get());
         auto engine = Engine::create(ctx.source.engine);
+        if (raw && !streamed)
+            return PostgresEngine::rawChecksum(**source, ctx.table, &ctx.control->rowsDone);
         if (streamed) {
             auto stats = engine->stats(**source, ctx.table);
             if (!stats)
@@ -562,7 +594,8 @@ TaskOutcome runValidate(const TaskContext &ctx)
     Result<TableChecksum> targetSum = TableChecksum{};
     {
         InterruptibleScope scope(*ctx.control, c->target.get());
-        targetSum = c->targetEngine->checksum(*c->target, targetSchema(ctx), &ctx.control->rowsDone);
+        targetSum = raw ? PostgresEngine::rawChecksum(*c->target, targetSchema(ctx), &ctx.control->rowsDone)
+                        : c->targetEngine->checksum(*c->target, targetSchema(ctx), &ctx.control->rowsDone);
     }
     const Result<TableChecksum> sourceResult = sourceSum.get();
     if (!sourceResult)

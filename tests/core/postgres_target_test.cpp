@@ -166,6 +166,48 @@ TEST_F(PostgresTarget, StreamedValidationCatchesATamperedTargetAndAChangedSource
     EXPECT_TRUE(changed.contains(expected)) << qPrintable(changed) << " / " << qPrintable(expected);
 }
 
+// PostgreSQL to PostgreSQL with the same built-in types: rows travel undecoded in binary and
+// both sides are validated on their raw values; every value arrives (compared with SQL), and a
+// changed target value is still caught and named.
+TEST_F(PostgresTarget, PostgresToPostgresTravelsUndecodedAndStillCatchesAChange)
+{
+    Plan first = plan();
+    {
+        UpgradeRun run;
+        ASSERT_EQ(openAndWait(run, first), QString());
+        ASSERT_TRUE(runToEnd(run));
+    }
+    exec(QStringLiteral("CREATE SCHEMA %1_b").arg(schema));
+    Plan p = first;
+    p.source = *ConnectionUrl::parse(m_url, dir.path());
+    p.target = *ConnectionUrl::parse(m_url + QStringLiteral("_b"), dir.path());
+    p.statePath = dir.filePath(QStringLiteral("state-pg.db"));
+    UpgradeRun run;
+    ASSERT_EQ(openAndWait(run, p), QString());
+    ASSERT_TRUE(requestAndWait(run, TaskAction::Pause, QStringLiteral("validate:INVENTTRANS")).first);
+    ASSERT_TRUE(runToEnd(run));
+    EXPECT_GT(queryInt(p.statePath, QStringLiteral("SELECT count(*) FROM task_log WHERE task LIKE 'copy:INVENTTRANS#%' "
+                                                   "AND message LIKE '%binary format, not decoded%'")),
+              0);
+    const QStringList tables = queryStrings(dir.filePath(QStringLiteral("source.db")),
+                                            QStringLiteral("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"));
+    for (const QString &t : tables) {
+        for (const auto &[a, b] : {std::pair{schema, schema + QStringLiteral("_b")}, std::pair{schema + QStringLiteral("_b"), schema}})
+            EXPECT_EQ(pgValue(QStringLiteral("SELECT count(*) FROM (SELECT * FROM %1.\"%3\" EXCEPT ALL SELECT * FROM %2.\"%3\") d")
+                                  .arg(a, b, t)),
+                      QStringLiteral("0"))
+                << qPrintable(t);
+    }
+    const QString recid = pgValue(QStringLiteral("SELECT \"RECID\" FROM %1_b.\"INVENTTRANS\" ORDER BY \"RECID\" OFFSET 12345 LIMIT 1").arg(schema));
+    exec(QStringLiteral("UPDATE %1_b.\"INVENTTRANS\" SET \"COSTAMOUNTPOSTED\" = \"COSTAMOUNTPOSTED\" + 0.000000000001 "
+                        "WHERE \"RECID\" = %2").arg(schema, recid));
+    ASSERT_TRUE(requestAndWait(run, TaskAction::Resume, QStringLiteral("validate:INVENTTRANS")).first);
+    ASSERT_TRUE(waitUntil([&] { return taskView(run, QStringLiteral("validate:INVENTTRANS")).status.state == TaskState::Error; }, 60000));
+    const QString message = taskView(run, QStringLiteral("validate:INVENTTRANS")).status.message;
+    EXPECT_TRUE(message.contains(QLatin1String("checksum differs"))) << qPrintable(message);
+    EXPECT_TRUE(message.contains(recid)) << qPrintable(message);
+}
+
 // "validation": "full" reads the source a second time instead of trusting the copy's hashes.
 TEST_F(PostgresTarget, FullValidationReadsTheSourceAgain)
 {

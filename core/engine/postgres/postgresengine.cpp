@@ -1,5 +1,8 @@
 #include "engine/postgres/postgresengine.h"
 #include "engine/postgres/pgbinarycopy.h"
+#include "engine/rowhasher.h"
+
+#include <QScopeGuard>
 #include "engine/valuetext.h"
 
 #include <QRegularExpression>
@@ -827,6 +830,264 @@ Result<std::unique_ptr<RowWriter>> PostgresEngine::openWriter(DbConnection &c, c
         binaryKinds.push_back(*kind);
     }
     return std::unique_ptr<RowWriter>(new PostgresWriter(c.postgres(), copy, checkpoint, classesOf(t), std::move(binaryKinds)));
+}
+
+namespace {
+
+// COPY's binary format: an 11-byte signature, flags and the header extension's length, each
+// 32-bit; then per row a 16-bit field count and per field a 32-bit length (-1: NULL) and the
+// bytes; a field count of -1 ends the stream.
+constexpr char kBinarySignature[] = "PGCOPY\n\377\r\n";
+constexpr int kBinaryHeader = 19;
+
+quint32 readBig32(const char *p)
+{
+    return (quint32(quint8(p[0])) << 24) | (quint32(quint8(p[1])) << 16) | (quint32(quint8(p[2])) << 8) | quint8(p[3]);
+}
+
+// Walks one binary row: hashes every field's raw bytes into `hasher` and reads the integer at
+// `keyColumn` into `key`. False when the row is not `columns` well-formed fields.
+bool walkBinaryRow(const char *p, size_t n, int columns, int keyColumn, RowHasher &hasher, qint64 &key)
+{
+    if (n < 2 || int(qint16((quint8(p[0]) << 8) | quint8(p[1]))) != columns)
+        return false;
+    size_t at = 2;
+    for (int f = 0; f < columns; ++f) {
+        if (at + 4 > n)
+            return false;
+        const auto len = qint32(readBig32(p + at));
+        at += 4;
+        if (len < 0) {
+            hasher.addNull();
+            continue;
+        }
+        if (at + size_t(len) > n)
+            return false;
+        hasher.addBlob(p + at, len);
+        if (f == keyColumn) {
+            qint64 v = 0;
+            for (qint32 k = 0; k < len; ++k)
+                v = (v << 8) | quint8(p[at + size_t(k)]);
+            if (len == 2)
+                v = qint16(v);
+            else if (len == 4)
+                v = qint32(v);
+            key = v;
+        }
+        at += size_t(len);
+    }
+    return at == n;
+}
+
+// Reads one message of a binary COPY OUT: a row (returned), the trailer or the end (nullopt,
+// `done` set). The header, which the server sends in front of the first row, is skipped.
+Result<std::optional<std::pair<char *, size_t>>> nextBinaryRow(PGconn *conn, bool &headerSeen, bool &done, char *&buffer)
+{
+    while (true) {
+        if (buffer) {
+            PQfreemem(buffer);
+            buffer = nullptr;
+        }
+        const int len = PQgetCopyData(conn, &buffer, 0);
+        if (len == -1) {
+            done = true;
+            PgResult r(PQgetResult(conn));
+            if (PQresultStatus(r.get()) != PGRES_COMMAND_OK)
+                return makeError(QStringLiteral("reading rows failed: ") + pgError(conn, r.get()));
+            while (PGresult *more = PQgetResult(conn))
+                PQclear(more);
+            return std::optional<std::pair<char *, size_t>>();
+        }
+        if (len < 0) {
+            done = true;
+            return makeError(QStringLiteral("reading rows failed: ") + pgError(conn));
+        }
+        char *p = buffer;
+        size_t n = size_t(len);
+        if (!headerSeen) {
+            if (n < kBinaryHeader || std::memcmp(p, kBinarySignature, 11) != 0)
+                return makeError(QStringLiteral("reading rows failed: not a binary COPY stream"));
+            const size_t skip = kBinaryHeader + readBig32(p + 15);
+            if (n < skip)
+                return makeError(QStringLiteral("reading rows failed: truncated binary COPY header"));
+            headerSeen = true;
+            p += skip;
+            n -= skip;
+            if (n == 0)
+                continue;
+        }
+        if (n == 2 && quint8(p[0]) == 0xff && quint8(p[1]) == 0xff)
+            continue; // the trailer; the end follows
+        return std::optional<std::pair<char *, size_t>>(std::pair{p, n});
+    }
+}
+
+// Ends an abandoned COPY OUT so that the connection can be used (or pooled) again.
+void abandonCopyOut(PGconn *conn)
+{
+    if (PGcancel *c = PQgetCancel(conn)) {
+        char e[256];
+        PQcancel(c, e, sizeof e);
+        PQfreeCancel(c);
+    }
+    char *buf = nullptr;
+    while (PQgetCopyData(conn, &buf, 0) > 0)
+        PQfreemem(buf);
+    while (PGresult *r = PQgetResult(conn))
+        PQclear(r);
+}
+
+} // namespace
+
+bool PostgresEngine::Passthrough::applies(const TableSchema &t)
+{
+    for (const auto &col : t.columns)
+        if (col.type.nativeEngine != EngineKind::PostgreSQL || col.type.native.isEmpty()
+            || !binaryCopyKind(col.type, col.type.native))
+            return false;
+    return !t.columns.isEmpty();
+}
+
+Result<std::unique_ptr<PostgresEngine::Passthrough>> PostgresEngine::Passthrough::open(DbConnection &source, DbConnection &target,
+                                                                                     const TableSchema &t, qint64 afterKey,
+                                                                                     qint64 keyHi)
+{
+    PostgresEngine e;
+    std::unique_ptr<Passthrough> p(new Passthrough);
+    p->m_source = source.postgres();
+    p->m_target = target.postgres();
+    p->m_columns = int(t.columns.size());
+    for (int i = 0; i < t.columns.size(); ++i)
+        if (e.quoteIdentifier(t.columns[i].name) == t.copyKey)
+            p->m_keyColumn = i;
+    if (t.hasCopyKey() && p->m_keyColumn < 0)
+        return makeError(QStringLiteral("the copy key %1 of \"%2\" is not one of its columns").arg(t.copyKey, t.name));
+    if (auto st = pgRun(p->m_target, QStringLiteral("SET synchronous_commit = off"), QStringLiteral("session setting")); !st)
+        return st.error();
+    const QString schema = e.quoteIdentifier(target.schema());
+    p->m_copySql = QStringLiteral("COPY %1.%2 (%3) FROM STDIN (FORMAT binary)")
+                       .arg(schema, e.quoteIdentifier(t.name), e.columnList(t))
+                       .toUtf8();
+    p->m_checkpointSql = QStringLiteral("INSERT INTO %1.%2 (task, table_name, run_id, last_key, rows_done, row_hash) "
+                                        "VALUES ($1, $2, $3, $4, $5, NULLIF($6, '')::bigint) ON CONFLICT (task) DO UPDATE SET "
+                                        "last_key = EXCLUDED.last_key, rows_done = EXCLUDED.rows_done, "
+                                        "row_hash = EXCLUDED.row_hash")
+                             .arg(schema, e.quoteIdentifier(kCheckpoint));
+    QString query = QStringLiteral("SELECT %1 FROM %2").arg(e.columnList(t), e.relation(source, t));
+    if (t.hasCopyKey())
+        query += QStringLiteral(" WHERE %1 > %2 AND %1 <= %3 ORDER BY %1").arg(t.copyKey).arg(afterKey).arg(keyHi);
+    const QString sql = QStringLiteral("COPY (%1) TO STDOUT (FORMAT binary)").arg(query);
+    PgResult r(PQexec(p->m_source, sql.toUtf8().constData()));
+    if (PQresultStatus(r.get()) != PGRES_COPY_OUT)
+        return makeError(QStringLiteral("reading rows failed: ") + pgError(p->m_source, r.get()), sql);
+    return p;
+}
+
+PostgresEngine::Passthrough::~Passthrough()
+{
+    if (!m_done && m_source)
+        abandonCopyOut(m_source);
+}
+
+Result<int> PostgresEngine::Passthrough::copyBatch(Checkpoint &cp, int maxRows)
+{
+    m_tuples.clear();
+    RowHasher hasher;
+    quint64 sum = 0;
+    qint64 lastKey = cp.lastKey;
+    int rows = 0;
+    char *buffer = nullptr;
+    auto freeBuffer = qScopeGuard([&] {
+        if (buffer)
+            PQfreemem(buffer);
+    });
+    while (!m_done && rows < maxRows) {
+        auto row = nextBinaryRow(m_source, m_headerSeen, m_done, buffer);
+        if (!row)
+            return row.error();
+        if (!*row)
+            break;
+        const auto [p, n] = **row;
+        if (!walkBinaryRow(p, n, m_columns, m_keyColumn, hasher, lastKey))
+            return makeError(QStringLiteral("reading rows failed: a binary COPY row does not have %1 fields").arg(m_columns));
+        sum += hasher.finishRow();
+        m_tuples.append(p, n);
+        ++rows;
+    }
+    if (rows == 0)
+        return 0;
+
+    if (auto st = pgRun(m_target, QStringLiteral("BEGIN"), QStringLiteral("begin batch")); !st)
+        return st.error();
+    auto fail = [&](const TaskError &e) -> Result<int> {
+        PQclear(PQexec(m_target, "ROLLBACK"));
+        return e;
+    };
+    PgResult start(PQexec(m_target, m_copySql.constData()));
+    if (PQresultStatus(start.get()) != PGRES_COPY_IN)
+        return fail(makeError(QStringLiteral("starting COPY failed: ") + pgError(m_target, start.get()), QString::fromUtf8(m_copySql)));
+    static const char header[kBinaryHeader] = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', '\377', '\r', '\n', '\0', 0, 0, 0, 0, 0, 0, 0, 0};
+    static const char trailer[2] = {'\377', '\377'};
+    if (PQputCopyData(m_target, header, kBinaryHeader) != 1 || PQputCopyData(m_target, m_tuples.data(), int(m_tuples.size())) != 1
+        || PQputCopyData(m_target, trailer, 2) != 1 || PQputCopyEnd(m_target, nullptr) != 1)
+        return fail(makeError(QStringLiteral("sending rows failed: ") + pgError(m_target)));
+    PgResult end(PQgetResult(m_target));
+    const bool ok = PQresultStatus(end.get()) == PGRES_COMMAND_OK;
+    const QString error = ok ? QString() : pgError(m_target, end.get());
+    while (PGresult *more = PQgetResult(m_target))
+        PQclear(more);
+    if (!ok)
+        return fail(makeError(QStringLiteral("COPY into the target failed (source keys after %1 up to %2): %3")
+                                  .arg(cp.lastKey)
+                                  .arg(lastKey)
+                                  .arg(error)));
+    Checkpoint next = cp;
+    next.lastKey = lastKey;
+    next.rowsDone += rows;
+    if (next.rowHashSum) // absent: an earlier attempt did not hash, the sum would be partial
+        *next.rowHashSum += sum;
+    if (auto st = pgRun(m_target, m_checkpointSql, QStringLiteral("saving the checkpoint"),
+                        {next.task, next.table, next.runId, QString::number(next.lastKey), QString::number(next.rowsDone),
+                         next.rowHashSum ? QString::number(qint64(*next.rowHashSum)) : QString()});
+        !st)
+        return fail(st.error());
+    if (auto st = pgRun(m_target, QStringLiteral("COMMIT"), QStringLiteral("commit batch")); !st)
+        return fail(st.error());
+    cp = next;
+    return rows;
+}
+
+Result<TableChecksum> PostgresEngine::rawChecksum(DbConnection &c, const TableSchema &t, std::atomic<qint64> *rowsHashed)
+{
+    PostgresEngine e;
+    const QString sql = QStringLiteral("COPY (SELECT %1 FROM %2) TO STDOUT (FORMAT binary)").arg(e.columnList(t), e.relation(c, t));
+    PgResult r(PQexec(c.postgres(), sql.toUtf8().constData()));
+    if (PQresultStatus(r.get()) != PGRES_COPY_OUT)
+        return makeError(QStringLiteral("reading rows failed: ") + pgError(c.postgres(), r.get()), sql);
+    bool headerSeen = false, done = false;
+    char *buffer = nullptr;
+    auto cleanUp = qScopeGuard([&] {
+        if (buffer)
+            PQfreemem(buffer);
+        if (!done)
+            abandonCopyOut(c.postgres());
+    });
+    RowHasher hasher;
+    TableChecksum sum;
+    qint64 unusedKey = 0;
+    while (true) {
+        auto row = nextBinaryRow(c.postgres(), headerSeen, done, buffer);
+        if (!row)
+            return row.error();
+        if (!*row)
+            break;
+        if (!walkBinaryRow((*row)->first, (*row)->second, int(t.columns.size()), -1, hasher, unusedKey))
+            return makeError(QStringLiteral("reading rows failed: a binary COPY row does not have %1 fields").arg(t.columns.size()));
+        sum.sum += hasher.finishRow();
+        if (++sum.rows % 4096 == 0 && rowsHashed)
+            *rowsHashed += 4096;
+    }
+    return sum;
 }
 
 Status PostgresEngine::clearTable(DbConnection &c, const TableSchema &t)

@@ -45,6 +45,38 @@ public:
 
     // The PostgreSQL type for an engine-neutral column type (README "Type mapping").
     static QString typeName(const ColumnType &type);
+
+    // PostgreSQL to PostgreSQL, every column of a plain built-in type declared the same on both
+    // sides: rows travel in COPY's binary format from the source to the target without being
+    // decoded (only each batch's last key is read), and are hashed as they pass by their raw
+    // binary values. Both sides of such a table's validation hash those raw values
+    // (rawChecksum), which on one engine with one type per column is the same normalization.
+    class Passthrough {
+    public:
+        // Whether `t` (the table as created on the target) can travel this way.
+        static bool applies(const TableSchema &t);
+        // Source rows with afterKey < key <= keyHi in key order (all rows without a copy key).
+        static Result<std::unique_ptr<Passthrough>> open(DbConnection &source, DbConnection &target,
+                                                         const TableSchema &t, qint64 afterKey, qint64 keyHi);
+        ~Passthrough();
+        // Up to maxRows rows sent to the target and committed there with `cp` (advanced and
+        // its rowHashSum added to); returns the rows, 0 at the end (nothing written then).
+        Result<int> copyBatch(Checkpoint &cp, int maxRows);
+
+    private:
+        Passthrough() = default;
+        struct pg_conn *m_source = nullptr;
+        struct pg_conn *m_target = nullptr;
+        QByteArray m_copySql;
+        QString m_checkpointSql;
+        int m_keyColumn = -1;
+        int m_columns = 0;
+        bool m_headerSeen = false;
+        bool m_done = false;
+        std::string m_tuples;
+    };
+    // Row count and the sum of raw-binary row hashes (see Passthrough).
+    static Result<TableChecksum> rawChecksum(DbConnection &c, const TableSchema &t, std::atomic<qint64> *rowsHashed);
     // CREATE TABLE for the target, and the defaults it could not carry over.
     QString createTableSql(const QString &schema, const TableSchema &t, QStringList *dropped) const;
 
