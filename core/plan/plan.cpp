@@ -232,6 +232,23 @@ public:
         return std::nullopt;
     }
 
+    // The index of the value of `key` among `options` (absent: the first); anything else is an
+    // error that lists them: `expected "fail" or "replace", got "merge"`.
+    Result<int> choice(const QJsonObject &o, const QString &key, const QStringList &options) const
+    {
+        auto text = string(o, {}, key, false, options.first());
+        if (!text)
+            return text.error();
+        const int i = int(options.indexOf(*text));
+        if (i >= 0)
+            return i;
+        QStringList quoted;
+        for (const auto &option : options)
+            quoted << u'"' + option + u'"';
+        const QString last = quoted.takeLast();
+        return error({key}, QStringLiteral("expected %1 or %2, got \"%3\"").arg(quoted.join(QStringLiteral(", ")), last, *text));
+    }
+
     Result<QString> string(const QJsonObject &o, const JsonPath &at, const QString &key,
                            bool required, const QString &def = {}) const
     {
@@ -333,32 +350,18 @@ public:
             return state.error();
         plan.statePath = QDir::cleanPath(QDir(base).absoluteFilePath(*state));
 
-        auto ifExists = string(o, {}, QStringLiteral("ifTargetExists"), false, QStringLiteral("fail"));
+        auto ifExists = choice(o, QStringLiteral("ifTargetExists"), {QStringLiteral("fail"), QStringLiteral("replace")});
         if (!ifExists)
             return ifExists.error();
-        if (*ifExists == QLatin1String("replace"))
-            plan.ifTargetExists = IfTargetExists::Replace;
-        else if (*ifExists != QLatin1String("fail"))
-            return error({QStringLiteral("ifTargetExists")},
-                         QStringLiteral("expected \"fail\" or \"replace\", got \"%1\"").arg(*ifExists));
-
-        auto validation = string(o, {}, QStringLiteral("validation"), false, QStringLiteral("streamed"));
+        plan.ifTargetExists = *ifExists == 1 ? IfTargetExists::Replace : IfTargetExists::Fail;
+        auto validation = choice(o, QStringLiteral("validation"), {QStringLiteral("streamed"), QStringLiteral("full")});
         if (!validation)
             return validation.error();
-        if (*validation == QLatin1String("full"))
-            plan.validation = ValidationMode::Full;
-        else if (*validation != QLatin1String("streamed"))
-            return error({QStringLiteral("validation")},
-                         QStringLiteral("expected \"streamed\" or \"full\", got \"%1\"").arg(*validation));
-
-        auto method = string(o, {}, QStringLiteral("copyMethod"), false, QStringLiteral("auto"));
+        plan.validation = *validation == 1 ? ValidationMode::Full : ValidationMode::Streamed;
+        auto method = choice(o, QStringLiteral("copyMethod"), {QStringLiteral("auto"), QStringLiteral("batches")});
         if (!method)
             return method.error();
-        if (*method == QLatin1String("batches"))
-            plan.copyMethod = CopyMethod::Batches;
-        else if (*method != QLatin1String("auto"))
-            return error({QStringLiteral("copyMethod")},
-                         QStringLiteral("expected \"auto\" or \"batches\", got \"%1\"").arg(*method));
+        plan.copyMethod = *method == 1 ? CopyMethod::Batches : CopyMethod::Auto;
 
         auto batch = positive(o, {}, QStringLiteral("batchSize"), plan.batchSize, 10'000'000);
         if (!batch)

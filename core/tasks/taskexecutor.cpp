@@ -295,6 +295,26 @@ TaskOutcome runCopy(const TaskContext &ctx)
         }
         return std::nullopt;
     };
+    // After each committed batch: the window sees the checkpoint, then a stop takes effect.
+    auto committed = [&]() -> std::optional<TaskOutcome> {
+        control.rowsDone = checkpoint.rowsDone;
+        control.checkpoint = checkpoint.lastKey;
+        return stopAfterBatch();
+    };
+    // The engine-specific fast paths commit their own batches (rows + checkpoint): `copyBatch()`
+    // returns the rows of one, 0 at the end.
+    auto copyInBatches = [&](auto &&copyBatch) -> TaskOutcome {
+        while (true) {
+            auto n = copyBatch();
+            if (!n)
+                return failed(n.error());
+            if (*n == 0)
+                break;
+            if (auto stop = committed())
+                return *stop;
+        }
+        return outcome(TaskOutcome::Ended, QStringLiteral("%1 rows copied").arg(number(checkpoint.rowsDone)));
+    };
 
     // A table of at most ten batches, not split in chunks, copies in one transaction where the
     // engine has a faster whole-table path: a pause or a kill then costs at most those ten
@@ -322,42 +342,20 @@ TaskOutcome runCopy(const TaskContext &ctx)
             control.checkpoint = checkpoint.lastKey;
             return outcome(TaskOutcome::Ended, QStringLiteral("%1 rows copied").arg(number(checkpoint.rowsDone)));
         }
-        while (true) {
-            auto n = (*attached)->copyBatch(checkpoint, spec.keyHi, ctx.batchSize);
-            if (!n)
-                return failed(n.error());
-            if (*n == 0)
-                break;
-            control.rowsDone = checkpoint.rowsDone;
-            control.checkpoint = checkpoint.lastKey;
-            if (auto stop = stopAfterBatch())
-                return *stop;
-        }
-        return outcome(TaskOutcome::Ended, QStringLiteral("%1 rows copied").arg(number(checkpoint.rowsDone)));
+        return copyInBatches([&] { return (*attached)->copyBatch(checkpoint, spec.keyHi, ctx.batchSize); });
     }
 
-    // The rows are hashed as the source gave them, typed as the full validation would type them
-    // (the converted table's types when values are converted), so a streamed validation
-    // compares exactly what a second read would have (ValidationMode).
     checkpoint.rowHashSum = rowHashSum;
     if (usesPassthrough(ctx)) {
         auto pass = PostgresEngine::Passthrough::open(*c->source, *c->target, table, after, spec.keyHi);
         if (!pass)
             return failed(pass.error());
         ctx.log(QStringLiteral("info"), QStringLiteral("rows travel in COPY's binary format, not decoded (PostgreSQL to PostgreSQL, same types)"));
-        while (true) {
-            auto n = (*pass)->copyBatch(checkpoint, ctx.batchSize);
-            if (!n)
-                return failed(n.error());
-            if (*n == 0)
-                break;
-            control.rowsDone = checkpoint.rowsDone;
-            control.checkpoint = checkpoint.lastKey;
-            if (auto stop = stopAfterBatch())
-                return *stop;
-        }
-        return outcome(TaskOutcome::Ended, QStringLiteral("%1 rows copied").arg(number(checkpoint.rowsDone)));
+        return copyInBatches([&] { return (*pass)->copyBatch(checkpoint, ctx.batchSize); });
     }
+    // The rows are hashed as the source gave them, typed as the full validation would type them
+    // (the converted table's types when values are converted), so a streamed validation
+    // compares exactly what a second read would have (ValidationMode).
     const TableSchema hashedAs = converter.active() ? targetSchema(ctx) : table;
     RowHasher hasher;
     auto reader = sampled ? c->sourceEngine->openKeyRange(*c->source, table, KeyRange{spec.keyAfter, spec.keyThrough},
@@ -400,10 +398,8 @@ TaskOutcome runCopy(const TaskContext &ctx)
             *checkpoint.rowHashSum += hasher.sumRows(batch, hashedAs);
         if (auto st = (*writer)->writeBatch(batch, checkpoint); !st)
             return failed(st.error());
-        control.rowsDone = checkpoint.rowsDone;
         control.bytesDone += batch.byteSize();
-        control.checkpoint = checkpoint.lastKey;
-        if (auto stop = stopAfterBatch())
+        if (auto stop = committed())
             return *stop;
     }
     if (!resumable) {

@@ -71,6 +71,34 @@ Status pgRun(PGconn *conn, const QString &sql, const QString &what, const QStrin
     return {};
 }
 
+// Ends an abandoned COPY OUT so that the connection can be used (or pooled) again.
+void abandonCopyOut(PGconn *conn)
+{
+    if (PGcancel *c = PQgetCancel(conn)) {
+        char e[256];
+        PQcancel(c, e, sizeof e);
+        PQfreeCancel(c);
+    }
+    char *buf = nullptr;
+    while (PQgetCopyData(conn, &buf, 0) > 0)
+        PQfreemem(buf);
+    while (PGresult *r = PQgetResult(conn))
+        PQclear(r);
+}
+
+// After PQgetCopyData said the COPY OUT is over: its outcome, and the connection left idle.
+Status endCopyOut(PGconn *conn)
+{
+    PgResult r(PQgetResult(conn));
+    const bool ok = PQresultStatus(r.get()) == PGRES_COMMAND_OK;
+    const QString error = ok ? QString() : pgError(conn, r.get());
+    while (PGresult *more = PQgetResult(conn))
+        PQclear(more);
+    if (!ok)
+        return makeError(QStringLiteral("reading rows failed: ") + error);
+    return {};
+}
+
 // Decodes one field of COPY's text format in place; returns its length.
 size_t unescapeCopyField(char *p, size_t n)
 {
@@ -143,18 +171,8 @@ public:
     }
     ~PostgresReader() override
     {
-        if (!m_done) { // abandoned midway: end the COPY so the connection is usable again
-            if (PGcancel *c = PQgetCancel(m_conn)) {
-                char e[256];
-                PQcancel(c, e, sizeof e);
-                PQfreeCancel(c);
-            }
-            char *buf = nullptr;
-            while (PQgetCopyData(m_conn, &buf, 0) > 0)
-                PQfreemem(buf);
-            while (PGresult *r = PQgetResult(m_conn))
-                PQclear(r);
-        }
+        if (!m_done)
+            abandonCopyOut(m_conn);
     }
 
     Result<int> next(RowBatch &batch, int maxRows) override
@@ -166,11 +184,8 @@ public:
             const int len = PQgetCopyData(m_conn, &line, 0);
             if (len == -1) {
                 m_done = true;
-                PgResult r(PQgetResult(m_conn));
-                if (PQresultStatus(r.get()) != PGRES_COMMAND_OK)
-                    return makeError(QStringLiteral("reading rows failed: ") + pgError(m_conn, r.get()));
-                while (PGresult *more = PQgetResult(m_conn))
-                    PQclear(more);
+                if (auto st = endCopyOut(m_conn); !st)
+                    return st.error();
                 break;
             }
             if (len < 0) {
@@ -891,11 +906,8 @@ Result<std::optional<std::pair<char *, size_t>>> nextBinaryRow(PGconn *conn, boo
         const int len = PQgetCopyData(conn, &buffer, 0);
         if (len == -1) {
             done = true;
-            PgResult r(PQgetResult(conn));
-            if (PQresultStatus(r.get()) != PGRES_COMMAND_OK)
-                return makeError(QStringLiteral("reading rows failed: ") + pgError(conn, r.get()));
-            while (PGresult *more = PQgetResult(conn))
-                PQclear(more);
+            if (auto st = endCopyOut(conn); !st)
+                return st.error();
             return std::optional<std::pair<char *, size_t>>();
         }
         if (len < 0) {
@@ -920,21 +932,6 @@ Result<std::optional<std::pair<char *, size_t>>> nextBinaryRow(PGconn *conn, boo
             continue; // the trailer; the end follows
         return std::optional<std::pair<char *, size_t>>(std::pair{p, n});
     }
-}
-
-// Ends an abandoned COPY OUT so that the connection can be used (or pooled) again.
-void abandonCopyOut(PGconn *conn)
-{
-    if (PGcancel *c = PQgetCancel(conn)) {
-        char e[256];
-        PQcancel(c, e, sizeof e);
-        PQfreeCancel(c);
-    }
-    char *buf = nullptr;
-    while (PQgetCopyData(conn, &buf, 0) > 0)
-        PQfreemem(buf);
-    while (PGresult *r = PQgetResult(conn))
-        PQclear(r);
 }
 
 } // namespace
