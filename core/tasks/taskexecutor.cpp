@@ -333,9 +333,29 @@ TaskOutcome runCopy(const TaskContext &ctx)
             // One statement: a Cancel or a stop interrupts it (rolled back), a Pause lets it end.
             control.setInterruptStatements(true);
             InterruptibleScope scope(control, c->target.get());
+            // Streamed validation: the rows travel undecoded, so the source is hashed on a
+            // connection of its own while SQLite copies them (on the other core), and the sum is
+            // committed with the checkpoint; validation then reads only the target.
+            std::future<Result<TableChecksum>> sourceSum;
+            if (ctx.validation == ValidationMode::Streamed)
+                sourceSum = std::async(std::launch::async, [&ctx, &control]() -> Result<TableChecksum> {
+                    auto source = DbConnection::open(ctx.source, DbConnection::Mode::ReadOnly);
+                    if (!source)
+                        return source.error();
+                    InterruptibleScope sourceScope(control, source->get());
+                    return SqliteEngine().checksum(**source, ctx.table);
+                });
+            auto sourceHash = [&sourceSum](qint64 rows) -> Result<std::optional<quint64>> {
+                auto sum = sourceSum.get();
+                if (!sum)
+                    return sum.error();
+                // Another count than the copy's: no sum, validation reads both sides.
+                return sum->rows == rows ? std::optional<quint64>(sum->sum) : std::nullopt;
+            };
             // A keyed or sampled checkpoint at keyHi, or a keyless one past it, all read as complete.
             auto n = (*attached)->copyWhole(checkpoint, resumable ? spec.keyHi : spec.keyHi + 1, &control.rowsDone,
-                                            spec.estimatedRows, int(table.indexes.size()));
+                                            spec.estimatedRows, int(table.indexes.size()),
+                                            sourceSum.valid() ? std::function(sourceHash) : nullptr);
             if (!n)
                 return failedOrStopped(ctx, n.error());
             control.rowsDone = checkpoint.rowsDone;

@@ -836,8 +836,8 @@ Result<std::unique_ptr<SqliteEngine::AttachedCopy>> SqliteEngine::AttachedCopy::
     a->m_wholeSql = t.createSql.isEmpty()
                         ? QStringLiteral("INSERT INTO main.%1 (%2) SELECT %2 FROM cockpit_source.%1").arg(table, cols)
                         : QStringLiteral("INSERT INTO main.%1 SELECT * FROM cockpit_source.%1").arg(table);
-    a->m_checkpointSql = QStringLiteral("INSERT OR REPLACE INTO main.%1 (task, table_name, run_id, last_key, rows_done) "
-                                        "VALUES (?1, ?2, ?3, ?4, ?5)")
+    a->m_checkpointSql = QStringLiteral("INSERT OR REPLACE INTO main.%1 (task, table_name, run_id, last_key, rows_done, row_hash) "
+                                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
                              .arg(e.quoteIdentifier(kCheckpoint));
     return a;
 }
@@ -930,7 +930,8 @@ Result<bool> SqliteEngine::hasIndex(DbConnection &c, const QString &index)
 }
 
 Result<qint64> SqliteEngine::AttachedCopy::copyWhole(Checkpoint &cp, qint64 completeKey, std::atomic<qint64> *rowsCopied,
-                                                     qint64 expectedRows, int indexes)
+                                                     qint64 expectedRows, int indexes,
+                                                     const std::function<Result<std::optional<quint64>>(qint64 rows)> &sourceHash)
 {
     auto insert = SqliteStatement::prepare(m_db, m_wholeSql);
     if (!insert)
@@ -956,6 +957,14 @@ Result<qint64> SqliteEngine::AttachedCopy::copyWhole(Checkpoint &cp, qint64 comp
     Checkpoint next = cp;
     next.lastKey = completeKey;
     next.rowsDone = sqlite3_changes64(m_db);
+    if (sourceHash) {
+        auto hash = sourceHash(next.rowsDone);
+        if (!hash) {
+            sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+            return hash.error();
+        }
+        next.rowHashSum = *hash;
+    }
     if (auto st = commitWithCheckpoint(next); !st) {
         sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
         return st.error();
@@ -976,6 +985,10 @@ Status SqliteEngine::AttachedCopy::commitWithCheckpoint(const Checkpoint &cp)
     sqlite3_bind_text(checkpoint->get(), 3, run.constData(), -1, SQLITE_STATIC);
     sqlite3_bind_int64(checkpoint->get(), 4, cp.lastKey);
     sqlite3_bind_int64(checkpoint->get(), 5, cp.rowsDone);
+    if (cp.rowHashSum)
+        sqlite3_bind_int64(checkpoint->get(), 6, sqlite3_int64(*cp.rowHashSum));
+    else
+        sqlite3_bind_null(checkpoint->get(), 6);
     if (auto st = checkpoint->exec(QStringLiteral("saving the checkpoint failed")); !st)
         return st;
     return sqliteExec(m_db, QStringLiteral("COMMIT"), QStringLiteral("commit batch"));

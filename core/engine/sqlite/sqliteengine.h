@@ -5,6 +5,8 @@
 
 #include "engine/engine.h"
 
+#include <functional>
+
 #include <optional>
 #include <vector>
 
@@ -61,8 +63,11 @@ public:
         // A kill rolls it all back: the task then starts the table again.
         // `rowsCopied` follows the statement's progress, estimated from SQLite's VM steps
         // (the transfer does a fixed number per row and index), up to `expectedRows`.
+        // `sourceHash(rows)`, called once the rows are in and before the commit, gives the
+        // checkpoint its rowHashSum (Checkpoint) when it has one for exactly `rows` rows.
         Result<qint64> copyWhole(Checkpoint &cp, qint64 completeKey, std::atomic<qint64> *rowsCopied = nullptr,
-                                 qint64 expectedRows = 0, int indexes = 0);
+                                 qint64 expectedRows = 0, int indexes = 0,
+                                 const std::function<Result<std::optional<quint64>>(qint64 rows)> &sourceHash = {});
 
     private:
         AttachedCopy() = default;
