@@ -11,7 +11,6 @@
 #include <QJsonObject>
 #include <QSet>
 #include <QUuid>
-#include <QtConcurrent/QtConcurrentMap>
 #include <algorithm>
 #include <numeric>
 
@@ -211,58 +210,26 @@ Status Scheduler::load(const Plan &plan, bool planIfEmpty)
     target->reset();
     m_tables.clear();
     m_targetTables.clear();
-    // The date scan reads whole tables: done when the run is planned, then read back from the
-    // store ({"table": {"text": [columns], "warnings": [...]}}) whenever the run is opened again.
+    // The date scan's decisions of earlier prepares ({"table": {"text": [columns], "warnings":
+    // [...]}}): a table whose prepare ran is never scanned again, so a value changed since then
+    // does not change the target's types under the copied rows.
     auto scansText = m_store->meta(QStringLiteral("date_scan"));
     if (!scansText)
         return scansText.error();
     const QJsonObject knownScans = QJsonDocument::fromJson(scansText->toUtf8()).object();
-    // Tables are resolved on every core: a SQLite scan gets a connection of its own (a
-    // connection belongs to the thread that opened it); other sources are never scanned.
-    std::vector<std::optional<Result<TargetTable>>> resolved(size_t(tables->size()));
-    auto resolve = [&](qsizetype i) {
-        const TableSchema &t = tables->at(i);
+    for (const TableSchema &t : *tables) {
         std::optional<DateScan> known;
         if (knownScans.contains(t.name)) {
             const QJsonObject o = knownScans.value(t.name).toObject();
             known = DateScan{o.value(QStringLiteral("text")).toVariant().toStringList(),
                              o.value(QStringLiteral("warnings")).toVariant().toStringList()};
         }
-        if (plan.source.engine != EngineKind::SQLite) {
-            resolved[size_t(i)] = resolveTargetTable(plan, t, *sourceEngine, **source, known);
-            return;
-        }
-        auto own = DbConnection::open(plan.source, DbConnection::Mode::ReadOnly);
-        if (!own) {
-            resolved[size_t(i)] = Result<TargetTable>(own.error());
-            return;
-        }
-        SqliteEngine engine;
-        resolved[size_t(i)] = resolveTargetTable(plan, t, engine, **own, known);
-    };
-    std::vector<qsizetype> indexes(size_t(tables->size()));
-    std::iota(indexes.begin(), indexes.end(), 0);
-    QElapsedTimer resolving;
-    resolving.start();
-    if (plan.source.engine == EngineKind::SQLite)
-        QtConcurrent::blockingMap(indexes, resolve);
-    else
-        std::for_each(indexes.begin(), indexes.end(), resolve);
-    QJsonObject scans;
-    for (qsizetype i = 0; i < tables->size(); ++i) {
-        const TableSchema &t = tables->at(i);
-        m_tables.insert(t.name, t);
-        const Result<TargetTable> &target = *resolved[size_t(i)];
+        auto target = resolveTargetTable(plan, t, known);
         if (!target)
             return target.error();
+        m_tables.insert(t.name, t);
         m_targetTables.insert(t.name, *target);
-        scans.insert(t.name, QJsonObject{{QStringLiteral("text"), QJsonArray::fromStringList(target->dateScan.textColumns)},
-                                         {QStringLiteral("warnings"), QJsonArray::fromStringList(target->dateScan.warnings)}});
     }
-    const double resolveSeconds = resolving.elapsed() / 1000.0;
-    if (scans != knownScans)
-        if (auto st = m_store->setMeta(QStringLiteral("date_scan"), QString::fromUtf8(QJsonDocument(scans).toJson(QJsonDocument::Compact))); !st)
-            return st;
     auto views = sourceEngine->introspectViews(**source);
     if (!views)
         return makeError(QStringLiteral("reading the views of %1 failed: %2")
@@ -296,11 +263,9 @@ Status Scheduler::load(const Plan &plan, bool planIfEmpty)
                 return st;
         if (auto st = m_store->createTasks(*specs); !st)
             return st;
-        log({}, QStringLiteral("info"), QStringLiteral("planned %1 tasks for %2 -> %3 (target types and date scan %4 s, "
-                                                       "row counts and key ranges %5 s)")
+        log({}, QStringLiteral("info"), QStringLiteral("planned %1 tasks for %2 -> %3 (row counts and key ranges %4 s)")
                                             .arg(specs->size())
                                             .arg(plan.source.display(), plan.target.display())
-                                            .arg(resolveSeconds, 0, 'f', 2)
                                             .arg(planSeconds, 0, 'f', 2));
     }
     auto rows = m_store->loadTasks();
@@ -494,6 +459,8 @@ void Scheduler::launch(Entry &e)
         ctx.view = m_sourceViews.value(e.spec.object);
     ctx.targetTable = m_targetTables.value(e.spec.table).schema;
     ctx.typeWarnings = m_targetTables.value(e.spec.table).dateScan.warnings;
+    if (e.spec.kind == TaskKind::Prepare)
+        ctx.dateColumns = m_targetTables.value(e.spec.table).dateColumns;
     ctx.maxRejects = m_plan.optionsFor(e.spec.table).maxRejects;
     ctx.rejectsDir = m_plan.rejectsDirectory();
     ctx.source = m_plan.source;
@@ -547,6 +514,17 @@ void Scheduler::onStarted(const QString &name)
     publish();
 }
 
+void Scheduler::saveDateScans()
+{
+    QJsonObject scans;
+    for (auto it = m_targetTables.cbegin(); it != m_targetTables.cend(); ++it)
+        if (it->dateColumns.isEmpty()) // decided (or nothing to scan)
+            scans.insert(it.key(), QJsonObject{{QStringLiteral("text"), QJsonArray::fromStringList(it->dateScan.textColumns)},
+                                               {QStringLiteral("warnings"), QJsonArray::fromStringList(it->dateScan.warnings)}});
+    warnIfFailed(m_store->setMeta(QStringLiteral("date_scan"), QString::fromUtf8(QJsonDocument(scans).toJson(QJsonDocument::Compact))),
+                 "saving the date scan");
+}
+
 void Scheduler::onFinished(const QString &name, const TaskOutcome &outcome)
 {
     const int i = m_byName.value(name, -1);
@@ -565,6 +543,11 @@ void Scheduler::onFinished(const QString &name, const TaskOutcome &outcome)
     e.executing.invalidate();
     e.status.endedAt = QDateTime::currentDateTime();
     e.status.message = outcome.message;
+    if (outcome.dateScan && m_targetTables.contains(e.spec.table)) {
+        // Stored before the prepare is Ended: a run reopened after it never scans again.
+        applyDateScan(m_targetTables[e.spec.table], *outcome.dateScan);
+        saveDateScans();
+    }
     if (e.spec.kind == TaskKind::Copy) {
         e.status.rowsDone = outcome.rowsDone;
         e.status.checkpoint = outcome.checkpoint;

@@ -109,6 +109,7 @@ private:
     QHash<QString, TableSchema> m_tables;
     QHash<QString, ViewSchema> m_sourceViews; // view tasks get their view from here
     QHash<QString, TargetTable> m_targetTables;
+    void saveDateScans(); // the decided date scans into the store's meta "date_scan"
     std::vector<Entry> m_tasks;
     QHash<QString, int> m_byName;
     std::vector<std::vector<int>> m_dependents; // direct

@@ -3,8 +3,7 @@
 
 namespace cockpit {
 
-Result<TargetTable> resolveTargetTable(const Plan &plan, const TableSchema &source, Engine &sourceEngine,
-                                       DbConnection &sourceConnection, const std::optional<DateScan> &known)
+Result<TargetTable> resolveTargetTable(const Plan &plan, const TableSchema &source, const std::optional<DateScan> &known)
 {
     TargetTable out;
     out.schema = source;
@@ -33,45 +32,53 @@ Result<TargetTable> resolveTargetTable(const Plan &plan, const TableSchema &sour
     // MariaDB take them as dates only when every one of them is one.
     if (plan.source.engine != EngineKind::SQLite || plan.target.engine == EngineKind::SQLite)
         return out;
+    for (const ColumnSchema &column : out.schema.columns)
+        if ((column.type.cls == TypeClass::Date || column.type.cls == TypeClass::Timestamp)
+            && !overriddenColumns.contains(column.name))
+            out.dateColumns << column.name;
+    if (known)
+        applyDateScan(out, *known);
+    return out;
+}
+
+Result<DateScan> scanDateColumns(const TargetTable &table, DbConnection &sqliteSource)
+{
     QVector<ColumnSchema> scanned;
     std::vector<bool> timestamp;
-    QVector<int> positions;
-    for (int i = 0; i < out.schema.columns.size(); ++i) {
-        const ColumnSchema &column = out.schema.columns[i];
-        const bool isDate = column.type.cls == TypeClass::Date;
-        if (!(isDate || column.type.cls == TypeClass::Timestamp) || overriddenColumns.contains(column.name))
-            continue;
-        scanned << column;
-        timestamp.push_back(!isDate);
-        positions << i;
-    }
-    if (scanned.isEmpty())
-        return out;
-    if (known) {
-        out.dateScan = *known;
-    } else {
-        // Only SQLite sources reach here (see above).
-        auto bad = static_cast<SqliteEngine &>(sourceEngine).firstNonIsoValues(sourceConnection, source, scanned, timestamp);
-        if (!bad)
-            return bad.error();
-        for (int k = 0; k < positions.size(); ++k) {
-            if (!(*bad)[size_t(k)])
-                continue;
-            const ColumnSchema &column = out.schema.columns[positions[k]];
-            out.dateScan.textColumns << column.name;
-            out.dateScan.warnings << QStringLiteral("column \"%1\" (declared %2) stays text on the target: the value \"%3\" is not "
-                                       "an ISO %4")
-                            .arg(column.name, column.declaredType, *(*bad)[size_t(k)],
-                                 timestamp[size_t(k)] ? QStringLiteral("timestamp (YYYY-MM-DD HH:MM:SS)")
-                                                      : QStringLiteral("date (YYYY-MM-DD)"));
+    for (const ColumnSchema &column : table.schema.columns)
+        if (table.dateColumns.contains(column.name)) {
+            scanned << column;
+            timestamp.push_back(column.type.cls == TypeClass::Timestamp);
         }
+    DateScan scan;
+    if (scanned.isEmpty())
+        return scan;
+    auto bad = SqliteEngine().firstNonIsoValues(sqliteSource, table.schema, scanned, timestamp);
+    if (!bad)
+        return bad.error();
+    for (qsizetype k = 0; k < scanned.size(); ++k) {
+        if (!(*bad)[size_t(k)])
+            continue;
+        const ColumnSchema &column = scanned[k];
+        scan.textColumns << column.name;
+        scan.warnings << QStringLiteral("column \"%1\" (declared %2) stays text on the target: the value \"%3\" is not "
+                                        "an ISO %4")
+                             .arg(column.name, column.declaredType, *(*bad)[size_t(k)],
+                                  timestamp[size_t(k)] ? QStringLiteral("timestamp (YYYY-MM-DD HH:MM:SS)")
+                                                       : QStringLiteral("date (YYYY-MM-DD)"));
     }
-    for (auto &column : out.schema.columns)
-        if (out.dateScan.textColumns.contains(column.name)) {
+    return scan;
+}
+
+void applyDateScan(TargetTable &table, const DateScan &scan)
+{
+    table.dateScan = scan;
+    table.dateColumns.clear();
+    for (auto &column : table.schema.columns)
+        if (scan.textColumns.contains(column.name)) {
             column.type.cls = TypeClass::Text;
             column.type.native.clear();
         }
-    return out;
 }
 
 } // namespace cockpit

@@ -1,8 +1,8 @@
 #pragma once
 // The table as the target creates it: the source's columns with the plan's per-column type
-// overrides applied, and SQLite date columns that hold free text decided by a scan. Computed
-// when a run is opened (the same source gives the same answer every time), used by the
-// prepare, copy and validate tasks of the table.
+// overrides applied, and SQLite date columns that hold free text decided by a scan. Overrides
+// are applied when a run is opened; the scan runs in the table's prepare task and its decision
+// is stored with the run. Used by the prepare, copy and validate tasks of the table.
 
 #include "engine/engine.h"
 #include "plan/plan.h"
@@ -21,11 +21,21 @@ struct DateScan {
 struct TargetTable {
     TableSchema schema;
     DateScan dateScan;
+    // SQLite date columns to scan before the table is created (its prepare task does it, so that
+    // opening a run never reads whole tables); empty once decided.
+    QStringList dateColumns;
 };
 
 // Errors name the plan key of an override whose column the table does not have.
-// `known`: the decision of an earlier open of this run; the source is scanned only without one.
-Result<TargetTable> resolveTargetTable(const Plan &plan, const TableSchema &source, Engine &sourceEngine,
-                                       DbConnection &sourceConnection, const std::optional<DateScan> &known = std::nullopt);
+// `known`: the date scan's decision of an earlier prepare of this run.
+Result<TargetTable> resolveTargetTable(const Plan &plan, const TableSchema &source,
+                                       const std::optional<DateScan> &known = std::nullopt);
+
+// Reads the values of `table.dateColumns` on the SQLite source: which of them are not all ISO
+// dates/timestamps (those stay text on the target), with a warning naming a bad value.
+Result<DateScan> scanDateColumns(const TargetTable &table, DbConnection &sqliteSource);
+
+// Makes the scanned columns text and records the decision.
+void applyDateScan(TargetTable &table, const DateScan &scan);
 
 } // namespace cockpit

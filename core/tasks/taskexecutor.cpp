@@ -166,7 +166,35 @@ QStringList columnNames(const TableSchema &t)
     return names;
 }
 
+TaskOutcome createTargetTable(const TaskContext &ctx);
+
+// SQLite date columns are scanned first (their values decide date or text on the target);
+// the decision goes back to the scheduler with the outcome, for the table's other tasks.
 TaskOutcome runPrepare(const TaskContext &ctx)
+{
+    if (ctx.dateColumns.isEmpty())
+        return createTargetTable(ctx);
+    TargetTable table{ctx.targetTable.columns.isEmpty() ? ctx.table : ctx.targetTable, {}, ctx.dateColumns};
+    Result<DateScan> scan = DateScan{};
+    {
+        auto source = DbConnection::open(ctx.source, DbConnection::Mode::ReadOnly);
+        if (!source)
+            return failed(source.error());
+        InterruptibleScope scope(*ctx.control, source->get());
+        scan = scanDateColumns(table, **source);
+    }
+    if (!scan)
+        return failedOrStopped(ctx, scan.error());
+    applyDateScan(table, *scan);
+    TaskContext scanned = ctx;
+    scanned.targetTable = table.schema;
+    scanned.typeWarnings = scan->warnings;
+    TaskOutcome o = createTargetTable(scanned);
+    o.dateScan = *scan;
+    return o;
+}
+
+TaskOutcome createTargetTable(const TaskContext &ctx)
 {
     auto c = connect(ctx, false);
     if (!c)

@@ -6,6 +6,7 @@
 #include "plan/plan.h"
 #include "tasks/task.h"
 #include "tasks/taskcontrol.h"
+#include "tasks/targettable.h"
 
 #include <functional>
 
@@ -18,6 +19,7 @@ struct TaskContext {
     // The table as the target has it (targettable.h); no columns: the same as `table`.
     TableSchema targetTable;
     QStringList typeWarnings; // logged by the prepare task
+    QStringList dateColumns;  // prepare: SQLite date columns to scan first (targettable.h)
     int maxRejects = 0;
     QString rejectsDir;
     ConnectionUrl source;
@@ -45,6 +47,7 @@ struct TaskOutcome {
     qint64 rowsDone = 0;
     qint64 checkpoint = 0;
     bool hasCheckpoint = false;
+    std::optional<DateScan> dateScan; // prepare: what its date scan decided
 };
 
 TaskOutcome executeTask(const TaskContext &context);

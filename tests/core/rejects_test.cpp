@@ -163,7 +163,7 @@ TEST_F(Rejects, ResumedCopyDoesNotDuplicateRejectLines)
     auto tables = engine->introspect(**conn);
     ASSERT_TRUE(tables.ok());
     ASSERT_EQ(tables->size(), 1);
-    auto targetTable = resolveTargetTable(p, tables->first(), *engine, **conn);
+    auto targetTable = resolveTargetTable(p, tables->first());
     ASSERT_TRUE(targetTable.ok()) << qPrintable(targetTable.error().message);
 
     TaskControl control;
@@ -295,6 +295,23 @@ protected:
 
     QString m_url;
 };
+
+// Opening a run reads no table: the date scan runs in the table's prepare task, which stores
+// its decision with the run.
+TEST_F(PostgresRejects, TheDateScanRunsInPrepareNotWhenTheRunOpens)
+{
+    const Plan p = plan(m_url, 5, {});
+    const QString state = dir.filePath(QStringLiteral("state.db"));
+    UpgradeRun r;
+    ASSERT_EQ(openAndWait(r, p), QString());
+    EXPECT_FALSE(queryStrings(state, QStringLiteral("SELECT value FROM meta WHERE key = 'date_scan'")).value(0).contains(QLatin1String("ITEMS")));
+    ASSERT_TRUE(runToEnd(r));
+    EXPECT_EQ(taskView(r, QStringLiteral("prepare:ITEMS")).status.state, TaskState::Ended);
+    const QString stored = queryStrings(state, QStringLiteral("SELECT value FROM meta WHERE key = 'date_scan'")).value(0);
+    EXPECT_TRUE(stored.contains(QLatin1String("\"ITEMS\"")) && stored.contains(QLatin1String("\"bad_d\""))) << qPrintable(stored);
+    EXPECT_EQ(columnType(QStringLiteral("bad_d")), QStringLiteral("text"));
+    EXPECT_EQ(columnType(QStringLiteral("d")), QStringLiteral("date"));
+}
 
 TEST_F(PostgresRejects, OverrideToIntegerFailsTheCopyWhenRejectsExceedZero)
 {
