@@ -87,6 +87,8 @@ private:
     // table without a usable key) go through the columns.
     static bool needsSort(sqlite3 *db, const QString &select, const QString &from)
     {
+        if (!from.contains(QLatin1String(" ORDER BY "))) // only an ORDER BY can make SQLite sort
+            return false;
         auto plan = SqliteStatement::prepare(db, QStringLiteral("EXPLAIN QUERY PLAN SELECT ") + select + from);
         if (!plan)
             return true;
