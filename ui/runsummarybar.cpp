@@ -37,26 +37,64 @@ RunSummaryBar::RunSummaryBar(QWidget *parent) : QWidget(parent)
     m_progress = new QProgressBar(this);
     m_progress->setRange(0, 1000);
     m_progress->setValue(0);
-    // Wide enough for "100% – 10,000,000 / 10,000,000 rows" so the text is never clipped.
-    const int textWidth = m_progress->fontMetrics().horizontalAdvance(
-        tr("%p% \u2013 %1 / %2 rows").replace(QStringLiteral("%p"), QStringLiteral("100"))
-            .arg(TaskTableModel::formatCount(10'000'000), TaskTableModel::formatCount(10'000'000)));
-    m_progress->setFixedWidth(textWidth + 24);
+    // Up to wide enough for "100% – 10,000,000 / 10,000,000 rows"; in a narrow window it
+    // shrinks to the percentage alone (updateProgressText) instead of overlapping its neighbours.
+    const QFontMetrics metrics = m_progress->fontMetrics();
+    m_progress->setMaximumWidth(metrics.horizontalAdvance(fullText(10'000'000, 10'000'000, 100)) + kTextMargin);
+    m_progress->setMinimumWidth(metrics.horizontalAdvance(QStringLiteral("100%")) + kTextMargin);
+    m_progress->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     m_progress->setTextVisible(true);
     m_progress->setToolTip(tr("Rows copied of the estimated total, over all bulk-copy tasks"));
-    layout->addWidget(m_progress);
+    layout->addWidget(m_progress, 1);
 
     m_times = new QLabel(this);
-    m_times->setToolTip(tr("Time since Run was pressed, estimated time left, and copy speed"));
+    // The least important part: clipped first when the window is narrow.
+    m_times->setMinimumWidth(0);
+    m_times->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     layout->addSpacing(6);
-    layout->addWidget(m_times);
+    layout->addWidget(m_times, 1);
     setSummary({});
+}
+
+QString RunSummaryBar::fullText(qint64 done, qint64 total, int percent) const
+{
+    return tr("%1% \u2013 %2 / %3 rows").arg(percent).arg(TaskTableModel::formatCount(done), TaskTableModel::formatCount(total));
+}
+
+void RunSummaryBar::updateProgressText()
+{
+    if (m_progress->maximum() == 0)
+        return; // busy: setBusy's message
+    if (m_summary.rowsTotal <= 0) {
+        m_progress->setFormat(m_summary.taskCount > 0 ? tr("No rows to copy") : QString());
+        return;
+    }
+    const int percent = int(std::min(m_summary.rowsDone, m_summary.rowsTotal) * 100 / m_summary.rowsTotal);
+    const QString full = fullText(m_summary.rowsDone, m_summary.rowsTotal, percent);
+    const bool fits = m_progress->fontMetrics().horizontalAdvance(full) + kTextMargin <= m_progress->width();
+    m_progress->setFormat(fits ? full : QStringLiteral("%1%").arg(percent));
+}
+
+QSize RunSummaryBar::sizeHint() const
+{
+    QSize hint = QWidget::sizeHint();
+    hint.rwidth() += m_progress->maximumWidth() - m_progress->sizeHint().width()
+                     + m_times->fontMetrics().horizontalAdvance(m_timesParts.join(QStringLiteral(" \u00b7 ")));
+    return hint;
+}
+
+void RunSummaryBar::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    updateProgressText();
+    updateTimesText();
 }
 
 void RunSummaryBar::setBusy(const QString &what)
 {
     m_progress->setRange(0, 0); // indeterminate
     m_progress->setFormat(what);
+    m_timesParts.clear();
     m_times->clear();
 }
 
@@ -78,25 +116,30 @@ void RunSummaryBar::setSummary(const RunSummary &summary)
     }
 
     m_progress->setRange(0, 1000);
-    if (summary.rowsTotal > 0) {
-        const qint64 done = std::min(summary.rowsDone, summary.rowsTotal);
-        m_progress->setValue(int(done * 1000 / summary.rowsTotal));
-        m_progress->setFormat(tr("%p% \u2013 %1 / %2 rows")
-                                  .arg(TaskTableModel::formatCount(summary.rowsDone),
-                                       TaskTableModel::formatCount(summary.rowsTotal)));
-    } else {
-        m_progress->setValue(0);
-        m_progress->setFormat(summary.taskCount > 0 ? tr("No rows to copy") : QString());
-    }
+    m_progress->setValue(summary.rowsTotal > 0 ? int(std::min(summary.rowsDone, summary.rowsTotal) * 1000 / summary.rowsTotal) : 0);
+    updateProgressText();
 
-    QStringList parts;
+    m_timesParts.clear();
     if (summary.elapsedSeconds > 0)
-        parts << tr("Elapsed %1").arg(TaskTableModel::formatDuration(summary.elapsedSeconds));
+        m_timesParts << tr("Elapsed %1").arg(TaskTableModel::formatDuration(summary.elapsedSeconds));
     if (summary.dispatching && summary.etaSeconds >= 0)
-        parts << tr("ETA %1").arg(TaskTableModel::formatDuration(summary.etaSeconds));
+        m_timesParts << tr("ETA %1").arg(TaskTableModel::formatDuration(summary.etaSeconds));
     if (summary.dispatching && summary.rowsPerSecond > 0)
-        parts << tr("%1 rows/s").arg(TaskTableModel::formatCount(qint64(summary.rowsPerSecond)));
-    m_times->setText(parts.join(QStringLiteral(" \u00b7 ")));
+        m_timesParts << tr("%1 rows/s").arg(TaskTableModel::formatCount(qint64(summary.rowsPerSecond)));
+    updateTimesText();
+    updateGeometry(); // the times' width is part of the size hint
+}
+
+void RunSummaryBar::updateTimesText()
+{
+    // As many parts as fit, the most important first: never half a word.
+    const QString separator = QStringLiteral(" \u00b7 ");
+    QStringList shown = m_timesParts;
+    while (!shown.isEmpty() && m_times->fontMetrics().horizontalAdvance(shown.join(separator)) > m_times->width())
+        shown.removeLast();
+    m_times->setText(shown.join(separator));
+    m_times->setToolTip(tr("Time since Run was pressed, estimated time left, and copy speed") + QStringLiteral("\n")
+                        + m_timesParts.join(separator));
 }
 
 QString RunSummaryBar::countsText() const
@@ -111,7 +154,7 @@ QString RunSummaryBar::countsText() const
 
 QString RunSummaryBar::timesText() const
 {
-    return m_times->text();
+    return m_timesParts.join(QStringLiteral(" \u00b7 "));
 }
 
 } // namespace cockpit

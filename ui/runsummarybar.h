@@ -23,10 +23,23 @@ public:
     void setBusy(const QString &what);
 
     QProgressBar *progressBar() const { return m_progress; }
+    QLabel *timesLabel() const { return m_times; }
     QString countsText() const; // "Waiting 12, Executing 3, Ended 40" (for tests, accessibility)
     QString timesText() const;
 
+    // Room for the full progress text and every time part; the layout may give less (then the
+    // shorter forms show), never overlapping.
+    QSize sizeHint() const override;
+
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
+    static constexpr int kTextMargin = 24; // the bar's frame and chunk padding around its text
+    QString fullText(qint64 done, qint64 total, int percent) const;
+    void updateProgressText(); // the full text when it fits the bar's width, else the percentage
+    void updateTimesText();    // the elapsed/ETA/speed parts that fit the label's width
+    QStringList m_timesParts;
     struct StateCount {
         QLabel *icon = nullptr;
         QLabel *text = nullptr;

@@ -45,6 +45,7 @@ private slots:
     void demoIsWrittenOnAWorkerThreadOnFirstStart();
     void tenThousandSelectedTasksUpdateAndEnableActions();
     void refusedPasswordIsAskedForAndKeptInMemoryOnly();
+    void summaryBarFitsANarrowWindowWithoutOverlaps();
 
 private:
     // Writes a fresh demo and opens it in a new window; false (and a test failure) on error.
@@ -407,4 +408,45 @@ void TestMainWindow::refusedPasswordIsAskedForAndKeptInMemoryOnly()
 }
 
 QTEST_MAIN(TestMainWindow)
+// At 768 px the status bar cannot hold the counts, the full progress text and the times: the
+// bar falls back to the percentage and the times to the parts that fit, nothing overlaps or
+// is cut mid-word; a wide window shows everything.
+void TestMainWindow::summaryBarFitsANarrowWindowWithoutOverlaps()
+{
+    m_window = std::make_unique<MainWindow>();
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    RunSummaryBar *bar = m_window->summaryBar();
+    RunSummary summary;
+    summary.taskCount = 198;
+    summary.countByState[size_t(TaskState::Waiting)] = 150;
+    summary.countByState[size_t(TaskState::Executing)] = 3;
+    summary.countByState[size_t(TaskState::Ended)] = 45;
+    summary.rowsDone = 1'000'000;
+    summary.rowsTotal = 1'865'556;
+    summary.elapsedSeconds = 75;
+    summary.etaSeconds = 60;
+    summary.rowsPerSecond = 400'000;
+    summary.dispatching = true;
+    bar->setSummary(summary);
+    auto fits = [](QWidget *w, const QString &text) { return w->fontMetrics().horizontalAdvance(text) <= w->width(); };
+
+    m_window->resize(768, 600);
+    QTRY_COMPARE(m_window->width(), 768);
+    QProgressBar *progress = bar->progressBar();
+    QLabel *times = bar->timesLabel();
+    QTRY_VERIFY(fits(progress, progress->text()));
+    QVERIFY2(!progress->geometry().intersects(times->geometry()) || times->width() == 0,
+             qPrintable(QStringLiteral("progress %1 overlaps times %2").arg(progress->geometry().right()).arg(times->geometry().left())));
+    QVERIFY(fits(times, times->text()));
+    QVERIFY(progress->text().startsWith(QStringLiteral("53%")));
+    QVERIFY(bar->geometry().right() <= m_window->statusBar()->width());
+
+    m_window->resize(1600, 600);
+    QTRY_VERIFY(progress->text().contains(TaskTableModel::formatCount(1'865'556)));
+    QTRY_COMPARE(times->text(), bar->timesText());
+    QVERIFY(times->text().contains(QStringLiteral("rows/s")));
+    QVERIFY(fits(progress, progress->text()));
+}
+
 #include "tst_ui_mainwindow.moc"
