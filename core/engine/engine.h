@@ -66,6 +66,11 @@ public:
     QString quotedList(const QStringList &names) const;
     // Every column of `t`, in order, quoted.
     QString columnList(const TableSchema &t) const;
+    // `view`'s name as CREATE VIEW names it here, with its declared column names: "v (a, b)".
+    QString viewHeader(const ViewSchema &view, const QString &qualifiedName) const
+    {
+        return view.columns.isEmpty() ? qualifiedName : qualifiedName + QStringLiteral(" (") + quotedList(view.columns) + u')';
+    }
     // The order that names rows for first-difference reports: the primary key, or every
     // column when there is none.
     QString keyOrder(const TableSchema &t) const;

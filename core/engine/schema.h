@@ -50,6 +50,9 @@ struct CheckSchema {
 struct ViewSchema {
     QString name;
     QString selectSql;    // the query after AS, in the source's dialect
+    // The names its CREATE VIEW declares (SQLite keeps them apart from the query; PostgreSQL
+    // and MariaDB fold them into it as aliases): empty when the query names the columns.
+    QStringList columns;
 };
 
 struct TableSchema {

@@ -75,7 +75,7 @@ INSERT INTO Customer SELECT i, 'Kunde ' || i, 'Ñandú', 'Österreich', 'c' || i
 INSERT INTO Invoice SELECT i, i % 59 + 1, '2021-01-01 10:00:00', 'Deutschland', 1.98 FROM temp.n WHERE i <= 200;
 INSERT INTO InvoiceLine SELECT i, i % 200 + 1, i % 400 + 1, 0.99, 1 + i % 3 FROM temp.n WHERE i <= 600;
 
-CREATE VIEW ArtistAlbums AS SELECT ar."Name" AS "Artist", al."Title" AS "Title"
+CREATE VIEW ArtistAlbums ("Artist Name", [Album Title]) AS SELECT ar."Name", al."Title"
   FROM "Artist" ar JOIN "Album" al ON al."ArtistId" = ar."ArtistId";
 CREATE VIEW TrackCounts AS SELECT `AlbumId`, count(*) AS `Tracks` FROM `Track` GROUP BY `AlbumId`;
 CREATE VIEW TrackLabels AS SELECT printf('%s (%d ms)', "Name", "Milliseconds") AS "Label" FROM "Track";
@@ -322,6 +322,10 @@ TEST_F(Constraints, SqliteToPostgresAndBackToSqliteCarryEveryConstraint)
     // The view in PostgreSQL's dialect is there and selectable; the SQLite-only one was skipped.
     EXPECT_EQ(value(QStringLiteral("SELECT count(*) FROM %1.\"ArtistAlbums\"").arg(pgSchema)),
               queryStrings(sourceDb, QStringLiteral("SELECT count(*) FROM ArtistAlbums")).value(0));
+    // with the column names its CREATE VIEW declares, not the query's
+    EXPECT_EQ(value(QStringLiteral("SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM information_schema.columns "
+                                   "WHERE table_schema = '%1' AND table_name = 'ArtistAlbums'").arg(pgSchema)),
+              QStringLiteral("Artist Name,Album Title"));
     EXPECT_TRUE(tasks[QStringLiteral("view:TrackLabels")].status.message.contains(QLatin1String("printf")))
         << qPrintable(tasks[QStringLiteral("view:TrackLabels")].status.message);
 
@@ -397,6 +401,8 @@ TEST_F(Constraints, SqliteToSqliteKeepsEveryConstraint)
     for (const auto &view : {"ArtistAlbums", "TrackCounts", "TrackLabels"})
         EXPECT_EQ(queryInt(target, QStringLiteral("SELECT count(*) FROM %1").arg(QLatin1String(view))),
                   queryInt(sourceDb, QStringLiteral("SELECT count(*) FROM %1").arg(QLatin1String(view))));
+    EXPECT_EQ(queryStrings(target, QStringLiteral("SELECT group_concat(name) FROM pragma_table_info('ArtistAlbums')")),
+              QStringList{QStringLiteral("Artist Name,Album Title")});
 }
 
 // An Album whose artist does not exist (inserted with foreign_keys off, SQLite's default).

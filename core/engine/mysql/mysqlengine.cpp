@@ -752,7 +752,7 @@ Result<QVector<ViewSchema>> MysqlEngine::introspectViews(DbConnection &c)
         // The server qualifies every table with this database: the target has its own.
         QString select = row.value(1);
         select.replace(quoteIdentifier(row.value(2)) + u'.', QString());
-        out << ViewSchema{row.value(0), select};
+        out << ViewSchema{row.value(0), select, {}};
     }
     return out;
 }
@@ -835,7 +835,7 @@ Result<qint64> MysqlEngine::resetIdentity(DbConnection &c, const TableSchema &t,
 
 Status MysqlEngine::createView(DbConnection &c, const ViewSchema &view)
 {
-    return myRun(c.mysql(), QStringLiteral("CREATE OR REPLACE VIEW %1 AS %2").arg(quoteIdentifier(view.name), view.selectSql),
+    return myRun(c.mysql(), QStringLiteral("CREATE OR REPLACE VIEW %1 AS %2").arg(viewHeader(view, quoteIdentifier(view.name)), view.selectSql),
                  QStringLiteral("create view \"%1\"").arg(view.name));
 }
 

@@ -1171,7 +1171,7 @@ Result<QVector<ViewSchema>> PostgresEngine::introspectViews(DbConnection &c)
         QString select = views->text(i, 1).trimmed();
         if (select.endsWith(u';'))
             select.chop(1);
-        out << ViewSchema{views->text(i, 0), select};
+        out << ViewSchema{views->text(i, 0), select, {}};
     }
     return out;
 }
@@ -1245,8 +1245,9 @@ Result<qint64> PostgresEngine::resetIdentity(DbConnection &c, const TableSchema 
 
 Status PostgresEngine::createView(DbConnection &c, const ViewSchema &view)
 {
-    const QString sql = QStringLiteral("BEGIN; SET LOCAL search_path = %1; DROP VIEW IF EXISTS %2; CREATE VIEW %2 AS %3; COMMIT")
-                            .arg(quoteIdentifier(c.schema()), qualifiedName(c, view.name), view.selectSql);
+    const QString sql = QStringLiteral("BEGIN; SET LOCAL search_path = %1; DROP VIEW IF EXISTS %2; CREATE VIEW %3 AS %4; COMMIT")
+                            .arg(quoteIdentifier(c.schema()), qualifiedName(c, view.name),
+                                 viewHeader(view, qualifiedName(c, view.name)), view.selectSql);
     auto r = pgExec(c.postgres(), sql);
     if (!r) {
         PQclear(PQexec(c.postgres(), "ROLLBACK"));

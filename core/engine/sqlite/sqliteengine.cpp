@@ -348,6 +348,36 @@ QString viewSelect(const QString &createSql)
     return createSql;
 }
 
+// The column names a CREATE VIEW declares ("CREATE VIEW v (a, "b c") AS ..."); empty when it
+// declares none and the query's own names are the view's.
+QStringList viewColumns(const QString &createSql)
+{
+    QStringList names;
+    int depth = 0;
+    bool inList = false;
+    qsizetype start = -1;
+    for (const auto &t : tokenize(createSql)) {
+        const QChar ch = t.size == 1 ? createSql[t.at] : QChar();
+        if (depth == 0 && !inList && isWord(createSql, t, QLatin1String("AS")))
+            break;
+        if (ch == u'(') {
+            if (depth++ == 0 && !inList) {
+                inList = true;
+                start = t.at + 1;
+            }
+        } else if (ch == u')' || (ch == u',' && depth == 1 && inList)) {
+            if (ch == u')' && --depth > 0)
+                continue;
+            if (inList && start >= 0)
+                names << unquoteIdentifier(createSql.mid(start, t.at - start).trimmed());
+            start = t.at + 1;
+            if (ch == u')')
+                return names;
+        }
+    }
+    return {};
+}
+
 // A string literal for statements built as text.
 QString literal(const QString &s)
 {
@@ -523,7 +553,7 @@ Result<QVector<ViewSchema>> SqliteEngine::introspectViews(DbConnection &c)
         return views.error();
     QVector<ViewSchema> out;
     while (sqlite3_step(views->get()) == SQLITE_ROW)
-        out << ViewSchema{views->text(0), viewSelect(views->text(1))};
+        out << ViewSchema{views->text(0), viewSelect(views->text(1)), viewColumns(views->text(1))};
     return out;
 }
 
@@ -1293,8 +1323,8 @@ Status SqliteEngine::createView(DbConnection &c, const ViewSchema &view)
     if (!lock)
         return lock.error();
     const QString name = quoteIdentifier(view.name);
-    if (auto st = sqliteExec(c.sqlite(), QStringLiteral("BEGIN IMMEDIATE; DROP VIEW IF EXISTS %1; CREATE VIEW %1 AS %2; COMMIT")
-                                             .arg(name, view.selectSql),
+    if (auto st = sqliteExec(c.sqlite(), QStringLiteral("BEGIN IMMEDIATE; DROP VIEW IF EXISTS %1; CREATE VIEW %2 AS %3; COMMIT")
+                                             .arg(name, viewHeader(view, name), view.selectSql),
                              QStringLiteral("create view \"%1\"").arg(view.name));
         !st) {
         sqlite3_exec(c.sqlite(), "ROLLBACK", nullptr, nullptr, nullptr);
