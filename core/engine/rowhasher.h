@@ -14,6 +14,7 @@
 #include "engine/schema.h"
 #include "engine/valuetext.h"
 
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -169,11 +170,17 @@ private:
             std::memcpy(&w, p + k, 8);
             word(w);
         }
-        quint64 tail = 0;
-        for (int j = 0; k + j < size; ++j)
-            tail |= quint64(p[k + j]) << (8 * j);
-        if (k < size)
+        if (k < size) {
+            // The last 1-7 bytes, little-endian: one copy instead of a loop per byte.
+            quint64 tail = 0;
+            if constexpr (std::endian::native == std::endian::little) {
+                std::memcpy(&tail, p + k, size_t(size - k));
+            } else {
+                for (int j = 0; k + j < size; ++j)
+                    tail |= quint64(p[k + j]) << (8 * j);
+            }
             word(tail);
+        }
     }
     void tag(char t, int size) { word((quint64(quint8(t)) << 32) | quint32(size)); }
     quint64 m_h = kOffset;

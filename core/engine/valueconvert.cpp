@@ -257,7 +257,7 @@ bool ValueConverter::convertValue(RowBatch &batch, int row, const Column &c, QSt
 {
     const Value v = batch.value(row, c.index);
     const TypeClass to = c.to.cls;
-    const QString target = describeType(c.to);
+    auto target = [&c] { return describeType(c.to); }; // for messages only: not per value
     const char *p = v.type == ValueType::Text || v.type == ValueType::Blob ? batch.bytes(v) : nullptr;
     const size_t n = v.size;
     auto fail = [&](const QString &why) {
@@ -267,7 +267,7 @@ bool ValueConverter::convertValue(RowBatch &batch, int row, const Column &c, QSt
     auto setText = [&](const std::string &s) { batch.setBytes(row, c.index, ValueType::Text, s.data(), int(s.size())); };
 
     if (v.type == ValueType::Blob && to != TypeClass::Blob && to != TypeClass::Uuid)
-        return fail(QStringLiteral("a binary value has no %1 form").arg(target));
+        return fail(QStringLiteral("a binary value has no %1 form").arg(target()));
 
     switch (to) {
     case TypeClass::Boolean:
@@ -350,11 +350,11 @@ bool ValueConverter::convertValue(RowBatch &batch, int row, const Column &c, QSt
         if (c.to.precision > 0) {
             const int scale = std::max(0, c.to.scale);
             if (int(d.fraction.size()) > scale)
-                return fail(QStringLiteral("has %1 decimal places; %2 keeps %3").arg(d.fraction.size()).arg(target).arg(scale));
+                return fail(QStringLiteral("has %1 decimal places; %2 keeps %3").arg(d.fraction.size()).arg(target()).arg(scale));
             if (int(d.whole.size()) > c.to.precision - scale)
                 return fail(QStringLiteral("has %1 digits before the point; %2 allows %3")
                                 .arg(d.whole.size())
-                                .arg(target)
+                                .arg(target())
                                 .arg(c.to.precision - scale));
         }
         setText(canonicalDecimal(m_text.data(), m_text.size()));
@@ -379,7 +379,7 @@ bool ValueConverter::convertValue(RowBatch &batch, int row, const Column &c, QSt
             for (quint32 i = 0; i < now.size; ++i)
                 chars += (quint8(q[i]) & 0xC0) != 0x80;
             if (chars > c.to.length)
-                return fail(QStringLiteral("%1 characters; %2 allows %3").arg(chars).arg(target).arg(c.to.length));
+                return fail(QStringLiteral("%1 characters; %2 allows %3").arg(chars).arg(target()).arg(c.to.length));
         }
         return true;
     case TypeClass::Blob:
