@@ -87,16 +87,43 @@ void abandonCopyOut(PGconn *conn)
 }
 
 // After PQgetCopyData said the COPY OUT is over: its outcome, and the connection left idle.
-Status endCopyOut(PGconn *conn)
+// After a COPY's data (out: read to its end; in: PQputCopyEnd sent): the server's error, empty
+// when it succeeded, and the connection left idle either way.
+QString copyResultError(PGconn *conn)
 {
     PgResult r(PQgetResult(conn));
     const bool ok = PQresultStatus(r.get()) == PGRES_COMMAND_OK;
     const QString error = ok ? QString() : pgError(conn, r.get());
     while (PGresult *more = PQgetResult(conn))
         PQclear(more);
-    if (!ok)
+    return error;
+}
+
+Status endCopyOut(PGconn *conn)
+{
+    if (const QString error = copyResultError(conn); !error.isEmpty())
         return makeError(QStringLiteral("reading rows failed: ") + error);
     return {};
+}
+
+// The statement that records a copy task's checkpoint in `schema` (quoted), inserted or replaced.
+QString checkpointUpsertSql(const QString &schema)
+{
+    return QStringLiteral("INSERT INTO %1.%2 (task, table_name, run_id, last_key, rows_done, row_hash) "
+                          "VALUES ($1, $2, $3, $4, $5, NULLIF($6, '')::bigint) ON CONFLICT (task) DO UPDATE SET "
+                          "last_key = EXCLUDED.last_key, rows_done = EXCLUDED.rows_done, row_hash = EXCLUDED.row_hash")
+        .arg(schema, PostgresEngine().quoteIdentifier(kCheckpoint));
+}
+
+// Inside a batch's transaction, once its rows are in: records `cp` and commits.
+Status saveCheckpointAndCommit(PGconn *conn, const QString &upsertSql, const Checkpoint &cp)
+{
+    if (auto st = pgRun(conn, upsertSql, QStringLiteral("saving the checkpoint"),
+                        {cp.task, cp.table, cp.runId, QString::number(cp.lastKey), QString::number(cp.rowsDone),
+                         cp.rowHashSum ? QString::number(qint64(*cp.rowHashSum)) : QString()});
+        !st)
+        return st;
+    return pgRun(conn, QStringLiteral("COMMIT"), QStringLiteral("commit batch"));
 }
 
 // Decodes one field of COPY's text format in place; returns its length.
@@ -350,24 +377,14 @@ public:
                 return fail(makeError(QStringLiteral("sending rows failed: ") + pgError(m_conn)));
             if (PQputCopyEnd(m_conn, nullptr) != 1)
                 return fail(makeError(QStringLiteral("ending COPY failed: ") + pgError(m_conn)));
-            PgResult end(PQgetResult(m_conn));
-            const bool ok = PQresultStatus(end.get()) == PGRES_COMMAND_OK;
-            const QString error = ok ? QString() : pgError(m_conn, end.get());
-            while (PGresult *more = PQgetResult(m_conn))
-                PQclear(more);
-            if (!ok)
+            if (const QString error = copyResultError(m_conn); !error.isEmpty())
                 return fail(makeError(QStringLiteral("COPY into the target failed (source keys %1 to %2): %3")
                                           .arg(batch.key(0))
                                           .arg(batch.lastKey())
                                           .arg(error),
                                       QString::fromUtf8(copySql)));
         }
-        if (auto st = pgRun(m_conn, m_checkpointSql, QStringLiteral("saving the checkpoint"),
-                            {cp.task, cp.table, cp.runId, QString::number(cp.lastKey), QString::number(cp.rowsDone),
-                             cp.rowHashSum ? QString::number(qint64(*cp.rowHashSum)) : QString()});
-            !st)
-            return fail(st.error());
-        if (auto st = pgRun(m_conn, QStringLiteral("COMMIT"), QStringLiteral("commit batch")); !st)
+        if (auto st = saveCheckpointAndCommit(m_conn, m_checkpointSql, cp); !st)
             return fail(st.error());
         return {};
     }
@@ -830,11 +847,7 @@ Result<std::unique_ptr<RowWriter>> PostgresEngine::openWriter(DbConnection &c, c
         return st.error();
     const QString schema = quoteIdentifier(c.schema());
     const QByteArray copy = QStringLiteral("COPY %1.%2 (%3) FROM STDIN").arg(schema, quoteIdentifier(t.name), columnList(t)).toUtf8();
-    const QString checkpoint = QStringLiteral("INSERT INTO %1.%2 (task, table_name, run_id, last_key, rows_done, row_hash) "
-                                              "VALUES ($1, $2, $3, $4, $5, NULLIF($6, '')::bigint) ON CONFLICT (task) DO UPDATE SET "
-                                              "last_key = EXCLUDED.last_key, rows_done = EXCLUDED.rows_done, "
-                                              "row_hash = EXCLUDED.row_hash")
-                                   .arg(schema, quoteIdentifier(kCheckpoint));
+    const QString checkpoint = checkpointUpsertSql(schema);
     std::vector<PgBinaryKind> binaryKinds;
     for (const auto &col : t.columns) {
         const auto kind = binaryCopyKind(col.type, typeName(col.type));
@@ -965,11 +978,7 @@ Result<std::unique_ptr<PostgresEngine::Passthrough>> PostgresEngine::Passthrough
     p->m_copySql = QStringLiteral("COPY %1.%2 (%3) FROM STDIN (FORMAT binary)")
                        .arg(schema, e.quoteIdentifier(t.name), e.columnList(t))
                        .toUtf8();
-    p->m_checkpointSql = QStringLiteral("INSERT INTO %1.%2 (task, table_name, run_id, last_key, rows_done, row_hash) "
-                                        "VALUES ($1, $2, $3, $4, $5, NULLIF($6, '')::bigint) ON CONFLICT (task) DO UPDATE SET "
-                                        "last_key = EXCLUDED.last_key, rows_done = EXCLUDED.rows_done, "
-                                        "row_hash = EXCLUDED.row_hash")
-                             .arg(schema, e.quoteIdentifier(kCheckpoint));
+    p->m_checkpointSql = checkpointUpsertSql(schema);
     QString query = QStringLiteral("SELECT %1 FROM %2").arg(e.columnList(t), e.relation(source, t));
     if (t.hasCopyKey())
         query += QStringLiteral(" WHERE %1 > %2 AND %1 <= %3 ORDER BY %1").arg(t.copyKey).arg(afterKey).arg(keyHi);
@@ -1023,17 +1032,13 @@ Result<int> PostgresEngine::Passthrough::copyBatch(Checkpoint &cp, int maxRows)
     PgResult start(PQexec(m_target, m_copySql.constData()));
     if (PQresultStatus(start.get()) != PGRES_COPY_IN)
         return fail(makeError(QStringLiteral("starting COPY failed: ") + pgError(m_target, start.get()), QString::fromUtf8(m_copySql)));
-    static const char header[kBinaryHeader] = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', '\377', '\r', '\n', '\0', 0, 0, 0, 0, 0, 0, 0, 0};
+    // The signature, then no flags and no header extension.
+    static const std::string header = std::string(kBinarySignature, 11) + std::string(8, '\0');
     static const char trailer[2] = {'\377', '\377'};
-    if (PQputCopyData(m_target, header, kBinaryHeader) != 1 || PQputCopyData(m_target, m_tuples.data(), int(m_tuples.size())) != 1
+    if (PQputCopyData(m_target, header.data(), kBinaryHeader) != 1 || PQputCopyData(m_target, m_tuples.data(), int(m_tuples.size())) != 1
         || PQputCopyData(m_target, trailer, 2) != 1 || PQputCopyEnd(m_target, nullptr) != 1)
         return fail(makeError(QStringLiteral("sending rows failed: ") + pgError(m_target)));
-    PgResult end(PQgetResult(m_target));
-    const bool ok = PQresultStatus(end.get()) == PGRES_COMMAND_OK;
-    const QString error = ok ? QString() : pgError(m_target, end.get());
-    while (PGresult *more = PQgetResult(m_target))
-        PQclear(more);
-    if (!ok)
+    if (const QString error = copyResultError(m_target); !error.isEmpty())
         return fail(makeError(QStringLiteral("COPY into the target failed (source keys after %1 up to %2): %3")
                                   .arg(cp.lastKey)
                                   .arg(lastKey)
@@ -1043,12 +1048,7 @@ Result<int> PostgresEngine::Passthrough::copyBatch(Checkpoint &cp, int maxRows)
     next.rowsDone += rows;
     if (next.rowHashSum) // absent: an earlier attempt did not hash, the sum would be partial
         *next.rowHashSum += sum;
-    if (auto st = pgRun(m_target, m_checkpointSql, QStringLiteral("saving the checkpoint"),
-                        {next.task, next.table, next.runId, QString::number(next.lastKey), QString::number(next.rowsDone),
-                         next.rowHashSum ? QString::number(qint64(*next.rowHashSum)) : QString()});
-        !st)
-        return fail(st.error());
-    if (auto st = pgRun(m_target, QStringLiteral("COMMIT"), QStringLiteral("commit batch")); !st)
+    if (auto st = saveCheckpointAndCommit(m_target, m_checkpointSql, next); !st)
         return fail(st.error());
     cp = next;
     return rows;

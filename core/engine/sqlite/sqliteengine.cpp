@@ -17,6 +17,23 @@ namespace {
 
 const QString kCheckpoint = QString::fromLatin1(kCheckpointTable);
 
+// Our SQL functions (row reader, checksum, date scan) live on the connection only while they
+// are used: `what` names them in the error. A statement using one must be finalized before
+// it is removed (SQLite keeps a function its statements use).
+Status addSqlFunction(sqlite3 *db, const char *name, int arguments, void *data, void (*scalar)(sqlite3_context *, int, sqlite3_value **),
+                      void (*step)(sqlite3_context *, int, sqlite3_value **), void (*final)(sqlite3_context *),
+                      const QString &what)
+{
+    if (sqlite3_create_function_v2(db, name, arguments, SQLITE_UTF8, data, scalar, step, final, nullptr) != SQLITE_OK)
+        return makeError(QStringLiteral("registering %1 failed: %2").arg(what, QString::fromUtf8(sqlite3_errmsg(db))));
+    return {};
+}
+
+void removeSqlFunction(sqlite3 *db, const char *name, int arguments)
+{
+    sqlite3_create_function_v2(db, name, arguments, SQLITE_UTF8, nullptr, nullptr, nullptr, nullptr, nullptr);
+}
+
 // Reads the rows of `SELECT key, values... FROM ...`. Each row is handed, inside SQLite, to a
 // function of this reader (`SELECT cockpit_row_N(key, values...) FROM ...`) that appends it to
 // the batch through the sqlite3_value API: reading result columns one sqlite3_column_* call at a
@@ -33,10 +50,10 @@ public:
         if (columnCount + 1 <= kMaxFunctionArguments && !needsSort(db, select, from)) {
             static std::atomic<quint64> counter{0};
             r->m_function = QStringLiteral("cockpit_row_%1").arg(counter.fetch_add(1)).toUtf8();
-            if (sqlite3_create_function_v2(db, r->m_function.constData(), columnCount + 1, SQLITE_UTF8, r.get(),
-                                           appendRow, nullptr, nullptr, nullptr)
-                != SQLITE_OK)
-                return makeError(QStringLiteral("registering the row reader failed: ") + QString::fromUtf8(sqlite3_errmsg(db)));
+            if (auto st = addSqlFunction(db, r->m_function.constData(), columnCount + 1, r.get(), appendRow, nullptr,
+                                         nullptr, QStringLiteral("the row reader"));
+                !st)
+                return st.error();
             select = QString::fromUtf8(r->m_function) + u'(' + select + u')';
         }
         auto s = SqliteStatement::prepare(db, QStringLiteral("SELECT ") + select + from);
@@ -50,8 +67,7 @@ public:
     {
         m_stmt = SqliteStatement(); // finalized first: SQLite keeps a function its statements use
         if (!m_function.isEmpty())
-            sqlite3_create_function_v2(m_db, m_function.constData(), m_columns + 1, SQLITE_UTF8, nullptr, nullptr,
-                                       nullptr, nullptr, nullptr);
+            removeSqlFunction(m_db, m_function.constData(), m_columns + 1);
     }
 
     sqlite3_stmt *statement() const { return m_stmt.get(); }
@@ -1171,14 +1187,11 @@ Result<std::vector<std::optional<QString>>> SqliteEngine::firstNonIsoValues(DbCo
     IsoScan scan{timestamp, std::vector<std::optional<QString>>(size_t(columns.size()))};
     if (columns.isEmpty())
         return scan.firstBad;
-    if (sqlite3_create_function_v2(c.sqlite(), "cockpit_iso_scan", int(columns.size()), SQLITE_UTF8, &scan, nullptr,
-                                   isoScanStep, isoScanFinal, nullptr)
-        != SQLITE_OK)
-        return makeError(QStringLiteral("registering the date scan failed: ") + QString::fromUtf8(sqlite3_errmsg(c.sqlite())));
-    auto unregister = qScopeGuard([&] {
-        sqlite3_create_function_v2(c.sqlite(), "cockpit_iso_scan", int(columns.size()), SQLITE_UTF8, nullptr, nullptr,
-                                   nullptr, nullptr, nullptr);
-    });
+    if (auto st = addSqlFunction(c.sqlite(), "cockpit_iso_scan", int(columns.size()), &scan, nullptr, isoScanStep,
+                                 isoScanFinal, QStringLiteral("the date scan"));
+        !st)
+        return st.error();
+    auto unregister = qScopeGuard([&] { removeSqlFunction(c.sqlite(), "cockpit_iso_scan", int(columns.size())); });
     TableSchema scanned;
     scanned.columns = columns;
     auto s = SqliteStatement::prepare(c.sqlite(), QStringLiteral("SELECT cockpit_iso_scan(%1) FROM %2")
@@ -1209,14 +1222,11 @@ Result<TableChecksum> SqliteEngine::checksum(DbConnection &c, const TableSchema 
     for (const auto &col : t.columns)
         function.classes.push_back(col.type.cls);
     function.rowsHashed = rowsHashed;
-    if (sqlite3_create_function_v2(c.sqlite(), "cockpit_checksum", int(t.columns.size()), SQLITE_UTF8, &function,
-                                   nullptr, checksumStep, checksumFinal, nullptr)
-        != SQLITE_OK)
-        return makeError(QStringLiteral("registering the checksum function failed: ") + QString::fromUtf8(sqlite3_errmsg(c.sqlite())));
-    auto unregister = qScopeGuard([&] {
-        sqlite3_create_function_v2(c.sqlite(), "cockpit_checksum", int(t.columns.size()), SQLITE_UTF8, nullptr,
-                                   nullptr, nullptr, nullptr, nullptr);
-    });
+    if (auto st = addSqlFunction(c.sqlite(), "cockpit_checksum", int(t.columns.size()), &function, nullptr, checksumStep,
+                                 checksumFinal, QStringLiteral("the checksum function"));
+        !st)
+        return st.error();
+    auto unregister = qScopeGuard([&] { removeSqlFunction(c.sqlite(), "cockpit_checksum", int(t.columns.size())); });
     auto s = SqliteStatement::prepare(c.sqlite(), QStringLiteral("SELECT cockpit_checksum(%1) FROM %2")
                                                       .arg(columnList(t), quoteIdentifier(t.name)));
     if (!s)
