@@ -37,7 +37,8 @@ public:
                 // MySQL reads "…" as a string (unless ANSI_QUOTES, which scripts cannot rely on).
                 const bool mysql = m_dialect == EngineKind::MySQL;
                 if (!quoted(u'"', mysql, mysql ? SqlToken::Kind::String : SqlToken::Kind::QuotedIdentifier))
-                    return makeError(unterminated(mysql ? QStringLiteral("string") : QStringLiteral("quoted identifier")), {}, m_line);
+                    return makeError(unterminated(mysql ? QStringLiteral("string") : QStringLiteral("quoted identifier")),
+                                     {}, m_line);
             } else if (c == u'`' && m_dialect != EngineKind::PostgreSQL) {
                 if (!quoted(u'`', false, SqlToken::Kind::QuotedIdentifier))
                     return makeError(unterminated(QStringLiteral("quoted identifier")), {}, m_line);

@@ -430,3 +430,14 @@ TEST(ScriptFolder, MissingFolderNonUtf8AndBadFileAreClearErrors)
     ASSERT_TRUE(empty.ok());
     EXPECT_TRUE(empty->scripts.isEmpty());
 }
+
+TEST(SqlSplitter, MysqlTriggerAndMariadbAnonymousBlockAndCrlfLines)
+{
+    const QString trigger = QStringLiteral("CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW\r\n"
+                                           "BEGIN\r\n  SET NEW.a = 1;\r\n  SET NEW.b = 2;\r\nEND");
+    const QString block = QStringLiteral("BEGIN NOT ATOMIC\r\n  DECLARE x INT;\r\n  SET x = 1;\r\nEND");
+    const auto s = split(trigger + QStringLiteral(";\r\n") + block + QStringLiteral(";\r\nBEGIN;\r\nCOMMIT;\r\n"),
+                         EngineKind::MySQL);
+    EXPECT_EQ(sqlOf(s), QStringList({trigger, block, QStringLiteral("BEGIN"), QStringLiteral("COMMIT")}));
+    EXPECT_EQ(linesOf(s), QList<int>({1, 6, 10, 11}));
+}
