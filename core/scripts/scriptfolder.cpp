@@ -1,0 +1,93 @@
+#include "scripts/scriptfolder.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QMap>
+#include <QStringDecoder>
+
+#include <algorithm>
+
+namespace cockpit {
+
+namespace {
+
+// The files one script name has, by engine; `generic` is "x.sql".
+struct Variants {
+    QString name; // as the first file spelled it
+    QString generic;
+    QMap<EngineKind, QString> byEngine;
+};
+
+Result<QString> readUtf8(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return makeError(QStringLiteral("%1: cannot read: %2").arg(QFileInfo(path).fileName(), file.errorString()));
+    QStringDecoder decode(QStringDecoder::Utf8);
+    const QString text = decode(file.readAll());
+    if (decode.hasError())
+        return makeError(QStringLiteral("%1: not UTF-8 text").arg(QFileInfo(path).fileName()));
+    return text;
+}
+
+} // namespace
+
+Result<ScriptFolder> loadScriptFolder(const QString &dir, EngineKind target)
+{
+    const QFileInfo info(dir);
+    if (!info.exists())
+        return makeError(QStringLiteral("scripts folder %1 does not exist").arg(dir));
+    if (!info.isDir())
+        return makeError(QStringLiteral("scripts folder %1 is not a folder").arg(dir));
+    if (!info.isReadable())
+        return makeError(QStringLiteral("scripts folder %1 cannot be read").arg(dir));
+
+    QDir folder(info.absoluteFilePath());
+    const QStringList files = folder.entryList({QStringLiteral("*.sql")}, QDir::Files, QDir::Name);
+
+    QMap<QString, Variants> byName; // by lower-cased name: sorted, case-insensitive
+    for (const QString &file : files) {
+        const ScriptFileName parsed = scriptFileName(file);
+        Variants &v = byName[parsed.name.toLower()];
+        if (v.name.isEmpty())
+            v.name = parsed.name;
+        QString &slot = parsed.engine ? v.byEngine[*parsed.engine] : v.generic;
+        if (!slot.isEmpty())
+            return makeError(QStringLiteral("%1 and %2 both give script '%3'%4: keep one")
+                                 .arg(slot, file, parsed.name,
+                                      parsed.engine ? QStringLiteral(" for ") + toString(*parsed.engine) : QString()));
+        slot = file;
+    }
+
+    ScriptFolder result;
+    for (const Variants &v : std::as_const(byName)) {
+        const QString chosen = v.byEngine.value(target, v.generic);
+        QList<EngineKind> engines = v.byEngine.keys(); // the engines the script is for, when not ours
+        if (!chosen.isEmpty()) {
+            const QString path = folder.absoluteFilePath(chosen);
+            auto text = readUtf8(path);
+            if (!text)
+                return text.error();
+            auto script = parseScriptFile(path, *text, target);
+            if (!script)
+                return script.error();
+            if (script->runsOn(target)) {
+                result.scripts.append(*script);
+                continue;
+            }
+            for (EngineKind e : script->engines) {
+                if (!engines.contains(e))
+                    engines.append(e);
+            }
+            std::sort(engines.begin(), engines.end());
+        }
+        QStringList names;
+        for (EngineKind e : engines)
+            names.append(toString(e));
+        result.notForThisEngine.append(QStringLiteral("%1 (%2 only)").arg(v.name, names.join(QStringLiteral(", "))));
+    }
+    return result;
+}
+
+} // namespace cockpit
