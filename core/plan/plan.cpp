@@ -137,6 +137,8 @@ QByteArray Plan::toJson() const
     o[QStringLiteral("maxRejects")] = maxRejects;
     if (!rejectsDir.isEmpty())
         o[QStringLiteral("rejectsDir")] = base.relativeFilePath(rejectsDir);
+    if (!scriptsDir.isEmpty())
+        o[QStringLiteral("scripts")] = base.relativeFilePath(scriptsDir);
     QJsonArray groupsJson;
     for (const auto &g : groups)
         groupsJson.append(QJsonObject{{QStringLiteral("name"), g.name},
@@ -324,7 +326,7 @@ public:
         const QJsonObject o = doc.object();
         if (auto e = checkKeys(o, {}, {"name", "source", "target", "state", "ifTargetExists",
                                         "batchSize", "chunkRows", "batchGroups", "tables",
-                                        "tableOptions", "maxRejects", "rejectsDir", "validation", "copyMethod"}))
+                                        "tableOptions", "maxRejects", "rejectsDir", "scripts", "validation", "copyMethod"}))
             return *e;
 
         Plan plan;
@@ -380,6 +382,11 @@ public:
             return rejectsDir.error();
         if (!rejectsDir->isEmpty())
             plan.rejectsDir = QDir::cleanPath(QDir(base).absoluteFilePath(*rejectsDir));
+        auto scripts = string(o, {}, QStringLiteral("scripts"), false);
+        if (!scripts)
+            return scripts.error();
+        if (!scripts->isEmpty())
+            plan.scriptsDir = QDir::cleanPath(QDir(base).absoluteFilePath(*scripts));
 
         if (auto r = readGroups(o, plan); !r)
             return r.error();

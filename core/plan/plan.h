@@ -65,6 +65,9 @@ struct Plan {
     // <rejectsDir>/<table>.rejects.csv; more than maxRejects of them fail the table's copy.
     int maxRejects = 0;
     QString rejectsDir; // absolute; empty: rejectsDirectory() picks `rejects/` beside the state file
+    // Post-synchronization scripts (core/scripts/): every .sql file of this folder is a task
+    // "script:<name>" run on the target after the copies it depends on. Absolute; empty: none.
+    QString scriptsDir;
 
     bool includesTable(const QString &table) const;
     TableOptions optionsFor(const QString &table) const; // defaults filled in
