@@ -298,12 +298,14 @@ QVariant TaskTableModel::displayData(const TaskView &t, int column) const
             return tr("Ended (skipped)");
         return TaskStatePresentation::label(s.state);
     case ProgressColumn:
+        if (t.spec.kind == TaskKind::Script && s.rowsTotal > 0)
+            return tr("statement %1 of %2").arg(std::min(s.rowsDone + (s.state == TaskState::Executing), s.rowsTotal)).arg(s.rowsTotal);
         if (countsRows(t) && (s.rowsTotal > 0 || s.rowsDone > 0))
             return tr("%1 / %2").arg(formatCount(s.rowsDone),
                                      s.rowsTotal > 0 ? formatCount(s.rowsTotal) : tr("?"));
         return {};
     case RateColumn:
-        if (s.state == TaskState::Executing && t.rowsPerSecond > 0)
+        if (s.state == TaskState::Executing && t.rowsPerSecond > 0 && t.spec.kind != TaskKind::Script)
             return tr("%1/s").arg(formatCount(qint64(t.rowsPerSecond + 0.5)));
         return {};
     case TimeColumn: {
@@ -392,6 +394,8 @@ QString TaskTableModel::toolTip(const TaskView &t, int column) const
         return tip;
     }
     case ProgressColumn:
+        if (t.spec.kind == TaskKind::Script && s.rowsTotal > 0)
+            return tr("%1 of %2 statements done").arg(s.rowsDone).arg(s.rowsTotal);
         if (countsRows(t) && s.rowsTotal > 0)
             return tr("%1 of %2 rows (%3%)")
                 .arg(formatCount(s.rowsDone), formatCount(s.rowsTotal))
@@ -486,7 +490,8 @@ bool TaskTableModel::countsRows(const TaskView &t)
     // one statement whose "rows" would only ever jump from 0 to all.
     switch (t.spec.kind) {
     case TaskKind::Copy:
-    case TaskKind::Validate: return true;
+    case TaskKind::Validate:
+    case TaskKind::Script: return true; // statements, not rows
     case TaskKind::Prepare:
     case TaskKind::Index:
     case TaskKind::Finalize:

@@ -1,4 +1,5 @@
 #include "run/scheduler.h"
+#include "scripts/scriptfolder.h"
 #include "engine/engine.h"
 #include "engine/sqlite/sqliteengine.h"
 #include "log/logging.h"
@@ -246,9 +247,21 @@ Status Scheduler::load(const Plan &plan, bool planIfEmpty)
             return makeError(QStringLiteral("the run state %1 has no tasks").arg(m_store->path()));
         QElapsedTimer planning;
         planning.start();
-        auto specs = planTasks(plan, *tables, *views, *sourceEngine, **source);
+        QVector<ScriptFile> scripts;
+        if (!plan.scriptsDir.isEmpty()) {
+            auto folder = loadScriptFolder(plan.scriptsDir, plan.target.engine);
+            if (!folder)
+                return makeError(QStringLiteral("scripts: %1").arg(folder.error().message));
+            scripts = folder->scripts;
+            for (const QString &other : folder->notForThisEngine)
+                log({}, QStringLiteral("info"), QStringLiteral("script %1: not for %2, left out").arg(other, toString(plan.target.engine)));
+        }
+        QStringList warnings;
+        auto specs = planTasks(plan, *tables, *views, *sourceEngine, **source, scripts, &warnings);
         if (!specs)
             return specs.error();
+        for (const QString &w : warnings)
+            log({}, QStringLiteral("warn"), w);
         const double planSeconds = planning.elapsed() / 1000.0;
         m_runId = QUuid::createUuid().toString(QUuid::WithoutBraces);
         Plan stored = plan;
@@ -470,6 +483,7 @@ void Scheduler::launch(Entry &e)
     ctx.ifTargetExists = m_plan.ifTargetExists;
     ctx.validation = m_plan.validation;
     ctx.transfer = m_plan.copiesByTransfer(e.spec.table);
+    ctx.scriptsDir = m_plan.scriptsDir;
     if (ctx.transfer && e.spec.kind == TaskKind::Prepare) {
         for (const auto &index : ctx.table.indexes) {
             const int i = m_byName.value(indexTaskName(e.spec.table, index.name), -1);

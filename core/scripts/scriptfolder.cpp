@@ -31,22 +31,11 @@ Result<QString> readUtf8(const QString &path)
     return text;
 }
 
-} // namespace
-
-Result<ScriptFolder> loadScriptFolder(const QString &dir, EngineKind target)
+// The folder's .sql files grouped by script name (lower-cased: sorted, case-insensitive).
+Result<QMap<QString, Variants>> scriptFiles(const QDir &folder)
 {
-    const QFileInfo info(dir);
-    if (!info.exists())
-        return makeError(QStringLiteral("scripts folder %1 does not exist").arg(dir));
-    if (!info.isDir())
-        return makeError(QStringLiteral("scripts folder %1 is not a folder").arg(dir));
-    if (!info.isReadable())
-        return makeError(QStringLiteral("scripts folder %1 cannot be read").arg(dir));
-
-    QDir folder(info.absoluteFilePath());
     const QStringList files = folder.entryList({QStringLiteral("*.sql")}, QDir::Files, QDir::Name);
-
-    QMap<QString, Variants> byName; // by lower-cased name: sorted, case-insensitive
+    QMap<QString, Variants> byName;
     for (const QString &file : files) {
         const ScriptFileName parsed = scriptFileName(file);
         Variants &v = byName[parsed.name.toLower()];
@@ -59,17 +48,66 @@ Result<ScriptFolder> loadScriptFolder(const QString &dir, EngineKind target)
                                       parsed.engine ? QStringLiteral(" for ") + toString(*parsed.engine) : QString()));
         slot = file;
     }
+    return byName;
+}
+
+Result<QDir> openFolder(const QString &dir)
+{
+    const QFileInfo info(dir);
+    if (!info.exists())
+        return makeError(QStringLiteral("scripts folder %1 does not exist").arg(dir));
+    if (!info.isDir())
+        return makeError(QStringLiteral("scripts folder %1 is not a folder").arg(dir));
+    if (!info.isReadable())
+        return makeError(QStringLiteral("scripts folder %1 cannot be read").arg(dir));
+    return QDir(info.absoluteFilePath());
+}
+
+Result<ScriptFile> readScript(const QDir &folder, const QString &file, EngineKind target)
+{
+    const QString path = folder.absoluteFilePath(file);
+    auto text = readUtf8(path);
+    if (!text)
+        return text.error();
+    return parseScriptFile(path, *text, target);
+}
+
+} // namespace
+
+Result<ScriptFile> loadScript(const QString &dir, const QString &name, EngineKind target)
+{
+    auto folder = openFolder(dir);
+    if (!folder)
+        return folder.error();
+    auto byName = scriptFiles(*folder);
+    if (!byName)
+        return byName.error();
+    const Variants v = byName->value(name.toLower());
+    const QString chosen = v.byEngine.value(target, v.generic);
+    if (chosen.isEmpty())
+        return makeError(QStringLiteral("script '%1': no file %1.sql or %1.%2.sql in %3 any more")
+                             .arg(name, toString(target), folder->absolutePath()));
+    auto script = readScript(*folder, chosen, target);
+    if (script && !script->runsOn(target))
+        return makeError(QStringLiteral("%1: its engine header leaves out %2 now").arg(chosen, toString(target)));
+    return script;
+}
+
+Result<ScriptFolder> loadScriptFolder(const QString &dir, EngineKind target)
+{
+    auto folder = openFolder(dir);
+    if (!folder)
+        return folder.error();
+    auto byName = scriptFiles(*folder);
+    if (!byName)
+        return byName.error();
 
     ScriptFolder result;
-    for (const Variants &v : std::as_const(byName)) {
+    for (const Variants &v : std::as_const(*byName)) {
         const QString chosen = v.byEngine.value(target, v.generic);
         QList<EngineKind> engines = v.byEngine.keys(); // the engines the script is for, when not ours
         if (!chosen.isEmpty()) {
-            const QString path = folder.absoluteFilePath(chosen);
-            auto text = readUtf8(path);
-            if (!text)
-                return text.error();
-            auto script = parseScriptFile(path, *text, target);
+            auto script = readScript(*folder, chosen, target);
             if (!script)
                 return script.error();
             if (script->runsOn(target)) {

@@ -20,4 +20,8 @@ struct ScriptFolder {
 // ("x.sql" and "X.sql", "x.mysql.sql" and "x.MySQL.sql") are an error.
 Result<ScriptFolder> loadScriptFolder(const QString &dir, EngineKind target);
 
+// The script `name` as its file reads now (a script task re-reads its file when it runs, so a
+// fixed file is what Rerun runs); only that name's files are read.
+Result<ScriptFile> loadScript(const QString &dir, const QString &name, EngineKind target);
+
 } // namespace cockpit

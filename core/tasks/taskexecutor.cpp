@@ -8,6 +8,7 @@
 #include "engine/valueconvert.h"
 #include "log/logging.h"
 #include "tasks/rejectfile.h"
+#include "tasks/scripttask.h"
 
 #include <QLocale>
 #include <future>
@@ -803,6 +804,7 @@ TaskOutcome executeTask(const TaskContext &ctx)
     case TaskKind::Check: o = runCheck(ctx); break;
     case TaskKind::Identity: o = runIdentity(ctx); break;
     case TaskKind::View: o = runView(ctx); break;
+    case TaskKind::Script: o = runScript(ctx); break;
     }
     return o;
 }

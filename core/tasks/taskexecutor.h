@@ -32,6 +32,7 @@ struct TaskContext {
     // `indexesAtPrepare` (its index tasks not skipped) so that the copy fills them in order.
     bool transfer = false;
     QStringList indexesAtPrepare;
+    QString scriptsDir; // script tasks: the plan's scripts folder
     TaskControl *control = nullptr;
     // Thread-safe: adds a line to the task's log (file, store, window).
     std::function<void(const QString &level, const QString &message)> log;

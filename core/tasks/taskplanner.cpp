@@ -1,4 +1,5 @@
 #include "tasks/taskplanner.h"
+#include "tasks/scripttask.h"
 
 #include <QRegularExpression>
 #include <QThread>
@@ -37,7 +38,8 @@ const IndexSchema *uniqueIndexOn(const TableSchema &table, const QStringList &co
 
 Result<QVector<TaskSpec>> planTasks(const Plan &plan, const QVector<TableSchema> &tables,
                                     const QVector<ViewSchema> &views, Engine &sourceEngine,
-                                    DbConnection &source)
+                                    DbConnection &source, const QVector<ScriptFile> &scripts,
+                                    QStringList *warnings)
 {
     QVector<TaskSpec> tasks;
     QStringList lastOfEachTable; // what finalize waits for
@@ -230,10 +232,20 @@ Result<QVector<TaskSpec>> planTasks(const Plan &plan, const QVector<TableSchema>
         add(s);
     }
 
+    auto scriptWarnings = addScriptTasks(plan, tables, scripts, tasks);
+    if (!scriptWarnings)
+        return scriptWarnings.error();
+    if (warnings)
+        *warnings << *scriptWarnings;
+    QStringList scriptTasks;
+    for (const TaskSpec &t : tasks)
+        if (t.kind == TaskKind::Script)
+            scriptTasks << t.name;
+
     TaskSpec finalize;
     finalize.name = QStringLiteral("finalize");
     finalize.kind = TaskKind::Finalize;
-    finalize.dependsOn = lastOfEachTable + constraints;
+    finalize.dependsOn = lastOfEachTable + constraints + scriptTasks;
     add(finalize);
     return tasks;
 }

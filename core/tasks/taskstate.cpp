@@ -38,6 +38,7 @@ QString toString(TaskKind kind)
     case TaskKind::Check: return QStringLiteral("check");
     case TaskKind::Identity: return QStringLiteral("identity");
     case TaskKind::View: return QStringLiteral("view");
+    case TaskKind::Script: return QStringLiteral("script");
     }
     return {};
 }
@@ -46,7 +47,7 @@ std::optional<TaskKind> taskKindFromString(const QString &text)
 {
     for (auto k : {TaskKind::Prepare, TaskKind::Copy, TaskKind::Index, TaskKind::Validate,
                    TaskKind::Finalize, TaskKind::ForeignKey, TaskKind::Check, TaskKind::Identity,
-                   TaskKind::View}) {
+                   TaskKind::View, TaskKind::Script}) {
         if (toString(k) == text)
             return k;
     }
@@ -65,6 +66,7 @@ QString phaseName(TaskKind kind)
     case TaskKind::Check:
     case TaskKind::Identity:
     case TaskKind::View: return QStringLiteral("Constraints");
+    case TaskKind::Script: return QStringLiteral("Post-sync scripts");
     }
     return {};
 }

@@ -23,7 +23,8 @@ QString toString(TaskState state);
 std::optional<TaskState> taskStateFromString(const QString &text);
 
 // ForeignKey, Check, Identity and View make up the "Constraints" phase, after the copies.
-enum class TaskKind { Prepare, Copy, Index, Validate, Finalize, ForeignKey, Check, Identity, View };
+// Script: a post-synchronization script of the plan's scripts folder (tasks/scripttask.h).
+enum class TaskKind { Prepare, Copy, Index, Validate, Finalize, ForeignKey, Check, Identity, View, Script };
 QString toString(TaskKind kind);
 std::optional<TaskKind> taskKindFromString(const QString &text);
 

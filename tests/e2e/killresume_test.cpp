@@ -5,6 +5,7 @@
 #include "demo/demogenerator.h"
 #include "support/testsupport.h"
 
+#include <QDir>
 #include <QProcess>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -261,6 +262,55 @@ TEST(KillAndResume, SigkillDuringCopyIntoMariaDbNeverLosesOrDuplicatesARow)
     db.close();
     db = QSqlDatabase();
     QSqlDatabase::removeDatabase(database);
+}
+
+// A script killed in the middle of its transaction leaves nothing behind: the next run runs it
+// again from its first statement, and the result equals one uninterrupted run (a second
+// increment or a second CREATE TABLE would show a half-kept first attempt).
+TEST(KillAndResume, SigkillDuringAScriptRunsItAgainFromScratch)
+{
+    QTemporaryDir dir;
+    auto demo = writeDemo(DemoOptions{dir.path(), 3000, 0.02});
+    ASSERT_TRUE(demo.ok());
+    demo->scriptsDir = dir.filePath(QStringLiteral("s"));
+    QDir().mkpath(demo->scriptsDir);
+    QFile script(demo->scriptsDir + QStringLiteral("/tally.sql"));
+    ASSERT_TRUE(script.open(QIODevice::WriteOnly));
+    script.write("-- depends: copy:SALESLINE\n"
+                 "CREATE TABLE TALLY (SALESID text, N integer);\n"
+                 "INSERT INTO TALLY SELECT SALESID, count(*) FROM SALESLINE GROUP BY SALESID;\n"
+                 "UPDATE SALESLINE SET SALESQTY = SALESQTY + 1;\n"
+                 "CREATE TABLE SLOW AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 15000000)\n"
+                 "  SELECT sum(x) AS S FROM c;\n");
+    script.close();
+    QFile f(demo->filePath);
+    ASSERT_TRUE(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(demo->toJson());
+    f.close();
+    const QString state = dir.filePath(QStringLiteral("state.db"));
+    const QString target = dir.filePath(QStringLiteral("target.db"));
+
+    QProcess p;
+    p.start(QStringLiteral(UPGRADECTL_PATH), {QStringLiteral("run"), QStringLiteral("--plan"), demo->filePath, QStringLiteral("--quiet")});
+    ASSERT_TRUE(p.waitForStarted());
+    ASSERT_TRUE(waitUntil([&] {
+        return QFile::exists(state)
+               && queryStrings(state, QStringLiteral("SELECT state FROM task WHERE name = 'script:tally'")).value(0) == QLatin1String("Executing");
+    }, 60000));
+    QThread::msleep(700); // into the slow last statement, the first three done in its transaction
+    ASSERT_EQ(p.state(), QProcess::Running) << "the script ended before it could be killed";
+    p.kill();
+    p.waitForFinished();
+    EXPECT_EQ(queryStrings(state, QStringLiteral("SELECT state FROM task WHERE name = 'script:tally'")).value(0), QStringLiteral("Executing"));
+
+    const Cli last = upgradectl({QStringLiteral("run"), QStringLiteral("--plan"), demo->filePath, QStringLiteral("--quiet")});
+    EXPECT_EQ(last.exitCode, 0) << qPrintable(last.err) << qPrintable(last.out);
+    EXPECT_EQ(queryInt(state, QStringLiteral("SELECT attempts FROM task WHERE name = 'script:tally'")), 2);
+    const QString source = dir.filePath(QStringLiteral("source.db"));
+    EXPECT_EQ(queryStrings(target, QStringLiteral("SELECT SALESID || ':' || N FROM TALLY ORDER BY SALESID")),
+              queryStrings(source, QStringLiteral("SELECT SALESID || ':' || count(*) FROM SALESLINE GROUP BY SALESID ORDER BY SALESID")));
+    EXPECT_EQ(queryStrings(target, QStringLiteral("SELECT RECID || ':' || SALESQTY FROM SALESLINE ORDER BY RECID")),
+              queryStrings(source, QStringLiteral("SELECT RECID || ':' || (SALESQTY + 1) FROM SALESLINE ORDER BY RECID")));
 }
 
 TEST(Cli, PauseFromAnotherProcessTakesEffectWhileRunning)

@@ -1,6 +1,11 @@
 #include "support/testsupport.h"
 
 #include <QCoreApplication>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUrl>
+#include <QUuid>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QThread>
@@ -180,6 +185,51 @@ TaskView taskView(const UpgradeRun &run, const QString &name)
         if (t.spec.name == name)
             return t;
     return {};
+}
+
+PgScratchSchema::PgScratchSchema()
+{
+    const QString server = qEnvironmentVariable("COCKPIT_TEST_PG_URL");
+    if (server.isEmpty())
+        return;
+    m_schema = QStringLiteral("t_") + QUuid::createUuid().toString(QUuid::Id128).left(12);
+    m_connection = QStringLiteral("scratch_") + m_schema;
+    const QUrl u(server);
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), m_connection);
+    db.setHostName(u.host());
+    db.setPort(u.port(5432));
+    db.setUserName(u.userName());
+    db.setDatabaseName(u.path().mid(1));
+    if (!db.open())
+        throw std::runtime_error("PgScratchSchema: " + db.lastError().text().toStdString());
+    if (const QString e = exec(QStringLiteral("CREATE SCHEMA %1; SET search_path = %1").arg(m_schema)); !e.isEmpty())
+        throw std::runtime_error("PgScratchSchema: " + e.toStdString());
+    m_url = server + QStringLiteral("?schema=") + m_schema;
+}
+
+PgScratchSchema::~PgScratchSchema()
+{
+    if (m_connection.isEmpty())
+        return;
+    exec(QStringLiteral("DROP SCHEMA %1 CASCADE").arg(m_schema));
+    QSqlDatabase::database(m_connection).close();
+    QSqlDatabase::removeDatabase(m_connection);
+}
+
+QString PgScratchSchema::exec(const QString &sql)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    return q.exec(sql) ? QString() : q.lastError().text();
+}
+
+QString PgScratchSchema::value(const QString &sql)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    if (!q.exec(sql))
+        return QStringLiteral("error: ") + q.lastError().text();
+    if (!q.next())
+        return QStringLiteral("no row");
+    return q.value(0).toString();
 }
 
 } // namespace cockpit::test

@@ -40,4 +40,23 @@ std::pair<bool, QString> requestAndWait(UpgradeRun &run, TaskAction action, cons
 TaskView taskView(const UpgradeRun &run, const QString &name);
 QVector<TaskView> allTasks(const UpgradeRun &run);
 
+// A schema of its own on the test PostgreSQL server (COCKPIT_TEST_PG_URL), dropped with
+// everything in it at destruction. url() is empty when the server variable is unset.
+class PgScratchSchema {
+public:
+    PgScratchSchema();
+    ~PgScratchSchema();
+    PgScratchSchema(const PgScratchSchema &) = delete;
+    PgScratchSchema &operator=(const PgScratchSchema &) = delete;
+    QString url() const { return m_url; } // the server's URL with ?schema=
+    QString schema() const { return m_schema; }
+    // Runs `sql` on the server (search_path = the schema); the error text, or "" on success.
+    QString exec(const QString &sql);
+    // The first column of the first row, or "error: ..." / "no row".
+    QString value(const QString &sql);
+
+private:
+    QString m_url, m_schema, m_connection;
+};
+
 } // namespace cockpit::test
