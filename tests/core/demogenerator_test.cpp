@@ -346,7 +346,7 @@ TEST_F(DemoGeneratorTest, PlanNamesTheFilesInTheFolder)
 TEST_F(DemoGeneratorTest, WritesTheUpgradeScriptsForEveryEngine)
 {
     const QString scripts = QDir(s_path).filePath(QStringLiteral("scripts"));
-    for (EngineKind engine : {EngineKind::SQLite, EngineKind::PostgreSQL}) {
+    for (EngineKind engine : {EngineKind::SQLite, EngineKind::PostgreSQL, EngineKind::MySQL}) {
         auto folder = loadScriptFolder(scripts, engine);
         ASSERT_TRUE(folder.ok()) << folder.error().message.toStdString();
         EXPECT_EQ(folder->notForThisEngine, QStringList());
