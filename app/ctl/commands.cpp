@@ -187,6 +187,7 @@ int demo(const QStringList &args)
     p.addOption({QStringLiteral("dir"), QStringLiteral("Folder to write into."), QStringLiteral("D")});
     p.addOption({QStringLiteral("rows"), QStringLiteral("INVENTTRANS rows (default 1000000)."), QStringLiteral("N")});
     p.addOption({QStringLiteral("scale"), QStringLiteral("Size of the other tables, 0 to 1 (default 1)."), QStringLiteral("F")});
+    p.addOption({QStringLiteral("target"), QStringLiteral("Target URL of the plan (default sqlite:target.db)."), QStringLiteral("URL")});
     if (!parse(p, QStringLiteral("demo"), args))
         return BadInput;
     if (!p.isSet(QStringLiteral("dir"))) {
@@ -211,6 +212,7 @@ int demo(const QStringList &args)
             return BadInput;
         }
     }
+    o.target = p.value(QStringLiteral("target"));
     QElapsedTimer t;
     t.start();
     auto plan = writeDemo(o);
@@ -218,7 +220,7 @@ int demo(const QStringList &args)
         fail(plan.error().message);
         return BadInput;
     }
-    std::printf("demo written to %s in %.1f s: source.db, plan.json\nnext: upgradectl run --plan %s/plan.json\n",
+    std::printf("demo written to %s in %.1f s: source.db, scripts/, plan.json\nnext: upgradectl run --plan %s/plan.json\n",
                 qPrintable(o.dir), t.elapsed() / 1000.0, qPrintable(o.dir));
     return Ok;
 }

@@ -233,6 +233,7 @@ struct Col {
     const char *type;
     Gen gen;
     double nulls = 0;
+    double empties = 0; // of the values that are not NULL: '' instead (AX's "no value")
     const char *prefix = "";
     const char *suffix = "";
     int64_t lo = 0;
@@ -247,6 +248,7 @@ struct Col {
     const char *defaultValue = nullptr;
 
     Col &null(double p) { nulls = p; notNull = false; return *this; }
+    Col &empty(double p) { empties = p; return *this; }
     Col &required() { notNull = true; return *this; }
 };
 
@@ -392,7 +394,11 @@ Col vendRef(const char *name = "VENDACCOUNT") { return ref(name, 20, "V", 6, 800
 Col ledgerRef(const char *name = "ACCOUNTNUM") { return ref(name, 20, "", 6, 1500, 100000); }
 Col userRef(const char *name) { return ref(name, 8, "u", 3, 60); }
 Col currency(const char *name = "CURRENCYCODE") { return pick(name, 3, kCurrenciesWeighted); }
-Col dimension(const char *name, double nulls) { return ref(name, 10, "D", 4, 1200).null(nulls); }
+// An unused dimension is '' as AX writes it, or NULL where an old import left it.
+Col dimension(const char *name, double unused)
+{
+    return ref(name, 10, "D", 4, 1200).null(unused / 2).empty(unused / 2);
+}
 Col voucher(const char *name = "VOUCHER") { return ref(name, 20, "GJ", 8, 150000); }
 Col txt(const char *name = "TXT", int length = 60) { return words(name, length, kTxtVerbs, kTxtObjects); }
 Col companyName(const char *name = "NAME") { return words(name, 60, kNames, kCompanySuffixes); }
@@ -927,14 +933,20 @@ Status Db::insertRows(const TableSpec &t, int64_t from, int64_t to, const std::a
             ? kCompanies[size_t(row / t.dataAreaBlock) % kCompanies.size()]
             : kCompaniesWeighted[rng.below(kCompaniesWeighted.size())];
         sqlite3_bind_text(st, 2, company, -1, SQLITE_STATIC);
+        // RECVERSION: 0 for about one row in eleven (rows not written since the column came, the
+        // upgrade's fill_new_columns script sets them to 1), 1 mostly, else a random version.
         const uint64_t v = rng.next();
-        sqlite3_bind_int64(st, 3, (v & 3) ? 1 : int64_t((v >> 33) & 0x7fffffff) + 1);
+        sqlite3_bind_int64(st, 3, (v & 3) ? ((v >> 2) & 7 ? 1 : 0) : int64_t((v >> 33) & 0x7fffffff) + 1);
 
         for (int i = 0; i < ncols; ++i) {
             const Col &c = t.cols[size_t(i)];
             const int p = i + 4;
             if (c.nulls > 0 && rng.unit() < c.nulls) {
                 sqlite3_bind_null(st, p);
+                continue;
+            }
+            if (c.empties > 0 && rng.unit() < c.empties) {
+                sqlite3_bind_text(st, p, "", 0, SQLITE_STATIC);
                 continue;
             }
             char *m = buf.mark();
@@ -1218,6 +1230,27 @@ Status writeSource(const QString &finalPath, int64_t inventTransRows, double oth
     return {};
 }
 
+// The upgrade scripts, from the resources (resources/demo-scripts/): every run writes them
+// afresh, so an edited copy never outlives a new demo.
+Status writeScripts(const QString &dir)
+{
+    if (!QDir().mkpath(dir))
+        return makeError(QStringLiteral("\"%1\": cannot create the scripts folder").arg(dir));
+    const QDir from(QStringLiteral(":/demo-scripts"));
+    const QStringList names = from.entryList({QStringLiteral("*.sql")}, QDir::Files, QDir::Name);
+    if (names.isEmpty())
+        return makeError(QStringLiteral("demo: the scripts are missing from the program's resources"));
+    for (const QString &name : names) {
+        QFile in(from.filePath(name));
+        QSaveFile out(QDir(dir).filePath(name));
+        if (!in.open(QIODevice::ReadOnly))
+            return makeError(QStringLiteral("\"%1\": cannot read: %2").arg(in.fileName(), in.errorString()));
+        if (!out.open(QIODevice::WriteOnly) || out.write(in.readAll()) < 0 || !out.commit())
+            return makeError(QStringLiteral("\"%1\": cannot write: %2").arg(out.fileName(), out.errorString()));
+    }
+    return {};
+}
+
 } // namespace
 
 Result<Plan> writeDemo(const DemoOptions &options)
@@ -1235,25 +1268,31 @@ Result<Plan> writeDemo(const DemoOptions &options)
         return makeError(QStringLiteral("\"%1\": cannot create the demo folder").arg(dir));
     const QDir d(dir);
 
+    // The URL first: a bad one is reported before the seconds spent writing the source.
+    auto target = ConnectionUrl::parse(options.target.isEmpty() ? QStringLiteral("sqlite:target.db")
+                                                                 : options.target, dir);
+    if (!target)
+        return makeError(QStringLiteral("demo: target: ") + target.error().message);
+
     if (auto s = writeSource(d.filePath(QStringLiteral("source.db")), options.inventTransRows,
                                   options.otherTablesScale); !s)
         return s.error();
     for (const QString &name : {QStringLiteral("target.db"), QStringLiteral("state.db")})
         if (auto s = removeDatabase(d.filePath(name)); !s)
             return s.error();
+    if (auto s = writeScripts(d.filePath(QStringLiteral("scripts"))); !s)
+        return s.error();
 
     Plan plan;
     plan.filePath = d.filePath(QStringLiteral("plan.json"));
     plan.name = QStringLiteral("AX 2009 demo");
     auto source = ConnectionUrl::parse(QStringLiteral("sqlite:source.db"), dir);
-    auto target = ConnectionUrl::parse(QStringLiteral("sqlite:target.db"), dir);
     if (!source)
         return source.error();
-    if (!target)
-        return target.error();
     plan.source = *source;
     plan.target = *target;
     plan.statePath = d.filePath(QStringLiteral("state.db"));
+    plan.scriptsDir = d.filePath(QStringLiteral("scripts"));
     plan.ifTargetExists = IfTargetExists::Replace;
     plan.groups = {BatchGroup{QStringLiteral("copy"), 2, {QStringLiteral("prepare:*"), QStringLiteral("copy:*")}},
                    BatchGroup{QStringLiteral("post"), 2, {QStringLiteral("*")}}};

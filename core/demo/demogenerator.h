@@ -13,13 +13,17 @@ struct DemoOptions {
     QString dir;                      // output folder, created if missing
     qint64 inventTransRows = 1'000'000;
     double otherTablesScale = 1.0;    // (0, 1]: shrinks every other table (tests use 0.05)
+    QString target = {};              // the plan's target URL; empty: sqlite:target.db
 };
 
 // Writes, deterministically (the same data every time for the same options):
 //   dir/source.db  an AX-2009-like SQLite source database (37 tables, empty to INVENTTRANS)
-//   dir/plan.json  a plan: sqlite:source.db -> sqlite:target.db, state "state.db",
-//                  ifTargetExists "replace", batch groups "copy" (prepare:*, copy:*) and
-//                  "post" (*), INVENTTRANS in chunks of 250,000 rows
+//   dir/scripts/   the upgrade scripts that turn the copied old layout into the new, AX-2012-like
+//                  one (split_dimensions, convert_enums, fill_new_columns, merge_parties, with
+//                  engine variants where the dialects differ), overwritten on every run
+//   dir/plan.json  a plan: sqlite:source.db -> options.target (default sqlite:target.db),
+//                  state "state.db", scripts "scripts", ifTargetExists "replace", batch groups
+//                  "copy" (prepare:*, copy:*) and "post" (*), INVENTTRANS in chunks of 250,000 rows
 // and removes dir/target.db, dir/state.db (and their -wal/-shm/-journal files) so a fresh run
 // starts. source.db is built under a temporary name and renamed into place, so an interrupted
 // run never leaves half a database behind.

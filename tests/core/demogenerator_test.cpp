@@ -1,6 +1,7 @@
 // writeDemo: files, shape of the AX-like source database, the plan, and determinism.
 
 #include "demo/demogenerator.h"
+#include "scripts/scriptfolder.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -320,6 +321,7 @@ TEST_F(DemoGeneratorTest, PlanNamesTheFilesInTheFolder)
         EXPECT_EQ(p->target.engine, EngineKind::SQLite);
         EXPECT_EQ(p->target.path, dir.filePath(QStringLiteral("target.db")));
         EXPECT_EQ(p->statePath, dir.filePath(QStringLiteral("state.db")));
+        EXPECT_EQ(p->scriptsDir, dir.filePath(QStringLiteral("scripts")));
         EXPECT_EQ(p->ifTargetExists, IfTargetExists::Replace);
         ASSERT_EQ(p->groups.size(), 2);
         EXPECT_EQ(p->groups[0].name, QStringLiteral("copy"));
@@ -338,6 +340,68 @@ TEST_F(DemoGeneratorTest, PlanNamesTheFilesInTheFolder)
     EXPECT_TRUE(json.contains("\"sqlite:source.db\"")) << json.toStdString();
     EXPECT_TRUE(json.contains("\"sqlite:target.db\""));
     EXPECT_TRUE(json.contains("\"state.db\""));
+    EXPECT_TRUE(json.contains("\"scripts\": \"scripts\"")) << json.toStdString();
+}
+
+TEST_F(DemoGeneratorTest, WritesTheUpgradeScriptsForEveryEngine)
+{
+    const QString scripts = QDir(s_path).filePath(QStringLiteral("scripts"));
+    for (EngineKind engine : {EngineKind::SQLite, EngineKind::PostgreSQL, EngineKind::MySQL}) {
+        auto folder = loadScriptFolder(scripts, engine);
+        ASSERT_TRUE(folder.ok()) << folder.error().message.toStdString();
+        EXPECT_EQ(folder->notForThisEngine, QStringList());
+        QMap<QString, const ScriptFile *> byName;
+        for (const ScriptFile &f : folder->scripts)
+            byName.insert(f.name, &f);
+        ASSERT_EQ(byName.keys(), (QStringList{QStringLiteral("convert_enums"), QStringLiteral("fill_new_columns"),
+                                              QStringLiteral("merge_parties"), QStringLiteral("split_dimensions")}));
+        for (const ScriptFile *f : byName) {
+            EXPECT_EQ(f->transaction, ScriptTransaction::Single) << f->name.toStdString();
+            EXPECT_FALSE(f->statements.isEmpty()) << f->name.toStdString();
+            EXPECT_GE(f->checks.size(), 1) << f->name.toStdString();
+            EXPECT_LE(f->checks.size(), 3) << f->name.toStdString();
+            // Every copied table a script reads or changes is among its dependencies.
+            QStringList depends;
+            for (const ScriptDependency &d : f->dependsOn)
+                depends << d.task;
+            for (const QStringList *tables : {&f->tablesRead, &f->tablesWritten})
+                for (const QString &t : *tables) {
+                    const bool copied = count(db(), QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+                                                                   "AND name = '%1'").arg(t)) == 1;
+                    EXPECT_TRUE(!copied || depends.contains(QStringLiteral("copy:") + t))
+                        << f->name.toStdString() << " " << t.toStdString();
+                }
+        }
+        EXPECT_EQ(byName[QStringLiteral("split_dimensions")]->tablesWritten, QStringList{QStringLiteral("LEDGERDIMENSIONVALUE")});
+        EXPECT_TRUE(byName[QStringLiteral("merge_parties")]->tablesWritten.contains(QStringLiteral("DIRPARTYTABLE")));
+        ASSERT_FALSE(byName[QStringLiteral("merge_parties")]->dependsOn.isEmpty());
+        EXPECT_EQ(byName[QStringLiteral("merge_parties")]->dependsOn.last().task, QStringLiteral("script:fill_new_columns"));
+    }
+}
+
+TEST(DemoGenerator, OverwritesTheScriptsAndTakesTheTargetUrl)
+{
+    QTemporaryDir tmp;
+    ASSERT_TRUE(tmp.isValid());
+    const QDir dir(tmp.path());
+    ASSERT_TRUE(dir.mkpath(QStringLiteral("scripts")));
+    QFile edited(dir.filePath(QStringLiteral("scripts/merge_parties.sql")));
+    ASSERT_TRUE(edited.open(QIODevice::WriteOnly));
+    edited.write("-- an edited copy\nSELECT 1;\n");
+    edited.close();
+
+    const QString url = QStringLiteral("postgresql://demo@db.example.com:5433/ax2012?schema=upgrade");
+    auto plan = writeDemo(DemoOptions{tmp.path(), 10, 0.01, url});
+    ASSERT_TRUE(plan.ok()) << plan.error().message.toStdString();
+    EXPECT_EQ(plan->target.engine, EngineKind::PostgreSQL);
+    EXPECT_EQ(plan->target.host, QStringLiteral("db.example.com"));
+    EXPECT_EQ(plan->target.params.value(QStringLiteral("schema")), QStringLiteral("upgrade"));
+    ASSERT_TRUE(edited.open(QIODevice::ReadOnly));
+    EXPECT_TRUE(edited.readAll().contains("CREATE TABLE \"DIRPARTYTABLE\""));
+
+    auto bad = writeDemo(DemoOptions{tmp.path(), 10, 0.01, QStringLiteral("oracle://x/y")});
+    ASSERT_FALSE(bad.ok());
+    EXPECT_TRUE(bad.error().message.startsWith(QStringLiteral("demo: target: "))) << bad.error().message.toStdString();
 }
 
 TEST_F(DemoGeneratorTest, IsDeterministicAndStartsFresh)
