@@ -46,28 +46,45 @@ qint32 big32(const char *p)
 }
 qint64 big64(const char *p) { return qint64((quint64(quint32(big32(p))) << 32) | quint32(big32(p + 4))); }
 
-// `v` with at least `width` digits, zero-padded (PostgreSQL's pg_ultostr_zeropad).
-void appendPadded(std::string &out, qint64 v, int width)
+// Digits written straight into a buffer: the formatting runs once per value of a million rows.
+constexpr char kPairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                          "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                          "8081828384858687888990919293949596979899";
+
+char *put2(char *out, int v)
 {
-    char digits[24];
-    const auto r = std::to_chars(digits, digits + sizeof digits, v);
-    const int n = int(r.ptr - digits);
-    if (n < width)
-        out.append(size_t(width - n), '0');
-    out.append(digits, size_t(n));
+    std::memcpy(out, kPairs + 2 * v, 2);
+    return out + 2;
 }
 
-// "YYYY-MM-DD" of a day from PostgreSQL's epoch; a year before 1 AD is counted as BC by the
-// caller (year y <= 0 prints as 1 - y).
-void appendIsoDate(std::string &out, qint64 days, int &year)
+char *put4(char *out, int v) { return put2(put2(out, v / 100), v % 100); }
+
+char *putText(char *out, const char *text)
+{
+    const size_t n = std::strlen(text);
+    std::memcpy(out, text, n);
+    return out + n;
+}
+
+// `v` >= 0 with at least four digits, zero-padded (PostgreSQL's pg_ultostr_zeropad).
+char *putYear(char *out, qint64 v)
+{
+    if (v < 10000)
+        return put4(out, int(v));
+    return std::to_chars(out, out + 20, v).ptr;
+}
+
+// "YYYY-MM-DD" of a day from PostgreSQL's epoch; its year y, when <= 0, prints as 1 - y and
+// the caller appends " BC" at the very end, as PostgreSQL does.
+char *putIsoDate(char *out, qint64 days, int &year)
 {
     int m, d;
     isotime::civilFromDays(days + kPgEpochDays, year, m, d);
-    appendPadded(out, year > 0 ? year : 1 - year, 4);
-    out += '-';
-    appendPadded(out, m, 2);
-    out += '-';
-    appendPadded(out, d, 2);
+    out = putYear(out, year > 0 ? year : 1 - year);
+    *out++ = '-';
+    out = put2(out, m);
+    *out++ = '-';
+    return put2(out, d);
 }
 
 // The value the text path reads from "NaN" (from_chars), whatever NaN the server stored.
@@ -127,123 +144,120 @@ std::optional<PgBinaryRead> binaryReadOf(quint32 typeOid, TypeClass cls)
 
 bool binaryReadableKey(quint32 typeOid) { return typeOid == kInt2 || typeOid == kInt4 || typeOid == kInt8; }
 
-bool appendPgNumericText(std::string &out, const char *p, size_t n)
+namespace {
+
+size_t numericTextBound(const char *p, size_t n)
+{
+    // sign, integer digits (at least one), point, fraction digits rounded up to a group
+    return n < 8 ? 0 : 1 + size_t(std::max(big16(p + 2) + 1, 1)) * 4 + 1 + size_t(std::max<int>(big16(p + 6), 0)) + 4;
+}
+
+char *writeNumericText(char *out, const char *p, size_t n)
 {
     // ndigits, weight, sign, dscale (16 bits each), then ndigits base-10000 digits.
     if (n < 8)
-        return false;
+        return nullptr;
     const int ndigits = big16(p), weight = big16(p + 2), dscale = big16(p + 6);
     const quint16 sign = quint16(big16(p + 4));
     if (ndigits < 0 || dscale < 0 || n != 8 + 2 * size_t(ndigits))
-        return false;
+        return nullptr;
     switch (sign) {
-    case 0xC000: out += "NaN"; return true;
-    case 0xD000: out += "Infinity"; return true;
-    case 0xF000: out += "-Infinity"; return true;
+    case 0xC000: return putText(out, "NaN");
+    case 0xD000: return putText(out, "Infinity");
+    case 0xF000: return putText(out, "-Infinity");
     case 0x0000:
     case 0x4000: break;
-    default: return false;
+    default: return nullptr;
     }
     for (int i = 0; i < ndigits; ++i)
         if (const int v = big16(p + 8 + 2 * i); v < 0 || v > 9999)
-            return false;
+            return nullptr;
     const auto digit = [&](int i) { return i >= 0 && i < ndigits ? int(big16(p + 8 + 2 * i)) : 0; };
     // As numeric.c's get_str_from_var: the integer part without leading zeros ("0" when
     // there is none), then exactly dscale fraction digits.
     if (sign == 0x4000)
-        out += '-';
+        *out++ = '-';
     int d;
     if (weight < 0) {
         d = weight + 1;
-        out += '0';
+        *out++ = '0';
     } else {
-        for (d = 0; d <= weight; ++d) {
-            const int v = digit(d);
-            const int parts[4] = {v / 1000, v / 100 % 10, v / 10 % 10, v % 10};
-            bool put = d > 0;
-            for (int k = 0; k < 4; ++k) {
-                put = put || parts[k] > 0 || k == 3;
-                if (put)
-                    out += char('0' + parts[k]);
-            }
+        const int first = digit(0);
+        if (first >= 1000) {
+            out = put4(out, first);
+        } else if (first >= 100) {
+            *out++ = char('0' + first / 100);
+            out = put2(out, first % 100);
+        } else if (first >= 10) {
+            out = put2(out, first);
+        } else {
+            *out++ = char('0' + first);
         }
+        for (d = 1; d <= weight; ++d)
+            out = put4(out, digit(d));
     }
     if (dscale > 0) {
-        out += '.';
-        const size_t end = out.size() + size_t(dscale);
-        for (int i = 0; i < dscale; ++d, i += 4) {
-            const int v = digit(d);
-            out += char('0' + v / 1000);
-            out += char('0' + v / 100 % 10);
-            out += char('0' + v / 10 % 10);
-            out += char('0' + v % 10);
-        }
-        out.resize(end);
+        *out++ = '.';
+        char *const end = out + dscale;
+        for (int i = 0; i < dscale; ++d, i += 4)
+            out = put4(out, digit(d));
+        out = end;
     }
-    return true;
+    return out;
 }
 
-bool appendPgDateText(std::string &out, qint32 days)
+char *writeDateText(char *out, qint32 days)
 {
-    if (days == std::numeric_limits<qint32>::min()) {
-        out += "-infinity";
-        return true;
-    }
-    if (days == std::numeric_limits<qint32>::max()) {
-        out += "infinity";
-        return true;
-    }
+    if (days == std::numeric_limits<qint32>::min())
+        return putText(out, "-infinity");
+    if (days == std::numeric_limits<qint32>::max())
+        return putText(out, "infinity");
     if (days < kMinDate || days > kMaxDate)
-        return false;
+        return nullptr;
     int year;
-    appendIsoDate(out, days, year);
-    if (year <= 0)
-        out += " BC";
-    return true;
+    out = putIsoDate(out, days, year);
+    return year <= 0 ? putText(out, " BC") : out;
 }
 
-bool appendPgTimestampText(std::string &out, qint64 micros, bool withZone)
+char *writeTimestampText(char *out, qint64 micros, bool withZone)
 {
-    if (micros == std::numeric_limits<qint64>::min()) {
-        out += "-infinity";
-        return true;
-    }
-    if (micros == std::numeric_limits<qint64>::max()) {
-        out += "infinity";
-        return true;
-    }
+    if (micros == std::numeric_limits<qint64>::min())
+        return putText(out, "-infinity");
+    if (micros == std::numeric_limits<qint64>::max())
+        return putText(out, "infinity");
     if (micros < kMinTimestamp || micros >= kEndTimestamp)
-        return false;
+        return nullptr;
     qint64 days = micros / kMicrosPerDay, time = micros % kMicrosPerDay;
     if (time < 0) {
         time += kMicrosPerDay;
         --days;
     }
     int year;
-    appendIsoDate(out, days, year);
-    const qint64 seconds = time / 1000000;
-    qint64 fraction = time % 1000000;
-    out += ' ';
-    appendPadded(out, seconds / 3600, 2);
-    out += ':';
-    appendPadded(out, seconds / 60 % 60, 2);
-    out += ':';
-    appendPadded(out, seconds % 60, 2);
+    out = putIsoDate(out, days, year);
+    const int seconds = int(time / 1000000);
+    int fraction = int(time % 1000000);
+    *out++ = ' ';
+    out = put2(out, seconds / 3600);
+    *out++ = ':';
+    out = put2(out, seconds / 60 % 60);
+    *out++ = ':';
+    out = put2(out, seconds % 60);
     if (fraction != 0) { // microseconds without trailing zeros (datetime.c's AppendSeconds)
+        *out++ = '.';
+        char digits[6];
+        put2(put2(put2(digits, fraction / 10000), fraction / 100 % 100), fraction % 100);
         int width = 6;
-        while (fraction % 10 == 0) {
-            fraction /= 10;
+        while (digits[width - 1] == '0')
             --width;
-        }
-        out += '.';
-        appendPadded(out, fraction, width);
+        std::memcpy(out, digits, size_t(width));
+        out += width;
     }
     if (withZone)
-        out += "+00"; // the session's TimeZone is UTC
-    if (year <= 0)
-        out += " BC";
-    return true;
+        out = putText(out, "+00"); // the session's TimeZone is UTC
+    return year <= 0 ? putText(out, " BC") : out;
 }
+
+} // namespace
 
 PgBinaryRowDecoder::PgBinaryRowDecoder(std::vector<PgBinaryRead> columns, bool keyFirst)
     : m_columns(std::move(columns)), m_keyFirst(keyFirst)
@@ -341,18 +355,21 @@ Status PgBinaryRowDecoder::decodeValue(RowBatch &batch, PgBinaryRead read, const
     case PgBinaryRead::Date:
     case PgBinaryRead::Timestamp:
     case PgBinaryRead::TimestampTz: {
-        m_text.clear();
-        bool ok;
+        // Room for the longest text (timestamps: "-294276-12-31 23:59:59.999999+00 BC").
+        const size_t room = read == PgBinaryRead::Numeric ? numericTextBound(p, size_t(len)) : 48;
+        if (m_text.size() < room)
+            m_text.resize(room);
+        char *end = nullptr;
         if (read == PgBinaryRead::Numeric)
-            ok = appendPgNumericText(m_text, p, size_t(len));
+            end = writeNumericText(m_text.data(), p, size_t(len));
         else if (read == PgBinaryRead::Date)
-            ok = len == 4 && appendPgDateText(m_text, big32(p));
-        else
-            ok = len == 8 && appendPgTimestampText(m_text, big64(p), read == PgBinaryRead::TimestampTz);
-        if (!ok)
+            end = len == 4 ? writeDateText(m_text.data(), big32(p)) : nullptr;
+        else if (len == 8)
+            end = writeTimestampText(m_text.data(), big64(p), read == PgBinaryRead::TimestampTz);
+        if (!end)
             return malformed(read == PgBinaryRead::Numeric ? QStringLiteral("a numeric that is none")
                                                            : QStringLiteral("a date or timestamp out of range"));
-        batch.addText(m_text.data(), int(m_text.size()));
+        batch.addText(m_text.data(), int(end - m_text.data()));
         return {};
     }
     }

@@ -1,7 +1,9 @@
 #pragma once
 // Reading rows from COPY ... TO STDOUT (FORMAT binary). The server skips formatting numerics,
-// timestamps and doubles (COPY of the 1,000,000-row INVENTTRANS: 1.07 s binary vs 1.37 s text
-// on the server), and we skip parsing them.
+// timestamps and doubles, and we skip parsing integers and doubles (numerics and dates we print
+// as the server would). Measured on the 1,000,000-row INVENTTRANS through this engine (best of
+// 4 on a busy machine): validation's checksum read 1.31 s server CPU binary vs 1.47 s text, a
+// keyed copy read 1.53 vs 1.62 s; our own CPU the same either way (0.67/0.68 s, 0.52/0.51 s).
 //
 // A batch read in binary must be value for value the batch the text path (PostgresReader's
 // parseLine) reads from the same rows, because row hashes from both are compared. So a column is
@@ -51,13 +53,7 @@ private:
     bool m_keyFirst;
     bool m_headerSeen = false;
     bool m_ended = false;
-    std::string m_text; // scratch for formatted values
+    std::string m_text; // scratch for formatted values: grows, never shrinks
 };
-
-// Exposed for tests: the text PostgreSQL prints (ISO, UTC) for a binary value; false when the
-// bytes are not one.
-bool appendPgNumericText(std::string &out, const char *p, size_t n);
-bool appendPgDateText(std::string &out, qint32 days);
-bool appendPgTimestampText(std::string &out, qint64 micros, bool withZone);
 
 } // namespace cockpit
