@@ -805,22 +805,22 @@ Status PostgresEngine::finishTarget(DbConnection &c)
 
 
 // How each value column of `query` is read in binary, or nothing when some column (or the
-// session) needs the text path; one round trip describes the query's result types.
+// session) needs the text path. Preparing and describing the query (two short round trips,
+// nothing planned or run) gives its result types.
 // COCKPIT_PG_TEXT_COPY=1 forces text (to compare both paths).
 static Result<std::optional<std::vector<PgBinaryRead>>> binaryReadPlan(PGconn *conn, const QByteArray &query,
                                                                        const std::vector<TypeClass> &classes,
                                                                        bool keyFirst)
 {
-    using Plan = std::optional<std::vector<PgBinaryRead>>;
+    using Reads = std::optional<std::vector<PgBinaryRead>>;
     if (qEnvironmentVariableIntValue("COCKPIT_PG_TEXT_COPY") == 1)
-        return Plan();
+        return Reads();
     // The decoder prints dates and timestamps as the text path gets them in this session
     // (dbconnection.cpp): ISO dates, UTC. Both settings are reported by the server.
     const char *timeZone = PQparameterStatus(conn, "TimeZone");
     const char *dateStyle = PQparameterStatus(conn, "DateStyle");
     if (!timeZone || std::strcmp(timeZone, "UTC") != 0 || !dateStyle || std::strncmp(dateStyle, "ISO,", 4) != 0)
-        return Plan();
-    // The unnamed statement: parsed and described, never planned nor run.
+        return Reads();
     PgResult prepared(PQprepare(conn, "", query.constData(), 0, nullptr));
     if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK)
         return makeError(QStringLiteral("reading rows failed: ") + pgError(conn, prepared.get()), QString::fromUtf8(query));
@@ -829,17 +829,17 @@ static Result<std::optional<std::vector<PgBinaryRead>>> binaryReadPlan(PGconn *c
         return makeError(QStringLiteral("reading rows failed: ") + pgError(conn, described.get()), QString::fromUtf8(query));
     const int first = keyFirst ? 1 : 0;
     if (PQnfields(described.get()) != int(classes.size()) + first)
-        return Plan(); // the text path reports the mismatch
+        return Reads(); // the text path reports the mismatch
     if (keyFirst && !binaryReadableKey(PQftype(described.get(), 0)))
-        return Plan();
+        return Reads();
     std::vector<PgBinaryRead> reads;
     for (size_t i = 0; i < classes.size(); ++i) {
         const auto read = binaryReadOf(PQftype(described.get(), int(i) + first), classes[i]);
         if (!read)
-            return Plan();
+            return Reads();
         reads.push_back(*read);
     }
-    return Plan(std::move(reads));
+    return Reads(std::move(reads));
 }
 
 static Result<std::unique_ptr<RowReader>> startCopyOut(PGconn *conn, const QString &query,
