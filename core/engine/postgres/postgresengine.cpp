@@ -1,5 +1,6 @@
 #include "engine/postgres/postgresengine.h"
 #include "engine/postgres/pgbinarycopy.h"
+#include "engine/postgres/pgbinaryread.h"
 #include "engine/rowhasher.h"
 
 #include <QScopeGuard>
@@ -189,13 +190,16 @@ int hexValue(char c)
     return -1;
 }
 
-// Streams COPY ... TO STDOUT rows into batches, typed by the columns' classes.
+// Streams COPY ... TO STDOUT rows into batches, typed by the columns' classes: text COPY
+// parsed here, or binary COPY decoded by `binary` (pgbinaryread.h) into the same values.
 class PostgresReader final : public RowReader {
 public:
-    PostgresReader(PGconn *conn, std::vector<TypeClass> classes, bool keyFirst)
-        : m_conn(conn), m_classes(std::move(classes)), m_keyFirst(keyFirst)
+    PostgresReader(PGconn *conn, std::vector<TypeClass> classes, bool keyFirst,
+                   std::optional<PgBinaryRowDecoder> binary)
+        : m_conn(conn), m_classes(std::move(classes)), m_keyFirst(keyFirst), m_binary(std::move(binary))
     {
     }
+    bool binary() const { return m_binary.has_value(); }
     ~PostgresReader() override
     {
         if (!m_done)
@@ -213,11 +217,22 @@ public:
                 m_done = true;
                 if (auto st = endCopyOut(m_conn); !st)
                     return st.error();
+                if (m_binary && !m_binary->ended())
+                    return makeError(QStringLiteral("reading rows failed: the binary COPY data ended without its trailer"));
                 break;
             }
             if (len < 0) {
                 m_done = true;
                 return makeError(QStringLiteral("reading rows failed: ") + pgError(m_conn));
+            }
+            if (m_binary) {
+                auto rows = m_binary->decode(line, size_t(len), batch, m_rowNumber);
+                PQfreemem(line);
+                if (!rows)
+                    return rows.error();
+                m_rowNumber += *rows;
+                n += *rows;
+                continue;
             }
             auto st = parseLine(batch, line, size_t(len), m_rowNumber++);
             PQfreemem(line);
@@ -292,6 +307,7 @@ private:
     PGconn *m_conn;
     std::vector<TypeClass> m_classes;
     bool m_keyFirst;
+    std::optional<PgBinaryRowDecoder> m_binary;
     bool m_done = false;
     qint64 m_rowNumber = 0;
     std::string m_bytes;
@@ -788,14 +804,64 @@ Status PostgresEngine::finishTarget(DbConnection &c)
 }
 
 
+// How each value column of `query` is read in binary, or nothing when some column (or the
+// session) needs the text path. Preparing and describing the query (two short round trips,
+// nothing planned or run) gives its result types.
+// COCKPIT_PG_TEXT_COPY=1 forces text (to compare both paths).
+static Result<std::optional<std::vector<PgBinaryRead>>> binaryReadPlan(PGconn *conn, const QByteArray &query,
+                                                                       const std::vector<TypeClass> &classes,
+                                                                       bool keyFirst)
+{
+    using Reads = std::optional<std::vector<PgBinaryRead>>;
+    if (qEnvironmentVariableIntValue("COCKPIT_PG_TEXT_COPY") == 1)
+        return Reads();
+    // The decoder prints dates and timestamps as the text path gets them in this session
+    // (dbconnection.cpp): ISO dates, UTC. Both settings are reported by the server.
+    const char *timeZone = PQparameterStatus(conn, "TimeZone");
+    const char *dateStyle = PQparameterStatus(conn, "DateStyle");
+    if (!timeZone || std::strcmp(timeZone, "UTC") != 0 || !dateStyle || std::strncmp(dateStyle, "ISO,", 4) != 0)
+        return Reads();
+    PgResult prepared(PQprepare(conn, "", query.constData(), 0, nullptr));
+    if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK)
+        return makeError(QStringLiteral("reading rows failed: ") + pgError(conn, prepared.get()), QString::fromUtf8(query));
+    PgResult described(PQdescribePrepared(conn, ""));
+    if (PQresultStatus(described.get()) != PGRES_COMMAND_OK)
+        return makeError(QStringLiteral("reading rows failed: ") + pgError(conn, described.get()), QString::fromUtf8(query));
+    const int first = keyFirst ? 1 : 0;
+    if (PQnfields(described.get()) != int(classes.size()) + first)
+        return Reads(); // the text path reports the mismatch
+    if (keyFirst && !binaryReadableKey(PQftype(described.get(), 0)))
+        return Reads();
+    std::vector<PgBinaryRead> reads;
+    for (size_t i = 0; i < classes.size(); ++i) {
+        const auto read = binaryReadOf(PQftype(described.get(), int(i) + first), classes[i]);
+        if (!read)
+            return Reads();
+        reads.push_back(*read);
+    }
+    return Reads(std::move(reads));
+}
+
 static Result<std::unique_ptr<RowReader>> startCopyOut(PGconn *conn, const QString &query,
                                                         std::vector<TypeClass> classes, bool keyFirst)
 {
-    const QString sql = QStringLiteral("COPY (%1) TO STDOUT").arg(query);
+    auto plan = binaryReadPlan(conn, query.toUtf8(), classes, keyFirst);
+    if (!plan)
+        return plan.error();
+    const QString sql = QStringLiteral("COPY (%1) TO STDOUT%2").arg(query, *plan ? QStringLiteral(" (FORMAT binary)") : QString());
     PgResult r(PQexec(conn, sql.toUtf8().constData()));
     if (PQresultStatus(r.get()) != PGRES_COPY_OUT)
         return makeError(QStringLiteral("reading rows failed: ") + pgError(conn, r.get()), sql);
-    return std::unique_ptr<RowReader>(new PostgresReader(conn, std::move(classes), keyFirst));
+    std::optional<PgBinaryRowDecoder> binary;
+    if (*plan)
+        binary.emplace(std::move(**plan), keyFirst);
+    return std::unique_ptr<RowReader>(new PostgresReader(conn, std::move(classes), keyFirst, std::move(binary)));
+}
+
+bool PostgresEngine::readsBinary(const RowReader &reader)
+{
+    const auto *r = dynamic_cast<const PostgresReader *>(&reader);
+    return r && r->binary();
 }
 
 Result<std::unique_ptr<RowReader>> PostgresEngine::openReader(DbConnection &c, const TableSchema &t,

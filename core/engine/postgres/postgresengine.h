@@ -43,6 +43,9 @@ protected:
 
 public:
 
+    // Whether `reader` (from this engine) reads binary COPY rather than text (pgbinaryread.h).
+    static bool readsBinary(const RowReader &reader);
+
     // The PostgreSQL type for an engine-neutral column type (README "Type mapping").
     static QString typeName(const ColumnType &type);
 
