@@ -23,6 +23,7 @@ protected:
         auto p = writeDemo(DemoOptions{dir.path(), rows, scale});
         EXPECT_TRUE(p.ok()) << (p.ok() ? "" : p.error().message.toStdString());
         Plan plan = *p;
+        plan.scriptsDir.clear(); // copies only: the target must equal the source
         plan.batchSize = batchSize;
         plan.chunkRows = chunkRows;
         plan.tableOptions.clear();

@@ -51,6 +51,7 @@ QString writePlan(const QTemporaryDir &dir, qint64 rows, int batchSize, qint64 c
 {
     auto plan = writeDemo(DemoOptions{dir.path(), rows, 0.05});
     EXPECT_TRUE(plan.ok());
+    plan->scriptsDir.clear(); // copies only: the target must equal the source
     plan->copyMethod = method;
     plan->batchSize = batchSize;
     plan->chunkRows = chunkRows;
@@ -99,6 +100,7 @@ QString killThenFinish(QTemporaryDir &dir, const QString &targetUrl)
     EXPECT_TRUE(demo.ok());
     if (!demo.ok())
         return {};
+    demo->scriptsDir.clear();
     demo->batchSize = 2000;
     demo->chunkRows = 150000;
     demo->tableOptions.clear();
