@@ -5,6 +5,7 @@
 #include "demo/demogenerator.h"
 #include "run/upgraderun.h"
 #include "ui/logpane.h"
+#include "ui/taskdetailspane.h"
 #include "ui/progressdelegate.h"
 #include "ui/runsummarybar.h"
 #include "ui/taskfilterproxymodel.h"
@@ -322,8 +323,18 @@ void MainWindow::createDocks()
     addDockWidget(Qt::BottomDockWidgetArea, dock);
     resizeDocks({dock}, {fontMetrics().height() * 9}, Qt::Vertical);
 
-    if (auto *view = menuBar()->findChild<QMenu *>(QStringLiteral("viewMenu")))
+    // Beside the log: the selected task's details.
+    m_details = new TaskDetailsPane(this);
+    auto *details = new QDockWidget(tr("Details"), this);
+    details->setObjectName(QStringLiteral("detailsDock"));
+    details->setWidget(m_details);
+    details->setFeatures(dock->features());
+    splitDockWidget(dock, details, Qt::Horizontal);
+
+    if (auto *view = menuBar()->findChild<QMenu *>(QStringLiteral("viewMenu"))) {
         view->addAction(dock->toggleViewAction());
+        view->addAction(details->toggleViewAction());
+    }
 }
 
 // --- opening ------------------------------------------------------------------------------
@@ -778,6 +789,10 @@ void MainWindow::updateActions()
             names << m_model->task(row).spec.name;
         m_log->setSelectedTasks(names);
     }
+    std::optional<TaskView> one;
+    if (rows.size() == 1)
+        one = m_model->task(rows.first());
+    m_details->showTask(one, one && one->spec.kind == TaskKind::Script && m_run ? m_run->plan() : Plan());
 }
 
 void MainWindow::requestAction(TaskAction action, bool withDependents)

@@ -27,6 +27,7 @@ namespace cockpit {
 class PasswordDialog;
 
 class LogPane;
+class TaskDetailsPane;
 class RunSummaryBar;
 class TaskFilterProxyModel;
 class TaskTableModel;
@@ -70,6 +71,7 @@ public:
     TaskFilterProxyModel *proxy() const { return m_proxy; }
     QTableView *view() const { return m_view; }
     LogPane *logPane() const { return m_log; }
+    TaskDetailsPane *detailsPane() const { return m_details; }
     RunSummaryBar *summaryBar() const { return m_summaryBar; }
     QAction *action(Command command) const { return m_actions[size_t(command)]; }
     bool isOpen() const { return m_opened; }
@@ -141,6 +143,7 @@ private:
     TaskFilterProxyModel *m_proxy = nullptr;
     QTableView *m_view = nullptr;
     LogPane *m_log = nullptr;
+    TaskDetailsPane *m_details = nullptr;
     RunSummaryBar *m_summaryBar = nullptr;
     QLineEdit *m_filterEdit = nullptr;
     QComboBox *m_stateFilter = nullptr;
