@@ -70,9 +70,12 @@ void printTable(const QVector<TaskView> &tasks)
         QString message = t.status.message;
         if (t.status.state == TaskState::Waiting && !t.waitReason.isEmpty())
             message = t.waitReason;
+        const bool script = t.spec.kind == TaskKind::Script; // counts statements, not rows
+        if (script && t.status.state == TaskState::Executing && message.isEmpty())
+            message = QStringLiteral("statement %1 of %2").arg(std::min(rows + 1, t.status.rowsTotal)).arg(t.status.rowsTotal);
         std::printf("%-42s %-10s %12s %9.1f %10s  %s\n", qPrintable(fitted(t.spec.name, 42)),
                     qPrintable(toString(t.status.state)),
-                    qPrintable(t.spec.kind == TaskKind::Copy || rows > 0 ? number(rows) : QString()), secs,
+                    qPrintable(!script && (t.spec.kind == TaskKind::Copy || rows > 0) ? number(rows) : QString()), secs,
                     qPrintable(rate), qPrintable(fitted(message, 100)));
     }
 }
