@@ -98,12 +98,12 @@ ConnectionForm::ConnectionForm(Side side, QWidget *parent)
                               "the settings or the log."));
     m_form->addRow(tr("&Password:"), m_password);
 
-    m_display = new QLabel(this);
+    m_display = new QLineEdit(this);
     m_display->setObjectName(QStringLiteral("urlDisplay"));
-    m_display->setTextFormat(Qt::PlainText);
-    m_display->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    // Long URLs must not widen the dialog; the tooltip has the whole text.
-    m_display->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_display->setReadOnly(true);
+    m_display->setFrame(false);
+    m_display->setFocusPolicy(Qt::ClickFocus);
+    m_display->setStyleSheet(QStringLiteral("background: transparent;"));
     m_form->addRow(tr("URL:"), m_display);
 
     auto *testRow = new QHBoxLayout;
@@ -213,6 +213,7 @@ void ConnectionForm::onFieldChanged()
     ++m_generation;
     const auto u = url();
     m_display->setText(u ? u->display() : u.error().message);
+    m_display->setCursorPosition(0);
     m_display->setToolTip(m_display->text());
     m_status->clear();
     m_status->setToolTip({});

@@ -87,7 +87,7 @@ private:
     QLineEdit *m_password = nullptr;
     QPushButton *m_testButton = nullptr;
     QLabel *m_status = nullptr;
-    QLabel *m_display = nullptr;
+    QLineEdit *m_display = nullptr; // read-only: long URLs scroll instead of widening the dialog
     QFutureWatcher<TestOutcome> m_test;
     quint64 m_generation = 0; // bumped by every change, so a late outcome of old fields is dropped
 };
