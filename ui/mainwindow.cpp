@@ -1,6 +1,8 @@
 #include "ui/mainwindow.h"
 #include "engine/credentials.h"
 #include "ui/passworddialog.h"
+#include "ui/planfileactions.h"
+#include "ui/recentplans.h"
 
 #include "demo/demogenerator.h"
 #include "run/upgraderun.h"
@@ -226,7 +228,12 @@ void MainWindow::createActions()
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
+    // --- New upgrade, Open recent, Save plan as (ui/planfileactions.h) ---
+    auto *planFiles = new PlanFileActions(this, m_openAction);
+    file->addAction(planFiles->newUpgradeAction());
     file->addAction(m_openAction);
+    file->addMenu(planFiles->recentMenu());
+    file->addAction(planFiles->savePlanAsAction());
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -370,6 +377,8 @@ void MainWindow::openPlan(const Plan &plan)
                                                                    ? plan.title()
                                                                    : plan.filePath)));
     m_openingPlan = plan;
+    if (!plan.filePath.isEmpty())
+        recentplans::add(plan.filePath); // File > Open recent
     m_run->open(plan);
 }
 

@@ -1,0 +1,62 @@
+#include "engine/tablesizes.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+
+namespace cockpit {
+
+namespace {
+
+Result<QHash<QString, qint64>> collect(DbConnection &c, const QString &sql, const QVariantList &binds)
+{
+    QSqlQuery q(c.db());
+    q.setForwardOnly(true);
+    if (!q.prepare(sql))
+        return makeError(QStringLiteral("%1: cannot read table sizes: %2")
+                             .arg(c.url().display(), q.lastError().text().simplified()),
+                         sql);
+    for (const QVariant &v : binds)
+        q.addBindValue(v);
+    if (!q.exec())
+        return makeError(QStringLiteral("%1: cannot read table sizes: %2")
+                             .arg(c.url().display(), q.lastError().text().simplified()),
+                         sql);
+    QHash<QString, qint64> sizes;
+    while (q.next())
+        sizes.insert(q.value(0).toString(), q.value(1).toLongLong());
+    return sizes;
+}
+
+} // namespace
+
+Result<QHash<QString, qint64>> tableSizes(DbConnection &c)
+{
+    switch (c.url().engine) {
+    case EngineKind::SQLite: {
+        // dbstat lists every b-tree page; an index's pages count for its table.
+        QSqlQuery probe(c.db());
+        if (!probe.exec(QStringLiteral("SELECT 1 FROM dbstat LIMIT 1")))
+            return QHash<QString, qint64>{};
+        return collect(c,
+                       QStringLiteral("SELECT m.tbl_name, sum(s.pgsize) FROM dbstat s "
+                                      "JOIN sqlite_master m ON m.name = s.name "
+                                      "WHERE m.type IN ('table', 'index') GROUP BY m.tbl_name"),
+                       {});
+    }
+    case EngineKind::PostgreSQL:
+        return collect(c,
+                       QStringLiteral("SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c "
+                                      "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                      "WHERE n.nspname = ? AND c.relkind IN ('r', 'p')"),
+                       {c.schema()});
+    case EngineKind::MySQL:
+        return collect(c,
+                       QStringLiteral("SELECT table_name, coalesce(data_length, 0) + coalesce(index_length, 0) "
+                                      "FROM information_schema.tables "
+                                      "WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'"),
+                       {});
+    }
+    return QHash<QString, qint64>{};
+}
+
+} // namespace cockpit

@@ -1,0 +1,116 @@
+// tableSizes(): what the New upgrade dialog shows per table, checked against the database's own
+// page counts (SQLite) and pg_total_relation_size (PostgreSQL).
+
+#include "engine/tablesizes.h"
+#include "support/testsupport.h"
+
+#include <QScopeGuard>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QUrl>
+#include <QUuid>
+#include <gtest/gtest.h>
+
+using namespace cockpit;
+using namespace cockpit::test;
+
+TEST(TableSizes, SqliteCountsEveryPageOfATableAndItsIndexes)
+{
+    QTemporaryDir dir;
+    const QString db = dir.filePath(QStringLiteral("sizes.db"));
+    execSqlite(db, QStringLiteral("CREATE TABLE big (id INTEGER PRIMARY KEY, name TEXT); "
+                                  "CREATE INDEX big_name ON big (name); "
+                                  "CREATE TABLE small (id INTEGER PRIMARY KEY); "
+                                  "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) "
+                                  "INSERT INTO big SELECT i, printf('name %08d', i) FROM n"));
+    auto url = ConnectionUrl::parse(QStringLiteral("sqlite:") + db, {});
+    ASSERT_TRUE(url.ok());
+    auto c = DbConnection::open(*url, DbConnection::Mode::ReadOnly);
+    ASSERT_TRUE(c.ok()) << c.error().message.toStdString();
+    auto sizes = tableSizes(**c);
+    ASSERT_TRUE(sizes.ok()) << sizes.error().message.toStdString();
+    if (sizes->isEmpty())
+        GTEST_SKIP() << "this SQLite library has no dbstat table";
+
+    const qint64 pageSize = queryInt(db, QStringLiteral("PRAGMA page_size"));
+    const qint64 pages = queryInt(db, QStringLiteral("PRAGMA page_count"));
+    EXPECT_EQ(sizes->size(), 2);
+    EXPECT_EQ(sizes->value(QStringLiteral("small")), pageSize); // one empty leaf page
+    EXPECT_GT(sizes->value(QStringLiteral("big")), 20000 * 13); // every row's name, at least
+    // Every page but the schema's belongs to one of the two tables (a fresh file has no free page).
+    EXPECT_EQ(sizes->value(QStringLiteral("big")) + sizes->value(QStringLiteral("small")), (pages - 1) * pageSize);
+}
+
+TEST(TableSizes, PostgresGivesTheTotalRelationSizeOfTheSchemasTables)
+{
+    PgScratchSchema pg;
+    if (pg.url().isEmpty())
+        GTEST_SKIP() << "COCKPIT_TEST_PG_URL is not set";
+    ASSERT_EQ(pg.exec(QStringLiteral("CREATE TABLE big (id int PRIMARY KEY, name text); "
+                                     "INSERT INTO big SELECT i, repeat('x', 200) FROM generate_series(1, 5000) i; "
+                                     "CREATE TABLE small (id int)")),
+              QString());
+    auto url = ConnectionUrl::parse(pg.url(), {});
+    ASSERT_TRUE(url.ok());
+    auto c = DbConnection::open(*url, DbConnection::Mode::ReadOnly);
+    ASSERT_TRUE(c.ok()) << c.error().message.toStdString();
+    auto sizes = tableSizes(**c);
+    ASSERT_TRUE(sizes.ok()) << sizes.error().message.toStdString();
+    EXPECT_EQ(sizes->size(), 2);
+    EXPECT_EQ(QString::number(sizes->value(QStringLiteral("big"))),
+              pg.value(QStringLiteral("SELECT pg_total_relation_size('%1.big')").arg(pg.schema())));
+    EXPECT_EQ(QString::number(sizes->value(QStringLiteral("small"))),
+              pg.value(QStringLiteral("SELECT pg_total_relation_size('%1.small')").arg(pg.schema())));
+    EXPECT_GT(sizes->value(QStringLiteral("big")), 5000 * 200);
+}
+
+TEST(TableSizes, MariadbGivesDataAndIndexLengthOfTheDatabasesTables)
+{
+    const QString server = qEnvironmentVariable("COCKPIT_TEST_MYSQL_URL");
+    if (server.isEmpty())
+        GTEST_SKIP() << "COCKPIT_TEST_MYSQL_URL is not set";
+    const QString database = QStringLiteral("cockpit_sizes_") + QUuid::createUuid().toString(QUuid::Id128).left(12);
+    const QUrl u(server);
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QMYSQL"), database);
+        db.setHostName(u.host());
+        db.setPort(u.port(3306));
+        db.setUserName(u.userName());
+        db.setPassword(qEnvironmentVariable("MYSQL_PWD"));
+        db.setDatabaseName(u.path().mid(1));
+        ASSERT_TRUE(db.open()) << db.lastError().text().toStdString();
+    }
+    auto exec = [&](const QString &sql) {
+        QSqlQuery q(QSqlDatabase::database(database));
+        EXPECT_TRUE(q.exec(sql)) << q.lastError().text().toStdString() << " in " << sql.toStdString();
+        return q.next() ? q.value(0).toLongLong() : -1;
+    };
+    const auto drop = qScopeGuard([&] {
+        exec(QStringLiteral("DROP DATABASE IF EXISTS `%1`").arg(database));
+        QSqlDatabase::database(database).close();
+        QSqlDatabase::removeDatabase(database);
+    });
+    exec(QStringLiteral("CREATE DATABASE `%1`").arg(database));
+    exec(QStringLiteral("CREATE TABLE `%1`.big (id int PRIMARY KEY, name varchar(200), KEY (name)) ENGINE=InnoDB").arg(database));
+    exec(QStringLiteral("INSERT INTO `%1`.big SELECT seq, repeat('x', 200) FROM seq_1_to_5000").arg(database));
+    exec(QStringLiteral("CREATE TABLE `%1`.small (id int) ENGINE=InnoDB").arg(database));
+    exec(QStringLiteral("ANALYZE TABLE `%1`.big, `%1`.small").arg(database));
+
+    QUrl url(u);
+    url.setPath(u'/' + database);
+    auto parsed = ConnectionUrl::parse(url.toString(), {});
+    ASSERT_TRUE(parsed.ok());
+    auto c = DbConnection::open(*parsed, DbConnection::Mode::ReadOnly);
+    ASSERT_TRUE(c.ok()) << c.error().message.toStdString();
+    auto sizes = tableSizes(**c);
+    ASSERT_TRUE(sizes.ok()) << sizes.error().message.toStdString();
+    EXPECT_EQ(sizes->size(), 2);
+    for (const QString &table : {QStringLiteral("big"), QStringLiteral("small")})
+        EXPECT_EQ(sizes->value(table),
+                  exec(QStringLiteral("SELECT data_length + index_length FROM information_schema.tables "
+                                      "WHERE table_schema = '%1' AND table_name = '%2'")
+                           .arg(database, table)));
+    EXPECT_GT(sizes->value(QStringLiteral("big")), sizes->value(QStringLiteral("small")));
+}
