@@ -177,6 +177,31 @@ TEST_F(Scripts, CancelInterruptsTheRunningStatementAndRollsBack)
     EXPECT_EQ(queryInt(target(), QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name IN ('MARK', 'SLOW')")), 0);
 }
 
+TEST_F(Scripts, PausedWhileWaitingItHoldsFinalizeAndResumeRunsIt)
+{
+    Plan p = plan({{QStringLiteral("fill.sql"), QString::fromUtf8(kFill)}});
+    UpgradeRun run;
+    ASSERT_EQ(openAndWait(run, p), QString());
+    ASSERT_TRUE(requestAndWait(run, TaskAction::Pause, QStringLiteral("script:fill")).first);
+    run.start();
+    // Everything but the paused script and what waits for it ends.
+    ASSERT_TRUE(waitUntil([&] {
+        for (const auto &t : allTasks(run))
+            if (t.spec.name != QLatin1String("script:fill") && t.spec.kind != TaskKind::Finalize && t.status.state != TaskState::Ended
+                && !t.spec.dependsOn.contains(QStringLiteral("script:fill")))
+                return false;
+        return true;
+    }, 120000));
+    EXPECT_EQ(taskView(run, QStringLiteral("script:fill")).status.state, TaskState::Paused);
+    EXPECT_EQ(taskView(run, QStringLiteral("validate:SALESLINE")).status.state, TaskState::Ended);
+    EXPECT_EQ(taskView(run, QStringLiteral("finalize")).status.state, TaskState::Waiting);
+    EXPECT_EQ(queryInt(target(), QStringLiteral("SELECT count(*) FROM pragma_table_info('SALESLINE') WHERE name = 'PARTITION'")), 0);
+    ASSERT_TRUE(requestAndWait(run, TaskAction::Resume, QStringLiteral("script:fill")).first);
+    ASSERT_TRUE(waitUntil([&] { return taskView(run, QStringLiteral("finalize")).status.state == TaskState::Ended; }, 60000));
+    EXPECT_EQ(taskView(run, QStringLiteral("script:fill")).status.state, TaskState::Ended);
+    EXPECT_EQ(queryInt(target(), QStringLiteral("SELECT count(*) FROM SALESLINE WHERE PARTITION IS NULL")), 0);
+}
+
 TEST_F(Scripts, UnknownDependenciesCyclesAndBadHeadersArePlanErrorsNamingFileAndLine)
 {
     {
