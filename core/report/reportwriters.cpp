@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QLocale>
 #include <QSaveFile>
+#include <algorithm>
 
 namespace cockpit {
 
@@ -94,6 +95,7 @@ table.tasks th,table.tasks td{border:1px solid #d0d7de;padding:3px 6px;text-alig
 table.tasks th{background:#f6f8fa}
 td.num,th.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 td.msg{word-break:break-word}
+td.nw{white-space:nowrap}
 td.mono,.mono{font-family:Consolas,"DejaVu Sans Mono",monospace}
 tr.Error td{background:#ffebe9}
 tr.Error td.state{color:#a40e26;font-weight:bold}
@@ -116,42 +118,71 @@ QString validationCell(const ReportTask &t)
     if (!t.validation)
         return {};
     const ReportValidation &v = *t.validation;
-    const QString verdict = v.equal() ? QStringLiteral("<span class=\"good\">equal</span>")
-                                      : QStringLiteral("<span class=\"bad\">DIFFERENT</span>");
-    return QStringLiteral("%1<br>source %2 rows, <span class=\"mono\">%3</span><br>target %4 rows, <span class=\"mono\">%5</span>")
-        .arg(verdict, grouped(v.sourceRows), v.sourceChecksum, grouped(v.targetRows), v.targetChecksum);
+    if (v.equal())
+        return QStringLiteral("<span class=\"good\">\u2714 equal</span> %1 rows, <span class=\"mono\">%2</span>")
+            .arg(grouped(v.sourceRows), v.sourceChecksum);
+    return QStringLiteral("<span class=\"bad\">\u2716 DIFFERENT</span><br>source %1 rows, <span class=\"mono\">%2</span>"
+                          "<br>target %3 rows, <span class=\"mono\">%4</span>")
+        .arg(grouped(v.sourceRows), v.sourceChecksum, grouped(v.targetRows), v.targetChecksum);
 }
 
+QString rowsText(const ReportTask &t)
+{
+    if (t.rowsTotal > 0 && t.rowsTotal != t.rowsDone && t.state != TaskState::Ended)
+        return QStringLiteral("%1 / %2").arg(grouped(t.rowsDone), grouped(t.rowsTotal));
+    return t.rowsDone > 0 || t.kind == TaskKind::Copy ? grouped(t.rowsDone) : QString();
+}
+
+// One phase's tasks. Columns no task of the phase fills (bytes of a SQLite transfer, rows of
+// a prepare) are left out, so the table fits a printed page. `align` attributes beside the
+// CSS: Qt's rich text (and some mail clients) read only those.
 QString phaseTable(const RunReport &report, const QString &phase)
 {
-    bool validation = false;
+    QVector<const ReportTask *> tasks;
     for (const auto &t : report.tasks)
-        validation |= t.phase() == phase && t.validation.has_value();
-    QString h = QStringLiteral("<h2>%1</h2>\n<table class=\"tasks\"><thead><tr><th>Task</th><th>Group</th><th>State</th>"
-                               "<th class=\"num\">Rows</th><th class=\"num\">Bytes</th><th>Started</th><th>Ended</th>"
-                               "<th class=\"num\">Seconds</th><th class=\"num\">Rows/s</th><th class=\"num\">Attempts</th>")
-                    .arg(esc(phase));
-    if (validation)
+        if (t.phase() == phase)
+            tasks << &t;
+    auto any = [&tasks](auto has) { return std::any_of(tasks.begin(), tasks.end(), [&](const ReportTask *t) { return has(*t); }); };
+    const bool rows = any([](const ReportTask &t) { return !rowsText(t).isEmpty(); });
+    const bool bytes = any([](const ReportTask &t) { return t.bytes > 0; });
+    const bool rate = any([](const ReportTask &t) { return t.rowsPerSecond() > 0; });
+    const bool checksums = any([](const ReportTask &t) { return t.validation.has_value(); });
+
+    const QString num = QStringLiteral("<th class=\"num\" align=\"right\">%1</th>");
+    QString h = QStringLiteral("<h2>%1 (%2)</h2>\n<table class=\"tasks\" width=\"100%\" cellspacing=\"0\"><thead><tr>"
+                               "<th>Task</th><th>Group</th><th>State</th>")
+                    .arg(esc(phase), QString::number(tasks.size()));
+    if (rows)
+        h += num.arg(QStringLiteral("Rows"));
+    if (bytes)
+        h += num.arg(QStringLiteral("Bytes"));
+    h += QStringLiteral("<th>Started</th><th>Ended</th>") + num.arg(QStringLiteral("Seconds"));
+    if (rate)
+        h += num.arg(QStringLiteral("Rows/s"));
+    h += num.arg(QStringLiteral("Attempts"));
+    if (checksums)
         h += QStringLiteral("<th>Checksums</th>");
     h += QStringLiteral("<th>Message</th></tr></thead><tbody>\n");
-    for (const auto &t : report.tasks) {
-        if (t.phase() != phase)
-            continue;
-        const QString rows = t.rowsTotal > 0 && t.rowsTotal != t.rowsDone && t.state != TaskState::Ended
-                                 ? QStringLiteral("%1 / %2").arg(grouped(t.rowsDone), grouped(t.rowsTotal))
-                                 : (t.rowsDone > 0 || t.kind == TaskKind::Copy ? grouped(t.rowsDone) : QString());
-        h += QStringLiteral("<tr class=\"%1\"><td class=\"mono\">%2</td><td>%3</td><td class=\"state\">%4</td>"
-                            "<td class=\"num\">%5</td><td class=\"num\">%6</td><td>%7</td><td>%8</td>"
-                            "<td class=\"num\">%9</td>")
-                 .arg(toString(t.state), esc(t.name), esc(t.group), esc(stateText(t)), rows, bytesText(t.bytes),
-                      timeText(t.startedAt, report.startedAt), timeText(t.endedAt, report.startedAt),
-                      t.attempts > 0 ? fixed(t.seconds, 1) : QString());
-        h += QStringLiteral("<td class=\"num\">%1</td><td class=\"num\">%2</td>")
-                 .arg(t.rowsPerSecond() > 0 ? grouped(qint64(t.rowsPerSecond())) : QString())
-                 .arg(t.attempts);
-        if (validation)
-            h += QStringLiteral("<td>%1</td>").arg(validationCell(t));
-        h += QStringLiteral("<td class=\"msg\">%1</td></tr>\n").arg(esc(t.message));
+
+    const QString numCell = QStringLiteral("<td class=\"num\" align=\"right\">%1</td>");
+    for (const ReportTask *t : tasks) {
+        const bool error = t->state == TaskState::Error;
+        h += QStringLiteral("<tr class=\"%1\"%2><td class=\"mono nw\">%3</td><td>%4</td><td class=\"state\">%5</td>")
+                 .arg(toString(t->state), error ? QStringLiteral(" bgcolor=\"#ffebe9\"") : QString(), esc(t->name),
+                      esc(t->group), error ? QStringLiteral("<b>\u2716 Error</b>") : esc(stateText(*t)));
+        if (rows)
+            h += numCell.arg(rowsText(*t));
+        if (bytes)
+            h += numCell.arg(bytesText(t->bytes));
+        h += QStringLiteral("<td class=\"nw\">%1</td><td class=\"nw\">%2</td>")
+                 .arg(timeText(t->startedAt, report.startedAt), timeText(t->endedAt, report.startedAt));
+        h += numCell.arg(t->attempts > 0 ? fixed(t->seconds, 1) : QString());
+        if (rate)
+            h += numCell.arg(t->rowsPerSecond() > 0 ? grouped(qint64(t->rowsPerSecond())) : QString());
+        h += numCell.arg(t->attempts);
+        if (checksums)
+            h += QStringLiteral("<td class=\"nw\">%1</td>").arg(validationCell(*t));
+        h += QStringLiteral("<td class=\"msg\">%1</td></tr>\n").arg(esc(t->message));
     }
     return h + QStringLiteral("</tbody></table>\n");
 }
@@ -292,7 +323,7 @@ QByteArray toHtml(const RunReport &report)
     }
     const int skipped = int(std::count_if(report.tasks.begin(), report.tasks.end(), [](const ReportTask &t) { return t.skipped; }));
     if (skipped > 0)
-        card(QStringLiteral("of them skipped"), grouped(skipped));
+        card(QStringLiteral("Skipped (Ended)"), grouped(skipped));
     card(QStringLiteral("Rows copied"), grouped(report.copiedRows()));
     card(QStringLiteral("Wall time"), report.wallSeconds() > 0 ? duration(report.wallSeconds()) : QStringLiteral("\u2014"));
     card(QStringLiteral("Rows/s"), report.rowsPerSecond() > 0 ? grouped(qint64(report.rowsPerSecond())) : QStringLiteral("\u2014"));
