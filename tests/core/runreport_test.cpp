@@ -222,6 +222,55 @@ TEST_F(RunReportTest, EveryTaskIsInEveryFormatWithItsStateRowsErrorAndOverride)
     EXPECT_EQ(parseCsv(QString::fromUtf8(written.readAll())).size(), tasks.size() + 1);
 }
 
+TEST_F(RunReportTest, FailedValidationShowsBothSidesOfTheChecksum)
+{
+    // Validation held back while a row goes missing on the target behind the cockpit's back.
+    UpgradeRun run;
+    ASSERT_EQ(openAndWait(run, plan()), QString());
+    const QString validate = QStringLiteral("validate:CUSTTABLE");
+    ASSERT_TRUE(requestAndWait(run, TaskAction::Pause, validate).first);
+    run.start();
+    ASSERT_TRUE(waitUntil([&] { return taskView(run, QStringLiteral("copy:CUSTTABLE")).status.state == TaskState::Ended; }, 60000));
+    const QString target = dir.filePath(QStringLiteral("target.db"));
+    const qint64 rows = queryInt(source(), QStringLiteral("SELECT count(*) FROM CUSTTABLE"));
+    execSqlite(target, QStringLiteral("DELETE FROM CUSTTABLE WHERE RECID = (SELECT min(RECID) FROM CUSTTABLE)"));
+    ASSERT_TRUE(requestAndWait(run, TaskAction::Resume, validate).first);
+    ASSERT_TRUE(runUntilSettled(run));
+    ASSERT_EQ(taskView(run, validate).status.state, TaskState::Error) << qPrintable(taskView(run, validate).status.message);
+
+    auto report = readRunReport(run.plan().statePath);
+    ASSERT_TRUE(report.ok()) << qPrintable(report.error().message);
+    const auto t = std::find_if(report->tasks.begin(), report->tasks.end(),
+                                [](const ReportTask &t) { return t.name == QLatin1String("validate:CUSTTABLE"); });
+    ASSERT_NE(t, report->tasks.end());
+    EXPECT_EQ(t->state, TaskState::Error);
+    EXPECT_EQ(t->attempts, 1);
+    ASSERT_TRUE(t->validation.has_value());
+    EXPECT_EQ(t->validation->sourceRows, rows);
+    EXPECT_EQ(t->validation->targetRows, rows - 1);
+    EXPECT_FALSE(t->validation->equal());
+    EXPECT_NE(t->validation->sourceChecksum, t->validation->targetChecksum);
+    EXPECT_EQ(report->count(TaskState::Error), 2);
+    // Holding it back and letting it go are the administrator's actions, in that order.
+    QStringList actions;
+    for (const auto &o : report->overrides)
+        actions << o.task + QStringLiteral(": ") + o.action;
+    EXPECT_EQ(actions, QStringList({validate + QStringLiteral(": paused by administrator"),
+                                    validate + QStringLiteral(": resumed by administrator")}));
+    const QString html = QString::fromUtf8(toHtml(*report));
+    EXPECT_TRUE(html.contains(QLatin1String("DIFFERENT")));
+    EXPECT_TRUE(html.contains(t->validation->targetChecksum));
+    const QJsonDocument json = QJsonDocument::fromJson(toJson(*report));
+    bool found = false;
+    for (const auto &v : json[QStringLiteral("tasks")].toArray())
+        if (v[QStringLiteral("task")].toString() == QLatin1String("validate:CUSTTABLE")) {
+            found = true;
+            EXPECT_EQ(v[QStringLiteral("validation")][QStringLiteral("targetRows")].toInteger(), rows - 1);
+            EXPECT_FALSE(v[QStringLiteral("validation")][QStringLiteral("equal")].toBool());
+        }
+    EXPECT_TRUE(found);
+}
+
 TEST_F(RunReportTest, MissingOrForeignStateFilesAreClearErrors)
 {
     const QString missing = dir.filePath(QStringLiteral("nothing.db"));
