@@ -9,6 +9,7 @@
 #include "ui/logpane.h"
 #include "ui/taskdetailspane.h"
 #include "ui/progressdelegate.h"
+#include "ui/reportexportaction.h"
 #include "ui/runsummarybar.h"
 #include "ui/taskfilterproxymodel.h"
 #include "ui/taskstatepresentation.h"
@@ -234,6 +235,10 @@ void MainWindow::createMenus()
     file->addAction(m_openAction);
     file->addMenu(planFiles->recentMenu());
     file->addAction(planFiles->savePlanAsAction());
+    // Issue 5 "Report" (ui/reportexportaction.h): File > Export report…, once a run is open.
+    auto *exportReport = new ReportExportAction([this] { return m_opened ? m_run->plan().statePath : QString(); }, this);
+    connect(this, &MainWindow::runOpened, exportReport, &QAction::setEnabled);
+    file->addAction(exportReport);
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);

@@ -3,6 +3,7 @@
 #include "demo/demogenerator.h"
 #include "log/logging.h"
 #include "plan/plan.h"
+#include "report/reportwriters.h"
 #include "run/upgraderun.h"
 #include "store/controlstore.h"
 
@@ -485,6 +486,53 @@ int act(const QString &verb, const QStringList &args)
     run.stop();
     loop.exec();
     return allOk ? Ok : TaskFailed;
+}
+
+int report(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Write the report of a run: every task's state, rows, times, "
+                                               "checksums, errors and the administrators' actions."));
+    p.addOption({QStringLiteral("state"), QStringLiteral("Control store file."), QStringLiteral("S")});
+    p.addOption({QStringLiteral("format"), QStringLiteral("html, csv or json (default: by --out's extension, else html)."),
+                 QStringLiteral("FORMAT")});
+    p.addOption({QStringLiteral("out"), QStringLiteral("Output file (default: stdout)."), QStringLiteral("F")});
+    if (!parse(p, QStringLiteral("report"), args))
+        return BadInput;
+    if (!p.isSet(QStringLiteral("state"))) {
+        fail(QStringLiteral("report: --state S is required"));
+        return BadInput;
+    }
+    const QString out = p.value(QStringLiteral("out"));
+    std::optional<ReportFormat> format = ReportFormat::Html;
+    if (p.isSet(QStringLiteral("format"))) {
+        format = reportFormatFromName(p.value(QStringLiteral("format")));
+        if (!format) {
+            fail(QStringLiteral("report: unknown format \"%1\"; use html, csv or json").arg(p.value(QStringLiteral("format"))));
+            return BadInput;
+        }
+    } else if (!out.isEmpty()) {
+        format = reportFormatForFile(out);
+        if (!format) {
+            fail(QStringLiteral("report: cannot tell the format of %1 from its extension; use --format html|csv|json").arg(out));
+            return BadInput;
+        }
+    }
+    if (!out.isEmpty()) {
+        if (auto st = writeRunReport(p.value(QStringLiteral("state")), out, *format); !st) {
+            fail(st.error().message);
+            return BadInput;
+        }
+        return Ok;
+    }
+    auto r = readRunReport(p.value(QStringLiteral("state")));
+    if (!r) {
+        fail(r.error().message);
+        return BadInput;
+    }
+    const QByteArray bytes = render(*r, *format);
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
+    return Ok;
 }
 
 } // namespace cockpit::ctl

@@ -14,5 +14,6 @@ int plan(const QStringList &args);
 int run(const QStringList &args);
 int status(const QStringList &args);
 int act(const QString &verb, const QStringList &args); // pause, resume, rerun, skip, cancel
+int report(const QStringList &args);
 
 } // namespace cockpit::ctl

@@ -17,6 +17,9 @@ static const char kUsage[] =
     "  pause|resume|rerun|skip|cancel --state S [--with-dependents] TASK...\n"
     "                                            act on tasks (globs allowed), also while\n"
     "                                            another process runs the upgrade\n"
+    "  report --state S [--format html|csv|json] [--out F]\n"
+    "                                            the run's report (stdout without --out;\n"
+    "                                            the format follows F's extension)\n"
     "\n"
     "exit codes: 0 done, 1 a task failed or an action was refused, 2 bad input,\n"
     "            3 stopped with tasks paused, canceled or blocked\n";
@@ -47,6 +50,8 @@ int main(int argc, char *argv[])
         return cockpit::ctl::run(args);
     if (command == QLatin1String("status"))
         return cockpit::ctl::status(args);
+    if (command == QLatin1String("report"))
+        return cockpit::ctl::report(args);
     for (const char *verb : {"pause", "resume", "rerun", "skip", "cancel"})
         if (command == QLatin1String(verb))
             return cockpit::ctl::act(command, args);

@@ -327,6 +327,19 @@ Status ControlStore::setPriority(const QString &task, int priority)
     return exec(QStringLiteral("UPDATE task SET priority = ? WHERE name = ?"), {priority, task});
 }
 
+Result<QVector<StoredEvent>> ControlStore::events()
+{
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT at, task, from_state, to_state, message FROM event ORDER BY id")))
+        return makeError(QStringLiteral("control store: %1").arg(q.lastError().text()));
+    QVector<StoredEvent> out;
+    while (q.next())
+        out.push_back({parseDate(q.value(0)), q.value(1).toString(), q.value(2).toString(),
+                       q.value(3).toString(), q.value(4).toString()});
+    return out;
+}
+
 Status ControlStore::appendLog(const QString &task, const QString &level, const QString &message)
 {
     return exec(QStringLiteral("INSERT INTO task_log (at, task, level, message) VALUES (?, ?, ?, ?)"),

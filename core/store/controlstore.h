@@ -38,6 +38,15 @@ struct RunOwner {
     double heartbeatAge = 1e9; // seconds since the owner's last heartbeat
 };
 
+// One state transition of a task, as saveStatus() recorded it.
+struct StoredEvent {
+    QDateTime at;
+    QString task;
+    QString fromState;
+    QString toState;
+    QString message;
+};
+
 struct LogLine {
     QDateTime at;
     QString task;
@@ -66,6 +75,7 @@ public:
     // Progress of executing tasks (rows, checkpoint), in one transaction.
     Status saveProgress(const QVector<std::pair<QString, TaskStatus>> &updates);
     Status setPriority(const QString &task, int priority);
+    Result<QVector<StoredEvent>> events(); // oldest first
 
     Status appendLog(const QString &task, const QString &level, const QString &message);
     Result<QVector<LogLine>> log(const QString &task, int limit);

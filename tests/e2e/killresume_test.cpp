@@ -6,6 +6,8 @@
 #include "support/testsupport.h"
 
 #include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QProcess>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -378,6 +380,48 @@ TEST(Cli, BadInputExitsWithTwoAndOneLine)
 
     const Cli unknown = upgradectl({QStringLiteral("frobnicate")});
     EXPECT_EQ(unknown.exitCode, 2);
+}
+
+TEST(Cli, ReportWritesEveryTaskInTheFormatAskedFor)
+{
+    QTemporaryDir dir;
+    const QString plan = writePlan(dir, 5000, 1000, 250000, CopyMethod::Auto);
+    const QString state = dir.filePath(QStringLiteral("state.db"));
+    const Cli run = upgradectl({QStringLiteral("run"), QStringLiteral("--plan"), plan, QStringLiteral("--quiet")});
+    ASSERT_EQ(run.exitCode, 0) << qPrintable(run.err);
+    const qint64 tasks = queryInt(state, QStringLiteral("SELECT count(*) FROM task"));
+
+    // CSV on stdout: a header and one record per task (no task message here holds a line break).
+    const Cli csv = upgradectl({QStringLiteral("report"), QStringLiteral("--state"), state, QStringLiteral("--format"), QStringLiteral("csv")});
+    EXPECT_EQ(csv.exitCode, 0) << qPrintable(csv.err);
+    EXPECT_EQ(csv.out.count(QStringLiteral("\r\n")), tasks + 1);
+    EXPECT_TRUE(csv.out.startsWith(QStringLiteral("task,kind,phase,")));
+
+    // --out: the format follows the extension.
+    const QString json = dir.filePath(QStringLiteral("report.json"));
+    const Cli out = upgradectl({QStringLiteral("report"), QStringLiteral("--state"), state, QStringLiteral("--out"), json});
+    EXPECT_EQ(out.exitCode, 0) << qPrintable(out.err);
+    QFile f(json);
+    ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll());
+    EXPECT_EQ(doc[QStringLiteral("tasks")].toArray().size(), tasks);
+    EXPECT_EQ(doc[QStringLiteral("summary")][QStringLiteral("states")][QStringLiteral("Ended")].toInteger(), tasks);
+
+    const Cli html = upgradectl({QStringLiteral("report"), QStringLiteral("--state"), state});
+    EXPECT_TRUE(html.out.startsWith(QStringLiteral("<!DOCTYPE html>")));
+    EXPECT_TRUE(html.out.contains(QStringLiteral(">copy:INVENTTRANS<")));
+
+    // Bad input: one line on stderr, exit 2, nothing written.
+    const Cli txt = upgradectl({QStringLiteral("report"), QStringLiteral("--state"), state, QStringLiteral("--out"), dir.filePath(QStringLiteral("r.txt"))});
+    EXPECT_EQ(txt.exitCode, 2);
+    EXPECT_TRUE(txt.err.contains(QStringLiteral("--format html|csv|json"))) << qPrintable(txt.err);
+    EXPECT_FALSE(QFile::exists(dir.filePath(QStringLiteral("r.txt"))));
+    const Cli xml = upgradectl({QStringLiteral("report"), QStringLiteral("--state"), state, QStringLiteral("--format"), QStringLiteral("xml")});
+    EXPECT_EQ(xml.exitCode, 2);
+    EXPECT_EQ(xml.err.trimmed().count(u'\n'), 0) << qPrintable(xml.err);
+    const Cli none = upgradectl({QStringLiteral("report"), QStringLiteral("--state"), dir.filePath(QStringLiteral("none.db"))});
+    EXPECT_EQ(none.exitCode, 2);
+    EXPECT_TRUE(none.err.contains(QStringLiteral("no run state at"))) << qPrintable(none.err);
 }
 
 } // namespace
