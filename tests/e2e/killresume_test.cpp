@@ -69,8 +69,10 @@ qint64 copiedRows(const QString &state)
     return queryInt(state, QStringLiteral("SELECT coalesce(sum(rows_done), 0) FROM task WHERE kind = 'copy'"));
 }
 
-// Starts `upgradectl run --plan` and kills it with SIGKILL after each delay; returns how many
-// kills landed while rows were still being copied.
+// Starts `upgradectl run --plan` and kills it with SIGKILL, each time `delayMs` after the
+// copies were seen moving on from where the last kill left them (so that start-up, which a busy
+// machine slows down, never eats the delay); returns how many kills landed while rows were still
+// being copied.
 int killRepeatedly(const QString &plan, const QString &state, std::initializer_list<int> delaysMs)
 {
     int killedMidCopy = 0;
@@ -79,7 +81,12 @@ int killRepeatedly(const QString &plan, const QString &state, std::initializer_l
         QProcess p;
         p.start(QStringLiteral(UPGRADECTL_PATH), {QStringLiteral("run"), QStringLiteral("--plan"), plan, QStringLiteral("--quiet")});
         EXPECT_TRUE(p.waitForStarted());
-        QThread::msleep(delayMs);
+        waitUntil([&] {
+            return p.state() != QProcess::Running
+                   || (QFile::exists(state) && queryInt(state, QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name = 'task'")) == 1
+                       && copiedRows(state) > std::max<qint64>(lastRows, 0));
+        }, 60000);
+        QThread::msleep(delayMs / 3);
         if (p.state() != QProcess::Running)
             break; // it finished before we could kill it
         p.kill(); // SIGKILL: no chance to stop cleanly
