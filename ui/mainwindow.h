@@ -30,6 +30,7 @@ class LogPane;
 class RunSummaryBar;
 class TaskFilterProxyModel;
 class TaskTableModel;
+class TimelineView;
 class UpgradeRun;
 
 class MainWindow final : public QMainWindow {
@@ -70,6 +71,7 @@ public:
     TaskFilterProxyModel *proxy() const { return m_proxy; }
     QTableView *view() const { return m_view; }
     LogPane *logPane() const { return m_log; }
+    TimelineView *timeline() const { return m_timeline; }
     RunSummaryBar *summaryBar() const { return m_summaryBar; }
     QAction *action(Command command) const { return m_actions[size_t(command)]; }
     bool isOpen() const { return m_opened; }
@@ -141,6 +143,7 @@ private:
     TaskFilterProxyModel *m_proxy = nullptr;
     QTableView *m_view = nullptr;
     LogPane *m_log = nullptr;
+    TimelineView *m_timeline = nullptr;
     RunSummaryBar *m_summaryBar = nullptr;
     QLineEdit *m_filterEdit = nullptr;
     QComboBox *m_stateFilter = nullptr;
