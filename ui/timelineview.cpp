@@ -14,12 +14,13 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <tuple>
 
 namespace cockpit {
 
 namespace {
 
-constexpr double kMinSpanSeconds = 10;     // a run that just started is not zoomed to ms
+constexpr double kMinSpanSeconds = 10; // a run that just started is not zoomed to ms
 constexpr double kMaxPixelsPerSecond = 400;
 constexpr double kZoomStep = 1.25;
 constexpr int kRightMargin = 8;
@@ -81,9 +82,10 @@ TimelineView::TimelineView(QWidget *parent) : QAbstractScrollArea(parent)
         addScrollBarWidget(b, Qt::AlignLeft);
         return b;
     };
-    m_fit = button(tr("Fit"), tr("Show the whole run (zooming follows it as it grows)"));
-    m_zoomOut = button(QStringLiteral("\u2212"), tr("Zoom out (Ctrl+wheel)"));
+    // Each one goes left of the ones before it.
     m_zoomIn = button(QStringLiteral("+"), tr("Zoom in (Ctrl+wheel)"));
+    m_zoomOut = button(QStringLiteral("\u2212"), tr("Zoom out (Ctrl+wheel)"));
+    m_fit = button(tr("Fit"), tr("Show the whole run (zooming follows it as it grows)"));
     m_fit->setObjectName(QStringLiteral("timelineFit"));
     m_zoomOut->setObjectName(QStringLiteral("timelineZoomOut"));
     m_zoomIn->setObjectName(QStringLiteral("timelineZoomIn"));
@@ -190,10 +192,12 @@ void TimelineView::rebuild()
     QVector<int> order(m_bars.size());
     for (int i = 0; i < order.size(); ++i)
         order[i] = i;
+    // By start; at the same millisecond the shorter first, so an instant task that ended as
+    // the next one on its thread started takes the free lane before it, not an extra one.
     std::sort(order.begin(), order.end(), [this](int a, int b) {
         const Bar &x = m_bars[a];
         const Bar &y = m_bars[b];
-        return x.startMs != y.startMs ? x.startMs < y.startMs : x.row < y.row;
+        return std::tie(x.startMs, x.endMs, x.row) < std::tie(y.startMs, y.endMs, y.row);
     });
 
     // Lanes per group, then flattened in group order (extra lanes stay with their group).
@@ -275,7 +279,9 @@ double TimelineView::spanSeconds() const
 {
     if (m_bars.isEmpty())
         return 60;
-    const qint64 end = m_anyExecuting ? std::max(m_lastEndMs, nowMs()) : m_lastEndMs;
+    if (!m_anyExecuting) // finished: the run exactly
+        return std::max(1.0, double(m_lastEndMs - m_originMs) / 1000.0);
+    const qint64 end = std::max(m_lastEndMs, nowMs());
     return std::max(kMinSpanSeconds, double(end - m_originMs) / 1000.0);
 }
 
@@ -541,6 +547,7 @@ void TimelineView::paintEvent(QPaintEvent *)
     const QFontMetrics fm = fontMetrics();
     const QColor text = palette().color(QPalette::Text);
     const int iconSide = laneHeight() - 10;
+    const int minTextRoom = fm.horizontalAdvance(QStringLiteral("copy:ABCDEF"));
     forEachVisibleBar([&](int i) {
         const Bar &b = m_bars[i];
         const TaskView &t = m_model->task(b.row);
@@ -558,8 +565,8 @@ void TimelineView::paintEvent(QPaintEvent *)
         const QRect icon(int(left), int(r.center().y()) - iconSide / 2, iconSide, iconSide);
         TaskStatePresentation::icon(t.status.state).paint(&p, icon);
         const int textRoom = int(room) - iconSide - 4;
-        if (textRoom < fm.horizontalAdvance(QStringLiteral("MMM")))
-            return;
+        if (textRoom < minTextRoom)
+            return; // a few letters of a name say nothing; the tooltip has it
         p.setPen(text);
         p.drawText(QRectF(icon.right() + 4, r.top(), textRoom, r.height()),
                    Qt::AlignVCenter | Qt::AlignLeft,
@@ -629,7 +636,7 @@ void TimelineView::paintAxis(QPainter &p, const QRect &chart) const
     const qint64 firstSecond = std::max<qint64>(0, (msAt(chart.left()) - m_originMs) / 1000);
     const qint64 lastSecond = (msAt(chart.right()) - m_originMs) / 1000;
     p.save();
-    p.setClipRect(QRect(chart.left() - labelRoom / 2, 0, chart.width() + labelRoom, header.height()));
+    p.setClipRect(QRect(chart.left(), 0, chart.width() + kRightMargin, header.height()));
     for (qint64 s = firstSecond / step * step; s <= lastSecond; s += step) {
         const double x = xOf(m_originMs + s * 1000);
         if (x < chart.left() - 0.5)
@@ -639,7 +646,9 @@ void TimelineView::paintAxis(QPainter &p, const QRect &chart) const
         p.setPen(pal.color(QPalette::WindowText));
         const QString label = tickLabel(s);
         const int w = fm.horizontalAdvance(label);
-        p.drawText(QRectF(x - w / 2.0, 0, w, chart.top() - 3), Qt::AlignCenter, label);
+        // Centred on its tick, but never under the start time at the left.
+        const double left = std::max(x - w / 2.0, double(chart.left()) + 2);
+        p.drawText(QRectF(left, 0, w, chart.top() - 3), Qt::AlignCenter, label);
     }
     p.restore();
     // Faint grid lines through the lanes at the same ticks.

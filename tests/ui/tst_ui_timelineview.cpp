@@ -52,6 +52,7 @@ class TestTimelineView : public QObject {
 private slots:
     void tasksArePackedOnTheFirstFreeLaneOfTheirGroup();
     void busierGroupThanItsThreadsGetsAnExtraLane();
+    void instantTaskTakesTheLaneBeforeTheTaskStartingWithIt();
     void executingBarGrowsWithTime();
     void clickOnABarEmitsItsTaskName();
     void clickOnABarSelectsTheTaskInTheWindowsGrid();
@@ -148,6 +149,24 @@ void TestTimelineView::busierGroupThanItsThreadsGetsAnExtraLane()
     QVERIFY(view.laneLabel(1).contains(QStringLiteral("over limit")));
     QCOMPARE(view.bar(QStringLiteral("copy:C"))->lane, 2);
     QCOMPARE(view.laneLabel(2), QStringLiteral("other \u00b7 1"));
+}
+
+void TestTimelineView::instantTaskTakesTheLaneBeforeTheTaskStartingWithIt()
+{
+    // One thread: A ends at 5 s, then in the same millisecond an index task found nothing to
+    // do (0 s) and the next copy started. Still one thread's work: one lane.
+    FakeRun run;
+    run.add(ranTask(0, QStringLiteral("copy:A"), QStringLiteral("post"), 0, 5));
+    run.add(ranTask(1, QStringLiteral("copy:NEXT"), QStringLiteral("post"), 5, 9));
+    run.add(ranTask(2, QStringLiteral("index:A.I"), QStringLiteral("post"), 5, 5));
+    TaskTableModel model;
+    model.setSnapshotSource(run.source());
+    TimelineView view;
+    view.setModel(&model);
+    view.setGroups(groups({{"post", 1}}));
+    QCOMPARE(view.laneCount(), 1);
+    for (const char *name : {"copy:A", "copy:NEXT", "index:A.I"})
+        QCOMPARE(view.bar(QString::fromLatin1(name))->lane, 0);
 }
 
 void TestTimelineView::executingBarGrowsWithTime()
