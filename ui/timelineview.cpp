@@ -24,6 +24,7 @@ constexpr double kMinSpanSeconds = 10; // a run that just started is not zoomed 
 constexpr double kMaxPixelsPerSecond = 400;
 constexpr double kZoomStep = 1.25;
 constexpr int kRightMargin = 8;
+constexpr double kNarrowBar = 4; // pixels: narrower bars are plain marks
 
 // Tick steps in seconds: the first that leaves room for its label is used.
 constexpr std::array<int, 18> kTickSteps{1,    2,    5,     10,    15,    30,
@@ -45,12 +46,14 @@ QString tickLabel(qint64 seconds)
     return TaskTableModel::formatDuration(double(seconds));
 }
 
+// Local wall-clock time, with the date when it is not the reference's day.
 QString clockText(const QDateTime &at, const QDateTime &reference)
 {
     const QLocale locale;
-    if (at.date() == reference.date())
-        return locale.toString(at.time(), QStringLiteral("HH:mm:ss"));
-    return locale.toString(at, QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    const QDateTime local = at.toLocalTime();
+    if (local.date() == reference.toLocalTime().date())
+        return locale.toString(local.time(), QStringLiteral("HH:mm:ss"));
+    return locale.toString(local, QStringLiteral("yyyy-MM-dd HH:mm:ss"));
 }
 
 // The bar's fill: the state's colour faded towards white, light enough for dark text and
@@ -67,7 +70,7 @@ QColor tint(const QColor &c)
 TimelineView::TimelineView(QWidget *parent) : QAbstractScrollArea(parent)
 {
     setObjectName(QStringLiteral("timelineView"));
-    m_clock = [] { return QDateTime::currentDateTime(); };
+    m_clock = [] { return QDateTime::currentDateTimeUtc(); }; // no time zone work per call
     setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOn); // it carries the zoom buttons
     setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     viewport()->setBackgroundRole(QPalette::Base);
@@ -94,6 +97,7 @@ TimelineView::TimelineView(QWidget *parent) : QAbstractScrollArea(parent)
             [this] { zoomBy(kZoomStep, chartRect().center().x()); });
     connect(m_zoomOut, &QToolButton::clicked, this,
             [this] { zoomBy(1 / kZoomStep, chartRect().center().x()); });
+    rebuild(); // metrics and the empty picture
 }
 
 void TimelineView::setModel(TaskTableModel *model)
@@ -103,8 +107,13 @@ void TimelineView::setModel(TaskTableModel *model)
     m_model = model;
     if (model) {
         connect(model, &TaskTableModel::refreshed, this, &TimelineView::onRefreshed);
-        connect(model, &QAbstractItemModel::modelReset, this, &TimelineView::onRefreshed);
+        connect(model, &QAbstractItemModel::modelReset, this, [this] {
+            m_times.clear(); // another run: versions start over
+            m_dirty = true;
+            onRefreshed();
+        });
     }
+    m_times.clear();
     rebuild();
 }
 
@@ -143,6 +152,14 @@ void TimelineView::onRefreshed()
         m_dirty = true;
         return;
     }
+    if (!m_dirty && m_model && m_model->version() == m_builtVersion) {
+        // No task changed: only executing bars grow (and a fitted view rescales).
+        if (m_anyExecuting) {
+            updateScrollBars();
+            viewport()->update();
+        }
+        return;
+    }
     rebuild();
 }
 
@@ -156,6 +173,7 @@ void TimelineView::showEvent(QShowEvent *event)
 void TimelineView::rebuild()
 {
     m_dirty = false;
+    m_builtVersion = m_model ? m_model->version() : 0;
     m_bars.clear();
     m_lanes.clear();
     m_laneGroupStart.clear();
@@ -170,16 +188,25 @@ void TimelineView::rebuild()
         const TaskView &t = m_model->task(row);
         const TaskState state = t.status.state;
         // Waiting and Ready tasks have not started (any times are of an earlier attempt).
-        if (state == TaskState::Waiting || state == TaskState::Ready
-            || !t.status.startedAt.isValid())
+        if (state == TaskState::Waiting || state == TaskState::Ready)
             continue;
-        const qint64 start = t.status.startedAt.toMSecsSinceEpoch();
+        Times &times = m_times[t.spec.name];
+        if (times.version != t.version || t.version == 0) {
+            times = {t.version, 0, 0, t.status.startedAt.isValid(), t.status.endedAt.isValid()};
+            if (times.started)
+                times.startMs = t.status.startedAt.toMSecsSinceEpoch();
+            if (times.ended)
+                times.endMs = t.status.endedAt.toMSecsSinceEpoch();
+        }
+        if (!times.started)
+            continue;
+        const qint64 start = times.startMs;
         qint64 end = start;
         if (state == TaskState::Executing) {
             end = kOpenEnd;
             m_anyExecuting = true;
-        } else if (t.status.endedAt.isValid()) {
-            end = std::max(start, t.status.endedAt.toMSecsSinceEpoch());
+        } else if (times.ended) {
+            end = std::max(start, times.endMs);
         }
         m_bars.push_back({row, start, end, -1});
         if (!extraGroups.contains(t.spec.group)
@@ -259,6 +286,7 @@ void TimelineView::rebuild()
     }
 
     const QFontMetrics fm = fontMetrics();
+    m_laneHeight = fm.height() + 8;
     int labelWidth = fm.horizontalAdvance(QStringLiteral("00:00:00"));
     for (int lane = 0; lane < m_lanes.size(); ++lane)
         labelWidth = std::max(labelWidth, fm.horizontalAdvance(laneLabel(lane)));
@@ -285,15 +313,6 @@ double TimelineView::spanSeconds() const
     return std::max(kMinSpanSeconds, double(end - m_originMs) / 1000.0);
 }
 
-int TimelineView::headerHeight() const
-{
-    return fontMetrics().height() + 8;
-}
-
-int TimelineView::laneHeight() const
-{
-    return fontMetrics().height() + 8;
-}
 
 QRect TimelineView::chartRect() const
 {
@@ -447,6 +466,13 @@ void TimelineView::wheelEvent(QWheelEvent *event)
     QAbstractScrollArea::wheelEvent(event);
 }
 
+void TimelineView::changeEvent(QEvent *event)
+{
+    QAbstractScrollArea::changeEvent(event);
+    if (event->type() == QEvent::FontChange)
+        rebuild(); // lane height and label widths
+}
+
 void TimelineView::resizeEvent(QResizeEvent *event)
 {
     QAbstractScrollArea::resizeEvent(event);
@@ -548,13 +574,35 @@ void TimelineView::paintEvent(QPaintEvent *)
     const QColor text = palette().color(QPalette::Text);
     const int iconSide = laneHeight() - 10;
     const int minTextRoom = fm.horizontalAdvance(QStringLiteral("copy:ABCDEF"));
+    // Bars a few pixels wide (thousands of short tasks when the whole run is in view) are
+    // solid marks, and neighbours of one state merge into one rectangle: one fill per run.
+    QRectF merged;
+    QColor mergedColor;
+    int mergedLane = -1;
+    auto flush = [&] {
+        if (!merged.isNull())
+            p.fillRect(merged, mergedColor);
+        merged = QRectF();
+    };
     forEachVisibleBar([&](int i) {
         const Bar &b = m_bars[i];
-        const TaskView &t = m_model->task(b.row);
-        const QColor c = TaskStatePresentation::color(t.status.state);
+        const TaskState state = m_model->task(b.row).status.state;
+        const QColor c = TaskStatePresentation::color(state);
         const QRectF r = barRect(b);
-        const bool current = t.spec.name == m_currentTask;
-        p.setPen(current ? QPen(palette().color(QPalette::Highlight), 2) : QPen(c, 1));
+        if (r.width() < kNarrowBar) {
+            if (b.lane == mergedLane && c == mergedColor && r.left() <= merged.right() + 1) {
+                merged.setRight(std::max(merged.right(), r.right()));
+                return;
+            }
+            flush();
+            merged = r;
+            mergedColor = c;
+            mergedLane = b.lane;
+            return;
+        }
+        flush();
+        mergedLane = -1;
+        p.setPen(QPen(c, 1));
         p.setBrush(tint(c));
         p.drawRect(r.adjusted(0.5, 0.5, -0.5, -0.5));
         // Icon then name, from the visible left edge (a long bar scrolled half out of view).
@@ -563,15 +611,23 @@ void TimelineView::paintEvent(QPaintEvent *)
         if (room < iconSide)
             return;
         const QRect icon(int(left), int(r.center().y()) - iconSide / 2, iconSide, iconSide);
-        TaskStatePresentation::icon(t.status.state).paint(&p, icon);
+        TaskStatePresentation::icon(state).paint(&p, icon);
         const int textRoom = int(room) - iconSide - 4;
         if (textRoom < minTextRoom)
             return; // a few letters of a name say nothing; the tooltip has it
         p.setPen(text);
         p.drawText(QRectF(icon.right() + 4, r.top(), textRoom, r.height()),
                    Qt::AlignVCenter | Qt::AlignLeft,
-                   fm.elidedText(t.spec.name, Qt::ElideMiddle, textRoom));
+                   fm.elidedText(m_model->task(b.row).spec.name, Qt::ElideMiddle, textRoom));
     });
+    flush();
+    // The grid's current task, outlined over whatever is drawn there.
+    if (const int current = m_barByTask.value(m_currentTask, -1); current >= 0) {
+        const QRectF r = barRect(m_bars[current]);
+        p.setPen(QPen(palette().color(QPalette::Highlight), 2));
+        p.setBrush(Qt::NoBrush);
+        p.drawRect(r.width() < kNarrowBar ? r.adjusted(-2, -1, 2, 1) : r.adjusted(1, 1, -1, -1));
+    }
     if (m_anyExecuting) {
         const double x = xOf(nowMs());
         p.setPen(QPen(TaskStatePresentation::color(TaskState::Executing), 1, Qt::DashLine));

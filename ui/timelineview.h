@@ -68,6 +68,7 @@ signals:
 
 protected:
     void paintEvent(QPaintEvent *event) override;
+    void changeEvent(QEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
     void showEvent(QShowEvent *event) override;
     void wheelEvent(QWheelEvent *event) override;
@@ -89,6 +90,15 @@ private:
         bool extra;          // beyond the group's threads
         QVector<int> bars;   // indexes into m_bars, by start (so by end too: no overlaps)
     };
+    // A task's times in ms since the epoch, converted once per task version: converting a
+    // local QDateTime asks the C library for the time zone (a stat() call) every time.
+    struct Times {
+        quint64 version = 0;
+        qint64 startMs = 0;
+        qint64 endMs = 0;
+        bool started = false;
+        bool ended = false;
+    };
     static constexpr qint64 kOpenEnd = std::numeric_limits<qint64>::max();
 
     void onRefreshed();
@@ -98,8 +108,8 @@ private:
     qint64 endOf(const Bar &b) const { return b.endMs == kOpenEnd ? nowMs() : b.endMs; }
     double spanSeconds() const;
     int gutterWidth() const { return m_gutter; }
-    int headerHeight() const;
-    int laneHeight() const;
+    int headerHeight() const { return m_laneHeight; }
+    int laneHeight() const { return m_laneHeight; }
     double xOf(qint64 ms) const;
     qint64 msAt(double x) const;
     int laneTop(int lane) const;
@@ -120,14 +130,17 @@ private:
     QVector<Lane> m_lanes;
     QVector<int> m_laneGroupStart; // first lane of each group (separators)
     QHash<QString, int> m_barByTask;
+    QHash<QString, Times> m_times; // by task name; cleared when the model starts over
     qint64 m_originMs = 0;      // earliest start: x = 0
     qint64 m_lastEndMs = 0;     // latest closed end
     bool m_anyExecuting = false;
-    bool m_dirty = true;        // model changed while hidden
+    bool m_dirty = true;        // model changed while hidden, or started over
+    quint64 m_builtVersion = 0; // the model's version the bars were built from
 
     double m_pixelsPerSecond = 1;
     bool m_fitted = true;
     int m_gutter = 0;
+    int m_laneHeight = 20; // from the font, set by rebuild()
 
     QToolButton *m_zoomOut = nullptr;
     QToolButton *m_zoomIn = nullptr;
