@@ -508,8 +508,12 @@ void TimelineView::mouseReleaseEvent(QMouseEvent *event)
         QAbstractScrollArea::mouseReleaseEvent(event);
 }
 
-QString TimelineView::toolTipFor(const Bar &b) const
+QString TimelineView::toolTipText(const QString &task) const
 {
+    const int i = m_barByTask.value(task, -1);
+    if (i < 0)
+        return {};
+    const Bar &b = m_bars[i];
     const TaskView &t = m_model->task(b.row);
     const QDateTime now = m_clock();
     const bool executing = t.status.state == TaskState::Executing;
@@ -543,8 +547,7 @@ bool TimelineView::viewportEvent(QEvent *event)
             QToolTip::hideText();
             event->ignore();
         } else {
-            QToolTip::showText(help->globalPos(), toolTipFor(m_bars[m_barByTask.value(name)]),
-                               viewport());
+            QToolTip::showText(help->globalPos(), toolTipText(name), viewport());
         }
         return true;
     }

@@ -61,6 +61,8 @@ public:
     QStringList visibleTasks() const; // the bars painting draws now, lane by lane
     QString taskAt(const QPoint &viewportPos) const;
     QRect chartRect() const; // the bars' area in viewport coordinates (right of the labels)
+    QString toolTipText(const QString &task) const; // rich text; "" when the task is no bar
+    QString currentTask() const { return m_currentTask; }
 
 signals:
     // A bar was clicked: the window selects that task in the grid.
@@ -117,7 +119,6 @@ private:
     // Calls `visit(barIndex)` for each bar in view, lane by lane, skipping bars hidden under
     // the one before them at this zoom.
     void forEachVisibleBar(const std::function<void(int)> &visit) const;
-    QString toolTipFor(const Bar &b) const;
     void paintAxis(QPainter &p, const QRect &chart) const;
     void paintLanes(QPainter &p, const QRect &chart) const;
 

@@ -5,11 +5,15 @@
 #include "fakerun.h"
 #include "ui/mainwindow.h"
 #include "ui/taskstatepresentation.h"
+#include "ui/taskfilterproxymodel.h"
 #include "ui/tasktablemodel.h"
 #include "ui/timelineview.h"
 
 #include <QDockWidget>
+#include <QApplication>
 #include <QImage>
+#include <QToolButton>
+#include <QWheelEvent>
 #include <QScrollBar>
 #include <QSet>
 #include <QSignalSpy>
@@ -55,6 +59,8 @@ private slots:
     void instantTaskTakesTheLaneBeforeTheTaskStartingWithIt();
     void executingBarGrowsWithTime();
     void clickOnABarEmitsItsTaskName();
+    void toolTipTellsWhatTheTaskDid();
+    void ctrlWheelZoomsAroundTheCursorAndFitShowsTheWholeRun();
     void clickOnABarSelectsTheTaskInTheWindowsGrid();
     void tenThousandTasksLayOutOnlyTheBarsInView();
 };
@@ -246,6 +252,82 @@ void TestTimelineView::clickOnABarEmitsItsTaskName()
     QCOMPARE(clicked.size(), 0);
 }
 
+void TestTimelineView::toolTipTellsWhatTheTaskDid()
+{
+    FakeRun run;
+    TaskView failed = ranTask(0, QStringLiteral("copy:CUSTTABLE#2"), QStringLiteral("copy"), 3,
+                              65.5, TaskState::Error);
+    failed.status.rowsDone = 12345;
+    failed.status.rowsTotal = 50000;
+    failed.status.attempts = 2;
+    failed.status.message = QStringLiteral("duplicate key <PK_CUSTTABLE>");
+    run.add(failed);
+    TaskTableModel model;
+    model.setSnapshotSource(run.source());
+    TimelineView view;
+    view.setModel(&model);
+    view.setGroups(groups({{"copy", 1}}));
+
+    const QString tip = view.toolTipText(QStringLiteral("copy:CUSTTABLE#2"));
+    QVERIFY2(tip.contains(QStringLiteral("<b>copy:CUSTTABLE#2</b>")), qPrintable(tip));
+    QVERIFY2(tip.contains(TaskStatePresentation::label(TaskState::Error)), qPrintable(tip));
+    QVERIFY2(tip.contains(QStringLiteral("attempt 2")), qPrintable(tip));
+    QVERIFY2(tip.contains(QStringLiteral("10:00:03")), qPrintable(tip)); // started
+    QVERIFY2(tip.contains(QStringLiteral("10:01:05")), qPrintable(tip)); // ended
+    QVERIFY2(tip.contains(TaskTableModel::formatDuration(62.5)), qPrintable(tip));
+    QVERIFY2(tip.contains(QStringLiteral("%1 / %2 rows")
+                              .arg(TaskTableModel::formatCount(12345),
+                                   TaskTableModel::formatCount(50000))),
+             qPrintable(tip));
+    QVERIFY2(tip.contains(QStringLiteral("duplicate key &lt;PK_CUSTTABLE&gt;")), qPrintable(tip));
+    QCOMPARE(view.toolTipText(QStringLiteral("copy:NOSUCHTASK")), QString());
+}
+
+void TestTimelineView::ctrlWheelZoomsAroundTheCursorAndFitShowsTheWholeRun()
+{
+    FakeRun run;
+    for (int i = 0; i < 40; ++i)
+        run.add(ranTask(i, QStringLiteral("copy:T%1").arg(i), QStringLiteral("copy"), i * 30,
+                        i * 30 + 25));
+    TaskTableModel model;
+    model.setSnapshotSource(run.source());
+    TimelineView view;
+    view.resize(900, 200);
+    view.setModel(&model);
+    view.setGroups(groups({{"copy", 1}}));
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+
+    // Fitted: the whole run, first bar to last, spans the chart.
+    QVERIFY(view.isFitted());
+    const QRect chart = view.chartRect();
+    QCOMPARE(qRound(view.bar(QStringLiteral("copy:T0"))->rect.left()), chart.left());
+    QCOMPARE(qRound(view.bar(QStringLiteral("copy:T39"))->rect.right()),
+             chart.left() + chart.width());
+
+    // Ctrl+wheel over T20's start: zoomed in, T20 still starts under the cursor.
+    const double fitted = view.pixelsPerSecond();
+    const QPointF at(view.bar(QStringLiteral("copy:T20"))->rect.left(), chart.center().y());
+    for (int step = 0; step < 3; ++step) {
+        QWheelEvent wheel(at, view.viewport()->mapToGlobal(at), QPoint(), QPoint(0, 120),
+                          Qt::NoButton, Qt::ControlModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(view.viewport(), &wheel);
+    }
+    QVERIFY(!view.isFitted());
+    QVERIFY(view.pixelsPerSecond() > fitted * 1.9);
+    QVERIFY(qAbs(view.bar(QStringLiteral("copy:T20"))->rect.left() - at.x()) <= 1.0);
+    QVERIFY(view.visibleTasks().size() < 40);
+    QVERIFY(view.horizontalScrollBar()->maximum() > 0);
+
+    // Fit: back to the whole run.
+    auto *fit = view.findChild<QToolButton *>(QStringLiteral("timelineFit"));
+    QVERIFY(fit);
+    fit->click();
+    QVERIFY(view.isFitted());
+    QCOMPARE(view.pixelsPerSecond(), fitted);
+    QCOMPARE(view.visibleTasks().size(), 40);
+}
+
 void TestTimelineView::clickOnABarSelectsTheTaskInTheWindowsGrid()
 {
     FakeRun run;
@@ -269,6 +351,12 @@ void TestTimelineView::clickOnABarSelectsTheTaskInTheWindowsGrid()
     QTest::mouseClick(timeline->viewport(), Qt::LeftButton, {},
                       timeline->bar(QStringLiteral("copy:T4"))->rect.center().toPoint());
     QCOMPARE(window.selectedTaskNames(), QStringList{QStringLiteral("copy:T4")});
+    QCOMPARE(timeline->currentTask(), QStringLiteral("copy:T4"));
+
+    // The grid's current task is outlined in the timeline.
+    window.view()->setCurrentIndex(window.proxy()->mapFromSource(
+        window.model()->index(window.model()->rowOfTask(QStringLiteral("copy:T1")), 0)));
+    QCOMPARE(timeline->currentTask(), QStringLiteral("copy:T1"));
 }
 
 void TestTimelineView::tenThousandTasksLayOutOnlyTheBarsInView()
