@@ -147,8 +147,11 @@ qint64 TimelineView::nowMs() const
 
 void TimelineView::onRefreshed()
 {
-    // Hidden (the dock is on its Log tab): no work until it is shown.
+    // Hidden (the dock is on its Log tab): no work until it is shown. The bars go now, as
+    // their model rows may have moved.
     if (!isVisible()) {
+        if (!m_dirty)
+            clearLayout();
         m_dirty = true;
         return;
     }
@@ -170,10 +173,8 @@ void TimelineView::showEvent(QShowEvent *event)
         rebuild();
 }
 
-void TimelineView::rebuild()
+void TimelineView::clearLayout()
 {
-    m_dirty = false;
-    m_builtVersion = m_model ? m_model->version() : 0;
     m_bars.clear();
     m_lanes.clear();
     m_laneGroupStart.clear();
@@ -181,6 +182,13 @@ void TimelineView::rebuild()
     m_anyExecuting = false;
     m_originMs = 0;
     m_lastEndMs = 0;
+}
+
+void TimelineView::rebuild()
+{
+    clearLayout();
+    m_dirty = false;
+    m_builtVersion = m_model ? m_model->version() : 0;
 
     const int rows = m_model ? m_model->rowCount() : 0;
     QStringList extraGroups; // groups of tasks that the plan does not list

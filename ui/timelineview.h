@@ -105,6 +105,7 @@ private:
 
     void onRefreshed();
     void rebuild();
+    void clearLayout();
     void updateScrollBars();
     qint64 nowMs() const;
     qint64 endOf(const Bar &b) const { return b.endMs == kOpenEnd ? nowMs() : b.endMs; }

@@ -58,6 +58,7 @@ private slots:
     void busierGroupThanItsThreadsGetsAnExtraLane();
     void instantTaskTakesTheLaneBeforeTheTaskStartingWithIt();
     void executingBarGrowsWithTime();
+    void hiddenViewCatchesUpWhenShown();
     void clickOnABarEmitsItsTaskName();
     void toolTipTellsWhatTheTaskDid();
     void ctrlWheelZoomsAroundTheCursorAndFitShowsTheWholeRun();
@@ -218,6 +219,32 @@ void TestTimelineView::executingBarGrowsWithTime()
     model.refresh();
     view.setPixelsPerSecond(10);
     QCOMPARE(view.bar(QStringLiteral("copy:RUNNING"))->rect.width(), 38 * 10.0);
+}
+
+void TestTimelineView::hiddenViewCatchesUpWhenShown()
+{
+    FakeRun run;
+    run.add(ranTask(10, QStringLiteral("copy:LATE"), QStringLiteral("copy"), 4, 6));
+    TaskTableModel model;
+    model.setSnapshotSource(run.source());
+    TimelineView view;
+    view.resize(600, 200);
+    view.setModel(&model);
+    view.setGroups(groups({{"copy", 2}}));
+    QCOMPARE(view.bar(QStringLiteral("copy:LATE"))->lane, 0);
+
+    // While hidden (a tab behind the log) tasks arrive before it in plan order, moving its
+    // row: nothing is laid out from stale rows, and showing it lays out the run as it is now.
+    run.add(ranTask(1, QStringLiteral("copy:EARLY"), QStringLiteral("copy"), 0, 5));
+    run.add(makeTask(2, QStringLiteral("copy:NOTYET")));
+    model.refresh();
+    QVERIFY(!view.bar(QStringLiteral("copy:LATE")));
+    QVERIFY(view.visibleTasks().isEmpty());
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QCOMPARE(view.bar(QStringLiteral("copy:EARLY"))->lane, 0);
+    QCOMPARE(view.bar(QStringLiteral("copy:LATE"))->lane, 1);
+    QVERIFY(!view.bar(QStringLiteral("copy:NOTYET")));
 }
 
 void TestTimelineView::clickOnABarEmitsItsTaskName()
