@@ -86,16 +86,16 @@ TimelineView::TimelineView(QWidget *parent) : QAbstractScrollArea(parent)
         return b;
     };
     // Each one goes left of the ones before it.
-    m_zoomIn = button(QStringLiteral("+"), tr("Zoom in (Ctrl+wheel)"));
-    m_zoomOut = button(QStringLiteral("\u2212"), tr("Zoom out (Ctrl+wheel)"));
-    m_fit = button(tr("Fit"), tr("Show the whole run (zooming follows it as it grows)"));
-    m_fit->setObjectName(QStringLiteral("timelineFit"));
-    m_zoomOut->setObjectName(QStringLiteral("timelineZoomOut"));
-    m_zoomIn->setObjectName(QStringLiteral("timelineZoomIn"));
-    connect(m_fit, &QToolButton::clicked, this, &TimelineView::fitToView);
-    connect(m_zoomIn, &QToolButton::clicked, this,
+    QToolButton *zoomIn = button(QStringLiteral("+"), tr("Zoom in (Ctrl+wheel)"));
+    QToolButton *zoomOut = button(QStringLiteral("\u2212"), tr("Zoom out (Ctrl+wheel)"));
+    QToolButton *fit = button(tr("Fit"), tr("Show the whole run (zooming follows it as it grows)"));
+    fit->setObjectName(QStringLiteral("timelineFit"));
+    zoomOut->setObjectName(QStringLiteral("timelineZoomOut"));
+    zoomIn->setObjectName(QStringLiteral("timelineZoomIn"));
+    connect(fit, &QToolButton::clicked, this, &TimelineView::fitToView);
+    connect(zoomIn, &QToolButton::clicked, this,
             [this] { zoomBy(kZoomStep, chartRect().center().x()); });
-    connect(m_zoomOut, &QToolButton::clicked, this,
+    connect(zoomOut, &QToolButton::clicked, this,
             [this] { zoomBy(1 / kZoomStep, chartRect().center().x()); });
     rebuild(); // metrics and the empty picture
 }
@@ -111,6 +111,10 @@ void TimelineView::setModel(TaskTableModel *model)
             m_times.clear(); // another run: versions start over
             m_dirty = true;
             onRefreshed();
+        });
+        connect(model, &QObject::destroyed, this, [this] {
+            clearLayout(); // the bars name its rows
+            viewport()->update();
         });
     }
     m_times.clear();

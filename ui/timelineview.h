@@ -18,8 +18,6 @@
 #include <limits>
 #include <optional>
 
-class QToolButton;
-
 namespace cockpit {
 
 class TaskTableModel;
@@ -143,10 +141,6 @@ private:
     bool m_fitted = true;
     int m_gutter = 0;
     int m_laneHeight = 20; // from the font, set by rebuild()
-
-    QToolButton *m_zoomOut = nullptr;
-    QToolButton *m_zoomIn = nullptr;
-    QToolButton *m_fit = nullptr;
 };
 
 } // namespace cockpit
