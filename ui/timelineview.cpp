@@ -262,7 +262,7 @@ void TimelineView::rebuild()
     for (const BatchGroup &g : std::as_const(m_groups))
         addGroup(g.name, std::max(1, g.threads));
     for (const QString &name : std::as_const(extraGroups))
-        addGroup(name, 1);
+        addGroup(name, 0); // lanes as its bars need them
 
     for (int i : std::as_const(order)) {
         Bar &b = m_bars[i];
@@ -271,7 +271,8 @@ void TimelineView::rebuild()
         while (lane < g.freeAt.size() && g.freeAt[lane] > b.startMs)
             ++lane;
         if (lane == g.freeAt.size()) {
-            g.lanes.push_back({g.name, int(lane + 1), true, {}});
+            // Over the plan's limit; a group the plan does not list has no limit to be over.
+            g.lanes.push_back({g.name, int(lane + 1), g.threads > 0, {}});
             g.freeAt.push_back(0);
         }
         g.freeAt[lane] = b.endMs;
@@ -324,7 +325,6 @@ double TimelineView::spanSeconds() const
     const qint64 end = std::max(m_lastEndMs, nowMs());
     return std::max(kMinSpanSeconds, double(end - m_originMs) / 1000.0);
 }
-
 
 QRect TimelineView::chartRect() const
 {

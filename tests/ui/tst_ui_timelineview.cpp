@@ -143,19 +143,23 @@ void TestTimelineView::busierGroupThanItsThreadsGetsAnExtraLane()
     run.add(ranTask(0, QStringLiteral("copy:A"), QStringLiteral("copy"), 0, 10));
     run.add(ranTask(1, QStringLiteral("copy:B"), QStringLiteral("copy"), 5, 8));
     run.add(ranTask(2, QStringLiteral("copy:C"), QStringLiteral("other"), 0, 1));
+    run.add(ranTask(3, QStringLiteral("copy:D"), QStringLiteral("other"), 0.5, 2));
     TaskTableModel model;
     model.setSnapshotSource(run.source());
     TimelineView view;
     view.setModel(&model);
     view.setGroups(groups({{"copy", 1}}));
 
-    // copy's second lane is marked over the limit; an unplanned group gets its own lane.
-    QCOMPARE(view.laneCount(), 3);
+    // copy's second lane is marked over the limit; a group the plan does not list gets the
+    // lanes its tasks need after the plan's, with no limit to be over.
+    QCOMPARE(view.laneCount(), 4);
     QCOMPARE(view.bar(QStringLiteral("copy:A"))->lane, 0);
     QCOMPARE(view.bar(QStringLiteral("copy:B"))->lane, 1);
     QVERIFY(view.laneLabel(1).contains(QStringLiteral("over limit")));
     QCOMPARE(view.bar(QStringLiteral("copy:C"))->lane, 2);
+    QCOMPARE(view.bar(QStringLiteral("copy:D"))->lane, 3);
     QCOMPARE(view.laneLabel(2), QStringLiteral("other \u00b7 1"));
+    QCOMPARE(view.laneLabel(3), QStringLiteral("other \u00b7 2"));
 }
 
 void TestTimelineView::instantTaskTakesTheLaneBeforeTheTaskStartingWithIt()
