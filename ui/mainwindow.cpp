@@ -343,7 +343,11 @@ void MainWindow::createDocks()
     });
     connect(m_timeline, &TimelineView::taskClicked, this, [this](const QString &name) {
         selectTasks({name});
-        m_view->scrollTo(m_proxy->mapFromSource(m_model->index(m_model->rowOfTask(name), 0)));
+        const QModelIndex row = m_proxy->mapFromSource(m_model->index(m_model->rowOfTask(name), 0));
+        if (row.isValid())
+            m_view->scrollTo(row);
+        else
+            statusBar()->showMessage(tr("%1 is hidden by the grid's filter.").arg(name), 5000);
     });
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, m_timeline,
             [this](const QModelIndex &current) {
