@@ -14,6 +14,7 @@
 #include "ui/taskfilterproxymodel.h"
 #include "ui/taskstatepresentation.h"
 #include "ui/tasktablemodel.h"
+#include "ui/timelineview.h"
 
 #include <QAction>
 #include <QApplication>
@@ -347,6 +348,34 @@ void MainWindow::createDocks()
         view->addAction(dock->toggleViewAction());
         view->addAction(details->toggleViewAction());
     }
+
+    // --- Timeline dock (issue 5): a tab beside the log; a click on a bar selects its task.
+    m_timeline = new TimelineView(this);
+    m_timeline->setModel(m_model);
+    auto *timelineDock = new QDockWidget(tr("Timeline"), this);
+    timelineDock->setObjectName(QStringLiteral("timelineDock"));
+    timelineDock->setWidget(m_timeline);
+    timelineDock->setFeatures(dock->features());
+    tabifyDockWidget(dock, timelineDock);
+    dock->raise();
+    if (auto *view = menuBar()->findChild<QMenu *>(QStringLiteral("viewMenu")))
+        view->addAction(timelineDock->toggleViewAction());
+    connect(this, &MainWindow::runOpened, m_timeline, [this](bool ok) {
+        if (ok)
+            m_timeline->setGroups(m_run->plan().groups);
+    });
+    connect(m_timeline, &TimelineView::taskClicked, this, [this](const QString &name) {
+        selectTasks({name});
+        const QModelIndex row = m_proxy->mapFromSource(m_model->index(m_model->rowOfTask(name), 0));
+        if (row.isValid())
+            m_view->scrollTo(row);
+        else
+            statusBar()->showMessage(tr("%1 is hidden by the grid's filter.").arg(name), 5000);
+    });
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, m_timeline,
+            [this](const QModelIndex &current) {
+                m_timeline->setCurrentTask(current.data(TaskTableModel::TaskNameRole).toString());
+            });
 }
 
 // --- opening ------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ class TaskDetailsPane;
 class RunSummaryBar;
 class TaskFilterProxyModel;
 class TaskTableModel;
+class TimelineView;
 class UpgradeRun;
 
 class MainWindow final : public QMainWindow {
@@ -72,6 +73,7 @@ public:
     QTableView *view() const { return m_view; }
     LogPane *logPane() const { return m_log; }
     TaskDetailsPane *detailsPane() const { return m_details; }
+    TimelineView *timeline() const { return m_timeline; }
     RunSummaryBar *summaryBar() const { return m_summaryBar; }
     QAction *action(Command command) const { return m_actions[size_t(command)]; }
     bool isOpen() const { return m_opened; }
@@ -144,6 +146,7 @@ private:
     QTableView *m_view = nullptr;
     LogPane *m_log = nullptr;
     TaskDetailsPane *m_details = nullptr;
+    TimelineView *m_timeline = nullptr;
     RunSummaryBar *m_summaryBar = nullptr;
     QLineEdit *m_filterEdit = nullptr;
     QComboBox *m_stateFilter = nullptr;
