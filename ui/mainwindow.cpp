@@ -343,6 +343,9 @@ void MainWindow::createDocks()
     details->setWidget(m_details);
     details->setFeatures(dock->features());
     splitDockWidget(dock, details, Qt::Horizontal);
+    connect(this, &MainWindow::runOpened, m_details, [this](bool ok) {
+        m_details->setStatePath(ok ? m_run->plan().statePath : QString());
+    });
 
     if (auto *view = menuBar()->findChild<QMenu *>(QStringLiteral("viewMenu"))) {
         view->addAction(dock->toggleViewAction());

@@ -1,6 +1,12 @@
 #include "ui/taskdetailspane.h"
 #include "scripts/scriptfolder.h"
+#include "store/controlstore.h"
+#include "ui/ratesparkline.h"
 #include "ui/taskstatepresentation.h"
+
+#include <QHBoxLayout>
+#include <QTabWidget>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <QDir>
 #include <QFile>
@@ -44,30 +50,122 @@ TaskDetailsPane::TaskDetailsPane(QWidget *parent) : QWidget(parent)
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_summary->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_sparkline = new RateSparkline(this);
+    m_sparkline->hide();
+    const QFont fixed = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     m_sql = new QPlainTextEdit(this);
     m_sql->setObjectName(QStringLiteral("detailsSql"));
     m_sql->setReadOnly(true);
     m_sql->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_sql->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_sql->hide();
+    m_sql->setFont(fixed);
+    m_history = new QLabel(this);
+    m_history->setObjectName(QStringLiteral("detailsHistory"));
+    m_history->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_history->setWordWrap(true);
+    m_history->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_logTail = new QPlainTextEdit(this);
+    m_logTail->setObjectName(QStringLiteral("detailsLog"));
+    m_logTail->setReadOnly(true);
+    m_logTail->setFont(fixed);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(m_history, tr("Attempts"));
+    m_tabs->addTab(m_logTail, tr("Log"));
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_summary, 1);
+    top->addWidget(m_sparkline, 0, Qt::AlignTop);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    layout->addWidget(m_summary);
-    layout->addWidget(m_sql, 1);
+    layout->addLayout(top);
+    layout->addWidget(m_tabs, 1);
+    connect(&m_storedLoad, &QFutureWatcher<Stored>::finished, this, [this] { showStored(m_storedLoad.result()); });
     showTask(std::nullopt, Plan());
+}
+
+void TaskDetailsPane::setStatePath(const QString &statePath)
+{
+    m_statePath = statePath;
+    m_storedVersion = 0;
+}
+
+// The task's attempts (its state changes) and last log lines, read on a worker thread with a
+// connection of its own: the window never waits on the state file.
+void TaskDetailsPane::loadStored(const QString &task)
+{
+    if (m_statePath.isEmpty() || m_storedLoad.isRunning())
+        return;
+    m_storedAge.start();
+    m_storedLoad.setFuture(QtConcurrent::run([path = m_statePath, task]() {
+        Stored out{task, {}, {}};
+        auto store = ControlStore::open(path);
+        if (!store) {
+            out.history = store.error().message.toHtmlEscaped();
+            return out;
+        }
+        if (auto events = (*store)->events(task)) {
+            QStringList rows;
+            int attempt = 0;
+            for (const StoredEvent &e : *events) {
+                attempt += e.toState == QLatin1String("Executing");
+                rows << QStringLiteral("%1 &nbsp; %2 &rarr; <b>%3</b>%4%5")
+                            .arg(timeText(e.at), e.fromState.toHtmlEscaped(), e.toState.toHtmlEscaped(),
+                                 e.toState == QLatin1String("Executing") ? QStringLiteral(" (attempt %1)").arg(attempt) : QString(),
+                                 e.message.isEmpty() ? QString() : QStringLiteral(": ") + e.message.toHtmlEscaped());
+            }
+            out.history = rows.isEmpty() ? QStringLiteral("No state changes yet.") : rows.join(QStringLiteral("<br>"));
+        }
+        if (auto lines = (*store)->log(task, 200)) {
+            QStringList text;
+            for (const LogLine &l : *lines)
+                text << QStringLiteral("%1 %2 %3").arg(timeText(l.at), l.level, l.message);
+            out.log = text.join(u'\n');
+        }
+        return out;
+    }));
+}
+
+void TaskDetailsPane::showStored(const Stored &stored)
+{
+    if (stored.task != m_shownTask)
+        return; // the selection moved on meanwhile
+    m_history->setText(stored.history);
+    if (m_logTail->toPlainText() != stored.log) {
+        m_logTail->setPlainText(stored.log);
+        m_logTail->moveCursor(QTextCursor::End); // a live tail: the newest line in view
+    }
 }
 
 void TaskDetailsPane::showTask(const std::optional<TaskView> &task, const Plan &plan)
 {
     if (!task) {
         m_summary->setText(tr("Select one task to see its details."));
-        m_sql->hide();
+        m_tabs->hide();
+        m_sparkline->hide();
         m_scriptKey.clear();
+        m_shownTask.clear();
         m_highlight = {0, 0};
         return;
     }
     const TaskSpec &spec = task->spec;
     const TaskStatus &s = task->status;
+    m_tabs->show();
+    if (spec.name != m_shownTask) {
+        m_shownTask = spec.name;
+        m_sparkline->clear();
+        m_history->setText(tr("Reading\u2026"));
+        m_logTail->clear();
+        m_storedVersion = 0;
+    }
+    // Re-read the state file when the task changed, at most once a second.
+    if (task->version != m_storedVersion && (!m_storedAge.isValid() || m_storedAge.elapsed() >= 1000 || m_storedVersion == 0)
+        && !m_storedLoad.isRunning()) {
+        m_storedVersion = task->version;
+        loadStored(spec.name);
+    }
+    const bool countsRows = spec.kind == TaskKind::Copy || spec.kind == TaskKind::Validate;
+    if (countsRows && s.state == TaskState::Executing)
+        m_sparkline->addSample(task->rowsPerSecond);
+    m_sparkline->setVisible(countsRows && !m_sparkline->samples().empty());
     QStringList lines;
     lines << tr("<b>%1</b> &mdash; %2 &mdash; %3")
                  .arg(spec.name.toHtmlEscaped(), phaseName(spec.kind).toHtmlEscaped(),
@@ -76,6 +174,18 @@ void TaskDetailsPane::showTask(const std::optional<TaskView> &task, const Plan &
                  .arg(s.attempts)
                  .arg(timeText(s.startedAt), s.state == TaskState::Executing ? tr("-") : timeText(s.endedAt))
                  .arg(s.seconds, 0, 'f', 1);
+    if (countsRows && (s.rowsDone > 0 || s.rowsTotal > 0))
+        lines << tr("Rows: %1 of %2%3%4")
+                     .arg(QLocale().toString(s.rowsDone), s.rowsTotal > 0 ? QLocale().toString(s.rowsTotal) : tr("?"),
+                          s.state == TaskState::Executing && task->rowsPerSecond > 0
+                              ? tr(" &middot; %1 rows/s").arg(QLocale().toString(qint64(task->rowsPerSecond)))
+                              : QString(),
+                          spec.kind == TaskKind::Copy && s.hasCheckpoint
+                              ? tr(" &middot; checkpoint: %1 %2").arg(spec.sampledRange ? tr("row") : tr("key"), QLocale().toString(s.checkpoint))
+                              : QString());
+    if (spec.kind == TaskKind::Copy && (spec.keyLo != 0 || spec.keyHi != 0))
+        lines << (spec.sampledRange ? tr("Rows %1 to %2 in key order").arg(QLocale().toString(spec.keyLo), QLocale().toString(spec.keyHi))
+                                    : tr("Keys %1 to %2").arg(QLocale().toString(spec.keyLo), QLocale().toString(spec.keyHi)));
     if (!spec.dependsOn.isEmpty())
         lines << tr("Waits for: %1").arg(spec.dependsOn.join(QStringLiteral(", ")).toHtmlEscaped());
     if (s.state == TaskState::Waiting && !task->waitReason.isEmpty())
@@ -88,7 +198,8 @@ void TaskDetailsPane::showTask(const std::optional<TaskView> &task, const Plan &
     if (spec.kind == TaskKind::Script) {
         showScript(*task, plan);
     } else {
-        m_sql->hide();
+        if (const int i = m_tabs->indexOf(m_sql); i >= 0)
+            m_tabs->removeTab(i);
         m_scriptKey.clear();
         m_highlight = {0, 0};
     }
@@ -100,7 +211,10 @@ void TaskDetailsPane::showScript(const TaskView &task, const Plan &plan)
     const QString path = script ? script->path : QString();
     const QString key = path + u'|' + QFileInfo(path).lastModified().toString(Qt::ISODateWithMs) + u'|'
                         + task.status.message + (script ? QString() : script.error().message);
-    m_sql->show();
+    if (m_tabs->indexOf(m_sql) < 0) {
+        m_tabs->insertTab(0, m_sql, tr("SQL"));
+        m_tabs->setCurrentIndex(0);
+    }
     if (key == m_scriptKey) {
         m_summary->setText(m_summary->text() + m_scriptHeader);
         return;

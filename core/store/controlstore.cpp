@@ -37,6 +37,7 @@ const char *const kSchema[] = {
     "CREATE TABLE IF NOT EXISTS task_log (id INTEGER PRIMARY KEY, at TEXT NOT NULL, task TEXT NOT NULL,"
     " level TEXT NOT NULL, message TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS task_log_by_task ON task_log (task, id)",
+    "CREATE INDEX IF NOT EXISTS event_by_task ON event (task, id)",
     "CREATE TABLE IF NOT EXISTS command (id INTEGER PRIMARY KEY, at TEXT NOT NULL, action TEXT NOT NULL,"
     " task TEXT NOT NULL, with_dependents INTEGER NOT NULL, done INTEGER NOT NULL DEFAULT 0,"
     " ok INTEGER NOT NULL DEFAULT 0, result TEXT NOT NULL DEFAULT '')",
@@ -327,11 +328,15 @@ Status ControlStore::setPriority(const QString &task, int priority)
     return exec(QStringLiteral("UPDATE task SET priority = ? WHERE name = ?"), {priority, task});
 }
 
-Result<QVector<StoredEvent>> ControlStore::events()
+Result<QVector<StoredEvent>> ControlStore::events(const QString &task)
 {
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
-    if (!q.exec(QStringLiteral("SELECT at, task, from_state, to_state, message FROM event ORDER BY id")))
+    q.prepare(task.isEmpty() ? QStringLiteral("SELECT at, task, from_state, to_state, message FROM event ORDER BY id")
+                             : QStringLiteral("SELECT at, task, from_state, to_state, message FROM event WHERE task = ? ORDER BY id"));
+    if (!task.isEmpty())
+        q.addBindValue(task);
+    if (!q.exec())
         return makeError(QStringLiteral("control store: %1").arg(q.lastError().text()));
     QVector<StoredEvent> out;
     while (q.next())

@@ -75,7 +75,7 @@ public:
     // Progress of executing tasks (rows, checkpoint), in one transaction.
     Status saveProgress(const QVector<std::pair<QString, TaskStatus>> &updates);
     Status setPriority(const QString &task, int priority);
-    Result<QVector<StoredEvent>> events(); // oldest first
+    Result<QVector<StoredEvent>> events(const QString &task = {}); // oldest first; one task's or all
 
     Status appendLog(const QString &task, const QString &level, const QString &message);
     Result<QVector<LogLine>> log(const QString &task, int limit);

@@ -1,10 +1,14 @@
 // The details pane on real widgets: a failing script's statement is highlighted at the line
 // the task's error names, a check failure at its header line, and other tasks show no SQL.
 #include "ui/taskdetailspane.h"
+#include "demo/demogenerator.h"
+#include "run/upgraderun.h"
+#include "ui/ratesparkline.h"
 
 #include <QFile>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -94,6 +98,46 @@ private slots:
         QVERIFY(pane.summaryLabel()->text().contains(QStringLiteral("Bulk copy")));
         pane.showTask(std::nullopt, m_plan);
         QCOMPARE(pane.summaryLabel()->text(), QStringLiteral("Select one task to see its details."));
+    }
+
+    // A real run's state file: the attempts tab lists the task's state changes and the log tab
+    // its log lines, read on a worker thread; rows/s samples draw the sparkline.
+    void attemptsAndLogComeFromTheStateFileAndRatesDrawTheSparkline()
+    {
+        QTemporaryDir dir;
+        auto plan = writeDemo(DemoOptions{dir.path(), 2000, 0.02});
+        QVERIFY(plan.ok());
+        plan->scriptsDir.clear();
+        UpgradeRun run;
+        QSignalSpy opened(&run, &UpgradeRun::opened);
+        run.open(*plan);
+        QVERIFY(opened.wait(60000));
+        QVERIFY(opened.first().at(0).toBool());
+        QSignalSpy finished(&run, &UpgradeRun::finished);
+        run.start();
+        QVERIFY(finished.wait(120000));
+        TaskView copy;
+        for (const TaskView &t : run.snapshot().tasks)
+            if (t.spec.name == QLatin1String("copy:SALESLINE"))
+                copy = t;
+        QVERIFY(copy.status.state == TaskState::Ended);
+
+        TaskDetailsPane pane;
+        pane.setStatePath(plan->statePath);
+        pane.showTask(copy, *plan);
+        QTRY_VERIFY_WITH_TIMEOUT(pane.historyView()->text().contains(QStringLiteral("(attempt 1)")), 10000);
+        QVERIFY2(pane.historyView()->text().contains(QStringLiteral("<b>Ended</b>")), qPrintable(pane.historyView()->text()));
+        QTRY_VERIFY_WITH_TIMEOUT(pane.logView()->toPlainText().contains(QStringLiteral("rows")), 10000);
+        QVERIFY2(pane.summaryLabel()->text().contains(QStringLiteral("Rows: ")), qPrintable(pane.summaryLabel()->text()));
+
+        copy.status.state = TaskState::Executing;
+        for (double rate : {1000.0, 3000.0, 2000.0}) {
+            copy.rowsPerSecond = rate;
+            pane.showTask(copy, *plan);
+        }
+        QCOMPARE(pane.sparkline()->samples().size(), size_t(3));
+        QCOMPARE(pane.sparkline()->samples().back(), 2000.0);
+        QVERIFY(!pane.sparkline()->isHidden());
     }
 };
 
