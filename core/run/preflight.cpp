@@ -11,6 +11,11 @@
 #include <QStorageInfo>
 #include <QSysInfo>
 
+#ifdef Q_OS_UNIX
+#include <pwd.h>
+#include <unistd.h>
+#endif
+
 namespace cockpit {
 
 namespace {
@@ -241,6 +246,15 @@ Result<PreflightReport> runPreflight(const Plan &plan)
         report.checks << existingTablesCheck(plan, *tables, target);
     }
     return report;
+}
+
+QString currentLogin()
+{
+#ifdef Q_OS_UNIX
+    if (const passwd *pw = ::getpwuid(::geteuid()); pw && pw->pw_name)
+        return QString::fromLocal8Bit(pw->pw_name);
+#endif
+    return qEnvironmentVariable("USER", qEnvironmentVariable("USERNAME"));
 }
 
 Status recordOverride(const Plan &plan, const QStringList &checkIds, const PreflightOverride &decision)

@@ -17,6 +17,9 @@ Result<PreflightReport> runPreflight(const Plan &plan);
 
 // Logs that `who` started the run of `plan` despite the Blockers `checkIds`, and why: in the
 // application log, and in the run's own log when its control store exists. Worker thread.
+// The login name of this process's user, the default "who" of an override.
+QString currentLogin();
+
 Status recordOverride(const Plan &plan, const QStringList &checkIds, const PreflightOverride &decision);
 
 } // namespace cockpit

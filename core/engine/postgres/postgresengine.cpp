@@ -1368,8 +1368,11 @@ Result<qint64> PostgresEngine::sizeOnDisk(DbConnection &c, const QVector<TableSc
 Result<QString> PostgresEngine::dataDirectory(DbConnection &c)
 {
     auto r = pgExec(c.postgres(), QStringLiteral("SELECT current_setting('data_directory')"));
-    if (!r)
-        return makeError(QStringLiteral("the server does not tell its data directory: %1").arg(r.error().message));
+    if (!r) {
+        QString why = r.error().message;
+        why.remove(QRegularExpression(QStringLiteral("^ERROR:\\s*")));
+        return makeError(QStringLiteral("the server does not tell its data directory: %1").arg(why));
+    }
     return r->text(0, 0);
 }
 
