@@ -94,27 +94,27 @@ PreflightCheck spaceCheck(Side &source, const QVector<TableSchema> &tables, Side
     auto size = source.engine->sizeOnDisk(*source.connection, tables);
     if (!size)
         return check(id, title, CheckStatus::Warning, {QStringLiteral("the source's size is unknown: %1").arg(size.error().message)});
+    auto unknown = [&](const QString &why) {
+        return check(id, title, CheckStatus::Warning,
+                     {QStringLiteral("free space unknown: %1").arg(why),
+                      QStringLiteral("make sure the target has room for %1 (what the source's tables take)").arg(bytes(*size))});
+    };
     QString folder;
     if (target.url.engine == EngineKind::SQLite) {
         folder = QFileInfo(target.url.path).absolutePath();
     } else if (!isLocalServer(target.url)) {
-        return check(id, title, CheckStatus::Warning,
-                     {QStringLiteral("free space unknown: the server %1 is on another machine; make sure it has room for %2")
-                          .arg(target.url.host, bytes(*size))});
+        return unknown(QStringLiteral("the server %1 is on another machine").arg(target.url.host));
     } else {
         auto dir = target.engine->dataDirectory(*target.connection);
         if (!dir)
-            return check(id, title, CheckStatus::Warning,
-                         {QStringLiteral("free space unknown: %1; make sure it has room for %2").arg(dir.error().message, bytes(*size))});
+            return unknown(dir.error().message);
         folder = *dir;
         if (!QFileInfo(folder).isReadable())
-            return check(id, title, CheckStatus::Warning,
-                         {QStringLiteral("free space unknown: the data directory %1 is not readable here; make sure it has room for %2")
-                              .arg(folder, bytes(*size))});
+            return unknown(QStringLiteral("the data directory %1 is not readable here").arg(folder));
     }
     const QStorageInfo storage(folder);
     if (!storage.isValid())
-        return check(id, title, CheckStatus::Warning, {QStringLiteral("free space unknown: no file system found for %1").arg(folder)});
+        return unknown(QStringLiteral("no file system found for %1").arg(folder));
     const QStringList details{QStringLiteral("the source's tables take %1 (data and indexes)").arg(bytes(*size)),
                               QStringLiteral("%1 free on %2 (%3)").arg(bytes(storage.bytesAvailable()), storage.rootPath(), folder)};
     // Types and indexes differ between engines: the source's size is an estimate, so a short
