@@ -1,4 +1,5 @@
 #include "engine/mysql/mysqlengine.h"
+#include "engine/owntcpports.h"
 #include "engine/valuetext.h"
 
 #include <QHash>
@@ -844,7 +845,8 @@ Status MysqlEngine::createView(DbConnection &c, const ViewSchema &view)
 Result<QStringList> MysqlEngine::otherSessions(DbConnection &c)
 {
     // Without the PROCESS privilege the server lists this user's sessions only. MariaDB keeps no
-    // application name (performance_schema is usually off): only this session is left out.
+    // application name (performance_schema is usually off): this process's other connections
+    // are told by their client port (HOST is "address:port" over TCP).
     auto rows = myRows(c.mysql(), QStringLiteral(
         "SELECT ID, USER, HOST, COMMAND, STATE, "
         "DATE_FORMAT(UTC_TIMESTAMP() - INTERVAL TIME SECOND, '%Y-%m-%d %H:%i:%s UTC') "
@@ -852,8 +854,11 @@ Result<QStringList> MysqlEngine::otherSessions(DbConnection &c)
         "AND COMMAND NOT IN ('Daemon', 'Binlog Dump', 'Binlog Dump GTID', 'Slave_IO', 'Slave_SQL') ORDER BY ID"));
     if (!rows)
         return makeError(QStringLiteral("listing the sessions of %1 failed: %2").arg(c.url().display(), rows.error().message));
+    const QSet<int> ownPorts = ownTcpPortsTo(c.url().port > 0 ? c.url().port : 3306);
     QStringList lines;
     for (const auto &r : *rows) {
+        if (ownPorts.contains(r.value(2).section(u':', -1).toInt()))
+            continue;
         const QString state = r.value(4).isEmpty() ? r.value(3) : r.value(3) + QStringLiteral(" (") + r.value(4) + u')';
         lines << sessionLine(r.value(0), r.value(1), QString(), r.value(2), state, r.value(5));
     }
