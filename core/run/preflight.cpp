@@ -5,7 +5,6 @@
 #include "store/controlstore.h"
 #include "tasks/taskplanner.h"
 
-#include <QDir>
 #include <QFileInfo>
 #include <QLocale>
 #include <QStorageInfo>
