@@ -3,6 +3,7 @@
 #include "ui/passworddialog.h"
 #include "ui/planfileactions.h"
 #include "ui/recentplans.h"
+#include "ui/preflightgate.h"
 
 #include "demo/demogenerator.h"
 #include "run/upgraderun.h"
@@ -181,7 +182,17 @@ void MainWindow::createActions()
 
     QAction *run = make(Command::Run, tr("Run"), s->standardIcon(QStyle::SP_MediaPlay));
     run->setShortcut(Qt::Key_F5);
-    connect(run, &QAction::triggered, this, &MainWindow::startRun);
+    // --- preflight (issue 5): Run goes through the preflight, which calls startRun() ---
+    m_preflight = new PreflightGate(this);
+    connect(m_preflight, &PreflightGate::cleared, this, &MainWindow::startRun);
+    connect(run, &QAction::triggered, this, [this] {
+        if (m_preflightBeforeRun && m_run && m_opened && !isDispatching() && !m_stopping) {
+            statusBar()->showMessage(tr("Preflight: checking both databases\u2026"), 5000);
+            m_preflight->beforeStart(m_run->plan());
+        } else {
+            startRun();
+        }
+    });
 
     QAction *stop = make(Command::Stop, tr("Stop"), s->standardIcon(QStyle::SP_MediaStop));
     stop->setShortcut(Qt::SHIFT | Qt::Key_F5);
@@ -248,6 +259,13 @@ void MainWindow::createMenus()
     runMenu->setToolTipsVisible(true);
     runMenu->addAction(action(Command::Run));
     runMenu->addAction(action(Command::Stop));
+    // --- preflight (issue 5) ---
+    runMenu->addAction(tr("&Preflight\u2026"), this, [this] {
+        if (m_run && m_opened)
+            m_preflight->showDialog(m_run->plan());
+        else
+            statusBar()->showMessage(tr("Open a plan first: the preflight checks its databases."), 5000);
+    })->setObjectName(QStringLiteral("preflightAction"));
     runMenu->addSeparator();
     runMenu->addAction(action(Command::PauseAll));
     runMenu->addAction(action(Command::ResumeAll));

@@ -25,6 +25,7 @@ class QTableView;
 namespace cockpit {
 
 class PasswordDialog;
+class PreflightGate;
 
 class LogPane;
 class TaskDetailsPane;
@@ -66,6 +67,10 @@ public:
     void setStartWhenOpened(bool start) { m_startWhenOpened = start; }
     // Skip and Cancel ask for confirmation; tests turn that off.
     void setConfirmDestructiveActions(bool confirm) { m_confirmDestructive = confirm; }
+    // Preflight (issue 5): Run first runs the preflight and shows it when a check warns or
+    // blocks; tests of other things turn that off. preflight() is Run > Preflight….
+    void setPreflightBeforeRun(bool on) { m_preflightBeforeRun = on; }
+    PreflightGate *preflight() const { return m_preflight; }
 
     UpgradeRun *run() const { return m_run.get(); }
     TaskTableModel *model() const { return m_model; }
@@ -176,6 +181,9 @@ private:
     bool m_confirmDestructive = true;
     bool m_openedFromMenu = false;
     std::optional<Plan> m_openingPlan; // the plan being opened, to open again with a password
+    // Preflight (issue 5)
+    PreflightGate *m_preflight = nullptr;
+    bool m_preflightBeforeRun = true;
     bool m_selectionDirty = false; // the log pane's task filter needs the new selection
 };
 

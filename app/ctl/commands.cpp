@@ -4,6 +4,7 @@
 #include "log/logging.h"
 #include "plan/plan.h"
 #include "report/reportwriters.h"
+#include "run/preflight.h"
 #include "run/upgraderun.h"
 #include "store/controlstore.h"
 
@@ -182,6 +183,19 @@ bool openRun(UpgradeRun &run, const Plan *plan, const QString &statePath)
     return ok;
 }
 
+// Runs the preflight of `plan` and prints it to `out`; nullopt (after printing why) when the
+// plan itself is unusable.
+std::optional<PreflightReport> printedPreflight(const Plan &plan, FILE *out)
+{
+    auto report = runPreflight(plan);
+    if (!report) {
+        fail(report.error().message);
+        return std::nullopt;
+    }
+    std::fprintf(out, "preflight of %s\n%s", qPrintable(plan.title()), qPrintable(report->toText()));
+    return *report;
+}
+
 } // namespace
 
 int demo(const QStringList &args)
@@ -278,6 +292,8 @@ int run(const QStringList &args)
     p.addOption({QStringLiteral("threads"), QStringLiteral("Threads for every batch group."), QStringLiteral("N")});
     p.addOption({QStringLiteral("json"), QStringLiteral("Print the summary as JSON.")});
     p.addOption({QStringLiteral("quiet"), QStringLiteral("No progress line.")});
+    p.addOption({QStringLiteral("override"), QStringLiteral("Start despite the preflight's blockers, for this reason (logged)."),
+                 QStringLiteral("REASON")});
     if (!parse(p, QStringLiteral("run"), args))
         return BadInput;
 
@@ -320,10 +336,39 @@ int run(const QStringList &args)
             g.threads = threads;
     }
 
+    const bool overriding = p.isSet(QStringLiteral("override"));
+    const QString overrideReason = p.value(QStringLiteral("override")).simplified();
+    if (overriding && overrideReason.isEmpty()) {
+        fail(QStringLiteral("run: --override needs a reason"));
+        return BadInput;
+    }
+    // The preflight before the run is opened (opening plans the tasks on the target's behalf);
+    // a run resumed from its state alone is checked once its stored plan is read.
+    std::optional<PreflightReport> checks;
+    if (plan && !(checks = printedPreflight(*plan, stderr)))
+        return BadInput;
+
     setLogToStderr(true);
     UpgradeRun run;
     if (!openRun(run, plan ? &*plan : nullptr, state))
         return BadInput;
+    if (!checks && !(checks = printedPreflight(run.plan(), stderr)))
+        return BadInput;
+    if (checks->hasBlockers()) {
+        const QStringList blockers = checks->idsWith(CheckStatus::Blocker);
+        if (!overriding) {
+            fail(QStringLiteral("run: not started: the preflight found blockers (%1); fix them, or start anyway with "
+                                "--override \"reason\" (logged)")
+                     .arg(blockers.join(QStringLiteral(", "))));
+            return TaskFailed;
+        }
+        if (auto st = recordOverride(run.plan(), blockers, {currentLogin(), overrideReason}); !st) {
+            fail(st.error().message);
+            return BadInput;
+        }
+        std::fprintf(stderr, "upgradectl: starting despite %s (override by %s logged)\n",
+                     qPrintable(blockers.join(QStringLiteral(", "))), qPrintable(currentLogin()));
+    }
 
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
@@ -362,6 +407,37 @@ int run(const QStringList &args)
     const QVector<TaskView> tasks = sortedTasks(run.snapshot(0).tasks);
     printReport(tasks, json, run.plan().name, clock.elapsed() / 1000.0);
     return stopping ? Incomplete : exitCodeFor(tasks);
+}
+
+int preflight(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Check a plan before running it: both databases reachable, privileges, "
+                                               "other sessions, free space, tables already on the target."));
+    p.addOption({QStringLiteral("plan"), QStringLiteral("Plan file."), QStringLiteral("F")});
+    if (!parse(p, QStringLiteral("preflight"), args))
+        return BadInput;
+    if (!p.isSet(QStringLiteral("plan"))) {
+        fail(QStringLiteral("preflight: --plan F is required"));
+        return BadInput;
+    }
+    auto plan = loadPlan(p.value(QStringLiteral("plan")));
+    if (!plan) {
+        fail(plan.error().message);
+        return BadInput;
+    }
+    const auto report = printedPreflight(*plan, stdout);
+    if (!report)
+        return BadInput;
+    const QStringList blockers = report->idsWith(CheckStatus::Blocker);
+    if (!blockers.isEmpty()) {
+        std::printf("\n%s: %d blocker(s): %s; `upgradectl run` refuses to start without --override \"reason\"\n",
+                    qPrintable(plan->title()), int(blockers.size()), qPrintable(blockers.join(QStringLiteral(", "))));
+        return TaskFailed;
+    }
+    std::printf("\n%s: ready to run (%d warning(s))\n", qPrintable(plan->title()),
+                int(report->idsWith(CheckStatus::Warning).size()));
+    return Ok;
 }
 
 static Result<std::unique_ptr<ControlStore>> openExistingStore(const QString &state)

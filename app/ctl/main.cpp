@@ -11,8 +11,12 @@ static const char kUsage[] =
     "commands:\n"
     "  demo   --dir D [--rows N] [--scale F] write the demo source database and plan into D\n"
     "  plan   --source URL --target URL --out F   write a plan file to start from\n"
+    "  preflight --plan F                        check both databases before a run: reachable,\n"
+    "                                            privileges, other sessions, free space, tables\n"
+    "                                            already on the target (exit 1 on blockers)\n"
     "  run    --plan F | --source URL --target URL | --state S\n"
-    "         [--state S] [--threads N] [--json]  run (or resume) the upgrade to its end\n"
+    "         [--state S] [--threads N] [--json]  run (or resume) the upgrade to its end; refuses\n"
+    "         [--override REASON]                 when the preflight finds blockers, unless overridden\n"
     "  status --state S [--json]                 tasks, states and progress of a run\n"
     "  pause|resume|rerun|skip|cancel --state S [--with-dependents] TASK...\n"
     "                                            act on tasks (globs allowed), also while\n"
@@ -21,7 +25,8 @@ static const char kUsage[] =
     "                                            the run's report (stdout without --out;\n"
     "                                            the format follows F's extension)\n"
     "\n"
-    "exit codes: 0 done, 1 a task failed or an action was refused, 2 bad input,\n"
+    "exit codes: 0 done, 1 a task failed, an action was refused or the preflight found\n"
+    "            blockers, 2 bad input,\n"
     "            3 stopped with tasks paused, canceled or blocked\n";
 
 int main(int argc, char *argv[])
@@ -46,6 +51,8 @@ int main(int argc, char *argv[])
         return cockpit::ctl::demo(args);
     if (command == QLatin1String("plan"))
         return cockpit::ctl::plan(args);
+    if (command == QLatin1String("preflight"))
+        return cockpit::ctl::preflight(args);
     if (command == QLatin1String("run"))
         return cockpit::ctl::run(args);
     if (command == QLatin1String("status"))

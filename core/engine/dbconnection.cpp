@@ -1,6 +1,7 @@
 #include "engine/dbconnection.h"
 #include "engine/credentials.h"
 
+#include <QCoreApplication>
 #include <QFileInfo>
 #include <QSqlDriver>
 #include <QSqlError>
@@ -27,6 +28,11 @@ static QString mysqlPassword(const ConnectionUrl &url)
     if (const auto typed = credentials::lookup(url))
         return *typed;
     return qEnvironmentVariable("MYSQL_PWD");
+}
+
+QString DbConnection::applicationName()
+{
+    return QStringLiteral("upgrade-cockpit/%1").arg(QCoreApplication::applicationPid());
 }
 
 Result<std::unique_ptr<DbConnection>> DbConnection::open(const ConnectionUrl &url, Mode mode)
@@ -74,7 +80,7 @@ Result<std::unique_ptr<DbConnection>> DbConnection::open(const ConnectionUrl &ur
         // PGPASSWORD or ~/.pgpass itself, so it never passes through our memory or logs.
         if (const auto typed = credentials::lookup(url))
             c->m_db.setPassword(*typed);
-        c->m_db.setConnectOptions(QStringLiteral("connect_timeout=10;application_name=upgrade-cockpit"));
+        c->m_db.setConnectOptions(QStringLiteral("connect_timeout=10;application_name=") + applicationName());
         if (!c->m_db.open())
             return makeError(QStringLiteral("cannot connect to %1: %2")
                                  .arg(url.display(), c->m_db.lastError().databaseText().simplified()));

@@ -22,6 +22,10 @@ public:
     enum class Mode { ReadOnly, ReadWrite };
 
     static Result<std::unique_ptr<DbConnection>> open(const ConnectionUrl &url, Mode mode);
+    // What this process's sessions call themselves where the server keeps a name
+    // (PostgreSQL's application_name): "upgrade-cockpit/<pid>", so that the preflight can tell
+    // them from other programs' sessions.
+    static QString applicationName();
     ~DbConnection();
     DbConnection(const DbConnection &) = delete;
     DbConnection &operator=(const DbConnection &) = delete;

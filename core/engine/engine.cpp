@@ -252,4 +252,12 @@ QString TableChecksum::toString() const
     return QStringLiteral("%1 rows, checksum %2").arg(rows).arg(sum, 16, 16, QLatin1Char('0'));
 }
 
+QString sessionLine(const QString &pid, const QString &user, const QString &application,
+                    const QString &client, const QString &state, const QString &since)
+{
+    auto known = [](const QString &v) { return v.isEmpty() ? QStringLiteral("?") : v; };
+    return QStringLiteral("pid %1  user %2  application \"%3\"  client %4  %5  since %6")
+        .arg(known(pid), known(user), application, known(client), known(state), known(since));
+}
+
 } // namespace cockpit

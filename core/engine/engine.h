@@ -99,6 +99,16 @@ public:
     // missing privilege. Engines without privileges (SQLite) have nothing to check.
     virtual Status checkAccess(DbConnection &c, const QVector<TableSchema> &tables, bool asTarget);
 
+    // Preflight (run/preflight.h), the seed's single-user rule: the other sessions connected
+    // to c's database, one line each ("pid user application client state since"), leaving out
+    // this session and, where the server lets us tell, this process's other connections.
+    virtual Result<QStringList> otherSessions(DbConnection &c) = 0;
+    // Bytes `tables` take on disk, data and indexes (SQLite: the whole file).
+    virtual Result<qint64> sizeOnDisk(DbConnection &c, const QVector<TableSchema> &tables) = 0;
+    // The folder holding the database's files as the server names it; an error says why it
+    // cannot be known (the server does not tell this user).
+    virtual Result<QString> dataDirectory(DbConnection &c) = 0;
+
     // Tables of the database (without the cockpit's own checkpoint table).
     virtual Result<QVector<TableSchema>> introspect(DbConnection &c) = 0;
     // Views of the database, by name.
@@ -173,6 +183,10 @@ protected:
 };
 
 inline constexpr char kCheckpointTable[] = "_cockpit_checkpoint";
+
+// One line of Engine::otherSessions, the same shape on every engine; an unknown field is "?".
+QString sessionLine(const QString &pid, const QString &user, const QString &application,
+                    const QString &client, const QString &state, const QString &since);
 
 // For introspection of a table without a copy key: the column to split it by (TableSchema::
 // sampledKey), the single column of its primary key, else of a unique index (with listed

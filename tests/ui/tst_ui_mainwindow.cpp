@@ -83,6 +83,7 @@ bool TestMainWindow::openDemo(qint64 inventTransRows)
     m_plan = *plan;
     m_window = std::make_unique<MainWindow>();
     m_window->setConfirmDestructiveActions(false);
+    m_window->setPreflightBeforeRun(false); // Run's preflight: tst_ui_preflightdialog
     m_tester = std::make_unique<QAbstractItemModelTester>(
         m_window->model(), QAbstractItemModelTester::FailureReportingMode::Warning);
     QSignalSpy opened(m_window.get(), &MainWindow::runOpened);

@@ -1,4 +1,5 @@
 #include "engine/mysql/mysqlengine.h"
+#include "engine/owntcpports.h"
 #include "engine/valuetext.h"
 
 #include <QHash>
@@ -837,6 +838,54 @@ Status MysqlEngine::createView(DbConnection &c, const ViewSchema &view)
 {
     return myRun(c.mysql(), QStringLiteral("CREATE OR REPLACE VIEW %1 AS %2").arg(viewHeader(view, quoteIdentifier(view.name)), view.selectSql),
                  QStringLiteral("create view \"%1\"").arg(view.name));
+}
+
+// Preflight -------------------------------------------------------------------------------
+
+Result<QStringList> MysqlEngine::otherSessions(DbConnection &c)
+{
+    // Without the PROCESS privilege the server lists this user's sessions only. MariaDB keeps no
+    // application name (performance_schema is usually off): this process's other connections
+    // are told by their client port (HOST is "address:port" over TCP).
+    auto rows = myRows(c.mysql(), QStringLiteral(
+        "SELECT ID, USER, HOST, COMMAND, STATE, "
+        "DATE_FORMAT(UTC_TIMESTAMP() - INTERVAL TIME SECOND, '%Y-%m-%d %H:%i:%s UTC') "
+        "FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND ID <> CONNECTION_ID() "
+        "AND COMMAND NOT IN ('Daemon', 'Binlog Dump', 'Binlog Dump GTID', 'Slave_IO', 'Slave_SQL') ORDER BY ID"));
+    if (!rows)
+        return makeError(QStringLiteral("listing the sessions of %1 failed: %2").arg(c.url().display(), rows.error().message));
+    const QSet<int> ownPorts = ownTcpPortsTo(c.url().port > 0 ? c.url().port : 3306);
+    QStringList lines;
+    for (const auto &r : *rows) {
+        if (ownPorts.contains(r.value(2).section(u':', -1).toInt()))
+            continue;
+        const QString state = r.value(4).isEmpty() ? r.value(3) : r.value(3) + QStringLiteral(" (") + r.value(4) + u')';
+        lines << sessionLine(r.value(0), r.value(1), QString(), r.value(2), state, r.value(5));
+    }
+    return lines;
+}
+
+Result<qint64> MysqlEngine::sizeOnDisk(DbConnection &c, const QVector<TableSchema> &tables)
+{
+    if (tables.isEmpty())
+        return qint64(0);
+    QStringList names;
+    for (const auto &t : tables)
+        names << literal(t.name);
+    auto rows = myRows(c.mysql(), QStringLiteral("SELECT COALESCE(SUM(DATA_LENGTH + INDEX_LENGTH), 0) FROM information_schema.TABLES "
+                                                 "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN (%1)")
+                                      .arg(names.join(QStringLiteral(", "))));
+    if (!rows)
+        return rows.error();
+    return rows->value(0).value(0).toLongLong();
+}
+
+Result<QString> MysqlEngine::dataDirectory(DbConnection &c)
+{
+    auto rows = myRows(c.mysql(), QStringLiteral("SELECT @@datadir"));
+    if (!rows)
+        return makeError(QStringLiteral("the server does not tell its data directory: %1").arg(rows.error().message));
+    return rows->value(0).value(0);
 }
 
 } // namespace cockpit

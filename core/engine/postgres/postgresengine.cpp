@@ -64,6 +64,17 @@ Result<PgResult> pgExec(PGconn *conn, const QString &sql, const QStringList &par
     return r;
 }
 
+// `values` as one text[] literal parameter, each element quoted for the array parser.
+QString textArray(const QStringList &values)
+{
+    QStringList quoted;
+    for (QString v : values) {
+        v.replace(u'\\', QStringLiteral("\\\\")).replace(u'"', QStringLiteral("\\\""));
+        quoted << u'"' + v + u'"';
+    }
+    return u'{' + quoted.join(u',') + u'}';
+}
+
 Status pgRun(PGconn *conn, const QString &sql, const QString &what, const QStringList &params = {})
 {
     auto r = pgExec(conn, sql, params);
@@ -497,16 +508,10 @@ Status PostgresEngine::checkAccess(DbConnection &c, const QVector<TableSchema> &
     QStringList names;
     for (const auto &t : tables)
         names << t.name;
-    // Table names travel as one text[] literal: quote each element for the array parser.
-    QStringList quoted;
-    for (QString n : names) {
-        n.replace(u'\\', QStringLiteral("\\\\")).replace(u'"', QStringLiteral("\\\""));
-        quoted << u'"' + n + u'"';
-    }
     auto r = pgExec(conn, QStringLiteral("SELECT current_user, t FROM unnest($1::text[]) AS t "
                                          "WHERE NOT has_table_privilege(quote_ident($2) || '.' || quote_ident(t), 'SELECT') "
                                          "ORDER BY t"),
-                    {u'{' + quoted.join(u',') + u'}', c.schema()});
+                    {textArray(names), c.schema()});
     if (!r)
         return r.error();
     if (r->rows() == 0)
@@ -1320,6 +1325,55 @@ Status PostgresEngine::createView(DbConnection &c, const ViewSchema &view)
         return makeError(QStringLiteral("create view \"%1\": %2").arg(view.name, r.error().message), sql);
     }
     return {};
+}
+
+// Preflight -------------------------------------------------------------------------------
+
+Result<QStringList> PostgresEngine::otherSessions(DbConnection &c)
+{
+    // Other users' sessions show no address or state to a user without pg_read_all_stats:
+    // they are listed all the same, with "?".
+    auto r = pgExec(c.postgres(), QStringLiteral(
+        "SELECT pid, usename, application_name, "
+        "CASE WHEN client_port = -1 THEN 'local socket' ELSE host(client_addr) || ':' || client_port END, "
+        "state, to_char(backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || ' UTC' "
+        "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+        "AND backend_type = 'client backend' AND application_name IS DISTINCT FROM $1 "
+        "ORDER BY backend_start, pid"), {DbConnection::applicationName()});
+    if (!r)
+        return makeError(QStringLiteral("listing the sessions of %1 failed: %2").arg(c.url().display(), r.error().message));
+    QStringList lines;
+    for (int i = 0; i < r->rows(); ++i)
+        lines << sessionLine(r->text(i, 0), r->text(i, 1), r->text(i, 2), r->text(i, 3), r->text(i, 4), r->text(i, 5));
+    return lines;
+}
+
+Result<qint64> PostgresEngine::sizeOnDisk(DbConnection &c, const QVector<TableSchema> &tables)
+{
+    QStringList names;
+    for (const auto &t : tables)
+        names << t.name;
+    // Partitions are tables of their own in pg_class: a partitioned table counts its partitions.
+    auto r = pgExec(c.postgres(), QStringLiteral(
+        "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = $1 AND (c.relname = ANY($2::text[]) OR c.oid IN (SELECT i.inhrelid FROM pg_inherits i "
+        "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relnamespace = n.oid AND p.relname = ANY($2::text[])))"),
+        {c.schema(), textArray(names)});
+    if (!r)
+        return r.error();
+    return r->text(0, 0).toLongLong();
+}
+
+Result<QString> PostgresEngine::dataDirectory(DbConnection &c)
+{
+    auto r = pgExec(c.postgres(), QStringLiteral("SELECT current_setting('data_directory')"));
+    if (!r) {
+        QString why = r.error().message;
+        why.remove(QRegularExpression(QStringLiteral("^ERROR:\\s*")));
+        return makeError(QStringLiteral("the server does not tell its data directory: %1").arg(why));
+    }
+    return r->text(0, 0);
 }
 
 } // namespace cockpit

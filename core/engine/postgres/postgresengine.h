@@ -14,6 +14,9 @@ public:
     Result<QVector<TableSchema>> introspect(DbConnection &c) override;
     Status checkAccess(DbConnection &c, const QVector<TableSchema> &tables, bool asTarget) override;
     Result<QVector<ViewSchema>> introspectViews(DbConnection &c) override;
+    Result<QStringList> otherSessions(DbConnection &c) override;
+    Result<qint64> sizeOnDisk(DbConnection &c, const QVector<TableSchema> &tables) override;
+    Result<QString> dataDirectory(DbConnection &c) override;
     Status addForeignKey(DbConnection &c, const TableSchema &t, const ForeignKeySchema &fk) override;
     Status addCheck(DbConnection &c, const TableSchema &t, const CheckSchema &check) override;
     Result<qint64> resetIdentity(DbConnection &c, const TableSchema &t, const ColumnSchema &column) override;

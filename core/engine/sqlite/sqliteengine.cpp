@@ -1,11 +1,13 @@
 #include "engine/sqlite/sqliteengine.h"
 #include "engine/sqlite/sqlitestatement.h"
+#include "engine/sqlite/sqlitelockholders.h"
 #include "engine/sqlite/sqlitewritelock.h"
 #include "engine/sqlexpression.h"
 #include "engine/rowhasher.h"
 #include "engine/valueconvert.h"
 #include "engine/valuetext.h"
 
+#include <QFileInfo>
 #include <QRegularExpression>
 #include <QScopeGuard>
 #include <atomic>
@@ -1346,6 +1348,27 @@ Status SqliteEngine::createView(DbConnection &c, const ViewSchema &view)
         return makeError(QStringLiteral("view \"%1\" does not work on SQLite: %2").arg(view.name, probe.error().message));
     }
     return {};
+}
+
+// Preflight -------------------------------------------------------------------------------
+
+Result<QStringList> SqliteEngine::otherSessions(DbConnection &c)
+{
+    QStringList lines;
+    for (const SqliteLockHolder &h : sqliteLockHolders(c.url().path))
+        lines << sessionLine(QString::number(h.pid), QString(), h.program, QStringLiteral("this host"), h.lock, QString());
+    return lines;
+}
+
+Result<qint64> SqliteEngine::sizeOnDisk(DbConnection &c, const QVector<TableSchema> &)
+{
+    // The whole file: what the plan leaves out is usually small next to what it copies.
+    return QFileInfo(c.url().path).size() + QFileInfo(c.url().path + QStringLiteral("-wal")).size();
+}
+
+Result<QString> SqliteEngine::dataDirectory(DbConnection &c)
+{
+    return QFileInfo(c.url().path).absolutePath();
 }
 
 } // namespace cockpit

@@ -17,6 +17,9 @@ public:
     QString quoteIdentifier(const QString &name) const override;
     Result<QVector<TableSchema>> introspect(DbConnection &c) override;
     Result<QVector<ViewSchema>> introspectViews(DbConnection &c) override;
+    Result<QStringList> otherSessions(DbConnection &c) override;
+    Result<qint64> sizeOnDisk(DbConnection &c, const QVector<TableSchema> &tables) override;
+    Result<QString> dataDirectory(DbConnection &c) override;
     Status addForeignKey(DbConnection &c, const TableSchema &t, const ForeignKeySchema &fk) override;
     Status addCheck(DbConnection &c, const TableSchema &t, const CheckSchema &check) override;
     Result<qint64> resetIdentity(DbConnection &c, const TableSchema &t, const ColumnSchema &column) override;
