@@ -354,13 +354,15 @@ void MainWindow::createDocks()
     addDockWidget(Qt::BottomDockWidgetArea, dock);
     resizeDocks({dock}, {fontMetrics().height() * 9}, Qt::Vertical);
 
-    // Beside the log: the selected task's details.
+    // At the right, the whole height: the selected task's details (a script's SQL needs lines).
     m_details = new TaskDetailsPane(this);
     auto *details = new QDockWidget(tr("Details"), this);
     details->setObjectName(QStringLiteral("detailsDock"));
     details->setWidget(m_details);
     details->setFeatures(dock->features());
-    splitDockWidget(dock, details, Qt::Horizontal);
+    addDockWidget(Qt::RightDockWidgetArea, details);
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+    resizeDocks({details}, {fontMetrics().horizontalAdvance(QLatin1Char('M')) * 30}, Qt::Horizontal);
     connect(this, &MainWindow::runOpened, m_details, [this](bool ok) {
         m_details->setStatePath(ok ? m_run->plan().statePath : QString());
     });
@@ -685,6 +687,10 @@ void MainWindow::selectTasks(const QStringList &names)
     }
     m_view->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect
                                                     | QItemSelectionModel::Rows);
+    if (!selection.isEmpty()) {
+        m_view->selectionModel()->setCurrentIndex(selection.first().topLeft(), QItemSelectionModel::NoUpdate);
+        m_view->scrollTo(selection.first().topLeft());
+    }
     updateActions();
 }
 

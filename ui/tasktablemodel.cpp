@@ -275,7 +275,8 @@ QVariant TaskTableModel::data(const QModelIndex &index, int role) const
         case ColumnCount: return QVariant(Qt::AlignLeft | Qt::AlignVCenter);
         }
         return {};
-    case ProgressRole: return countsRows(t) ? QVariant(permille(t)) : QVariant();
+    case ProgressRole: // a script shows its bar once it knows its statements
+        return countsRows(t) && !(t.spec.kind == TaskKind::Script && t.status.rowsTotal <= 0) ? QVariant(permille(t)) : QVariant();
     case StateRole: return int(t.status.state);
     case SortRole: return sortData(t, column);
     case TaskNameRole: return t.spec.name;

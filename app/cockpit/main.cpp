@@ -69,6 +69,16 @@ int main(int argc, char *argv[])
         QStringLiteral("Rows of INVENTTRANS when the demo is written (default 1000000)."),
         QStringLiteral("ROWS"));
     demoRowsOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    QCommandLineOption selectOption(
+        QStringLiteral("select"),
+        QStringLiteral("With --smoke-test: select TASK in the grid before the screenshot (its details show)."),
+        QStringLiteral("TASK"));
+    selectOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(selectOption);
+    QCommandLineOption sizeOption(QStringLiteral("window-size"),
+                                  QStringLiteral("Open the window at WxH pixels (screenshots)."), QStringLiteral("WxH"));
+    sizeOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(sizeOption);
     parser.addOption(runOption);
     parser.addOption(smokeOption);
     parser.addOption(screenshotOption);
@@ -134,10 +144,18 @@ int main(int argc, char *argv[])
             window.openPlan(*plan);
         }
     }
+    if (parser.isSet(sizeOption)) {
+        const QStringList wh = parser.value(sizeOption).split(u'x');
+        if (wh.size() == 2 && wh[0].toInt() > 0 && wh[1].toInt() > 0)
+            window.resize(wh[0].toInt(), wh[1].toInt());
+    }
     window.show();
 
     if (smokeTest) {
         const QString screenshot = parser.value(screenshotOption);
+        const QString select = parser.value(selectOption);
+        if (!select.isEmpty()) // a moment before the screenshot, so the details pane has read its tabs
+            QTimer::singleShot(std::max(0, smokeMs - 1500), &window, [&window, select] { window.selectTasks({select}); });
         QTimer::singleShot(smokeMs, &window, [&window, screenshot] {
             if (!screenshot.isEmpty() && !window.grab().save(screenshot))
                 printError(QStringLiteral("could not write %1").arg(screenshot));

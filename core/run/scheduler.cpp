@@ -550,6 +550,10 @@ void Scheduler::onFinished(const QString &name, const TaskOutcome &outcome)
     e.runnable.reset();
     if (e.control) {
         e.status.bytesDone = e.control->bytesDone;
+        if (e.spec.kind == TaskKind::Script) { // statements done of all
+            e.status.rowsDone = e.control->rowsDone;
+            e.status.rowsTotal = e.control->rowsTotal;
+        }
         e.control.reset();
     }
     if (e.executing.isValid())
@@ -569,9 +573,6 @@ void Scheduler::onFinished(const QString &name, const TaskOutcome &outcome)
     } else if (e.spec.kind == TaskKind::Validate) {
         e.status.rowsDone = outcome.rowsDone; // the rows compared (the source's count)
         e.status.rowsTotal = outcome.rowsDone;
-    } else if (e.spec.kind == TaskKind::Script) {
-        e.status.rowsDone = e.control ? qint64(e.control->rowsDone) : 0; // statements done
-        e.status.rowsTotal = e.control ? qint64(e.control->rowsTotal) : 0;
     }
     TaskState to = TaskState::Ended;
     QString level = QStringLiteral("info");
