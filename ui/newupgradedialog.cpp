@@ -1,4 +1,5 @@
 #include "ui/newupgradedialog.h"
+#include "ui/appsettings.h"
 
 #include "engine/engine.h"
 #include "engine/tablesizes.h"
@@ -178,7 +179,7 @@ QWidget *NewUpgradeDialog::createOptions()
         m_threads[i] = new QSpinBox(groups);
         m_threads[i]->setObjectName(QStringLiteral("threads_%1").arg(QString::fromLatin1(kGroups[i].name)));
         m_threads[i]->setRange(1, 64);
-        m_threads[i]->setValue(2);
+        m_threads[i]->setValue(AppSettings::load().defaultThreads); // File > Settings
         m_threads[i]->setToolTip(tr("How many tasks of this group run at once"));
         auto *what = new QLabel(tr(kGroups[i].what), groups);
         what->setEnabled(false); // a quiet hint
