@@ -171,7 +171,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     connect(m_summaryBar, &RunSummaryBar::stateClicked, this, [this](TaskState state) {
         m_stateFilter->setCurrentIndex(m_stateFilter->findData(1u << int(state)));
     });
-    connect(this, &MainWindow::runOpened, this, &MainWindow::fillGroupFilter);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &MainWindow::fillGroupFilter);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &MainWindow::fillGroupFilter);
     updateActions();
 }
 
