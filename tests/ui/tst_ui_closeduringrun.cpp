@@ -11,6 +11,7 @@
 #include "ui/tasktablemodel.h"
 
 #include <QAbstractButton>
+#include <QComboBox>
 #include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
@@ -140,8 +141,18 @@ void TestCloseDuringRun::closingAsksAndCancelKeepsTheWindowAndTheRun()
             QSKIP(qPrintable(skip));
         QFAIL("the run did not start");
     }
+    const QString shots = qEnvironmentVariable("COCKPIT_SCREENSHOT_DIR");
+    if (!shots.isEmpty()) {
+        // The grid mid-run, showing one phase: what docs/screenshots/grid-filters.png shows.
+        m_window->phaseFilter()->setCurrentText(phaseName(TaskKind::Copy));
+        QTest::qWait(1500);
+        m_window->grab().save(shots + QStringLiteral("/grid-filters.png"));
+        m_window->phaseFilter()->setCurrentIndex(0);
+    }
     CloseDuringRunQuestion *question = askToClose();
     QVERIFY(question);
+    if (!shots.isEmpty())
+        question->grab().save(shots + QStringLiteral("/close-during-run.png"));
     QVERIFY(question->button(Choice::PauseAndClose)->isEnabled());
     QVERIFY(question->button(Choice::KeepRunning)->isEnabled());
     QVERIFY(question->informativeText().contains(QStringLiteral("upgradectl status --state")));

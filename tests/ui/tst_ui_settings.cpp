@@ -2,6 +2,7 @@
 // reach the window (refresh interval, confirmations, new plans' threads); the geometry, docks
 // and the grid's columns and sort come back in a new window.
 
+#include "log/logging.h"
 #include "ui/appsettings.h"
 #include "ui/mainwindow.h"
 #include "ui/newupgradedialog.h"
@@ -60,6 +61,11 @@ void TestSettings::dialogValuesPersistAndApply()
     dialog.threadsBox()->setValue(6);
     dialog.logLevelBox()->setCurrentText(QStringLiteral("debug"));
     dialog.confirmBox()->setChecked(false);
+    if (const QString shots = qEnvironmentVariable("COCKPIT_SCREENSHOT_DIR"); !shots.isEmpty()) {
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        dialog.grab().save(shots + QStringLiteral("/settings.png"));
+    }
     dialog.accept();
 
     // On disk, in the temporary settings folder.
@@ -91,8 +97,10 @@ void TestSettings::settingsMenuAppliesToTheOpenWindow()
     QTRY_VERIFY((dialog = window.findChild<SettingsDialog *>()) != nullptr);
     QTRY_VERIFY(dialog->isVisible());
     dialog->refreshBox()->setValue(500);
+    dialog->logLevelBox()->setCurrentText(QStringLiteral("error"));
     dialog->accept();
     QCOMPARE(window.model()->refreshInterval(), 500);
+    QCOMPARE(logger("scheduler")->level(), spdlog::level::err);
     QCOMPARE(AppSettings::load().refreshMs, 500);
 }
 
