@@ -25,8 +25,8 @@ class QTableView;
 namespace cockpit {
 
 class PasswordDialog;
-struct AppSettings;
 
+struct AppSettings;
 class LogPane;
 class TaskDetailsPane;
 class RunSummaryBar;
