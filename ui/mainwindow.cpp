@@ -1,6 +1,11 @@
 #include "ui/mainwindow.h"
 #include "engine/credentials.h"
 #include "ui/passworddialog.h"
+#include "ui/appsettings.h"
+#include "ui/closeduringrunquestion.h"
+#include "ui/headlessrun.h"
+#include "ui/settingsdialog.h"
+#include "ui/windowlayout.h"
 #include "ui/planfileactions.h"
 #include "ui/recentplans.h"
 #include "ui/preflightgate.h"
@@ -52,6 +57,16 @@ QString namesSample(const QStringList &names, int total)
     if (total > names.size())
         s += QStringLiteral(", \u2026");
     return s;
+}
+
+// "Pause the selected tasks (Ctrl+P)\n…": the shortcut after the tip's first line.
+QString withShortcut(const QAction *action, const QString &tip)
+{
+    if (action->shortcut().isEmpty())
+        return tip;
+    const QString keys = QStringLiteral(" (%1)").arg(action->shortcut().toString(QKeySequence::NativeText));
+    const qsizetype newline = tip.indexOf(QLatin1Char('\n'));
+    return newline < 0 ? tip + keys : tip.left(newline) + keys + tip.mid(newline);
 }
 
 bool looksLikeSqlite(const QString &path)
@@ -149,7 +164,32 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
         size = size.boundedTo(QSize(avail.width() * 96 / 100, avail.height() * 92 / 100));
     }
     resize(size);
+
+    // --- Issue 5 "Settings": the saved preferences and layout; a count in the summary filters.
+    m_headlessRunner = headlessrun::findRunner();
+    applySettings(AppSettings::load());
+    windowlayout::restore(*this, *header);
+    connect(m_summaryBar, &RunSummaryBar::stateClicked, this, [this](TaskState state) {
+        m_stateFilter->setCurrentIndex(m_stateFilter->findData(1u << int(state)));
+    });
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &MainWindow::fillGroupFilter);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &MainWindow::fillGroupFilter);
     updateActions();
+}
+
+void MainWindow::applySettings(const AppSettings &settings)
+{
+    m_model->setRefreshInterval(settings.refreshMs);
+    m_confirmDestructive = settings.confirmDestructive;
+    settings.applyLogLevel();
+}
+
+void MainWindow::openSettings()
+{
+    auto *dialog = new SettingsDialog(AppSettings::load(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { applySettings(dialog->settings()); });
+    dialog->open();
 }
 
 MainWindow::~MainWindow()
@@ -205,17 +245,19 @@ void MainWindow::createActions()
         return qa;
     };
     taskAction(Command::Pause, TaskAction::Pause, TaskStatePresentation::icon(TaskState::Paused),
-               false);
+               false)->setShortcut(Qt::CTRL | Qt::Key_P);
     taskAction(Command::Resume, TaskAction::Resume, s->standardIcon(QStyle::SP_MediaSeekForward),
-               false);
+               false)->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_P);
     taskAction(Command::Cancel, TaskAction::Cancel,
-               TaskStatePresentation::icon(TaskState::Canceled), false);
+               TaskStatePresentation::icon(TaskState::Canceled), false)
+        ->setShortcut(Qt::CTRL | Qt::Key_Delete);
     taskAction(Command::Skip, TaskAction::Skip, s->standardIcon(QStyle::SP_MediaSkipForward),
-               false);
+               false)->setShortcut(Qt::CTRL | Qt::Key_K);
     taskAction(Command::Rerun, TaskAction::Rerun, s->standardIcon(QStyle::SP_BrowserReload),
-               false);
-    taskAction(Command::RerunWithDependents, TaskAction::Rerun, {}, true)
-        ->setText(tr("Rerun with dependents"));
+               false)->setShortcut(Qt::CTRL | Qt::Key_R);
+    QAction *rerunAll = taskAction(Command::RerunWithDependents, TaskAction::Rerun, {}, true);
+    rerunAll->setText(tr("Rerun with dependents"));
+    rerunAll->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_R);
 
     QAction *pauseAll = make(Command::PauseAll, tr("Pause all"), {});
     connect(pauseAll, &QAction::triggered, this, [this] {
@@ -252,6 +294,10 @@ void MainWindow::createMenus()
     connect(this, &MainWindow::runOpened, exportReport, &QAction::setEnabled);
     file->addAction(exportReport);
     file->addSeparator();
+    QAction *settings = file->addAction(tr("&Settings\u2026"), this, &MainWindow::openSettings);
+    settings->setObjectName(QStringLiteral("actionSettings"));
+    settings->setShortcut(QKeySequence::Preferences);
+    file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
@@ -281,6 +327,16 @@ void MainWindow::createMenus()
     copy->setShortcut(QKeySequence::Copy);
     copy->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     m_view->addAction(copy);
+    QAction *selectAll = m_taskMenu->addAction(tr("Select &all"), m_view, &QAbstractItemView::selectAll);
+    selectAll->setShortcut(QKeySequence::SelectAll);
+    selectAll->setShortcutContext(Qt::WidgetWithChildrenShortcut); // Ctrl+A in the filter selects its text
+    m_view->addAction(selectAll);
+    QAction *find = m_taskMenu->addAction(tr("&Filter tasks\u2026"), this, [this] {
+        m_filterEdit->setFocus(Qt::ShortcutFocusReason);
+        m_filterEdit->selectAll();
+    });
+    find->setObjectName(QStringLiteral("actionFocusFilter"));
+    find->setShortcut(QKeySequence::Find);
 
     // The View menu is filled in createDocks().
     menuBar()->addMenu(tr("&View"))->setObjectName(QStringLiteral("viewMenu"));
@@ -334,9 +390,31 @@ void MainWindow::createToolBar()
     });
     bar->addWidget(m_stateFilter);
 
+    // Phase and batch group filters (issue 5 "Grid"); the groups are filled when a run opens.
+    m_phaseFilter = new QComboBox(bar);
+    m_phaseFilter->setObjectName(QStringLiteral("phaseFilter"));
+    m_phaseFilter->setToolTip(tr("Show only tasks of this phase"));
+    m_phaseFilter->addItem(tr("All phases"), TaskFilterProxyModel::allKinds());
+    for (const QString &phase : TaskFilterProxyModel::phases())
+        m_phaseFilter->addItem(phase, TaskFilterProxyModel::kindsOfPhase(phase));
+    connect(m_phaseFilter, &QComboBox::currentIndexChanged, this, [this] {
+        m_proxy->setKinds(m_phaseFilter->currentData().toUInt());
+    });
+    bar->addWidget(m_phaseFilter);
+    m_groupFilter = new QComboBox(bar);
+    m_groupFilter->setObjectName(QStringLiteral("groupFilter"));
+    m_groupFilter->setToolTip(tr("Show only tasks of this batch group"));
+    m_groupFilter->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_groupFilter->addItem(tr("All groups"), QString());
+    connect(m_groupFilter, &QComboBox::currentIndexChanged, this, [this] {
+        m_proxy->setGroup(m_groupFilter->currentData().toString());
+    });
+    bar->addWidget(m_groupFilter);
+
     m_filterEdit = new QLineEdit(bar);
     m_filterEdit->setPlaceholderText(tr("Filter tasks\u2026"));
-    m_filterEdit->setToolTip(tr("Show tasks whose name, table, group or message contains this"));
+    m_filterEdit->setToolTip(tr("Show tasks whose name, table, group or message contains this (%1)")
+                                 .arg(QKeySequence(QKeySequence::Find).toString(QKeySequence::NativeText)));
     m_filterEdit->setClearButtonEnabled(true);
     m_filterEdit->setMaximumWidth(fontMetrics().horizontalAdvance(QLatin1Char('M')) * 14);
     connect(m_filterEdit, &QLineEdit::textChanged, m_proxy, &TaskFilterProxyModel::setText);
@@ -399,6 +477,30 @@ void MainWindow::createDocks()
             [this](const QModelIndex &current) {
                 m_timeline->setCurrentTask(current.data(TaskTableModel::TaskNameRole).toString());
             });
+}
+
+void MainWindow::fillGroupFilter()
+{
+    // The plan's groups in its order, then any group only tasks name; the choice is kept.
+    QStringList groups;
+    if (m_opened) {
+        for (const BatchGroup &g : m_run->plan().groups)
+            groups << g.name;
+    }
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const QString &group = m_model->task(row).spec.group;
+        if (!groups.contains(group))
+            groups << group;
+    }
+    const QString current = m_groupFilter->currentData().toString();
+    const QSignalBlocker blocker(m_groupFilter);
+    while (m_groupFilter->count() > 1)
+        m_groupFilter->removeItem(1);
+    for (const QString &group : groups)
+        m_groupFilter->addItem(group, group);
+    const int index = m_groupFilter->findData(current);
+    m_groupFilter->setCurrentIndex(std::max(index, 0));
+    m_proxy->setGroup(m_groupFilter->currentData().toString());
 }
 
 // --- opening ------------------------------------------------------------------------------
@@ -614,7 +716,9 @@ void MainWindow::onStopped()
     m_model->refresh();
     statusBar()->showMessage(tr("Stopped. Continue picks up where the run stopped."), 10000);
     updateActions();
-    if (m_closeWhenIdle) {
+    if (m_closeWhenIdle && m_handOver) {
+        QTimer::singleShot(0, this, &MainWindow::handOverAndClose);
+    } else if (m_closeWhenIdle) {
         m_forceClose = true;
         QTimer::singleShot(0, this, &QWidget::close);
     }
@@ -756,7 +860,7 @@ void MainWindow::updateTaskAction(Command command, TaskAction action, const QVec
         }
     }
     qa->setEnabled(enabled);
-    qa->setToolTip(tip);
+    qa->setToolTip(withShortcut(qa, tip));
     qa->setStatusTip(tip.section(QLatin1Char('\n'), 0, 0));
 }
 
@@ -805,18 +909,18 @@ void MainWindow::updateActions()
              "from their last committed batch.")
         : tr("Run the upgrade: prepare the target, copy every table, run the scripts, build "
              "the indexes and validate.");
-    run->setToolTip(why.isEmpty() ? runWhat
-                                  : runWhat + QLatin1Char('\n') + tr("Not available: %1.").arg(why));
+    run->setToolTip(withShortcut(run, why.isEmpty() ? runWhat
+                                                    : runWhat + QLatin1Char('\n') + tr("Not available: %1.").arg(why)));
 
     QAction *stop = action(Command::Stop);
     stop->setEnabled(m_opened && dispatching && !m_stopping);
     const QString stopWhat = tr("Stop dispatching. Executing bulk copies stop after their next "
                                 "committed batch; other tasks run to their end. Continue picks "
                                 "up from there.");
-    stop->setToolTip(stop->isEnabled() ? stopWhat
-                                       : stopWhat + QLatin1Char('\n')
-                                             + (m_stopping ? tr("Not available: already stopping.")
-                                                           : tr("Not available: the run is not running.")));
+    stop->setToolTip(withShortcut(stop, stop->isEnabled() ? stopWhat
+                                                          : stopWhat + QLatin1Char('\n')
+                                                                + (m_stopping ? tr("Not available: already stopping.")
+                                                                              : tr("Not available: the run is not running."))));
 
     QAction *pauseAll = action(Command::PauseAll);
     const int pausable = s.count(TaskState::Waiting) + s.count(TaskState::Ready);
@@ -958,14 +1062,12 @@ void MainWindow::copySelectedNames()
 
 // --- closing ------------------------------------------------------------------------------
 
-void MainWindow::showStoppingDialog()
+void MainWindow::showStoppingDialog(const QString &text)
 {
     if (m_stoppingDialog)
         return;
-    auto *dialog = new QProgressDialog(
-        tr("Stopping at the next batch\u2026\nExecuting bulk copies commit their current batch; "
-           "the next start continues from there."),
-        tr("Close now"), 0, 0, this);
+    auto *dialog = new QProgressDialog(text, tr("Close now"), 0, 0, this);
+    dialog->setObjectName(QStringLiteral("stoppingDialog"));
     dialog->setWindowTitle(tr("Closing"));
     dialog->setWindowModality(Qt::WindowModal);
     dialog->setMinimumDuration(0);
@@ -973,6 +1075,11 @@ void MainWindow::showStoppingDialog()
     dialog->setAutoReset(false);
     connect(dialog, &QProgressDialog::canceled, this, [this] {
         // The run's destructor interrupts at a safe point; the store keeps the checkpoints.
+        // A hand-over still happens: handOverAndClose() releases the run first.
+        if (m_handOver) {
+            handOverAndClose();
+            return;
+        }
         m_forceClose = true;
         close();
     });
@@ -980,10 +1087,72 @@ void MainWindow::showStoppingDialog()
     dialog->show();
 }
 
+void MainWindow::closePausingRun()
+{
+    onCloseAnswer(int(CloseDuringRunQuestion::Choice::PauseAndClose));
+}
+
+void MainWindow::onCloseAnswer(int choice)
+{
+    using Choice = CloseDuringRunQuestion::Choice;
+    if (Choice(choice) == Choice::Cancel)
+        return;
+    m_closeWhenIdle = true;
+    m_handOver = Choice(choice) == Choice::KeepRunning;
+    if (!m_run || (!isDispatching() && !m_stopping)) {
+        // The run stopped or finished while the question was open: nothing to pause or hand over.
+        m_forceClose = true;
+        close();
+        return;
+    }
+    stopRun();
+    showStoppingDialog(m_handOver
+        ? tr("Handing the run over to upgradectl\u2026\nThis window stops dispatching; executing "
+             "bulk copies commit their current batch, then upgradectl continues from there.")
+        : tr("Stopping at the next batch\u2026\nExecuting bulk copies commit their current batch; "
+             "the next start continues from there."));
+}
+
+void MainWindow::handOverAndClose()
+{
+    // Release the run (the owner lease and the store) before the headless run claims it.
+    const QString statePath = m_run->plan().statePath;
+    m_model->setRun(nullptr);
+    m_run.reset();
+    m_opened = false;
+    const headlessrun::Started started = headlessrun::start(m_headlessRunner, statePath);
+    if (!started.error.isEmpty()) {
+        // Nothing is lost: the run is stopped in its store. Stay open on it.
+        m_handOver = false;
+        m_closeWhenIdle = false;
+        if (m_stoppingDialog)
+            m_stoppingDialog->deleteLater();
+        openState(statePath);
+        m_log->addLine({}, QStringLiteral("error"), tr("Keep running without the window: %1").arg(started.error));
+        statusBar()->showMessage(tr("Could not hand the run over (%1); it is stopped, Continue resumes it.")
+                                     .arg(started.error));
+        return;
+    }
+    const QString where = tr("The run continues in upgradectl (pid %1). Follow it with: upgradectl "
+                             "status --state %2 (output in %3)")
+                              .arg(started.pid)
+                              .arg(QDir::toNativeSeparators(statePath), QDir::toNativeSeparators(started.logPath));
+    std::fprintf(stderr, "upgrade-cockpit: %s\n", qPrintable(where));
+    emit handedOver(started.pid, statePath);
+    m_forceClose = true;
+    close();
+}
+
+void MainWindow::acceptClose(QCloseEvent *event)
+{
+    windowlayout::save(*this, *m_view->horizontalHeader());
+    event->accept();
+}
+
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     if (m_forceClose) {
-        event->accept();
+        acceptClose(event);
         return;
     }
     if (m_demoWatcher.isRunning()) {
@@ -993,13 +1162,22 @@ void MainWindow::closeEvent(QCloseEvent *event)
         return;
     }
     if (m_run && (isDispatching() || m_stopping)) {
-        m_closeWhenIdle = true;
         event->ignore();
-        stopRun();
-        showStoppingDialog();
+        if (m_closeWhenIdle) // already answered: stopping
+            return;
+        if (m_closeQuestion) {
+            m_closeQuestion->raise();
+            return;
+        }
+        auto *question = new CloseDuringRunQuestion(m_run->plan().statePath, m_headlessRunner, this);
+        question->setAttribute(Qt::WA_DeleteOnClose);
+        connect(question, &CloseDuringRunQuestion::answered, this,
+                [this](CloseDuringRunQuestion::Choice choice) { onCloseAnswer(int(choice)); });
+        m_closeQuestion = question;
+        question->open();
         return;
     }
-    event->accept();
+    acceptClose(event);
 }
 
 } // namespace cockpit

@@ -27,6 +27,7 @@ namespace cockpit {
 class PasswordDialog;
 class PreflightGate;
 
+struct AppSettings;
 class LogPane;
 class TaskDetailsPane;
 class RunSummaryBar;
@@ -71,6 +72,11 @@ public:
     // blocks; tests of other things turn that off. preflight() is Run > Preflight….
     void setPreflightBeforeRun(bool on) { m_preflightBeforeRun = on; }
     PreflightGate *preflight() const { return m_preflight; }
+    // --- Issue 5 "Settings" / closing during a run (ui/appsettings.h, ui/headlessrun.h) ---
+    void applySettings(const AppSettings &settings);
+    // The upgradectl that "Keep running without the window" starts (default: found beside
+    // this program or on the PATH; empty: that choice is disabled).
+    void setHeadlessRunner(const QString &path) { m_headlessRunner = path; }
 
     UpgradeRun *run() const { return m_run.get(); }
     TaskTableModel *model() const { return m_model; }
@@ -81,6 +87,10 @@ public:
     TimelineView *timeline() const { return m_timeline; }
     RunSummaryBar *summaryBar() const { return m_summaryBar; }
     QAction *action(Command command) const { return m_actions[size_t(command)]; }
+    QComboBox *stateFilter() const { return m_stateFilter; }
+    QComboBox *phaseFilter() const { return m_phaseFilter; }
+    QComboBox *groupFilter() const { return m_groupFilter; }
+    QLineEdit *filterEdit() const { return m_filterEdit; }
     bool isOpen() const { return m_opened; }
     bool isStopping() const { return m_stopping; }
 
@@ -91,12 +101,16 @@ public:
 public slots:
     void startRun();
     void stopRun();
+    // Closes without asking; a running run first stops at its next batch (the smoke test).
+    void closePausingRun();
 
 signals:
     void runOpened(bool ok, const QString &error);
     // A server refused the connection for want of a password; the prompt is open.
     void passwordRequested(const QString &server);
     void demoCreated(bool ok, const QString &error);
+    // The run was released and a detached `upgradectl run --state` took it over.
+    void handedOver(qint64 pid, const QString &statePath);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -143,7 +157,12 @@ private:
     void flushRefusals();
     QVector<int> selectedSourceRows() const;
     bool isDispatching() const;
-    void showStoppingDialog();
+    void showStoppingDialog(const QString &text);
+    void fillGroupFilter();
+    void openSettings();
+    void onCloseAnswer(int choice); // CloseDuringRunQuestion::Choice
+    void handOverAndClose();
+    void acceptClose(QCloseEvent *event); // remembers the layout
 
     std::unique_ptr<UpgradeRun> m_run;
     TaskTableModel *m_model = nullptr;
@@ -155,6 +174,8 @@ private:
     RunSummaryBar *m_summaryBar = nullptr;
     QLineEdit *m_filterEdit = nullptr;
     QComboBox *m_stateFilter = nullptr;
+    QComboBox *m_phaseFilter = nullptr;
+    QComboBox *m_groupFilter = nullptr;
     QMenu *m_taskMenu = nullptr;
     QAction *m_openAction = nullptr;
     std::array<QAction *, size_t(Command::CommandCount)> m_actions{};
@@ -177,6 +198,9 @@ private:
     bool m_stopping = false;    // stop() asked, stopped() not yet received
     bool m_closeWhenIdle = false;
     bool m_forceClose = false;
+    bool m_handOver = false; // closing hands the run over to a detached upgradectl
+    QString m_headlessRunner;
+    QPointer<QWidget> m_closeQuestion;
     bool m_startWhenOpened = false;
     bool m_confirmDestructive = true;
     bool m_openedFromMenu = false;

@@ -1,4 +1,5 @@
 #include "ui/newupgradedialog.h"
+#include "ui/appsettings.h"
 
 #include "engine/engine.h"
 #include "engine/tablesizes.h"
@@ -171,6 +172,7 @@ QWidget *NewUpgradeDialog::createOptions()
     auto *grid = new QGridLayout(groups);
     grid->addWidget(new QLabel(tr("Group"), groups), 0, 0);
     grid->addWidget(new QLabel(tr("Threads"), groups), 0, 1);
+    const int defaultThreads = AppSettings::load().defaultThreads; // File > Settings
     for (int i = 0; i < 2; ++i) {
         auto *name = new QLabel(QString::fromLatin1(kGroups[i].name), groups);
         name->setToolTip(tr("Runs %1 (tasks %2)")
@@ -178,7 +180,7 @@ QWidget *NewUpgradeDialog::createOptions()
         m_threads[i] = new QSpinBox(groups);
         m_threads[i]->setObjectName(QStringLiteral("threads_%1").arg(QString::fromLatin1(kGroups[i].name)));
         m_threads[i]->setRange(1, 64);
-        m_threads[i]->setValue(2);
+        m_threads[i]->setValue(defaultThreads);
         m_threads[i]->setToolTip(tr("How many tasks of this group run at once"));
         auto *what = new QLabel(tr(kGroups[i].what), groups);
         what->setEnabled(false); // a quiet hint

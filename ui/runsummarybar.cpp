@@ -5,6 +5,7 @@
 
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMouseEvent>
 #include <QProgressBar>
 #include <QStyle>
 
@@ -24,7 +25,12 @@ RunSummaryBar::RunSummaryBar(QWidget *parent) : QWidget(parent)
         c.icon->setPixmap(TaskStatePresentation::icon(state).pixmap(iconSize, iconSize));
         c.text = new QLabel(this);
         const QString tip = TaskStatePresentation::label(state) + QStringLiteral(": ")
-                          + TaskStatePresentation::description(state);
+                          + TaskStatePresentation::description(state) + QLatin1Char('\n')
+                          + tr("Click to show only these tasks in the grid.");
+        for (QLabel *label : {c.icon, c.text}) {
+            label->setCursor(Qt::PointingHandCursor);
+            label->installEventFilter(this);
+        }
         c.icon->setToolTip(tip);
         c.text->setToolTip(tip);
         layout->addWidget(c.icon);
@@ -140,6 +146,20 @@ void RunSummaryBar::updateTimesText()
     m_times->setText(shown.join(separator));
     m_times->setToolTip(tr("Time since Run was pressed, estimated time left, and copy speed") + QStringLiteral("\n")
                         + m_timesParts.join(separator));
+}
+
+bool RunSummaryBar::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() == QEvent::MouseButtonRelease
+        && static_cast<QMouseEvent *>(event)->button() == Qt::LeftButton) {
+        for (int i = 0; i < TaskStateCount; ++i) {
+            if (watched == m_counts[size_t(i)].icon || watched == m_counts[size_t(i)].text) {
+                emit stateClicked(static_cast<TaskState>(i));
+                return true;
+            }
+        }
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 QString RunSummaryBar::countsText() const

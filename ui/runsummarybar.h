@@ -1,6 +1,6 @@
 #pragma once
 // The status bar's permanent part: how many tasks are in each state (icon + count, so it
-// reads without colour), the overall rows done of the total, elapsed time, ETA and speed.
+// reads without colour; a click on a count filters the grid by that state), the overall rows done of the total, elapsed time, ETA and speed.
 // GUI thread only.
 
 #include "run/runsnapshot.h"
@@ -26,13 +26,18 @@ public:
     QLabel *timesLabel() const { return m_times; }
     QString countsText() const; // "Waiting 12, Executing 3, Ended 40" (for tests, accessibility)
     QString timesText() const;
+    QLabel *countLabel(TaskState state) const { return m_counts[size_t(state)].text; }
 
     // Room for the full progress text and every time part; the layout may give less (then the
     // shorter forms show), never overlapping.
     QSize sizeHint() const override;
 
+signals:
+    void stateClicked(cockpit::TaskState state);
+
 protected:
     void resizeEvent(QResizeEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override; // clicks on the counts
 
 private:
     static constexpr int kTextMargin = 24; // the bar's frame and chunk padding around its text

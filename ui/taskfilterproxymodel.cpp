@@ -30,13 +30,53 @@ void TaskFilterProxyModel::setStates(quint32 stateMask)
     invalidateFilter();
 }
 
+void TaskFilterProxyModel::setKinds(quint32 kindMask)
+{
+    if (kindMask == m_kinds)
+        return;
+    m_kinds = kindMask;
+    invalidateFilter();
+}
+
+QStringList TaskFilterProxyModel::phases()
+{
+    QStringList names;
+    // toString(TaskKind) is empty past the last kind.
+    for (int i = 0; !toString(static_cast<TaskKind>(i)).isEmpty(); ++i) {
+        const QString phase = phaseName(static_cast<TaskKind>(i));
+        if (!names.contains(phase))
+            names << phase;
+    }
+    return names;
+}
+
+quint32 TaskFilterProxyModel::kindsOfPhase(const QString &phase)
+{
+    quint32 mask = 0;
+    for (int i = 0; !toString(static_cast<TaskKind>(i)).isEmpty(); ++i) {
+        if (phaseName(static_cast<TaskKind>(i)) == phase)
+            mask |= 1u << i;
+    }
+    return mask;
+}
+
+void TaskFilterProxyModel::setGroup(const QString &group)
+{
+    if (group == m_group)
+        return;
+    m_group = group;
+    invalidateFilter();
+}
+
 bool TaskFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
 {
     const auto *model = qobject_cast<const TaskTableModel *>(sourceModel());
     if (!model || sourceParent.isValid())
         return true;
     const TaskView &t = model->task(sourceRow);
-    if (!(m_states & (1u << int(t.status.state))))
+    if (!(m_states & (1u << int(t.status.state))) || !(m_kinds & (1u << int(t.spec.kind))))
+        return false;
+    if (!m_group.isEmpty() && t.spec.group != m_group)
         return false;
     if (m_text.isEmpty())
         return true;

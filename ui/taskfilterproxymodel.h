@@ -1,6 +1,6 @@
 #pragma once
 // Sorting and filtering for the grid: a text filter over task name, table, group and message,
-// and a set of states to show. Sorts on TaskTableModel::SortRole (raw numbers), task names
+// a set of states, a set of task kinds (a phase is one or more kinds) and a batch group. Sorts on TaskTableModel::SortRole (raw numbers), task names
 // naturally ("copy:T#2" before "copy:T#10"). GUI thread only.
 
 #include "tasks/taskstate.h"
@@ -20,6 +20,16 @@ public:
     quint32 states() const { return m_states; }
     static constexpr quint32 allStates() { return (1u << TaskStateCount) - 1; }
 
+    void setKinds(quint32 kindMask);         // bit i = TaskKind(i); allKinds(): all
+    quint32 kinds() const { return m_kinds; }
+    static constexpr quint32 allKinds() { return ~0u; }
+    // The kinds shown under `phase` (phaseName), e.g. "Constraints": four kinds.
+    static quint32 kindsOfPhase(const QString &phase);
+    static QStringList phases(); // every phase name, in TaskKind order
+
+    void setGroup(const QString &group);     // exact batch group; empty: all
+    QString group() const { return m_group; }
+
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
     bool lessThan(const QModelIndex &left, const QModelIndex &right) const override;
@@ -27,6 +37,8 @@ protected:
 private:
     QString m_text;
     quint32 m_states = allStates();
+    quint32 m_kinds = allKinds();
+    QString m_group;
     QCollator m_collator;
 };
 

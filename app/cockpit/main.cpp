@@ -159,7 +159,7 @@ int main(int argc, char *argv[])
         QTimer::singleShot(smokeMs, &window, [&window, screenshot] {
             if (!screenshot.isEmpty() && !window.grab().save(screenshot))
                 printError(QStringLiteral("could not write %1").arg(screenshot));
-            window.close(); // waits for a running copy to stop at its next batch
+            window.closePausingRun(); // waits for a running copy to stop at its next batch
         });
         // Closing waits for the run to stop; a hang must still fail the packaging test.
         QTimer::singleShot(smokeMs + 120'000, &app, [] {
