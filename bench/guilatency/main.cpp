@@ -150,6 +150,7 @@ int main(int argc, char *argv[])
     LatencyFigures openFigures;
     double planningSeconds = 0;
     bool done = false;
+    QStringList openSlow; // the slowest events while the plan opened
 
     auto finish = [&](const QString &why) {
         if (done)
@@ -180,6 +181,8 @@ int main(int argc, char *argv[])
                 .arg(loadAverage());
         std::printf("%s\n", qPrintable(line));
         // What the slowest deliveries of the run were (the probe's gaps, pinned on a cause).
+        for (const QString &l : std::as_const(openSlow))
+            std::printf("%s\n", qPrintable(l));
         std::printf("busiest: cpu %.1f ms in %.1f ms: %s\n", app.busiestEvent().cpuMs,
                     app.busiestEvent().ms, qPrintable(app.busiestEvent().what));
         for (const SlowEvent &e : app.slowEvents(kSlowEventsShown))
@@ -199,6 +202,12 @@ int main(int argc, char *argv[])
         openFigures = probe.figures();
         QObject::connect(window.run(), &UpgradeRun::finished, &app,
                          [&] { finish(QStringLiteral("finished")); });
+        for (const SlowEvent &e : app.slowEvents(kSlowEventsShown / 2))
+            openSlow << QStringLiteral("open-slow %1 ms (cpu %2, waiting for a core %3): %4")
+                            .arg(e.ms, 0, 'f', 1)
+                            .arg(e.cpuMs, 0, 'f', 1)
+                            .arg(e.waitMs, 0, 'f', 1)
+                            .arg(e.what);
         probe.start();
         app.clearSlowEvents();
         window.startRun();
