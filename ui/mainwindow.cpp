@@ -146,6 +146,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
             &MainWindow::onSelectionChanged);
     // Filtering rows out drops them from the selection without selectionChanged.
     connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &MainWindow::onSelectionChanged);
+    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &MainWindow::onSelectionChanged);
     connect(m_proxy, &QAbstractItemModel::modelReset, this, &MainWindow::onSelectionChanged);
     connect(m_view, &QWidget::customContextMenuRequested, this, &MainWindow::showContextMenu);
 

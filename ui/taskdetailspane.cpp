@@ -187,7 +187,8 @@ void TaskDetailsPane::showTask(const std::optional<TaskView> &task, const Plan &
         lines << (spec.sampledRange ? tr("Rows %1 to %2 in key order").arg(QLocale().toString(spec.keyLo), QLocale().toString(spec.keyHi))
                                     : tr("Keys %1 to %2").arg(QLocale().toString(spec.keyLo), QLocale().toString(spec.keyHi)));
     if (!spec.dependsOn.isEmpty())
-        lines << tr("Waits for: %1").arg(spec.dependsOn.join(QStringLiteral(", ")).toHtmlEscaped());
+        lines << (s.state == TaskState::Waiting || s.state == TaskState::Paused ? tr("Waits for: %1") : tr("Depends on: %1"))
+                     .arg(spec.dependsOn.join(QStringLiteral(", ")).toHtmlEscaped());
     if (s.state == TaskState::Waiting && !task->waitReason.isEmpty())
         lines << tr("Now: %1").arg(task->waitReason.toHtmlEscaped());
     if (!s.message.isEmpty())

@@ -2,6 +2,8 @@
 
 #include "ui/tasktablemodel.h"
 
+#include <algorithm>
+
 namespace cockpit {
 
 TaskFilterProxyModel::TaskFilterProxyModel(QObject *parent) : QSortFilterProxyModel(parent)
@@ -17,9 +19,8 @@ void TaskFilterProxyModel::setText(const QString &text)
     const QString t = text.trimmed();
     if (t == m_text)
         return;
-    // Qt 6.4 has no begin/endFilterChange; invalidateFilter() is the documented way.
     m_text = t;
-    invalidateFilter();
+    refilter();
 }
 
 void TaskFilterProxyModel::setStates(quint32 stateMask)
@@ -27,7 +28,17 @@ void TaskFilterProxyModel::setStates(quint32 stateMask)
     if (stateMask == m_states)
         return;
     m_states = stateMask;
-    invalidateFilter();
+    refilter();
+}
+
+void TaskFilterProxyModel::refilter()
+{
+    // Not invalidateFilter(): it announces every contiguous run of rows that goes or comes, and
+    // a filter that picks one phase out of 10,000 interleaved tasks makes thousands of runs
+    // (the view, header and selection handle each: ~70 ms per keystroke). invalidate() maps
+    // everything again at once and says so with one layoutChanged; selected rows that stay
+    // keep their selection.
+    invalidate();
 }
 
 void TaskFilterProxyModel::setKinds(quint32 kindMask)
@@ -35,7 +46,7 @@ void TaskFilterProxyModel::setKinds(quint32 kindMask)
     if (kindMask == m_kinds)
         return;
     m_kinds = kindMask;
-    invalidateFilter();
+    refilter();
 }
 
 QStringList TaskFilterProxyModel::phases()
@@ -65,7 +76,7 @@ void TaskFilterProxyModel::setGroup(const QString &group)
     if (group == m_group)
         return;
     m_group = group;
-    invalidateFilter();
+    refilter();
 }
 
 bool TaskFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
@@ -87,16 +98,72 @@ bool TaskFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex &so
         || t.waitReason.contains(m_text, Qt::CaseInsensitive);
 }
 
+void TaskFilterProxyModel::setSourceModel(QAbstractItemModel *model)
+{
+    for (const auto &c : std::as_const(m_sourceConnections))
+        disconnect(c);
+    m_sourceConnections.clear();
+    forgetAllSortKeys();
+    if (model) {
+        // Connected before the base class connects: a changed row's key is forgotten before
+        // the dynamic sort compares it.
+        m_sourceConnections
+            << connect(model, &QAbstractItemModel::dataChanged, this,
+                       [this](const QModelIndex &topLeft, const QModelIndex &bottomRight) {
+                           forgetSortKeys(topLeft.row(), bottomRight.row());
+                       });
+        // Rows that move shift every key after them.
+        const auto forgetAll = [this] { forgetAllSortKeys(); };
+        m_sourceConnections
+            << connect(model, &QAbstractItemModel::rowsAboutToBeInserted, this, forgetAll)
+            << connect(model, &QAbstractItemModel::rowsAboutToBeRemoved, this, forgetAll)
+            << connect(model, &QAbstractItemModel::rowsAboutToBeMoved, this, forgetAll)
+            << connect(model, &QAbstractItemModel::modelAboutToBeReset, this, forgetAll)
+            << connect(model, &QAbstractItemModel::layoutAboutToBeChanged, this, forgetAll);
+    }
+    QSortFilterProxyModel::setSourceModel(model);
+}
+
+void TaskFilterProxyModel::forgetSortKeys(int firstRow, int lastRow)
+{
+    for (int row = std::max(0, firstRow); row <= lastRow && row < m_sortKeys.size(); ++row)
+        m_sortKeys[row].reset();
+}
+
+void TaskFilterProxyModel::forgetAllSortKeys()
+{
+    m_sortKeys.clear();
+}
+
+const TaskFilterProxyModel::SortKey &TaskFilterProxyModel::sortKey(const QModelIndex &sourceIndex) const
+{
+    if (sourceIndex.column() != m_sortKeyColumn) {
+        m_sortKeys.clear();
+        m_sortKeyColumn = sourceIndex.column();
+    }
+    if (m_sortKeys.size() <= sourceIndex.row())
+        m_sortKeys.resize(std::max(sourceIndex.row() + 1, sourceModel()->rowCount()));
+    std::optional<SortKey> &key = m_sortKeys[sourceIndex.row()];
+    if (!key) {
+        const QVariant value = sourceIndex.data(sortRole());
+        key = value.typeId() == QMetaType::QString ? SortKey{{}, value.toString()}
+                                                   : SortKey{value, std::nullopt};
+    }
+    return *key;
+}
+
 bool TaskFilterProxyModel::lessThan(const QModelIndex &left, const QModelIndex &right) const
 {
-    const QVariant l = left.data(sortRole());
-    const QVariant r = right.data(sortRole());
-    if (l.typeId() == QMetaType::QString && r.typeId() == QMetaType::QString) {
-        const int c = m_collator.compare(l.toString(), r.toString());
+    // Copies: the second sortKey() call may grow the cache and move the first.
+    const SortKey l = sortKey(left);
+    const SortKey &r = sortKey(right);
+    if (l.text && r.text) {
+        // Not QCollatorSortKey: its keys ignore numeric mode on this platform.
+        const int c = m_collator.compare(*l.text, *r.text);
         if (c != 0)
             return c < 0;
     } else {
-        const QPartialOrdering c = QVariant::compare(l, r);
+        const QPartialOrdering c = QVariant::compare(l.value, r.value);
         if (c == QPartialOrdering::Less)
             return true;
         if (c == QPartialOrdering::Greater)

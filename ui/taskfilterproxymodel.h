@@ -7,6 +7,8 @@
 
 #include <QCollator>
 #include <QSortFilterProxyModel>
+#include <QVector>
+#include <optional>
 
 namespace cockpit {
 
@@ -29,12 +31,29 @@ public:
 
     void setGroup(const QString &group);     // exact batch group; empty: all
     QString group() const { return m_group; }
+    void setSourceModel(QAbstractItemModel *model) override;
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
     bool lessThan(const QModelIndex &left, const QModelIndex &right) const override;
 
 private:
+    // The sorted column's value of one source row, as compared: a sort of 10,000 rows makes
+    // ~130,000 comparisons, so each row's value is read once per change of the row, not twice
+    // per comparison.
+    struct SortKey {
+        QVariant value;                // numbers
+        std::optional<QString> text;   // strings, compared by the collator
+    };
+    const SortKey &sortKey(const QModelIndex &sourceIndex) const;
+    void forgetSortKeys(int firstRow, int lastRow);
+    void forgetAllSortKeys();
+    void refilter();
+
+    mutable QVector<std::optional<SortKey>> m_sortKeys; // by source row
+    mutable int m_sortKeyColumn = -1;
+    QList<QMetaObject::Connection> m_sourceConnections;
+
     QString m_text;
     quint32 m_states = allStates();
     quint32 m_kinds = allKinds();

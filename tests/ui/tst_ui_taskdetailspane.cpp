@@ -64,7 +64,7 @@ private slots:
         QVERIFY2(summary.contains(QStringLiteral("<b>Error:</b> fix.sql:4: statement 2 of 3 failed")), qPrintable(summary));
         QVERIFY2(summary.contains(QStringLiteral("transaction: single")), qPrintable(summary));
         QVERIFY2(summary.contains(QStringLiteral("3 statements, 1 check")), qPrintable(summary));
-        QVERIFY2(summary.contains(QStringLiteral("Waits for: copy:SALESLINE")), qPrintable(summary));
+        QVERIFY2(summary.contains(QStringLiteral("Depends on: copy:SALESLINE")), qPrintable(summary));
 
         if (const QString shots = qEnvironmentVariable("COCKPIT_SCREENSHOT_DIR"); !shots.isEmpty())
             pane.grab().save(shots + QStringLiteral("/details-script-error.png"));

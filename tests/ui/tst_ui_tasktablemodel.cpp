@@ -32,6 +32,8 @@ private slots:
     void sortingByStateKeepsFollowingTheRun();
     void sortedProxyStaysSortedWhenScatteredRowsChange();
     void tenThousandTasksStaySmooth();
+    void filterKeepsTheSelectionOfRowsThatStillMatch();
+    void sortByNameFollowsTasksPlannedLater();
 };
 
 static QStringList namesInGrid(const TaskTableModel &m)
@@ -370,6 +372,72 @@ void TestTaskTableModel::tenThousandTasksStaySmooth()
     qInfo("10,000 tasks: first fill %lld ms, worst tick (model+sorted proxy+paint) %lld ms",
           firstMs, worstMs);
     QVERIFY2(worstMs < 250, "a tick must fit in the 250 ms refresh interval");
+}
+
+void TestTaskTableModel::filterKeepsTheSelectionOfRowsThatStillMatch()
+{
+    // A filter that picks one phase out of interleaved tasks: one layout change, not a removal
+    // per run of rows, and the selected rows that still match stay selected.
+    FakeRun run;
+    const QStringList phases{"prepare", "copy", "index", "validate"};
+    for (int i = 0; i < 400; ++i)
+        run.add(makeTask(i, QStringLiteral("%1:T%2").arg(phases[i % 4]).arg(i / 4)));
+    TaskTableModel model;
+    model.setRefreshInterval(60'000);
+    TaskFilterProxyModel proxy;
+    proxy.setSourceModel(&model); // plan order: the phases interleave
+    model.setSnapshotSource(run.source());
+    QTableView view;
+    view.setModel(&proxy);
+    auto proxyRowOf = [&](const QString &name) {
+        return proxy.mapFromSource(model.index(model.rowOfTask(name), 0)).row();
+    };
+    auto select = [&](const QString &name) {
+        view.selectionModel()->select(proxy.index(proxyRowOf(name), 0),
+                                      QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    };
+    select(QStringLiteral("copy:T7"));
+    select(QStringLiteral("index:T7"));
+    QSignalSpy removed(&proxy, &QAbstractItemModel::rowsRemoved);
+
+    proxy.setText(QStringLiteral("copy:"));
+    QCOMPARE(proxy.rowCount(), 100);
+    for (int r = 0; r < proxy.rowCount(); ++r)
+        QVERIFY(proxy.index(r, 0).data(TaskTableModel::TaskNameRole).toString().startsWith("copy:"));
+    QCOMPARE(removed.count(), 0);
+    QModelIndexList selected = view.selectionModel()->selectedRows();
+    QCOMPARE(selected.size(), 1);
+    QCOMPARE(selected.first().data(TaskTableModel::TaskNameRole).toString(), QStringLiteral("copy:T7"));
+
+    proxy.setText({});
+    QCOMPARE(proxy.rowCount(), 400);
+    selected = view.selectionModel()->selectedRows();
+    QCOMPARE(selected.size(), 1);
+    QCOMPARE(selected.first().data(TaskTableModel::TaskNameRole).toString(), QStringLiteral("copy:T7"));
+    QCOMPARE(proxyRowOf(QStringLiteral("index:T7")), model.rowOfTask(QStringLiteral("index:T7")));
+}
+
+void TestTaskTableModel::sortByNameFollowsTasksPlannedLater()
+{
+    // The proxy keeps each row's sort key; rows inserted between others shift every key after
+    // them, so a later insert must still sort where its name says.
+    FakeRun run;
+    for (int i = 0; i < 20; ++i)
+        run.add(makeTask(i * 2, QStringLiteral("copy:T#%1").arg(i * 2, 2, 10, QLatin1Char('0'))));
+    TaskTableModel model;
+    model.setRefreshInterval(60'000);
+    TaskFilterProxyModel proxy;
+    proxy.setSourceModel(&model);
+    proxy.sort(TaskTableModel::TaskColumn, Qt::DescendingOrder);
+    model.setSnapshotSource(run.source());
+    for (int i = 0; i < 20; ++i)
+        run.add(makeTask(i * 2 + 1,
+                         QStringLiteral("copy:T#%1").arg(i * 2 + 1, 2, 10, QLatin1Char('0'))));
+    model.refresh();
+    QCOMPARE(proxy.rowCount(), 40);
+    for (int r = 0; r < 40; ++r)
+        QCOMPARE(proxy.index(r, 0).data(TaskTableModel::TaskNameRole).toString(),
+                 QStringLiteral("copy:T#%1").arg(39 - r, 2, 10, QLatin1Char('0')));
 }
 
 QTEST_MAIN(TestTaskTableModel)
