@@ -58,6 +58,7 @@ TaskDetailsPane::TaskDetailsPane(QWidget *parent) : QWidget(parent)
     m_sql->setReadOnly(true);
     m_sql->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_sql->setFont(fixed);
+    m_sql->hide(); // a tab only while a script is shown
     m_history = new QLabel(this);
     m_history->setObjectName(QStringLiteral("detailsHistory"));
     m_history->setAlignment(Qt::AlignTop | Qt::AlignLeft);
