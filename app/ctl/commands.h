@@ -14,6 +14,7 @@ int plan(const QStringList &args);
 int run(const QStringList &args);
 int status(const QStringList &args);
 int act(const QString &verb, const QStringList &args); // pause, resume, rerun, skip, cancel
+int worker(const QStringList &args); // remove | add | threads of a batch group
 int report(const QStringList &args);
 
 } // namespace cockpit::ctl
