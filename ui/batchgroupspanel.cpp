@@ -2,13 +2,12 @@
 
 #include "run/scheduler.h"
 #include "run/upgraderun.h"
+#include "ui/taskstatepresentation.h"
 
 #include <QApplication>
 #include <QHeaderView>
-#include <QLabel>
-#include <QPushButton>
+#include <QToolButton>
 #include <QSpinBox>
-#include <QStyle>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <limits>
@@ -33,6 +32,9 @@ BatchGroupsPanel::BatchGroupsPanel(QWidget *parent) : QWidget(parent)
     m_table->setHorizontalHeaderLabels({tr("Group"), tr("Threads"), tr("Worker"), QString(), tr("Ready"),
                                         tr("Waiting"), tr("Executing now")});
     m_table->verticalHeader()->hide();
+    // Rows as compact as the grid's (frameless editors), so the groups fit the dock's height.
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 10);
     m_table->setSelectionMode(QAbstractItemView::NoSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setWordWrap(false);
@@ -51,15 +53,9 @@ BatchGroupsPanel::BatchGroupsPanel(QWidget *parent) : QWidget(parent)
     m_table->setColumnWidth(ReadyColumn, fm.horizontalAdvance(tr("Waiting")) + pad);
     m_table->setColumnWidth(WaitingColumn, fm.horizontalAdvance(tr("Waiting")) + pad);
 
-    m_message = new QLabel(this);
-    m_message->setObjectName(QStringLiteral("batchGroupsMessage"));
-    m_message->setWordWrap(true);
-    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
-
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_table);
-    layout->addWidget(m_message);
 }
 
 void BatchGroupsPanel::setRun(UpgradeRun *run)
@@ -67,7 +63,6 @@ void BatchGroupsPanel::setRun(UpgradeRun *run)
     if (m_run)
         disconnect(m_run, nullptr, this, nullptr);
     m_run = run;
-    m_message->clear();
     if (run) {
         connect(run, &UpgradeRun::groupActionDone, this, &BatchGroupsPanel::onGroupActionDone);
         connect(run, &QObject::destroyed, this, [this] { showGroups({}); });
@@ -107,6 +102,7 @@ void BatchGroupsPanel::showGroups(const QVector<GroupView> &groups)
             auto *threads = new QSpinBox;
             threads->setObjectName(QStringLiteral("threads:") + group);
             threads->setRange(1, Scheduler::kMaxGroupThreads);
+            threads->setFrame(false);
             threads->setKeyboardTracking(false); // one request when the number is entered, not per digit
             threads->setAccessibleName(tr("Threads of batch group %1").arg(group));
             threads->setToolTip(m_table->horizontalHeaderItem(ThreadsColumn)->toolTip());
@@ -116,9 +112,9 @@ void BatchGroupsPanel::showGroups(const QVector<GroupView> &groups)
             });
             m_table->setCellWidget(row, ThreadsColumn, threads);
 
-            auto *worker = new QPushButton;
+            auto *worker = new QToolButton;
             worker->setObjectName(QStringLiteral("worker:") + group);
-            connect(worker, &QPushButton::clicked, this, [this, group, worker] {
+            connect(worker, &QToolButton::clicked, this, [this, group, worker] {
                 if (m_run)
                     m_run->setGroupWorkerRemoved(group, !worker->property("removed").toBool());
             });
@@ -127,7 +123,6 @@ void BatchGroupsPanel::showGroups(const QVector<GroupView> &groups)
     }
     for (int row = 0; row < groups.size(); ++row)
         updateRow(row, groups[row]);
-    m_table->resizeRowsToContents();
 }
 
 void BatchGroupsPanel::updateRow(int row, const GroupView &g)
@@ -142,13 +137,18 @@ void BatchGroupsPanel::updateRow(int row, const GroupView &g)
 
     QTableWidgetItem *worker = m_table->item(row, WorkerColumn);
     worker->setText(g.removed ? removedText() : hasWorkerText());
-    // The icon and the text say it; the colour only underlines it.
-    worker->setIcon(style()->standardIcon(g.removed ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
-    worker->setForeground(g.removed ? palette().color(QPalette::Disabled, QPalette::Text) : palette().color(QPalette::Text));
+    // The grid's shapes: a removed worker holds its tasks like a pause, a present one runs
+    // them. The icon and the text say it; the colour only underlines it.
+    const TaskState look = g.removed ? TaskState::Paused : TaskState::Executing;
+    worker->setIcon(TaskStatePresentation::icon(look));
+    if (g.removed)
+        worker->setForeground(TaskStatePresentation::color(look));
+    else
+        worker->setData(Qt::ForegroundRole, QVariant());
     worker->setToolTip(g.removed ? tr("Nothing of batch group %1 is dispatched; executing tasks finish").arg(g.name)
                                  : tr("Batch group %1 dispatches up to %n task(s) at once", nullptr, g.threads).arg(g.name));
 
-    auto *button = qobject_cast<QPushButton *>(m_table->cellWidget(row, ActionColumn));
+    auto *button = qobject_cast<QToolButton *>(m_table->cellWidget(row, ActionColumn));
     button->setText(g.removed ? tr("Add worker back") : tr("Remove worker"));
     button->setToolTip(g.removed ? tr("Dispatch the tasks of batch group %1 again").arg(g.name)
                                  : tr("Stop dispatching the tasks of batch group %1 that are not executing yet; "
@@ -160,26 +160,27 @@ void BatchGroupsPanel::updateRow(int row, const GroupView &g)
     m_table->item(row, ReadyColumn)->setText(QString::number(g.ready));
     m_table->item(row, WaitingColumn)->setText(QString::number(g.waiting));
 
-    QStringList lines = g.executing;
+    QStringList slotTexts = g.executing;
     const int slotCount = std::max<int>(g.threads, int(g.executing.size()));
     const int idle = slotCount - int(g.executing.size());
     if (slotCount <= kListedSlots)
         for (int i = 0; i < idle; ++i)
-            lines << tr("idle");
+            slotTexts << tr("idle");
     else if (idle > 0)
-        lines << tr("+ %n idle thread(s)", nullptr, idle);
+        slotTexts << tr("+ %n idle thread(s)", nullptr, idle);
     QTableWidgetItem *executing = m_table->item(row, ExecutingColumn);
-    const QString text = lines.join(u'\n');
+    // One line per group keeps every group in view; the tooltip lists one slot per line.
+    const QString text = slotTexts.join(QStringLiteral(", "));
     if (executing->text() != text) {
         executing->setText(text);
-        executing->setToolTip(text);
+        executing->setToolTip(slotTexts.join(u'\n'));
     }
 }
 
 void BatchGroupsPanel::onGroupActionDone(const QString &, bool ok, const QString &message)
 {
-    m_message->setText(ok ? message : tr("Refused: %1").arg(message));
     refresh(); // the snapshot already shows the change
+    Q_EMIT answered(ok ? message : tr("Refused: %1").arg(message));
 }
 
 QSpinBox *BatchGroupsPanel::threadsEditor(const QString &group) const
@@ -188,10 +189,10 @@ QSpinBox *BatchGroupsPanel::threadsEditor(const QString &group) const
     return row < 0 ? nullptr : qobject_cast<QSpinBox *>(m_table->cellWidget(row, ThreadsColumn));
 }
 
-QPushButton *BatchGroupsPanel::workerButton(const QString &group) const
+QToolButton *BatchGroupsPanel::workerButton(const QString &group) const
 {
     const int row = rowOf(group);
-    return row < 0 ? nullptr : qobject_cast<QPushButton *>(m_table->cellWidget(row, ActionColumn));
+    return row < 0 ? nullptr : qobject_cast<QToolButton *>(m_table->cellWidget(row, ActionColumn));
 }
 
 QString BatchGroupsPanel::workerText(const QString &group) const

@@ -3,15 +3,14 @@
 // it has a worker or the administrator removed it (then nothing of the group is dispatched;
 // executing tasks finish), what each worker thread executes now, and its Ready and Waiting
 // counts. Fed from the run's snapshot on every refresh of the grid; edits go to the run as
-// requests, and the run's answer shows under the table. GUI thread only.
+// requests, and the run's answer comes back as answered(). GUI thread only.
 
 #include "run/runsnapshot.h"
 
 #include <QPointer>
 #include <QWidget>
 
-class QLabel;
-class QPushButton;
+class QToolButton;
 class QSpinBox;
 class QTableWidget;
 
@@ -36,10 +35,13 @@ public:
 
     QTableWidget *table() const { return m_table; }
     QSpinBox *threadsEditor(const QString &group) const;
-    QPushButton *workerButton(const QString &group) const;
+    QToolButton *workerButton(const QString &group) const;
     QString workerText(const QString &group) const;    // "has worker" / "removed"
-    QString executingText(const QString &group) const; // one line per worker thread
-    QLabel *messageLabel() const { return m_message; }
+    QString executingText(const QString &group) const; // "task, task, idle": one per worker thread
+
+signals:
+    // The run's answer to an edit here, for the status bar: what was done, or "Refused: why".
+    void answered(const QString &text);
 
 private:
     int rowOf(const QString &group) const;
@@ -48,7 +50,6 @@ private:
 
     QPointer<UpgradeRun> m_run;
     QTableWidget *m_table = nullptr;
-    QLabel *m_message = nullptr;
     QStringList m_names; // the groups the rows show, in row order
 };
 

@@ -390,6 +390,7 @@ void MainWindow::createDocks()
         view->addAction(groupsDock->toggleViewAction());
     connect(this, &MainWindow::runOpened, m_groupsPanel, [this](bool ok) { m_groupsPanel->setRun(ok ? m_run.get() : nullptr); });
     connect(m_model, &TaskTableModel::refreshed, m_groupsPanel, &BatchGroupsPanel::refresh);
+    connect(m_groupsPanel, &BatchGroupsPanel::answered, this, [this](const QString &text) { statusBar()->showMessage(text, 10000); });
 }
 
 // --- opening ------------------------------------------------------------------------------

@@ -9,10 +9,10 @@
 #include "ui/mainwindow.h"
 
 #include <QDockWidget>
-#include <QLabel>
+#include <QStatusBar>
 #include <QLineEdit>
 #include <QMenuBar>
-#include <QPushButton>
+#include <QToolButton>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTableWidget>
@@ -108,7 +108,7 @@ void TestBatchGroupsPanel::listsEveryGroupWithItsThreadsAndIdleWorkers()
     QCOMPARE(m_panel->threadsEditor(kPost)->value(), 3);
     QCOMPARE(m_panel->workerText(kCopy), QStringLiteral("has worker"));
     QCOMPARE(m_panel->workerButton(kCopy)->text(), QStringLiteral("Remove worker"));
-    QCOMPARE(m_panel->executingText(kPost), QStringLiteral("idle\nidle\nidle"));
+    QCOMPARE(m_panel->executingText(kPost), QStringLiteral("idle, idle, idle"));
     // Before Run every task of a group waits: the counts are the run's.
     const GroupView copy = groupOf(*m_run, kCopy);
     QVERIFY(copy.waiting > 0);
@@ -130,12 +130,11 @@ void TestBatchGroupsPanel::typedThreadLimitReachesTheRunAndSurvivesRefreshesWhil
     QCOMPARE(threads->text(), QStringLiteral("7"));
     QCOMPARE(groupOf(*m_run, kPost).threads, 3); // not sent before it is entered
 
-    QSignalSpy answered(m_run.get(), &UpgradeRun::groupActionDone);
+    QSignalSpy answered(m_panel.get(), &BatchGroupsPanel::answered);
     QTest::keyClick(threads, Qt::Key_Return);
     QVERIFY(answered.wait(10'000));
-    QVERIFY(answered.first().at(1).toBool());
+    QCOMPARE(answered.first().at(0).toString(), QStringLiteral("threads of batch group post set from 3 to 7 by administrator"));
     QCOMPARE(groupOf(*m_run, kPost).threads, 7);
-    QCOMPARE(m_panel->messageLabel()->text(), QStringLiteral("threads of batch group post set from 3 to 7 by administrator"));
     m_panel->refresh();
     QCOMPARE(threads->value(), 7);
     QCOMPARE(m_panel->executingText(kPost).count(QStringLiteral("idle")), 7);
@@ -144,11 +143,13 @@ void TestBatchGroupsPanel::typedThreadLimitReachesTheRunAndSurvivesRefreshesWhil
 void TestBatchGroupsPanel::removeWorkerHoldsTheGroupAndAddBackLetsTheRunEnd()
 {
     QVERIFY(open(60000, 500)); // INVENTTRANS copies for a while, in small batches
-    QPushButton *button = m_panel->workerButton(kCopy);
+    QToolButton *button = m_panel->workerButton(kCopy);
+    QSignalSpy answered(m_panel.get(), &BatchGroupsPanel::answered);
     QTest::mouseClick(button, Qt::LeftButton);
     QTRY_COMPARE(m_panel->workerText(kCopy), QStringLiteral("removed"));
     QCOMPARE(button->text(), QStringLiteral("Add worker back"));
-    QVERIFY(m_panel->messageLabel()->text().startsWith(QStringLiteral("worker removed from batch group copy")));
+    QTRY_COMPARE(answered.size(), 1);
+    QVERIFY(answered.first().at(0).toString().startsWith(QStringLiteral("worker removed from batch group copy")));
 
     // Run: nothing of the group is dispatched (and nothing of post, which needs the copies).
     bool finished = false;
@@ -162,7 +163,7 @@ void TestBatchGroupsPanel::removeWorkerHoldsTheGroupAndAddBackLetsTheRunEnd()
             QCOMPARE(t.waitReason, reason);
         }
     m_panel->refresh();
-    QCOMPARE(m_panel->executingText(kCopy), QStringLiteral("idle\nidle"));
+    QCOMPARE(m_panel->executingText(kCopy), QStringLiteral("idle, idle"));
     QCOMPARE(m_panel->table()->item(0, BatchGroupsPanel::ReadyColumn)->text(), QStringLiteral("0"));
 
     // Add back: the copies run (the panel names what each worker executes) and the run ends.
@@ -176,8 +177,8 @@ void TestBatchGroupsPanel::removeWorkerHoldsTheGroupAndAddBackLetsTheRunEnd()
         const QString shown = m_panel->executingText(kCopy);
         if (shown.contains(QStringLiteral("copy:INVENTTRANS"))) {
             sawCopyExecuting = true;
-            // One line per worker thread: the 2 threads, busy or idle.
-            QCOMPARE(shown.split(u'\n').size(), 2);
+            // One entry per worker thread: the 2 threads, busy or idle.
+            QCOMPARE(shown.split(QStringLiteral(", ")).size(), 2);
         }
     });
     refresher.start(20);
@@ -187,17 +188,17 @@ void TestBatchGroupsPanel::removeWorkerHoldsTheGroupAndAddBackLetsTheRunEnd()
     for (const TaskView &t : m_run->snapshot().tasks)
         QCOMPARE(toString(t.status.state), toString(TaskState::Ended));
     m_panel->refresh();
-    QCOMPARE(m_panel->executingText(kCopy), QStringLiteral("idle\nidle"));
+    QCOMPARE(m_panel->executingText(kCopy), QStringLiteral("idle, idle"));
     QCOMPARE(m_panel->table()->item(0, BatchGroupsPanel::WaitingColumn)->text(), QStringLiteral("0"));
 }
 
 void TestBatchGroupsPanel::refusedRequestIsShown()
 {
     QVERIFY(open());
-    QSignalSpy answered(m_run.get(), &UpgradeRun::groupActionDone);
+    QSignalSpy answered(m_panel.get(), &BatchGroupsPanel::answered);
     m_run->setGroupThreads(kCopy, 300); // the spin box cannot; another client could
     QVERIFY(answered.wait(10'000));
-    QCOMPARE(m_panel->messageLabel()->text(),
+    QCOMPARE(answered.first().at(0).toString(),
              QStringLiteral("Refused: threads of batch group copy must be between 1 and 256, not 300"));
     QCOMPARE(m_panel->threadsEditor(kCopy)->value(), 2);
 }
@@ -212,6 +213,9 @@ void TestBatchGroupsPanel::windowHasTheDockTabbedAfterTheTimeline()
     QVERIFY(window.tabifiedDockWidgets(timeline).contains(dock));
     auto *view = window.menuBar()->findChild<QMenu *>(QStringLiteral("viewMenu"));
     QVERIFY(view->actions().contains(dock->toggleViewAction()));
+    // The run's answers show in the status bar.
+    Q_EMIT window.batchGroupsPanel()->answered(QStringLiteral("threads of batch group copy set from 2 to 4 by administrator"));
+    QCOMPARE(window.statusBar()->currentMessage(), QStringLiteral("threads of batch group copy set from 2 to 4 by administrator"));
 }
 
 QTEST_MAIN(TestBatchGroupsPanel)
