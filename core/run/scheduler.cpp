@@ -368,6 +368,12 @@ void Scheduler::start()
         m_finishedEmitted = false;
         m_runTime.start();
         log({}, QStringLiteral("info"), QStringLiteral("Run pressed"));
+        // A removed worker outlives a reopen: say so, or a headless run just seems stuck.
+        for (const auto &[name, g] : m_groups)
+            if (g.removed)
+                log({}, QStringLiteral("warn"), QStringLiteral("batch group %1 has no worker (removed by the administrator): its tasks "
+                                                               "wait until it is added back (upgradectl worker add --group %1)")
+                                                    .arg(name));
     }
     dispatch();
     updateWaitReasons();
