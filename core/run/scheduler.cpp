@@ -885,6 +885,10 @@ void Scheduler::setGroupThreads(const QString &group, int threads)
         return;
     }
     const int before = g->threads;
+    if (before == threads) { // nothing to change, nothing to record
+        Q_EMIT groupActionDone(group, true, QStringLiteral("batch group %1 has %2 thread(s) already").arg(group).arg(threads));
+        return;
+    }
     g->threads = threads;
     // Raising starts queued tasks now; lowering lets the executing ones end and starts no
     // more until the group is below its new limit.
@@ -902,6 +906,11 @@ void Scheduler::setGroupWorkerRemoved(const QString &group, bool removed)
     if (!g) {
         log({}, QStringLiteral("warn"), error);
         Q_EMIT groupActionDone(group, false, error);
+        return;
+    }
+    if (g->removed == removed) { // nothing to change, nothing to record
+        Q_EMIT groupActionDone(group, true, removed ? QStringLiteral("batch group %1 has no worker already").arg(group)
+                                                    : QStringLiteral("batch group %1 has its worker already").arg(group));
         return;
     }
     g->removed = removed;

@@ -207,6 +207,17 @@ TEST_F(BatchGroups, BadGroupRequestsAreRefusedWithTheReason)
     EXPECT_FALSE(ok);
     EXPECT_EQ(message, QStringLiteral("threads of batch group copy must be between 1 and 256, not 0"));
     EXPECT_EQ(group(run, kCopy).threads, 2);
+    // Asking for what already is changes and records nothing.
+    std::tie(ok, message) = groupAction(run, [&] { run.setGroupThreads(kCopy, 2); });
+    EXPECT_TRUE(ok);
+    EXPECT_EQ(message, QStringLiteral("batch group copy has 2 thread(s) already"));
+    std::tie(ok, message) = groupAction(run, [&] { run.setGroupWorkerRemoved(kCopy, false); });
+    EXPECT_TRUE(ok);
+    EXPECT_EQ(message, QStringLiteral("batch group copy has its worker already"));
+    auto store = ControlStore::open(plan.statePath);
+    ASSERT_TRUE(store.ok());
+    for (const auto &e : *(*store)->events())
+        EXPECT_FALSE(e.task.startsWith(QStringLiteral("batch group"))) << qPrintable(e.message);
 }
 
 TEST_F(BatchGroups, SettingsArePersistedLoggedAndKeptByAReopenedRun)
