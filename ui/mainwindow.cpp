@@ -21,6 +21,7 @@
 #include "ui/taskstatepresentation.h"
 #include "ui/tasktablemodel.h"
 #include "ui/timelineview.h"
+#include "ui/batchgroupspanel.h"
 
 #include <QAction>
 #include <QApplication>
@@ -478,6 +479,20 @@ void MainWindow::createDocks()
             [this](const QModelIndex &current) {
                 m_timeline->setCurrentTask(current.data(TaskTableModel::TaskNameRole).toString());
             });
+
+    // --- Batch groups dock (issue 5): a tab after the timeline; follows the grid's refresh.
+    m_groupsPanel = new BatchGroupsPanel(this);
+    auto *groupsDock = new QDockWidget(tr("Batch groups"), this);
+    groupsDock->setObjectName(QStringLiteral("batchGroupsDock"));
+    groupsDock->setWidget(m_groupsPanel);
+    groupsDock->setFeatures(dock->features());
+    tabifyDockWidget(timelineDock, groupsDock);
+    dock->raise();
+    if (auto *view = menuBar()->findChild<QMenu *>(QStringLiteral("viewMenu")))
+        view->addAction(groupsDock->toggleViewAction());
+    connect(this, &MainWindow::runOpened, m_groupsPanel, [this](bool ok) { m_groupsPanel->setRun(ok ? m_run.get() : nullptr); });
+    connect(m_model, &TaskTableModel::refreshed, m_groupsPanel, &BatchGroupsPanel::refresh);
+    connect(m_groupsPanel, &BatchGroupsPanel::answered, this, [this](const QString &text) { statusBar()->showMessage(text, 10000); });
 }
 
 void MainWindow::fillGroupFilter()

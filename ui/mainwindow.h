@@ -34,6 +34,7 @@ class RunSummaryBar;
 class TaskFilterProxyModel;
 class TaskTableModel;
 class TimelineView;
+class BatchGroupsPanel;
 class UpgradeRun;
 
 class MainWindow final : public QMainWindow {
@@ -85,6 +86,7 @@ public:
     LogPane *logPane() const { return m_log; }
     TaskDetailsPane *detailsPane() const { return m_details; }
     TimelineView *timeline() const { return m_timeline; }
+    BatchGroupsPanel *batchGroupsPanel() const { return m_groupsPanel; }
     RunSummaryBar *summaryBar() const { return m_summaryBar; }
     QAction *action(Command command) const { return m_actions[size_t(command)]; }
     QComboBox *stateFilter() const { return m_stateFilter; }
@@ -171,6 +173,7 @@ private:
     LogPane *m_log = nullptr;
     TaskDetailsPane *m_details = nullptr;
     TimelineView *m_timeline = nullptr;
+    BatchGroupsPanel *m_groupsPanel = nullptr;
     RunSummaryBar *m_summaryBar = nullptr;
     QLineEdit *m_filterEdit = nullptr;
     QComboBox *m_stateFilter = nullptr;

@@ -5,6 +5,7 @@
 #include "plan/plan.h"
 #include "report/reportwriters.h"
 #include "run/preflight.h"
+#include "run/scheduler.h"
 #include "run/upgraderun.h"
 #include "store/controlstore.h"
 
@@ -562,6 +563,95 @@ int act(const QString &verb, const QStringList &args)
     run.stop();
     loop.exec();
     return allOk ? Ok : TaskFailed;
+}
+
+int worker(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Steer a batch group's worker: remove it (nothing of the group is "
+                                               "dispatched any more; executing tasks finish), add it back, or "
+                                               "set its thread limit."));
+    p.addOption({QStringLiteral("state"), QStringLiteral("Control store file."), QStringLiteral("S")});
+    p.addOption({QStringLiteral("group"), QStringLiteral("Batch group name."), QStringLiteral("G")});
+    p.addOption({QStringLiteral("count"), QStringLiteral("threads: the group's thread limit (1..256)."), QStringLiteral("N")});
+    p.addPositionalArgument(QStringLiteral("ACTION"), QStringLiteral("remove, add or threads."));
+    if (!parse(p, QStringLiteral("worker"), args))
+        return BadInput;
+    const QStringList positional = p.positionalArguments();
+    const QString verb = positional.value(0);
+    if (positional.size() != 1 || !QStringList{QStringLiteral("remove"), QStringLiteral("add"), QStringLiteral("threads")}.contains(verb)) {
+        fail(QStringLiteral("worker: say remove, add or threads (see upgradectl worker --help)"));
+        return BadInput;
+    }
+    if (!p.isSet(QStringLiteral("state")) || !p.isSet(QStringLiteral("group"))) {
+        fail(QStringLiteral("worker %1: --state S and --group G are required").arg(verb));
+        return BadInput;
+    }
+    const GroupAction action = verb == QLatin1String("remove") ? GroupAction::RemoveWorker
+                               : verb == QLatin1String("add") ? GroupAction::AddWorker
+                                                                : GroupAction::SetThreads;
+    int threads = 0;
+    if (action == GroupAction::SetThreads) {
+        bool isNumber = false;
+        threads = p.value(QStringLiteral("count")).toInt(&isNumber);
+        if (!isNumber || threads < 1 || threads > Scheduler::kMaxGroupThreads) {
+            fail(QStringLiteral("worker threads: --count N must be a number from 1 to %1").arg(Scheduler::kMaxGroupThreads));
+            return BadInput;
+        }
+    }
+    const QString group = p.value(QStringLiteral("group"));
+    const QString state = QFileInfo(p.value(QStringLiteral("state"))).absoluteFilePath();
+    auto store = openExistingStore(state);
+    if (!store) {
+        fail(store.error().message);
+        return BadInput;
+    }
+    auto owner = (*store)->owner();
+    if (!owner) {
+        fail(owner.error().message);
+        return BadInput;
+    }
+    if (ControlStore::ownerAlive(*owner, 5.0)) {
+        // Another process runs the upgrade: it applies the command within a second.
+        auto id = (*store)->postGroupCommand(action, group, threads);
+        if (!id) {
+            fail(id.error().message);
+            return BadInput;
+        }
+        QElapsedTimer waited;
+        waited.start();
+        while (true) {
+            auto outcome = (*store)->commandOutcome(*id);
+            if (outcome && outcome->done) {
+                std::printf("%s\n", qPrintable(outcome->result));
+                return outcome->ok ? Ok : TaskFailed;
+            }
+            if (waited.elapsed() > 10000) {
+                fail(QStringLiteral("worker %1: the running process (pid %2) did not answer within 10 s").arg(verb).arg(owner->pid));
+                return TaskFailed;
+            }
+            QThread::msleep(50);
+        }
+    }
+    store->reset();
+    // Nobody runs it: take the run, apply the change (it is stored for the next Run), release.
+    UpgradeRun run;
+    if (!openRun(run, nullptr, state))
+        return BadInput;
+    bool ok = false;
+    QEventLoop loop;
+    QObject::connect(&run, &UpgradeRun::groupActionDone, &loop, [&](const QString &, bool done, const QString &message) {
+        ok = done;
+        std::printf("%s\n", qPrintable(message));
+    });
+    QObject::connect(&run, &UpgradeRun::stopped, &loop, &QEventLoop::quit);
+    if (action == GroupAction::SetThreads)
+        run.setGroupThreads(group, threads);
+    else
+        run.setGroupWorkerRemoved(group, action == GroupAction::RemoveWorker);
+    run.stop();
+    loop.exec();
+    return ok ? Ok : TaskFailed;
 }
 
 int report(const QStringList &args)

@@ -21,6 +21,10 @@ static const char kUsage[] =
     "  pause|resume|rerun|skip|cancel --state S [--with-dependents] TASK...\n"
     "                                            act on tasks (globs allowed), also while\n"
     "                                            another process runs the upgrade\n"
+    "  worker remove|add --state S --group G     stop / restart dispatching a batch group's\n"
+    "                                            tasks (executing ones finish)\n"
+    "  worker threads --state S --group G --count N\n"
+    "                                            a batch group's thread limit (1..256)\n"
     "  report --state S [--format html|csv|json] [--out F]\n"
     "                                            the run's report (stdout without --out;\n"
     "                                            the format follows F's extension)\n"
@@ -57,6 +61,8 @@ int main(int argc, char *argv[])
         return cockpit::ctl::run(args);
     if (command == QLatin1String("status"))
         return cockpit::ctl::status(args);
+    if (command == QLatin1String("worker"))
+        return cockpit::ctl::worker(args);
     if (command == QLatin1String("report"))
         return cockpit::ctl::report(args);
     for (const char *verb : {"pause", "resume", "rerun", "skip", "cancel"})

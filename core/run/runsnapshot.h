@@ -24,8 +24,20 @@ struct RunSummary {
     int count(TaskState s) const { return countByState[size_t(s)]; }
 };
 
+// A batch group as the scheduler runs it now: its thread limit, whether the administrator
+// removed its worker (nothing of the group is dispatched then), and what its threads hold.
+struct GroupView {
+    QString name;
+    int threads = 1;
+    bool removed = false;
+    QStringList executing; // task names, one per busy worker thread
+    int ready = 0;         // queued in the group's pool, not started
+    int waiting = 0;
+};
+
 struct RunSnapshot {
     QVector<TaskView> tasks; // only those whose version is newer than asked for
+    QVector<GroupView> groups; // always every group, in name order
     RunSummary summary;
     quint64 version = 0;     // pass back as `sinceVersion` next time
 };

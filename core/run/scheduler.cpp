@@ -313,6 +313,8 @@ Status Scheduler::load(const Plan &plan, bool planIfEmpty)
     for (const auto &e : m_tasks)
         if (!m_groups.count(e.spec.group))
             m_groups[e.spec.group].threads = 2;
+    if (auto st = loadGroupSettings(); !st)
+        return st;
     for (auto &[name, g] : m_groups) {
         g.pool = std::make_unique<QThreadPool>();
         g.pool->setMaxThreadCount(g.threads);
@@ -366,6 +368,12 @@ void Scheduler::start()
         m_finishedEmitted = false;
         m_runTime.start();
         log({}, QStringLiteral("info"), QStringLiteral("Run pressed"));
+        // A removed worker outlives a reopen: say so, or a headless run just seems stuck.
+        for (const auto &[name, g] : m_groups)
+            if (g.removed)
+                log({}, QStringLiteral("warn"), QStringLiteral("batch group %1 has no worker (removed by the administrator): its tasks "
+                                                               "wait until it is added back (upgradectl worker add --group %1)")
+                                                    .arg(name));
     }
     dispatch();
     updateWaitReasons();
@@ -446,7 +454,7 @@ void Scheduler::dispatch()
     for (int i : candidates) {
         Entry &e = m_tasks[size_t(i)];
         Group &g = m_groups[e.spec.group];
-        if (g.active >= g.threads + kQueueAhead)
+        if (g.removed || g.active >= g.threads + kQueueAhead)
             continue;
         if (g.active >= g.threads && e.spec.kind == TaskKind::Copy
             && e.spec.estimatedRows < preparing.value(e.spec.group))
@@ -813,6 +821,118 @@ void Scheduler::resumeAll()
     checkIdle();
 }
 
+Scheduler::Group *Scheduler::groupFor(const QString &name, QString *error)
+{
+    auto it = m_groups.find(name);
+    if (it != m_groups.end())
+        return &it->second;
+    QStringList names;
+    for (const auto &[n, g] : m_groups)
+        names << n;
+    *error = QStringLiteral("no batch group \"%1\" in this run (its groups: %2)").arg(name, names.join(QStringLiteral(", ")));
+    return nullptr;
+}
+
+Status Scheduler::loadGroupSettings()
+{
+    auto text = m_store->meta(QStringLiteral("batch_groups"));
+    if (!text)
+        return text.error();
+    // {"group": {"threads": n, "removed": bool}}; a group the plan no longer has is ignored.
+    const QJsonObject stored = QJsonDocument::fromJson(text->toUtf8()).object();
+    for (auto it = stored.begin(); it != stored.end(); ++it) {
+        auto g = m_groups.find(it.key());
+        if (g == m_groups.end())
+            continue;
+        const QJsonObject o = it.value().toObject();
+        g->second.threads = std::clamp(o.value(QStringLiteral("threads")).toInt(g->second.threads), 1, kMaxGroupThreads);
+        g->second.removed = o.value(QStringLiteral("removed")).toBool();
+    }
+    return {};
+}
+
+void Scheduler::saveGroupSettings()
+{
+    QJsonObject groups;
+    for (const auto &[name, g] : m_groups)
+        groups.insert(name, QJsonObject{{QStringLiteral("threads"), g.threads}, {QStringLiteral("removed"), g.removed}});
+    warnIfFailed(m_store->setMeta(QStringLiteral("batch_groups"), QString::fromUtf8(QJsonDocument(groups).toJson(QJsonDocument::Compact))),
+                 "saving the batch groups");
+}
+
+void Scheduler::groupActionApplied(const QString &group, const QString &message)
+{
+    saveGroupSettings();
+    warnIfFailed(m_store->recordEvent(QStringLiteral("batch group %1").arg(group), message), "recording an event");
+    log({}, QStringLiteral("info"), message);
+    dispatch();
+    updateWaitReasons();
+    publish();
+    checkIdle();
+    Q_EMIT groupActionDone(group, true, message); // after publish: the snapshot shows it
+}
+
+void Scheduler::setGroupThreads(const QString &group, int threads)
+{
+    if (!m_store)
+        return;
+    QString error;
+    Group *g = groupFor(group, &error);
+    if (g && (threads < 1 || threads > kMaxGroupThreads))
+        error = QStringLiteral("threads of batch group %1 must be between 1 and %2, not %3").arg(group).arg(kMaxGroupThreads).arg(threads);
+    if (!error.isEmpty()) {
+        log({}, QStringLiteral("warn"), error);
+        Q_EMIT groupActionDone(group, false, error);
+        return;
+    }
+    const int before = g->threads;
+    if (before == threads) { // nothing to change, nothing to record
+        Q_EMIT groupActionDone(group, true, QStringLiteral("batch group %1 has %2 thread(s) already").arg(group).arg(threads));
+        return;
+    }
+    g->threads = threads;
+    // Raising starts queued tasks now; lowering lets the executing ones end and starts no
+    // more until the group is below its new limit.
+    g->pool->setMaxThreadCount(threads);
+    groupActionApplied(group, QStringLiteral("threads of batch group %1 set from %2 to %3 by administrator")
+                                  .arg(group).arg(before).arg(threads));
+}
+
+void Scheduler::setGroupWorkerRemoved(const QString &group, bool removed)
+{
+    if (!m_store)
+        return;
+    QString error;
+    Group *g = groupFor(group, &error);
+    if (!g) {
+        log({}, QStringLiteral("warn"), error);
+        Q_EMIT groupActionDone(group, false, error);
+        return;
+    }
+    if (g->removed == removed) { // nothing to change, nothing to record
+        Q_EMIT groupActionDone(group, true, removed ? QStringLiteral("batch group %1 has no worker already").arg(group)
+                                                    : QStringLiteral("batch group %1 has its worker already").arg(group));
+        return;
+    }
+    g->removed = removed;
+    int takenBack = 0, executing = 0;
+    for (auto &e : m_tasks) {
+        if (e.spec.group != group)
+            continue;
+        if (removed && e.status.state == TaskState::Ready && takeBack(e)) {
+            e.status.message = QStringLiteral("taken back from the queue: worker removed from batch group %1 by administrator").arg(group);
+            setState(e, TaskState::Waiting, e.status.message);
+            ++takenBack;
+        } else if (e.status.state == TaskState::Ready || e.status.state == TaskState::Executing) {
+            ++executing; // a Ready task a thread already took runs to its end as well
+        }
+    }
+    groupActionApplied(group, removed ? QStringLiteral("worker removed from batch group %1 by administrator: "
+                                                      "%2 queued task(s) taken back, %3 executing finish")
+                                            .arg(group).arg(takenBack).arg(executing)
+                                      : QStringLiteral("worker added back to batch group %1 by administrator").arg(group));
+}
+
 void Scheduler::saveProgressNow()
 {
     QVector<std::pair<QString, TaskStatus>> updates;
@@ -854,7 +974,18 @@ void Scheduler::pollCommands()
     for (const auto &c : *commands) {
         bool ok = true;
         QStringList results;
-        if (c.task == QLatin1String("*")) {
+        if (c.groupAction) {
+            auto conn = connect(this, &Scheduler::groupActionDone, this,
+                                [&](const QString &, bool done, const QString &message) {
+                                    ok = done;
+                                    results << message;
+                                });
+            if (*c.groupAction == GroupAction::SetThreads)
+                setGroupThreads(c.task, c.threads);
+            else
+                setGroupWorkerRemoved(c.task, *c.groupAction == GroupAction::RemoveWorker);
+            disconnect(conn);
+        } else if (c.task == QLatin1String("*")) {
             if (c.action == TaskAction::Pause)
                 pauseAll();
             else if (c.action == TaskAction::Resume)
@@ -916,6 +1047,10 @@ void Scheduler::updateWaitReasons()
                 if (!blocked.isEmpty())
                     break;
             }
+            // A removed worker holds the task whatever else it waits for, unless a failure
+            // upstream means it could not run anyway.
+            if (blocked.isEmpty() && m_groups[e.spec.group].removed)
+                blocked = QStringLiteral("batch group %1 has no worker (removed by the administrator)").arg(e.spec.group);
             reason = !blocked.isEmpty() ? blocked : !paused.isEmpty() ? paused : pending;
             if (reason.isEmpty())
                 reason = m_dispatching ? QStringLiteral("no free thread in group %1").arg(e.spec.group)
@@ -933,10 +1068,25 @@ void Scheduler::publish()
     QMutexLocker lock(&m_viewMutex);
     RunSummary sum;
     sum.taskCount = int(m_tasks.size());
+    QVector<GroupView> groups;
+    QHash<QString, qsizetype> groupIndex;
+    for (const auto &[name, g] : m_groups) {
+        groupIndex.insert(name, groups.size());
+        groups.push_back({name, g.threads, g.removed, {}, 0, 0});
+    }
     double rate = 0;
     for (size_t i = 0; i < m_tasks.size(); ++i) {
         Entry &e = m_tasks[i];
         sum.countByState[size_t(e.status.state)]++;
+        if (const qsizetype gi = groupIndex.value(e.spec.group, -1); gi >= 0) {
+            GroupView &gv = groups[gi];
+            if (e.status.state == TaskState::Executing)
+                gv.executing << e.spec.name;
+            else if (e.status.state == TaskState::Ready)
+                ++gv.ready;
+            else if (e.status.state == TaskState::Waiting)
+                ++gv.waiting;
+        }
         const bool executing = e.status.state == TaskState::Executing;
         if (e.spec.kind == TaskKind::Copy) {
             sum.rowsDone += e.status.rowsDone;
@@ -963,6 +1113,7 @@ void Scheduler::publish()
     sum.dispatching = m_dispatching;
     sum.finished = m_finishedEmitted;
     m_summary = sum;
+    m_groupViews = std::move(groups);
 }
 
 RunSnapshot Scheduler::snapshot(quint64 sinceVersion) const
@@ -970,6 +1121,7 @@ RunSnapshot Scheduler::snapshot(quint64 sinceVersion) const
     QMutexLocker lock(&m_viewMutex);
     RunSnapshot s;
     s.summary = m_summary;
+    s.groups = m_groupViews;
     s.version = m_version;
     for (const auto &v : m_views)
         if (v.version > sinceVersion)

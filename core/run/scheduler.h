@@ -42,6 +42,14 @@ public:
     void act(TaskAction action, const QStringList &patterns, bool withDependents);
     void pauseAll();
     void resumeAll();
+    // The batch groups, as the administrator steers them while the run goes on (persisted in
+    // the store's meta "batch_groups", so a reopened run keeps them). Emit groupActionDone.
+    // threads (1..256): the limit of the group's pool from the next dispatch on; lowering it
+    // never interrupts an executing task.
+    void setGroupThreads(const QString &group, int threads);
+    // removed: nothing of the group is dispatched any more (the seed's "remove the AOS from the
+    // batch group"); its queued (Ready) tasks go back to Waiting, executing ones finish.
+    void setGroupWorkerRemoved(const QString &group, bool removed);
     void shutdown(); // before the thread ends: stop, wait for workers, release the run
 
     // Any thread.
@@ -51,10 +59,12 @@ public:
     // How many tasks a group hands to its pool beyond its threads: they sit Ready in the
     // queue, where the seed's rule applies (pausing them works only while still queued).
     static constexpr int kQueueAhead = 1;
+    static constexpr int kMaxGroupThreads = 256;
 
 Q_SIGNALS:
     void opened(bool ok, const QString &error);
     void actionDone(const QString &task, cockpit::TaskAction action, bool ok, const QString &reason);
+    void groupActionDone(const QString &group, bool ok, const QString &message);
     void finished();
     void stopped();
     void logLine(const QString &task, const QString &level, const QString &message);
@@ -76,6 +86,7 @@ private:
     struct Group {
         int threads = 1;
         int active = 0; // Ready + Executing
+        bool removed = false; // by the administrator: nothing is dispatched
         std::unique_ptr<QThreadPool> pool;
     };
 
@@ -90,6 +101,10 @@ private:
     void onTaskLog(const QString &name, const QString &level, const QString &message);
     void tick();
     void pollCommands();
+    Group *groupFor(const QString &name, QString *error);
+    void saveGroupSettings();
+    Status loadGroupSettings();
+    void groupActionApplied(const QString &group, const QString &message);
     bool applyAction(Entry &e, TaskAction action, QString *reason);
     QVector<int> match(const QStringList &patterns) const;
     QVector<int> dependentsOf(int index) const; // transitive
@@ -127,6 +142,7 @@ private:
     mutable QMutex m_viewMutex; // guards what snapshot() reads
     QVector<TaskView> m_views;
     RunSummary m_summary;
+    QVector<GroupView> m_groupViews;
     quint64 m_version = 0;
     Plan m_publishedPlan;
 };

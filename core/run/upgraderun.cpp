@@ -14,6 +14,7 @@ UpgradeRun::UpgradeRun(QObject *parent) : QObject(parent)
     m_thread.setObjectName(QStringLiteral("scheduler"));
     connect(m_scheduler, &Scheduler::opened, this, &UpgradeRun::opened);
     connect(m_scheduler, &Scheduler::actionDone, this, &UpgradeRun::actionDone);
+    connect(m_scheduler, &Scheduler::groupActionDone, this, &UpgradeRun::groupActionDone);
     connect(m_scheduler, &Scheduler::finished, this, &UpgradeRun::finished);
     connect(m_scheduler, &Scheduler::stopped, this, &UpgradeRun::stopped);
     connect(m_scheduler, &Scheduler::logLine, this, &UpgradeRun::logLine);
@@ -69,6 +70,18 @@ void UpgradeRun::resumeAll()
 {
     Scheduler *s = m_scheduler;
     QMetaObject::invokeMethod(s, [s] { s->resumeAll(); }, Qt::QueuedConnection);
+}
+
+void UpgradeRun::setGroupThreads(const QString &group, int threads)
+{
+    Scheduler *s = m_scheduler;
+    QMetaObject::invokeMethod(s, [=] { s->setGroupThreads(group, threads); }, Qt::QueuedConnection);
+}
+
+void UpgradeRun::setGroupWorkerRemoved(const QString &group, bool removed)
+{
+    Scheduler *s = m_scheduler;
+    QMetaObject::invokeMethod(s, [=] { s->setGroupWorkerRemoved(group, removed); }, Qt::QueuedConnection);
 }
 
 RunSnapshot UpgradeRun::snapshot(quint64 sinceVersion) const

@@ -33,6 +33,10 @@ public:
     void request(TaskAction action, const QStringList &taskNames, bool withDependents = false);
     void pauseAll();       // every Waiting/Ready task that can be withheld
     void resumeAll();      // every Paused task
+    // Batch groups (Scheduler::setGroupThreads / setGroupWorkerRemoved): answered by
+    // groupActionDone; the snapshot's groups show the result.
+    void setGroupThreads(const QString &group, int threads);
+    void setGroupWorkerRemoved(const QString &group, bool removed);
 
     // Thread-safe: tasks changed since `sinceVersion` (0: all) and the summary.
     RunSnapshot snapshot(quint64 sinceVersion = 0) const;
@@ -42,6 +46,7 @@ signals:
     void opened(bool ok, const QString &error);
     // One per task an action was asked for: ok, or refused with the reason.
     void actionDone(const QString &task, cockpit::TaskAction action, bool ok, const QString &reason);
+    void groupActionDone(const QString &group, bool ok, const QString &message);
     void finished();       // dispatching and nothing left that can run
     void stopped();        // after stop(): nothing executing any more
     void logLine(const QString &task, const QString &level, const QString &message);

@@ -40,7 +40,7 @@ const char *const kSchema[] = {
     "CREATE INDEX IF NOT EXISTS event_by_task ON event (task, id)",
     "CREATE TABLE IF NOT EXISTS command (id INTEGER PRIMARY KEY, at TEXT NOT NULL, action TEXT NOT NULL,"
     " task TEXT NOT NULL, with_dependents INTEGER NOT NULL, done INTEGER NOT NULL DEFAULT 0,"
-    " ok INTEGER NOT NULL DEFAULT 0, result TEXT NOT NULL DEFAULT '')",
+    " ok INTEGER NOT NULL DEFAULT 0, result TEXT NOT NULL DEFAULT '', threads INTEGER NOT NULL DEFAULT 0)",
     "CREATE TABLE IF NOT EXISTS owner (id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL,"
     " host TEXT NOT NULL, app TEXT NOT NULL, heartbeat_at REAL NOT NULL)",
 };
@@ -65,7 +65,25 @@ std::optional<TaskAction> actionFromString(const QString &s)
     return std::nullopt;
 }
 
+std::optional<GroupAction> groupActionFromString(const QString &s)
+{
+    for (auto a : {GroupAction::RemoveWorker, GroupAction::AddWorker, GroupAction::SetThreads})
+        if (toString(a) == s)
+            return a;
+    return std::nullopt;
+}
+
 } // namespace
+
+QString toString(GroupAction action)
+{
+    switch (action) {
+    case GroupAction::RemoveWorker: return QStringLiteral("remove worker");
+    case GroupAction::AddWorker: return QStringLiteral("add worker");
+    case GroupAction::SetThreads: return QStringLiteral("set threads");
+    }
+    return {};
+}
 
 Result<std::unique_ptr<ControlStore>> ControlStore::open(const QString &path)
 {
@@ -90,15 +108,20 @@ Result<std::unique_ptr<ControlStore>> ControlStore::open(const QString &path)
         if (auto st = s->exec(QString::fromLatin1(ddl)); !st)
             return makeError(QStringLiteral("control store %1: %2").arg(s->m_path, st.error().message));
     // Columns added since version 1 (a state file written before them reads as without them).
-    const std::pair<const char *, const char *> added[] = {
-        {"sampled_range", "INTEGER NOT NULL DEFAULT 0"}, {"key_after", "TEXT"}, {"key_through", "TEXT"}};
-    for (const auto &[column, type] : added) {
+    struct Added { const char *table, *column, *type; };
+    const Added added[] = {{"task", "sampled_range", "INTEGER NOT NULL DEFAULT 0"},
+                           {"task", "key_after", "TEXT"},
+                           {"task", "key_through", "TEXT"},
+                           {"command", "threads", "INTEGER NOT NULL DEFAULT 0"}};
+    for (const auto &[table, column, type] : added) {
         QSqlQuery has(s->m_db);
-        if (!has.exec(QStringLiteral("SELECT 1 FROM pragma_table_info('task') WHERE name = '%1'").arg(QLatin1String(column))))
+        if (!has.exec(QStringLiteral("SELECT 1 FROM pragma_table_info('%1') WHERE name = '%2'")
+                          .arg(QLatin1String(table), QLatin1String(column))))
             return makeError(QStringLiteral("control store %1: %2").arg(s->m_path, has.lastError().text()));
         if (has.next())
             continue;
-        if (auto st = s->exec(QStringLiteral("ALTER TABLE task ADD COLUMN %1 %2").arg(QLatin1String(column), QLatin1String(type))); !st)
+        if (auto st = s->exec(QStringLiteral("ALTER TABLE %1 ADD COLUMN %2 %3")
+                                  .arg(QLatin1String(table), QLatin1String(column), QLatin1String(type))); !st)
             return makeError(QStringLiteral("control store %1: %2").arg(s->m_path, st.error().message));
     }
     auto version = s->meta(QStringLiteral("schema_version"));
@@ -345,6 +368,12 @@ Result<QVector<StoredEvent>> ControlStore::events(const QString &task)
     return out;
 }
 
+Status ControlStore::recordEvent(const QString &subject, const QString &message)
+{
+    return exec(QStringLiteral("INSERT INTO event (at, task, from_state, to_state, message) VALUES (?, ?, '', '', ?)"),
+                {now(), text(subject), text(message)});
+}
+
 Status ControlStore::appendLog(const QString &task, const QString &level, const QString &message)
 {
     return exec(QStringLiteral("INSERT INTO task_log (at, task, level, message) VALUES (?, ?, ?, ?)"),
@@ -382,20 +411,42 @@ Result<qint64> ControlStore::postCommand(TaskAction action, const QString &task,
     return q.lastInsertId().toLongLong();
 }
 
+Result<qint64> ControlStore::postGroupCommand(GroupAction action, const QString &group, int threads)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("INSERT INTO command (at, action, task, with_dependents, threads) VALUES (?, ?, ?, 0, ?)"));
+    q.addBindValue(now());
+    q.addBindValue(toString(action));
+    q.addBindValue(text(group));
+    q.addBindValue(threads);
+    if (!q.exec())
+        return makeError(QStringLiteral("control store: %1").arg(q.lastError().text()));
+    return q.lastInsertId().toLongLong();
+}
+
 Result<QVector<StoredCommand>> ControlStore::pendingCommands()
 {
     QSqlQuery q(m_db);
-    if (!q.exec(QStringLiteral("SELECT id, action, task, with_dependents FROM command WHERE done = 0 ORDER BY id")))
+    if (!q.exec(QStringLiteral("SELECT id, action, task, with_dependents, threads FROM command WHERE done = 0 ORDER BY id")))
         return makeError(QStringLiteral("control store: %1").arg(q.lastError().text()));
     QVector<StoredCommand> out;
     QVector<qint64> unknown;
     while (q.next()) {
-        const auto action = actionFromString(q.value(1).toString());
-        if (!action) {
-            unknown << q.value(0).toLongLong();
+        StoredCommand c;
+        c.id = q.value(0).toLongLong();
+        c.task = q.value(2).toString();
+        c.withDependents = q.value(3).toBool();
+        c.threads = q.value(4).toInt();
+        const QString actionText = q.value(1).toString();
+        if (const auto action = actionFromString(actionText))
+            c.action = *action;
+        else if (const auto group = groupActionFromString(actionText))
+            c.groupAction = group;
+        else {
+            unknown << c.id;
             continue;
         }
-        out.push_back({q.value(0).toLongLong(), *action, q.value(2).toString(), q.value(3).toBool()});
+        out.push_back(c);
     }
     for (qint64 id : unknown)
         if (auto st = finishCommand(id, false, QStringLiteral("unknown action")); !st)

@@ -14,15 +14,22 @@
 
 #include <QSqlDatabase>
 #include <functional>
+#include <optional>
 #include <memory>
 
 namespace cockpit {
 
+// What an administrator does to a batch group (see Scheduler::setGroupWorkerRemoved).
+enum class GroupAction { RemoveWorker, AddWorker, SetThreads };
+QString toString(GroupAction action);
+
 struct StoredCommand {
     qint64 id = 0;
     TaskAction action = TaskAction::Pause;
-    QString task; // a task name, or "*" for pause all / resume all
+    QString task; // a task name, or "*" for pause all / resume all; the group for a group action
     bool withDependents = false;
+    std::optional<GroupAction> groupAction; // set: a group command, `action` is unused
+    int threads = 0;                        // for GroupAction::SetThreads
 };
 
 struct CommandOutcome {
@@ -76,11 +83,15 @@ public:
     Status saveProgress(const QVector<std::pair<QString, TaskStatus>> &updates);
     Status setPriority(const QString &task, int priority);
     Result<QVector<StoredEvent>> events(const QString &task = {}); // oldest first; one task's or all
+    // An administrator's action that is no task's state change (e.g. on a batch group): an
+    // event of `subject` with empty states.
+    Status recordEvent(const QString &subject, const QString &message);
 
     Status appendLog(const QString &task, const QString &level, const QString &message);
     Result<QVector<LogLine>> log(const QString &task, int limit);
 
     Result<qint64> postCommand(TaskAction action, const QString &task, bool withDependents);
+    Result<qint64> postGroupCommand(GroupAction action, const QString &group, int threads = 0);
     Result<QVector<StoredCommand>> pendingCommands();
     Status finishCommand(qint64 id, bool ok, const QString &result);
     Result<CommandOutcome> commandOutcome(qint64 id);

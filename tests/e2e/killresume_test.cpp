@@ -372,6 +372,65 @@ TEST(Cli, PauseFromAnotherProcessTakesEffectWhileRunning)
               QStringList());
 }
 
+TEST(Cli, WorkerRemovedFromAnotherProcessHoldsTheGroupUntilAddedBack)
+{
+    QTemporaryDir dir;
+    const QString plan = writePlan(dir, 300000, 500, 50000);
+    const QString state = dir.filePath(QStringLiteral("state.db"));
+    QProcess run;
+    run.start(QStringLiteral(UPGRADECTL_PATH), {QStringLiteral("run"), QStringLiteral("--plan"), plan, QStringLiteral("--quiet")});
+    ASSERT_TRUE(run.waitForStarted());
+    auto count = [&](const char *where) {
+        try { // the file may exist before its tables do
+            return QFileInfo::exists(state) ? queryInt(state, QStringLiteral("SELECT count(*) FROM task WHERE ") + QLatin1String(where)) : -1;
+        } catch (const std::exception &) {
+            return qint64(-1);
+        }
+    };
+    ASSERT_TRUE(waitUntil([&] { return count("kind = 'copy' AND state = 'Executing'") > 0; }, 60000));
+
+    const auto worker = [&](const QStringList &args) {
+        return upgradectl(QStringList{QStringLiteral("worker")} + args + QStringList{QStringLiteral("--state"), state});
+    };
+    const Cli removed = worker({QStringLiteral("remove"), QStringLiteral("--group"), QStringLiteral("copy")});
+    EXPECT_EQ(removed.exitCode, 0) << qPrintable(removed.err) << qPrintable(removed.out);
+    EXPECT_TRUE(removed.out.startsWith(QStringLiteral("worker removed from batch group copy by administrator"))) << qPrintable(removed.out);
+    // The copies executing then end; no task of the group starts while the worker is away.
+    ASSERT_TRUE(waitUntil([&] { return count("group_name = 'copy' AND state IN ('Ready', 'Executing')") == 0; }, 120000));
+    waitUntil([&] {
+        EXPECT_EQ(count("group_name = 'copy' AND state IN ('Ready', 'Executing')"), 0);
+        return false;
+    }, 1500);
+    EXPECT_GT(count("kind = 'copy' AND state = 'Waiting'"), 0);
+    EXPECT_EQ(run.state(), QProcess::Running) << "the run waits for the worker, it does not end";
+
+    const Cli threads = worker({QStringLiteral("threads"), QStringLiteral("--group"), QStringLiteral("copy"), QStringLiteral("--count"), QStringLiteral("1")});
+    EXPECT_EQ(threads.exitCode, 0) << qPrintable(threads.err) << qPrintable(threads.out);
+    EXPECT_TRUE(threads.out.contains(QStringLiteral("to 1 by administrator"))) << qPrintable(threads.out);
+    const Cli unknown = worker({QStringLiteral("add"), QStringLiteral("--group"), QStringLiteral("nosuch")});
+    EXPECT_EQ(unknown.exitCode, 1);
+    EXPECT_TRUE(unknown.out.startsWith(QStringLiteral("no batch group \"nosuch\""))) << qPrintable(unknown.out);
+    const Cli added = worker({QStringLiteral("add"), QStringLiteral("--group"), QStringLiteral("copy")});
+    EXPECT_EQ(added.exitCode, 0) << qPrintable(added.err) << qPrintable(added.out);
+
+    ASSERT_TRUE(run.waitForFinished(300000));
+    EXPECT_EQ(run.exitCode(), 0) << qPrintable(QString::fromUtf8(run.readAllStandardError()));
+    EXPECT_EQ(count("state <> 'Ended'"), 0);
+    EXPECT_EQ(tableDifferences(dir.filePath(QStringLiteral("source.db")), dir.filePath(QStringLiteral("target.db"))),
+              QStringList());
+    EXPECT_EQ(queryStrings(state, QStringLiteral("SELECT value FROM meta WHERE key = 'batch_groups'")).value(0).contains(
+                  QStringLiteral("\"copy\":{\"removed\":false,\"threads\":1}")),
+              true);
+
+    // Bad input: one line, exit code 2, nothing changed.
+    const Cli noGroup = worker({QStringLiteral("remove")});
+    EXPECT_EQ(noGroup.exitCode, 2);
+    EXPECT_EQ(noGroup.err, QStringLiteral("upgradectl: worker remove: --state S and --group G are required\n"));
+    const Cli zero = worker({QStringLiteral("threads"), QStringLiteral("--group"), QStringLiteral("copy"), QStringLiteral("--count"), QStringLiteral("0")});
+    EXPECT_EQ(zero.exitCode, 2);
+    EXPECT_EQ(zero.err, QStringLiteral("upgradectl: worker threads: --count N must be a number from 1 to 256\n"));
+}
+
 TEST(Cli, BadInputExitsWithTwoAndOneLine)
 {
     QTemporaryDir dir;

@@ -1,0 +1,210 @@
+#include "ui/batchgroupspanel.h"
+
+#include "run/scheduler.h"
+#include "run/upgraderun.h"
+#include "ui/taskstatepresentation.h"
+
+#include <QApplication>
+#include <QHeaderView>
+#include <QToolButton>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QVBoxLayout>
+#include <limits>
+
+namespace cockpit {
+
+namespace {
+
+// Up to this many threads every slot gets a line ("idle" when free); beyond, the idle ones
+// are summed up so a 256-thread group does not make a 256-line row.
+constexpr int kListedSlots = 8;
+
+QString removedText() { return QObject::tr("removed"); }
+QString hasWorkerText() { return QObject::tr("has worker"); }
+
+} // namespace
+
+BatchGroupsPanel::BatchGroupsPanel(QWidget *parent) : QWidget(parent)
+{
+    m_table = new QTableWidget(0, ColumnCount, this);
+    m_table->setObjectName(QStringLiteral("batchGroupsTable"));
+    m_table->setHorizontalHeaderLabels({tr("Group"), tr("Threads"), tr("Worker"), QString(), tr("Ready"),
+                                        tr("Waiting"), tr("Executing now")});
+    m_table->verticalHeader()->hide();
+    // Rows as compact as the grid's (frameless editors), so the groups fit the dock's height.
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 10);
+    m_table->setSelectionMode(QAbstractItemView::NoSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setWordWrap(false);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    m_table->horizontalHeaderItem(ThreadsColumn)->setToolTip(
+        tr("The group's thread limit; a change applies at the next dispatch and never interrupts an executing task"));
+    m_table->horizontalHeaderItem(WorkerColumn)->setToolTip(
+        tr("Removed: nothing of the group is dispatched any more; executing tasks finish"));
+    const QFontMetrics fm = fontMetrics();
+    const int pad = fm.horizontalAdvance(QLatin1Char('M')) * 2;
+    m_table->setColumnWidth(GroupColumn, fm.horizontalAdvance(QStringLiteral("default_group")) + pad);
+    m_table->setColumnWidth(ThreadsColumn, fm.horizontalAdvance(QStringLiteral("Threads 256")) + pad);
+    m_table->setColumnWidth(WorkerColumn, fm.horizontalAdvance(hasWorkerText()) + pad + 16);
+    m_table->setColumnWidth(ActionColumn, fm.horizontalAdvance(tr("Add worker back")) + pad * 2);
+    m_table->setColumnWidth(ReadyColumn, fm.horizontalAdvance(tr("Waiting")) + pad);
+    m_table->setColumnWidth(WaitingColumn, fm.horizontalAdvance(tr("Waiting")) + pad);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_table);
+}
+
+void BatchGroupsPanel::setRun(UpgradeRun *run)
+{
+    if (m_run)
+        disconnect(m_run, nullptr, this, nullptr);
+    m_run = run;
+    if (run) {
+        connect(run, &UpgradeRun::groupActionDone, this, &BatchGroupsPanel::onGroupActionDone);
+        connect(run, &QObject::destroyed, this, [this] { showGroups({}); });
+    }
+    refresh();
+}
+
+void BatchGroupsPanel::refresh()
+{
+    // Only the groups: no task has a version above the largest one.
+    showGroups(m_run ? m_run->snapshot(std::numeric_limits<quint64>::max()).groups : QVector<GroupView>());
+}
+
+int BatchGroupsPanel::rowOf(const QString &group) const
+{
+    return int(m_names.indexOf(group));
+}
+
+void BatchGroupsPanel::showGroups(const QVector<GroupView> &groups)
+{
+    QStringList names;
+    for (const auto &g : groups)
+        names << g.name;
+    if (names != m_names) {
+        // Another run (or its first refresh): new rows with their editors.
+        m_table->setRowCount(0);
+        m_names = names;
+        m_table->setRowCount(int(names.size()));
+        for (int row = 0; row < names.size(); ++row) {
+            const QString group = names[row];
+            m_table->setItem(row, GroupColumn, new QTableWidgetItem(group));
+            for (int c : {WorkerColumn, ReadyColumn, WaitingColumn, ExecutingColumn})
+                m_table->setItem(row, c, new QTableWidgetItem);
+            m_table->item(row, ReadyColumn)->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            m_table->item(row, WaitingColumn)->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+
+            auto *threads = new QSpinBox;
+            threads->setObjectName(QStringLiteral("threads:") + group);
+            threads->setRange(1, Scheduler::kMaxGroupThreads);
+            threads->setFrame(false);
+            threads->setKeyboardTracking(false); // one request when the number is entered, not per digit
+            threads->setAccessibleName(tr("Threads of batch group %1").arg(group));
+            threads->setToolTip(m_table->horizontalHeaderItem(ThreadsColumn)->toolTip());
+            connect(threads, &QSpinBox::valueChanged, this, [this, group](int n) {
+                if (m_run)
+                    m_run->setGroupThreads(group, n);
+            });
+            m_table->setCellWidget(row, ThreadsColumn, threads);
+
+            auto *worker = new QToolButton;
+            worker->setObjectName(QStringLiteral("worker:") + group);
+            connect(worker, &QToolButton::clicked, this, [this, group, worker] {
+                if (m_run)
+                    m_run->setGroupWorkerRemoved(group, !worker->property("removed").toBool());
+            });
+            m_table->setCellWidget(row, ActionColumn, worker);
+        }
+    }
+    for (int row = 0; row < groups.size(); ++row)
+        updateRow(row, groups[row]);
+}
+
+void BatchGroupsPanel::updateRow(int row, const GroupView &g)
+{
+    auto *threads = qobject_cast<QSpinBox *>(m_table->cellWidget(row, ThreadsColumn));
+    // A spin box the administrator is in keeps what they typed until they commit it.
+    if (!threads->hasFocus() && threads->value() != g.threads) {
+        const QSignalBlocker quiet(threads);
+        threads->setValue(g.threads);
+    }
+    threads->setEnabled(bool(m_run));
+
+    QTableWidgetItem *worker = m_table->item(row, WorkerColumn);
+    worker->setText(g.removed ? removedText() : hasWorkerText());
+    // The grid's shapes: a removed worker holds its tasks like a pause, a present one runs
+    // them. The icon and the text say it; the colour only underlines it.
+    const TaskState look = g.removed ? TaskState::Paused : TaskState::Executing;
+    worker->setIcon(TaskStatePresentation::icon(look));
+    if (g.removed)
+        worker->setForeground(TaskStatePresentation::color(look));
+    else
+        worker->setData(Qt::ForegroundRole, QVariant());
+    worker->setToolTip(g.removed ? tr("Nothing of batch group %1 is dispatched; executing tasks finish").arg(g.name)
+                                 : tr("Batch group %1 dispatches up to %n task(s) at once", nullptr, g.threads).arg(g.name));
+
+    auto *button = qobject_cast<QToolButton *>(m_table->cellWidget(row, ActionColumn));
+    button->setText(g.removed ? tr("Add worker back") : tr("Remove worker"));
+    button->setToolTip(g.removed ? tr("Dispatch the tasks of batch group %1 again").arg(g.name)
+                                 : tr("Stop dispatching the tasks of batch group %1 that are not executing yet; "
+                                      "executing ones finish")
+                                       .arg(g.name));
+    button->setProperty("removed", g.removed);
+    button->setEnabled(bool(m_run));
+
+    m_table->item(row, ReadyColumn)->setText(QString::number(g.ready));
+    m_table->item(row, WaitingColumn)->setText(QString::number(g.waiting));
+
+    QStringList slotTexts = g.executing;
+    const int slotCount = std::max<int>(g.threads, int(g.executing.size()));
+    const int idle = slotCount - int(g.executing.size());
+    if (slotCount <= kListedSlots)
+        for (int i = 0; i < idle; ++i)
+            slotTexts << tr("idle");
+    else if (idle > 0)
+        slotTexts << tr("+ %n idle thread(s)", nullptr, idle);
+    QTableWidgetItem *executing = m_table->item(row, ExecutingColumn);
+    // One line per group keeps every group in view; the tooltip lists one slot per line.
+    const QString text = slotTexts.join(QStringLiteral(", "));
+    if (executing->text() != text) {
+        executing->setText(text);
+        executing->setToolTip(slotTexts.join(u'\n'));
+    }
+}
+
+void BatchGroupsPanel::onGroupActionDone(const QString &, bool ok, const QString &message)
+{
+    refresh(); // the snapshot already shows the change
+    Q_EMIT answered(ok ? message : tr("Refused: %1").arg(message));
+}
+
+QSpinBox *BatchGroupsPanel::threadsEditor(const QString &group) const
+{
+    const int row = rowOf(group);
+    return row < 0 ? nullptr : qobject_cast<QSpinBox *>(m_table->cellWidget(row, ThreadsColumn));
+}
+
+QToolButton *BatchGroupsPanel::workerButton(const QString &group) const
+{
+    const int row = rowOf(group);
+    return row < 0 ? nullptr : qobject_cast<QToolButton *>(m_table->cellWidget(row, ActionColumn));
+}
+
+QString BatchGroupsPanel::workerText(const QString &group) const
+{
+    const int row = rowOf(group);
+    return row < 0 ? QString() : m_table->item(row, WorkerColumn)->text();
+}
+
+QString BatchGroupsPanel::executingText(const QString &group) const
+{
+    const int row = rowOf(group);
+    return row < 0 ? QString() : m_table->item(row, ExecutingColumn)->text();
+}
+
+} // namespace cockpit

@@ -1,0 +1,56 @@
+#pragma once
+// The batch groups dock: per group its thread limit (editable while the run goes on), whether
+// it has a worker or the administrator removed it (then nothing of the group is dispatched;
+// executing tasks finish), what each worker thread executes now, and its Ready and Waiting
+// counts. Fed from the run's snapshot on every refresh of the grid; edits go to the run as
+// requests, and the run's answer comes back as answered(). GUI thread only.
+
+#include "run/runsnapshot.h"
+
+#include <QPointer>
+#include <QWidget>
+
+class QToolButton;
+class QSpinBox;
+class QTableWidget;
+
+namespace cockpit {
+
+class UpgradeRun;
+
+class BatchGroupsPanel final : public QWidget {
+    Q_OBJECT
+public:
+    enum Column { GroupColumn, ThreadsColumn, WorkerColumn, ActionColumn, ReadyColumn, WaitingColumn, ExecutingColumn, ColumnCount };
+
+    explicit BatchGroupsPanel(QWidget *parent = nullptr);
+
+    // The run the edits go to (not owned; forgotten when destroyed). nullptr: empty panel.
+    void setRun(UpgradeRun *run);
+    // Reads the run's groups now (the window calls it on every refresh of the grid).
+    void refresh();
+    // Shows `groups`; rows are kept (and a spin box being edited is left alone) while the
+    // set of group names does not change.
+    void showGroups(const QVector<GroupView> &groups);
+
+    QTableWidget *table() const { return m_table; }
+    QSpinBox *threadsEditor(const QString &group) const;
+    QToolButton *workerButton(const QString &group) const;
+    QString workerText(const QString &group) const;    // "has worker" / "removed"
+    QString executingText(const QString &group) const; // "task, task, idle": one per worker thread
+
+signals:
+    // The run's answer to an edit here, for the status bar: what was done, or "Refused: why".
+    void answered(const QString &text);
+
+private:
+    int rowOf(const QString &group) const;
+    void updateRow(int row, const GroupView &group);
+    void onGroupActionDone(const QString &group, bool ok, const QString &message);
+
+    QPointer<UpgradeRun> m_run;
+    QTableWidget *m_table = nullptr;
+    QStringList m_names; // the groups the rows show, in row order
+};
+
+} // namespace cockpit
