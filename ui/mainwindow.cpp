@@ -12,6 +12,7 @@
 
 #include "demo/demogenerator.h"
 #include "run/upgraderun.h"
+#include "run/workerpriority.h"
 #include "ui/logpane.h"
 #include "ui/taskdetailspane.h"
 #include "ui/progressdelegate.h"
@@ -85,6 +86,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     setObjectName(QStringLiteral("CockpitMainWindow"));
     setWindowIcon(TaskStatePresentation::icon(TaskState::Executing));
     setWindowTitleFor({});
+    // The copies' threads yield to this one: the window stays responsive on a busy machine.
+    setWorkerNiceness(5);
 
     m_model = new TaskTableModel(this);
     m_proxy = new TaskFilterProxyModel(this);

@@ -1,4 +1,5 @@
 #include "run/scheduler.h"
+#include "run/workerpriority.h"
 #include "scripts/scriptfolder.h"
 #include "engine/engine.h"
 #include "engine/sqlite/sqliteengine.h"
@@ -28,6 +29,7 @@ public:
 
     void run() override
     {
+        applyWorkerNiceness();
         Scheduler *s = m_scheduler;
         const QString name = m_context.spec.name;
         QMetaObject::invokeMethod(s, [s, name] { s->onStarted(name); }, Qt::QueuedConnection);

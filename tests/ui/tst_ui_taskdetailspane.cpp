@@ -96,6 +96,14 @@ private slots:
         pane.showTask(copy, m_plan);
         QVERIFY(!pane.sqlView()->isVisible());
         QVERIFY(pane.summaryLabel()->text().contains(QStringLiteral("Bulk copy")));
+        TaskView finalize;
+        finalize.spec.name = QStringLiteral("finalize");
+        finalize.spec.kind = TaskKind::Finalize;
+        for (int i = 0; i < 10000; ++i)
+            finalize.spec.dependsOn << QStringLiteral("copy:T%1").arg(i);
+        pane.showTask(finalize, m_plan);
+        QVERIFY2(pane.summaryLabel()->text().contains(QStringLiteral("Waits for: copy:T0, copy:T1, copy:T2, copy:T3, copy:T4, copy:T5 and 9994 more")),
+                 qPrintable(pane.summaryLabel()->text().left(300)));
         pane.showTask(std::nullopt, m_plan);
         QCOMPARE(pane.summaryLabel()->text(), QStringLiteral("Select one task to see its details."));
     }
