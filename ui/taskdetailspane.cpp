@@ -4,7 +4,6 @@
 #include "ui/ratesparkline.h"
 #include "ui/taskstatepresentation.h"
 
-#include <QHBoxLayout>
 #include <QTabWidget>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -72,12 +71,12 @@ TaskDetailsPane::TaskDetailsPane(QWidget *parent) : QWidget(parent)
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(m_history, tr("Attempts"));
     m_tabs->addTab(m_logTail, tr("Log"));
-    auto *top = new QHBoxLayout;
-    top->addWidget(m_summary, 1);
-    top->addWidget(m_sparkline, 0, Qt::AlignTop);
+    // One column: the dock is narrow, and a chart beside the text would squeeze it.
+    m_sparkline->setFixedHeight(m_sparkline->sizeHint().height());
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
-    layout->addLayout(top);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_sparkline);
     layout->addWidget(m_tabs, 1);
     connect(&m_storedLoad, &QFutureWatcher<Stored>::finished, this, [this] { showStored(m_storedLoad.result()); });
     showTask(std::nullopt, Plan());
