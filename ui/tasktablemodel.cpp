@@ -299,8 +299,12 @@ QVariant TaskTableModel::displayData(const TaskView &t, int column) const
             return tr("Ended (skipped)");
         return TaskStatePresentation::label(s.state);
     case ProgressColumn:
-        if (t.spec.kind == TaskKind::Script && s.rowsTotal > 0)
-            return tr("statement %1 of %2").arg(std::min(s.rowsDone + (s.state == TaskState::Executing), s.rowsTotal)).arg(s.rowsTotal);
+        if (t.spec.kind == TaskKind::Script && s.rowsTotal > 0) {
+            // Statements done; while one runs (or where one failed) that one's number.
+            const qint64 at = std::min(s.rowsDone + (s.state == TaskState::Executing || s.state == TaskState::Error), s.rowsTotal);
+            return s.state == TaskState::Error ? tr("failed at %1 of %2").arg(at).arg(s.rowsTotal)
+                                               : tr("statement %1 of %2").arg(at).arg(s.rowsTotal);
+        }
         if (countsRows(t) && (s.rowsTotal > 0 || s.rowsDone > 0))
             return tr("%1 / %2").arg(formatCount(s.rowsDone),
                                      s.rowsTotal > 0 ? formatCount(s.rowsTotal) : tr("?"));
