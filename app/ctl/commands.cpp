@@ -448,6 +448,48 @@ static Result<std::unique_ptr<ControlStore>> openExistingStore(const QString &st
     return ControlStore::open(state);
 }
 
+// A run's store and who owns it, for the commands that steer a run; errors are printed.
+struct RunStore {
+    std::unique_ptr<ControlStore> store;
+    RunOwner owner;
+    bool ownedElsewhere() const { return ControlStore::ownerAlive(owner, 5.0); }
+};
+
+static std::optional<RunStore> openRunStore(const QString &state)
+{
+    auto store = openExistingStore(state);
+    if (!store) {
+        fail(store.error().message);
+        return std::nullopt;
+    }
+    auto owner = (*store)->owner();
+    if (!owner) {
+        fail(owner.error().message);
+        return std::nullopt;
+    }
+    return RunStore{std::move(*store), *owner};
+}
+
+// Waits for the process that runs the upgrade to apply command `id` (it reads the store's
+// commands every second) and prints its answer; nullopt when it did not answer in 10 s.
+static std::optional<bool> awaitCommand(ControlStore &store, qint64 id, const QString &what, qint64 pid)
+{
+    QElapsedTimer waited;
+    waited.start();
+    while (true) {
+        auto outcome = store.commandOutcome(id);
+        if (outcome && outcome->done) {
+            std::printf("%s\n", qPrintable(outcome->result));
+            return outcome->ok;
+        }
+        if (waited.elapsed() > 10000) {
+            fail(QStringLiteral("%1: the running process (pid %2) did not answer within 10 s").arg(what).arg(pid));
+            return std::nullopt;
+        }
+        QThread::msleep(50);
+    }
+}
+
 int status(const QStringList &args)
 {
     QCommandLineParser p;
@@ -506,46 +548,26 @@ int act(const QString &verb, const QStringList &args)
     const bool withDependents = p.isSet(QStringLiteral("with-dependents"));
     const QString state = QFileInfo(p.value(QStringLiteral("state"))).absoluteFilePath();
 
-    auto store = openExistingStore(state);
-    if (!store) {
-        fail(store.error().message);
+    auto steered = openRunStore(state);
+    if (!steered)
         return BadInput;
-    }
-    auto owner = (*store)->owner();
-    if (!owner) {
-        fail(owner.error().message);
-        return BadInput;
-    }
     bool allOk = true;
-    if (ControlStore::ownerAlive(*owner, 5.0)) {
+    if (steered->ownedElsewhere()) {
         // Another process runs the upgrade: it applies our commands within a second.
         for (const auto &name : names) {
-            auto id = (*store)->postCommand(action, name, withDependents);
+            auto id = steered->store->postCommand(action, name, withDependents);
             if (!id) {
                 fail(id.error().message);
                 return BadInput;
             }
-            QElapsedTimer waited;
-            waited.start();
-            while (true) {
-                auto outcome = (*store)->commandOutcome(*id);
-                if (outcome && outcome->done) {
-                    allOk &= outcome->ok;
-                    std::printf("%s\n", qPrintable(outcome->result));
-                    break;
-                }
-                if (waited.elapsed() > 10000) {
-                    fail(QStringLiteral("%1 %2: the running process (pid %3) did not answer within 10 s")
-                             .arg(verb, name)
-                             .arg(owner->pid));
-                    return TaskFailed;
-                }
-                QThread::msleep(50);
-            }
+            const auto ok = awaitCommand(*steered->store, *id, verb + u' ' + name, steered->owner.pid);
+            if (!ok)
+                return TaskFailed;
+            allOk &= *ok;
         }
         return allOk ? Ok : TaskFailed;
     }
-    store->reset();
+    steered->store.reset();
     // Nobody runs it: take the run, apply the action with the scheduler's own rules, release.
     UpgradeRun run;
     if (!openRun(run, nullptr, state))
@@ -601,39 +623,20 @@ int worker(const QStringList &args)
     }
     const QString group = p.value(QStringLiteral("group"));
     const QString state = QFileInfo(p.value(QStringLiteral("state"))).absoluteFilePath();
-    auto store = openExistingStore(state);
-    if (!store) {
-        fail(store.error().message);
+    auto steered = openRunStore(state);
+    if (!steered)
         return BadInput;
-    }
-    auto owner = (*store)->owner();
-    if (!owner) {
-        fail(owner.error().message);
-        return BadInput;
-    }
-    if (ControlStore::ownerAlive(*owner, 5.0)) {
+    if (steered->ownedElsewhere()) {
         // Another process runs the upgrade: it applies the command within a second.
-        auto id = (*store)->postGroupCommand(action, group, threads);
+        auto id = steered->store->postGroupCommand(action, group, threads);
         if (!id) {
             fail(id.error().message);
             return BadInput;
         }
-        QElapsedTimer waited;
-        waited.start();
-        while (true) {
-            auto outcome = (*store)->commandOutcome(*id);
-            if (outcome && outcome->done) {
-                std::printf("%s\n", qPrintable(outcome->result));
-                return outcome->ok ? Ok : TaskFailed;
-            }
-            if (waited.elapsed() > 10000) {
-                fail(QStringLiteral("worker %1: the running process (pid %2) did not answer within 10 s").arg(verb).arg(owner->pid));
-                return TaskFailed;
-            }
-            QThread::msleep(50);
-        }
+        const auto ok = awaitCommand(*steered->store, *id, QStringLiteral("worker ") + verb, steered->owner.pid);
+        return ok && *ok ? Ok : TaskFailed;
     }
-    store->reset();
+    steered->store.reset();
     // Nobody runs it: take the run, apply the change (it is stored for the next Run), release.
     UpgradeRun run;
     if (!openRun(run, nullptr, state))
