@@ -68,39 +68,16 @@ TEST(TableSizes, PostgresGivesTheTotalRelationSizeOfTheSchemasTables)
 
 TEST(TableSizes, MariadbGivesDataAndIndexLengthOfTheDatabasesTables)
 {
-    const QString server = qEnvironmentVariable("COCKPIT_TEST_MYSQL_URL");
-    if (server.isEmpty())
+    MysqlScratchDatabase mysql;
+    if (mysql.url().isEmpty())
         GTEST_SKIP() << "COCKPIT_TEST_MYSQL_URL is not set";
-    const QString database = QStringLiteral("cockpit_sizes_") + QUuid::createUuid().toString(QUuid::Id128).left(12);
-    const QUrl u(server);
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QMYSQL"), database);
-        db.setHostName(u.host());
-        db.setPort(u.port(3306));
-        db.setUserName(u.userName());
-        db.setPassword(qEnvironmentVariable("MYSQL_PWD"));
-        db.setDatabaseName(u.path().mid(1));
-        ASSERT_TRUE(db.open()) << db.lastError().text().toStdString();
-    }
-    auto exec = [&](const QString &sql) {
-        QSqlQuery q(QSqlDatabase::database(database));
-        EXPECT_TRUE(q.exec(sql)) << q.lastError().text().toStdString() << " in " << sql.toStdString();
-        return q.next() ? q.value(0).toLongLong() : -1;
-    };
-    const auto drop = qScopeGuard([&] {
-        exec(QStringLiteral("DROP DATABASE IF EXISTS `%1`").arg(database));
-        QSqlDatabase::database(database).close();
-        QSqlDatabase::removeDatabase(database);
-    });
-    exec(QStringLiteral("CREATE DATABASE `%1`").arg(database));
-    exec(QStringLiteral("CREATE TABLE `%1`.big (id int PRIMARY KEY, name varchar(200), KEY (name)) ENGINE=InnoDB").arg(database));
-    exec(QStringLiteral("INSERT INTO `%1`.big SELECT seq, repeat('x', 200) FROM seq_1_to_5000").arg(database));
-    exec(QStringLiteral("CREATE TABLE `%1`.small (id int) ENGINE=InnoDB").arg(database));
-    exec(QStringLiteral("ANALYZE TABLE `%1`.big, `%1`.small").arg(database));
+    for (const QString &sql : {QStringLiteral("CREATE TABLE big (id int PRIMARY KEY, name varchar(200), KEY (name)) ENGINE=InnoDB"),
+                               QStringLiteral("INSERT INTO big SELECT seq, repeat('x', 200) FROM seq_1_to_5000"),
+                               QStringLiteral("CREATE TABLE small (id int) ENGINE=InnoDB"),
+                               QStringLiteral("ANALYZE TABLE big, small")})
+        ASSERT_EQ(mysql.exec(sql), QString()) << sql.toStdString();
 
-    QUrl url(u);
-    url.setPath(u'/' + database);
-    auto parsed = ConnectionUrl::parse(url.toString(), {});
+    auto parsed = ConnectionUrl::parse(mysql.url(), {});
     ASSERT_TRUE(parsed.ok());
     auto c = DbConnection::open(*parsed, DbConnection::Mode::ReadOnly);
     ASSERT_TRUE(c.ok()) << c.error().message.toStdString();
@@ -108,9 +85,9 @@ TEST(TableSizes, MariadbGivesDataAndIndexLengthOfTheDatabasesTables)
     ASSERT_TRUE(sizes.ok()) << sizes.error().message.toStdString();
     EXPECT_EQ(sizes->size(), 2);
     for (const QString &table : {QStringLiteral("big"), QStringLiteral("small")})
-        EXPECT_EQ(sizes->value(table),
-                  exec(QStringLiteral("SELECT data_length + index_length FROM information_schema.tables "
-                                      "WHERE table_schema = '%1' AND table_name = '%2'")
-                           .arg(database, table)));
+        EXPECT_EQ(QString::number(sizes->value(table)),
+                  mysql.value(QStringLiteral("SELECT data_length + index_length FROM information_schema.tables "
+                                             "WHERE table_schema = '%1' AND table_name = '%2'")
+                                  .arg(mysql.database(), table)));
     EXPECT_GT(sizes->value(QStringLiteral("big")), sizes->value(QStringLiteral("small")));
 }

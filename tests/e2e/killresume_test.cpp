@@ -198,63 +198,28 @@ TEST(KillAndResume, SigkillDuringSampledKeyChunksNeverLosesOrDuplicatesARow)
 
 TEST(KillAndResume, SigkillDuringCopyIntoPostgresNeverLosesOrDuplicatesARow)
 {
-    const QString url = qEnvironmentVariable("COCKPIT_TEST_PG_URL");
-    if (url.isEmpty())
+    PgScratchSchema pg;
+    if (pg.url().isEmpty())
         GTEST_SKIP() << "COCKPIT_TEST_PG_URL is not set (scripts/test.sh starts the server)";
-    const QString schema = QStringLiteral("k_") + QUuid::createUuid().toString(QUuid::Id128).left(12);
-    const QUrl u(url);
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), schema);
-        db.setHostName(u.host());
-        db.setPort(u.port(5432));
-        db.setUserName(u.userName());
-        db.setDatabaseName(u.path().mid(1));
-        ASSERT_TRUE(db.open()) << db.lastError().text().toStdString();
-        ASSERT_TRUE(QSqlQuery(db).exec(QStringLiteral("CREATE SCHEMA ") + schema));
-    }
     QTemporaryDir dir;
-    const QString state = killThenFinish(dir, url + QStringLiteral("?schema=") + schema);
-    QSqlDatabase db = QSqlDatabase::database(schema);
+    const QString state = killThenFinish(dir, pg.url());
     const QString source = dir.filePath(QStringLiteral("source.db"));
-    for (const QString &t : queryStrings(source, QStringLiteral("SELECT name FROM sqlite_master WHERE type='table'"))) {
-        QSqlQuery q(db);
-        ASSERT_TRUE(q.exec(QStringLiteral("SELECT count(*), coalesce(sum(\"RECID\"), 0) FROM %1.\"%2\"").arg(schema, t))) << qPrintable(t);
-        ASSERT_TRUE(q.next());
-        EXPECT_EQ(q.value(0).toLongLong(), queryInt(source, QStringLiteral("SELECT count(*) FROM \"%1\"").arg(t))) << qPrintable(t);
-        EXPECT_EQ(q.value(1).toString(), queryStrings(source, QStringLiteral("SELECT coalesce(sum(RECID), 0) FROM \"%1\"").arg(t)).value(0))
+    for (const QString &t : queryStrings(source, QStringLiteral("SELECT name FROM sqlite_master WHERE type='table'")))
+        EXPECT_EQ(pg.value(QStringLiteral("SELECT count(*) || ' ' || coalesce(sum(\"RECID\"), 0) FROM \"%1\"").arg(t)),
+                  queryStrings(source, QStringLiteral("SELECT count(*) || ' ' || coalesce(sum(RECID), 0) FROM \"%1\"").arg(t)).value(0))
             << qPrintable(t);
-    }
     EXPECT_GT(queryInt(state, QStringLiteral("SELECT max(attempts) FROM task WHERE kind = 'copy'")), 1);
-    QSqlQuery(db).exec(QStringLiteral("DROP SCHEMA %1 CASCADE").arg(schema));
-    db.close();
-    db = QSqlDatabase();
-    QSqlDatabase::removeDatabase(schema);
 }
 
 TEST(KillAndResume, SigkillDuringCopyIntoMariaDbNeverLosesOrDuplicatesARow)
 {
-    const QString url = qEnvironmentVariable("COCKPIT_TEST_MYSQL_URL");
-    if (url.isEmpty())
+    MysqlScratchDatabase mysql;
+    if (mysql.url().isEmpty())
         GTEST_SKIP() << "COCKPIT_TEST_MYSQL_URL is not set (scripts/test-servers.sh starts the server)";
-    const QString database = QStringLiteral("cockpit_k_") + QUuid::createUuid().toString(QUuid::Id128).left(12);
-    const QUrl u(url);
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QMYSQL"), database);
-        db.setHostName(u.host());
-        db.setPort(u.port(3306));
-        db.setUserName(u.userName());
-        db.setPassword(qEnvironmentVariable("MYSQL_PWD"));
-        db.setDatabaseName(u.path().mid(1));
-        ASSERT_TRUE(db.open()) << db.lastError().text().toStdString();
-        ASSERT_TRUE(QSqlQuery(db).exec(QStringLiteral("CREATE DATABASE `%1`").arg(database)));
-        ASSERT_TRUE(QSqlQuery(db).exec(QStringLiteral("USE `%1`").arg(database)));
-    }
     QTemporaryDir dir;
-    QUrl target(u);
-    target.setPath(u'/' + database);
-    const QString state = killThenFinish(dir, target.toString());
+    const QString state = killThenFinish(dir, mysql.url());
     // Row for row, with plain SQL on both sides: the same keys, each once, and the same text.
-    QSqlDatabase db = QSqlDatabase::database(database);
+    QSqlDatabase db = QSqlDatabase::database(mysql.connectionName());
     const QString source = dir.filePath(QStringLiteral("source.db"));
     for (const QString &t : queryStrings(source, QStringLiteral("SELECT name FROM sqlite_master WHERE type='table'"))) {
         QString sqliteSums = QStringLiteral("count(*) || ' ' || count(DISTINCT RECID) || ' ' || coalesce(sum(RECID), 0)");
@@ -274,10 +239,6 @@ TEST(KillAndResume, SigkillDuringCopyIntoMariaDbNeverLosesOrDuplicatesARow)
     EXPECT_EQ(queryInt(state, QStringLiteral("SELECT count(*) FROM task WHERE kind = 'validate' AND state = 'Ended'")),
               queryInt(source, QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type='table'")));
     EXPECT_GT(queryInt(state, QStringLiteral("SELECT max(attempts) FROM task WHERE kind = 'copy'")), 1);
-    QSqlQuery(db).exec(QStringLiteral("DROP DATABASE `%1`").arg(database));
-    db.close();
-    db = QSqlDatabase();
-    QSqlDatabase::removeDatabase(database);
 }
 
 // A script killed in the middle of its transaction leaves nothing behind: the next run runs it

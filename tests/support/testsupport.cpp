@@ -232,4 +232,53 @@ QString PgScratchSchema::value(const QString &sql)
     return q.value(0).toString();
 }
 
+MysqlScratchDatabase::MysqlScratchDatabase()
+{
+    const QString server = qEnvironmentVariable("COCKPIT_TEST_MYSQL_URL");
+    if (server.isEmpty())
+        return;
+    m_database = QStringLiteral("cockpit_") + QUuid::createUuid().toString(QUuid::Id128).left(12);
+    const QUrl u(server);
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QMYSQL"), m_database);
+    db.setHostName(u.host());
+    db.setPort(u.port(3306));
+    db.setUserName(u.userName());
+    db.setPassword(qEnvironmentVariable("MYSQL_PWD"));
+    db.setDatabaseName(u.path().mid(1));
+    if (!db.open())
+        throw std::runtime_error("MysqlScratchDatabase: " + db.lastError().text().toStdString());
+    if (const QString e = exec(QStringLiteral("CREATE DATABASE `%1`").arg(m_database)); !e.isEmpty())
+        throw std::runtime_error("MysqlScratchDatabase: " + e.toStdString());
+    if (const QString e = exec(QStringLiteral("USE `%1`").arg(m_database)); !e.isEmpty())
+        throw std::runtime_error("MysqlScratchDatabase: " + e.toStdString());
+    QUrl target(u);
+    target.setPath(u'/' + m_database);
+    m_url = target.toString();
+}
+
+MysqlScratchDatabase::~MysqlScratchDatabase()
+{
+    if (m_database.isEmpty())
+        return;
+    exec(QStringLiteral("DROP DATABASE IF EXISTS `%1`").arg(m_database));
+    QSqlDatabase::database(m_database).close();
+    QSqlDatabase::removeDatabase(m_database);
+}
+
+QString MysqlScratchDatabase::exec(const QString &sql)
+{
+    QSqlQuery q(QSqlDatabase::database(m_database));
+    return q.exec(sql) ? QString() : q.lastError().text();
+}
+
+QString MysqlScratchDatabase::value(const QString &sql)
+{
+    QSqlQuery q(QSqlDatabase::database(m_database));
+    if (!q.exec(sql))
+        return QStringLiteral("error: ") + q.lastError().text();
+    if (!q.next())
+        return QStringLiteral("no row");
+    return q.value(0).toString();
+}
+
 } // namespace cockpit::test

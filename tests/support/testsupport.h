@@ -59,4 +59,22 @@ private:
     QString m_url, m_schema, m_connection;
 };
 
+// A database of its own on the test MariaDB server (COCKPIT_TEST_MYSQL_URL), dropped at
+// destruction. url() is empty when the server variable is unset.
+class MysqlScratchDatabase {
+public:
+    MysqlScratchDatabase();
+    ~MysqlScratchDatabase();
+    MysqlScratchDatabase(const MysqlScratchDatabase &) = delete;
+    MysqlScratchDatabase &operator=(const MysqlScratchDatabase &) = delete;
+    QString url() const { return m_url; } // the server's URL with this database
+    QString database() const { return m_database; }
+    QString connectionName() const { return m_database; } // a QSqlDatabase using the database
+    QString exec(const QString &sql);   // the error text, or "" on success
+    QString value(const QString &sql);  // first column of the first row, or "error: ..." / "no row"
+
+private:
+    QString m_url, m_database;
+};
+
 } // namespace cockpit::test
