@@ -184,16 +184,17 @@ bool openRun(UpgradeRun &run, const Plan *plan, const QString &statePath)
     return ok;
 }
 
-// Runs the preflight of `plan` and prints it to `out`; nullopt (after printing why) when the
-// plan itself is unusable.
-std::optional<PreflightReport> printedPreflight(const Plan &plan, FILE *out)
+// Runs the preflight of `plan` and prints it to `out` (`onlyBlockers`: only when it found
+// some); nullopt (after printing why) when the plan itself is unusable.
+std::optional<PreflightReport> printedPreflight(const Plan &plan, FILE *out, bool onlyBlockers = false)
 {
     auto report = runPreflight(plan);
     if (!report) {
         fail(report.error().message);
         return std::nullopt;
     }
-    std::fprintf(out, "preflight of %s\n%s", qPrintable(plan.title()), qPrintable(report->toText()));
+    if (!onlyBlockers || report->hasBlockers())
+        std::fprintf(out, "preflight of %s\n%s", qPrintable(plan.title()), qPrintable(report->toText()));
     return *report;
 }
 
@@ -292,7 +293,7 @@ int run(const QStringList &args)
     p.addOption({QStringLiteral("state"), QStringLiteral("Control store file (resumes it if it exists)."), QStringLiteral("S")});
     p.addOption({QStringLiteral("threads"), QStringLiteral("Threads for every batch group."), QStringLiteral("N")});
     p.addOption({QStringLiteral("json"), QStringLiteral("Print the summary as JSON.")});
-    p.addOption({QStringLiteral("quiet"), QStringLiteral("No progress line.")});
+    p.addOption({QStringLiteral("quiet"), QStringLiteral("No progress line; the preflight only when it finds blockers.")});
     p.addOption({QStringLiteral("override"), QStringLiteral("Start despite the preflight's blockers, for this reason (logged)."),
                  QStringLiteral("REASON")});
     if (!parse(p, QStringLiteral("run"), args))
@@ -345,15 +346,16 @@ int run(const QStringList &args)
     }
     // The preflight before the run is opened (opening plans the tasks on the target's behalf);
     // a run resumed from its state alone is checked once its stored plan is read.
+    const bool quiet = p.isSet(QStringLiteral("quiet"));
     std::optional<PreflightReport> checks;
-    if (plan && !(checks = printedPreflight(*plan, stderr)))
+    if (plan && !(checks = printedPreflight(*plan, stderr, quiet)))
         return BadInput;
 
     setLogToStderr(true);
     UpgradeRun run;
     if (!openRun(run, plan ? &*plan : nullptr, state))
         return BadInput;
-    if (!checks && !(checks = printedPreflight(run.plan(), stderr)))
+    if (!checks && !(checks = printedPreflight(run.plan(), stderr, quiet)))
         return BadInput;
     if (checks->hasBlockers()) {
         const QStringList blockers = checks->idsWith(CheckStatus::Blocker);
