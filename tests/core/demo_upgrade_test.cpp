@@ -254,47 +254,14 @@ TEST(DemoUpgrade, SqliteTargetHoldsTheNewLayoutComputedFromTheSource)
 }
 
 // The same demo with a PostgreSQL target, in a schema of its own (dropped afterwards).
-class DemoUpgradePostgres : public ::testing::Test {
-protected:
-    void SetUp() override
-    {
-        m_url = qEnvironmentVariable("COCKPIT_TEST_PG_URL");
-        if (m_url.isEmpty())
-            GTEST_SKIP() << "COCKPIT_TEST_PG_URL is not set (scripts/test.sh starts the server)";
-        m_schema = QStringLiteral("t_") + QUuid::createUuid().toString(QUuid::Id128).left(12);
-        m_connection = std::make_unique<Connection>(QStringLiteral("QPSQL"), m_schema);
-        const QUrl u(m_url);
-        QSqlDatabase &db = m_connection->db();
-        db.setHostName(u.host());
-        db.setPort(u.port(5432));
-        db.setUserName(u.userName());
-        db.setDatabaseName(u.path().mid(1));
-        ASSERT_TRUE(db.open()) << db.lastError().text().toStdString();
-        exec(QStringLiteral("CREATE SCHEMA %1").arg(m_schema));
-    }
-    void TearDown() override
-    {
-        if (m_connection && m_connection->db().isOpen())
-            exec(QStringLiteral("DROP SCHEMA %1 CASCADE").arg(m_schema));
-        m_connection.reset();
-    }
-    void exec(const QString &sql)
-    {
-        QSqlQuery q(m_connection->db());
-        ASSERT_TRUE(q.exec(sql)) << q.lastError().text().toStdString() << " in " << sql.toStdString();
-    }
-
-    QTemporaryDir dir;
-    QString m_url;
-    QString m_schema;
-    std::unique_ptr<Connection> m_connection;
-};
-
-TEST_F(DemoUpgradePostgres, TargetHoldsTheNewLayoutComputedFromTheSource)
+TEST(DemoUpgradePostgres, TargetHoldsTheNewLayoutComputedFromTheSource)
 {
+    PgScratchSchema pg;
+    if (pg.url().isEmpty())
+        GTEST_SKIP() << "COCKPIT_TEST_PG_URL is not set (scripts/test.sh starts the server)";
+    QTemporaryDir dir;
     ASSERT_TRUE(dir.isValid());
-    auto plan = writeDemo(DemoOptions{dir.path(), kInventTransRows, kOtherTablesScale,
-                                      m_url + QStringLiteral("?schema=") + m_schema});
+    auto plan = writeDemo(DemoOptions{dir.path(), kInventTransRows, kOtherTablesScale, pg.url()});
     ASSERT_TRUE(plan.ok()) << plan.error().message.toStdString();
     ASSERT_EQ(plan->target.engine, EngineKind::PostgreSQL);
     const Layout expected = expectedLayout(dir.filePath(QStringLiteral("source.db")));
@@ -302,62 +269,25 @@ TEST_F(DemoUpgradePostgres, TargetHoldsTheNewLayoutComputedFromTheSource)
 
     runToTheEnd(*plan);
 
-    expectLayout(expected, actualLayout(m_connection->db(), m_schema));
+    expectLayout(expected, actualLayout(QSqlDatabase::database(pg.connectionName()), pg.schema()));
 }
 
 // And with a MariaDB target (the scripts' .mysql.sql variants), in a database of its own.
-class DemoUpgradeMysql : public ::testing::Test {
-protected:
-    void SetUp() override
-    {
-        const QString url = qEnvironmentVariable("COCKPIT_TEST_MYSQL_URL");
-        if (url.isEmpty())
-            GTEST_SKIP() << "COCKPIT_TEST_MYSQL_URL is not set (scripts/test-servers.sh starts the server)";
-        m_database = QStringLiteral("cockpit_") + QUuid::createUuid().toString(QUuid::Id128).left(12);
-        m_connection = std::make_unique<Connection>(QStringLiteral("QMYSQL"), m_database);
-        const QUrl u(url);
-        QSqlDatabase &db = m_connection->db();
-        db.setHostName(u.host());
-        db.setPort(u.port(3306));
-        db.setUserName(u.userName());
-        db.setPassword(qEnvironmentVariable("MYSQL_PWD"));
-        db.setDatabaseName(u.path().mid(1));
-        ASSERT_TRUE(db.open()) << db.lastError().text().toStdString();
-        exec(QStringLiteral("CREATE DATABASE `%1`").arg(m_database));
-        exec(QStringLiteral("USE `%1`").arg(m_database));
-        QUrl target(u);
-        target.setPath(u'/' + m_database);
-        m_url = target.toString();
-    }
-    void TearDown() override
-    {
-        if (m_connection && m_connection->db().isOpen())
-            exec(QStringLiteral("DROP DATABASE IF EXISTS `%1`").arg(m_database));
-        m_connection.reset();
-    }
-    void exec(const QString &sql)
-    {
-        QSqlQuery q(m_connection->db());
-        ASSERT_TRUE(q.exec(sql)) << q.lastError().text().toStdString() << " in " << sql.toStdString();
-    }
-
-    QTemporaryDir dir;
-    QString m_url;
-    QString m_database;
-    std::unique_ptr<Connection> m_connection;
-};
-
-TEST_F(DemoUpgradeMysql, TargetHoldsTheNewLayoutComputedFromTheSource)
+TEST(DemoUpgradeMysql, TargetHoldsTheNewLayoutComputedFromTheSource)
 {
+    MysqlScratchDatabase mysql;
+    if (mysql.url().isEmpty())
+        GTEST_SKIP() << "COCKPIT_TEST_MYSQL_URL is not set (scripts/test-servers.sh starts the server)";
+    QTemporaryDir dir;
     ASSERT_TRUE(dir.isValid());
-    auto plan = writeDemo(DemoOptions{dir.path(), kInventTransRows, kOtherTablesScale, m_url});
+    auto plan = writeDemo(DemoOptions{dir.path(), kInventTransRows, kOtherTablesScale, mysql.url()});
     ASSERT_TRUE(plan.ok()) << plan.error().message.toStdString();
     ASSERT_EQ(plan->target.engine, EngineKind::MySQL);
     const Layout expected = expectedLayout(dir.filePath(QStringLiteral("source.db")));
 
     runToTheEnd(*plan);
 
-    expectLayout(expected, actualLayout(m_connection->db(), QString(), u'`'));
+    expectLayout(expected, actualLayout(QSqlDatabase::database(mysql.connectionName()), QString(), u'`'));
 }
 
 } // namespace

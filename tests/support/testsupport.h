@@ -50,6 +50,7 @@ public:
     PgScratchSchema &operator=(const PgScratchSchema &) = delete;
     QString url() const { return m_url; } // the server's URL with ?schema=
     QString schema() const { return m_schema; }
+    QString connectionName() const { return m_connection; } // a QSqlDatabase with search_path = the schema
     // Runs `sql` on the server (search_path = the schema); the error text, or "" on success.
     QString exec(const QString &sql);
     // The first column of the first row, or "error: ..." / "no row".
