@@ -22,53 +22,21 @@ namespace {
 class MysqlTarget : public ::testing::Test {
 protected:
     QTemporaryDir dir;
-    QString database;
-    QString connection;
+    std::unique_ptr<MysqlScratchDatabase> m_mysql; // this test's database, dropped afterwards
 
     void SetUp() override
     {
-        const QString url = qEnvironmentVariable("COCKPIT_TEST_MYSQL_URL");
-        if (url.isEmpty())
+        m_mysql = std::make_unique<MysqlScratchDatabase>();
+        if (m_mysql->url().isEmpty())
             GTEST_SKIP() << "COCKPIT_TEST_MYSQL_URL is not set (scripts/test-servers.sh starts the server)";
-        database = QStringLiteral("cockpit_") + QUuid::createUuid().toString(QUuid::Id128).left(12);
-        connection = database;
-        const QUrl u(url);
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QMYSQL"), connection);
-        db.setHostName(u.host());
-        db.setPort(u.port(3306));
-        db.setUserName(u.userName());
-        db.setPassword(qEnvironmentVariable("MYSQL_PWD"));
-        db.setDatabaseName(u.path().mid(1));
-        ASSERT_TRUE(db.open()) << db.lastError().text().toStdString();
-        exec(QStringLiteral("CREATE DATABASE `%1`").arg(database));
-        exec(QStringLiteral("USE `%1`").arg(database));
-        QUrl target(u);
-        target.setPath(u'/' + database);
-        m_url = target.toString();
+        m_url = m_mysql->url();
     }
 
-    void TearDown() override
-    {
-        if (connection.isEmpty() || !QSqlDatabase::contains(connection))
-            return;
-        exec(QStringLiteral("DROP DATABASE IF EXISTS `%1`").arg(database));
-        QSqlDatabase::database(connection).close();
-        QSqlDatabase::removeDatabase(connection);
-    }
+    void TearDown() override { m_mysql.reset(); }
 
-    void exec(const QString &sql)
-    {
-        QSqlQuery q(QSqlDatabase::database(connection));
-        ASSERT_TRUE(q.exec(sql)) << q.lastError().text().toStdString() << " in " << sql.toStdString();
-    }
+    void exec(const QString &sql) { ASSERT_EQ(m_mysql->exec(sql), QString()) << " in " << sql.toStdString(); }
 
-    QString myValue(const QString &sql)
-    {
-        QSqlQuery q(QSqlDatabase::database(connection));
-        if (!q.exec(sql) || !q.next())
-            return QStringLiteral("error: ") + q.lastError().text();
-        return q.value(0).toString();
-    }
+    QString myValue(const QString &sql) { return m_mysql->value(sql); }
 
     Plan plan()
     {

@@ -22,50 +22,28 @@ namespace {
 class PostgresTarget : public ::testing::Test {
 protected:
     QTemporaryDir dir;
+    std::unique_ptr<PgScratchSchema> m_pg; // this test's schema (and "<schema>_b"), dropped afterwards
     QString schema;
-    QString connection;
 
     void SetUp() override
     {
-        const QString url = qEnvironmentVariable("COCKPIT_TEST_PG_URL");
-        if (url.isEmpty())
+        m_pg = std::make_unique<PgScratchSchema>();
+        if (m_pg->url().isEmpty())
             GTEST_SKIP() << "COCKPIT_TEST_PG_URL is not set (scripts/test.sh starts the server)";
-        schema = QStringLiteral("t_") + QUuid::createUuid().toString(QUuid::Id128).left(12);
-        connection = schema;
-        const QUrl u(url);
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), connection);
-        db.setHostName(u.host());
-        db.setPort(u.port(5432));
-        db.setUserName(u.userName());
-        db.setDatabaseName(u.path().mid(1));
-        ASSERT_TRUE(db.open()) << db.lastError().text().toStdString();
-        exec(QStringLiteral("CREATE SCHEMA %1").arg(schema));
-        m_url = url + QStringLiteral("?schema=") + schema;
+        schema = m_pg->schema();
+        m_url = m_pg->url();
     }
 
     void TearDown() override
     {
-        if (connection.isEmpty() || !QSqlDatabase::contains(connection))
-            return;
-        exec(QStringLiteral("DROP SCHEMA %1 CASCADE").arg(schema));
-        exec(QStringLiteral("DROP SCHEMA IF EXISTS %1_b CASCADE").arg(schema));
-        QSqlDatabase::database(connection).close();
-        QSqlDatabase::removeDatabase(connection);
+        if (!schema.isEmpty())
+            m_pg->exec(QStringLiteral("DROP SCHEMA IF EXISTS %1_b CASCADE").arg(schema));
+        m_pg.reset();
     }
 
-    void exec(const QString &sql)
-    {
-        QSqlQuery q(QSqlDatabase::database(connection));
-        ASSERT_TRUE(q.exec(sql)) << q.lastError().text().toStdString() << " in " << sql.toStdString();
-    }
+    void exec(const QString &sql) { ASSERT_EQ(m_pg->exec(sql), QString()) << " in " << sql.toStdString(); }
 
-    QString pgValue(const QString &sql)
-    {
-        QSqlQuery q(QSqlDatabase::database(connection));
-        if (!q.exec(sql) || !q.next())
-            return QStringLiteral("error: ") + q.lastError().text();
-        return q.value(0).toString();
-    }
+    QString pgValue(const QString &sql) { return m_pg->value(sql); }
 
     Plan plan()
     {
