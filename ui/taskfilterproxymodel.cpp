@@ -1,5 +1,7 @@
 #include "ui/taskfilterproxymodel.h"
 
+#include <QLocale>
+
 #include "ui/tasktablemodel.h"
 
 #include <algorithm>
@@ -10,6 +12,10 @@ TaskFilterProxyModel::TaskFilterProxyModel(QObject *parent) : QSortFilterProxyMo
 {
     setSortRole(TaskTableModel::SortRole);
     setDynamicSortFilter(true);
+    // Task names end in numbers ("copy:T#2" before "copy:T#10"): numeric mode, which the C
+    // locale's collator (a plain C.UTF-8 session, CI) ignores; English collates the same ASCII names.
+    if (QLocale::system().language() == QLocale::C)
+        m_collator = QCollator(QLocale(QLocale::English, QLocale::UnitedStates));
     m_collator.setNumericMode(true);
     m_collator.setCaseSensitivity(Qt::CaseInsensitive);
 }

@@ -34,6 +34,7 @@ private slots:
     void tenThousandTasksStaySmooth();
     void filterKeepsTheSelectionOfRowsThatStillMatch();
     void sortByNameFollowsTasksPlannedLater();
+    void sortByNameOrdersNumbersByValue();
 };
 
 static QStringList namesInGrid(const TaskTableModel &m)
@@ -442,3 +443,20 @@ void TestTaskTableModel::sortByNameFollowsTasksPlannedLater()
 
 QTEST_MAIN(TestTaskTableModel)
 #include "tst_ui_tasktablemodel.moc"
+
+// "copy:T#2" before "copy:T#10", whatever the session's locale (C.UTF-8 in CI).
+void TestTaskTableModel::sortByNameOrdersNumbersByValue()
+{
+    FakeRun run;
+    TaskTableModel model;
+    TaskFilterProxyModel proxy;
+    proxy.setSourceModel(&model);
+    for (const char *name : {"copy:T#10", "copy:T#2", "copy:T#1", "copy:t#3"})
+        run.add(makeTask(0, QString::fromLatin1(name)));
+    model.setSnapshotSource(run.source());
+    proxy.sort(TaskTableModel::TaskColumn, Qt::AscendingOrder);
+    QStringList sorted;
+    for (int r = 0; r < proxy.rowCount(); ++r)
+        sorted << proxy.index(r, TaskTableModel::TaskColumn).data().toString();
+    QCOMPARE(sorted, (QStringList{QStringLiteral("copy:T#1"), QStringLiteral("copy:T#2"), QStringLiteral("copy:t#3"), QStringLiteral("copy:T#10")}));
+}
