@@ -238,30 +238,11 @@ QString sampleRows(QSqlQuery &q, int limit)
     return rows.join(QStringLiteral(", "));
 }
 
-TaskOutcome outcome(TaskOutcome::Kind kind, const QString &message, const TaskError &error = {})
-{
-    TaskOutcome o;
-    o.kind = kind;
-    o.message = message;
-    o.error = error;
-    return o;
-}
-
 } // namespace
 
 TaskOutcome runScript(const TaskContext &ctx)
 {
-    auto failed = [&ctx](const TaskError &e) {
-        switch (ctx.control->stopRequest()) {
-        case StopRequest::Cancel:
-            return outcome(TaskOutcome::Canceled, QStringLiteral("canceled by administrator; the script was rolled back"));
-        case StopRequest::Interrupt:
-            return outcome(TaskOutcome::Interrupted, QStringLiteral("interrupted by stop; runs again from the start on the next Run"));
-        case StopRequest::Pause:
-        case StopRequest::None: break;
-        }
-        return outcome(TaskOutcome::Failed, e.message, e);
-    };
+    auto failed = [&ctx](const TaskError &e) { return failedOrStopped(ctx, e, QStringLiteral("the script")); };
     auto script = loadScript(ctx.scriptsDir, ctx.spec.object, ctx.target.engine);
     if (!script)
         return failed(script.error());
@@ -354,10 +335,11 @@ TaskOutcome runScript(const TaskContext &ctx)
         rollback();
         return failed(e);
     }
-    TaskOutcome o = outcome(TaskOutcome::Ended, QStringLiteral("%1 run%2 in %3 s")
-                                                    .arg(counted(n, QStringLiteral("statement")),
-                                                         s.checks.isEmpty() ? QString() : QStringLiteral(", %1 passed").arg(counted(s.checks.size(), QStringLiteral("check"))))
-                                                    .arg(clock.elapsed() / 1000.0, 0, 'f', 1));
+    TaskOutcome o;
+    o.message = QStringLiteral("%1 run%2 in %3 s")
+                    .arg(counted(n, QStringLiteral("statement")),
+                         s.checks.isEmpty() ? QString() : QStringLiteral(", %1 passed").arg(counted(s.checks.size(), QStringLiteral("check"))))
+                    .arg(clock.elapsed() / 1000.0, 0, 'f', 1);
     o.rowsDone = n;
     return o;
 }

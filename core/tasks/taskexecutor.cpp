@@ -15,6 +15,27 @@
 
 namespace cockpit {
 
+TaskOutcome failedOrStopped(const TaskContext &ctx, const TaskError &e, const QString &rolledBack)
+{
+    TaskOutcome o;
+    switch (ctx.control->stopRequest()) {
+    case StopRequest::Cancel:
+        o.kind = TaskOutcome::Canceled;
+        o.message = QStringLiteral("canceled by administrator; %1 was rolled back").arg(rolledBack);
+        return o;
+    case StopRequest::Interrupt:
+        o.kind = TaskOutcome::Interrupted;
+        o.message = QStringLiteral("interrupted by stop; runs again on the next Run");
+        return o;
+    case StopRequest::Pause:
+    case StopRequest::None: break;
+    }
+    o.kind = TaskOutcome::Failed;
+    o.message = e.message;
+    o.error = e;
+    return o;
+}
+
 namespace {
 
 TaskOutcome failed(const TaskError &e)
@@ -32,28 +53,6 @@ TaskOutcome ended(const QString &message)
     o.kind = TaskOutcome::Ended;
     o.message = message;
     return o;
-}
-
-// An interrupted statement is not a failure when the administrator or the run asked for it.
-TaskOutcome failedOrStopped(const TaskContext &ctx, const TaskError &e)
-{
-    switch (ctx.control->stopRequest()) {
-    case StopRequest::Cancel: {
-        TaskOutcome o;
-        o.kind = TaskOutcome::Canceled;
-        o.message = QStringLiteral("canceled by administrator; the statement was rolled back");
-        return o;
-    }
-    case StopRequest::Interrupt: {
-        TaskOutcome o;
-        o.kind = TaskOutcome::Interrupted;
-        o.message = QStringLiteral("interrupted by stop; runs again on the next Run");
-        return o;
-    }
-    case StopRequest::Pause:
-    case StopRequest::None: break;
-    }
-    return failed(e);
 }
 
 QString number(qint64 n) { return QLocale::system().toString(n); }

@@ -53,4 +53,9 @@ struct TaskOutcome {
 
 TaskOutcome executeTask(const TaskContext &context);
 
+// `e` as the task's outcome, unless the administrator (Cancel: "…; `rolledBack` was rolled
+// back") or the stopping run (Interrupt) asked for the statement to end.
+TaskOutcome failedOrStopped(const TaskContext &ctx, const TaskError &e,
+                            const QString &rolledBack = QStringLiteral("the statement"));
+
 } // namespace cockpit
