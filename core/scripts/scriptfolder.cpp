@@ -31,14 +31,26 @@ Result<QString> readUtf8(const QString &path)
     return text;
 }
 
-// The folder's .sql files grouped by script name (lower-cased: sorted, case-insensitive).
-Result<QMap<QString, Variants>> scriptFiles(const QDir &folder)
-{
-    const QStringList files = folder.entryList({QStringLiteral("*.sql")}, QDir::Files, QDir::Name);
+// The folder and its .sql files grouped by script name (lower-cased: sorted, case-insensitive).
+struct ScriptFiles {
+    QDir folder;
     QMap<QString, Variants> byName;
+};
+
+Result<ScriptFiles> scriptFiles(const QString &dir)
+{
+    const QFileInfo info(dir);
+    if (!info.exists())
+        return makeError(QStringLiteral("scripts folder %1 does not exist").arg(dir));
+    if (!info.isDir())
+        return makeError(QStringLiteral("scripts folder %1 is not a folder").arg(dir));
+    if (!info.isReadable())
+        return makeError(QStringLiteral("scripts folder %1 cannot be read").arg(dir));
+    ScriptFiles out{QDir(info.absoluteFilePath()), {}};
+    const QStringList files = out.folder.entryList({QStringLiteral("*.sql")}, QDir::Files, QDir::Name);
     for (const QString &file : files) {
         const ScriptFileName parsed = scriptFileName(file);
-        Variants &v = byName[parsed.name.toLower()];
+        Variants &v = out.byName[parsed.name.toLower()];
         if (v.name.isEmpty())
             v.name = parsed.name;
         QString &slot = parsed.engine ? v.byEngine[*parsed.engine] : v.generic;
@@ -48,19 +60,7 @@ Result<QMap<QString, Variants>> scriptFiles(const QDir &folder)
                                       parsed.engine ? QStringLiteral(" for ") + toString(*parsed.engine) : QString()));
         slot = file;
     }
-    return byName;
-}
-
-Result<QDir> openFolder(const QString &dir)
-{
-    const QFileInfo info(dir);
-    if (!info.exists())
-        return makeError(QStringLiteral("scripts folder %1 does not exist").arg(dir));
-    if (!info.isDir())
-        return makeError(QStringLiteral("scripts folder %1 is not a folder").arg(dir));
-    if (!info.isReadable())
-        return makeError(QStringLiteral("scripts folder %1 cannot be read").arg(dir));
-    return QDir(info.absoluteFilePath());
+    return out;
 }
 
 Result<ScriptFile> readScript(const QDir &folder, const QString &file, EngineKind target)
@@ -76,18 +76,15 @@ Result<ScriptFile> readScript(const QDir &folder, const QString &file, EngineKin
 
 Result<ScriptFile> loadScript(const QString &dir, const QString &name, EngineKind target)
 {
-    auto folder = openFolder(dir);
-    if (!folder)
-        return folder.error();
-    auto byName = scriptFiles(*folder);
-    if (!byName)
-        return byName.error();
-    const Variants v = byName->value(name.toLower());
+    auto files = scriptFiles(dir);
+    if (!files)
+        return files.error();
+    const Variants v = files->byName.value(name.toLower());
     const QString chosen = v.byEngine.value(target, v.generic);
     if (chosen.isEmpty())
         return makeError(QStringLiteral("script '%1': no file %1.sql or %1.%2.sql in %3 any more")
-                             .arg(name, toString(target), folder->absolutePath()));
-    auto script = readScript(*folder, chosen, target);
+                             .arg(name, toString(target), files->folder.absolutePath()));
+    auto script = readScript(files->folder, chosen, target);
     if (script && !script->runsOn(target))
         return makeError(QStringLiteral("%1: its engine header leaves out %2 now").arg(chosen, toString(target)));
     return script;
@@ -95,19 +92,16 @@ Result<ScriptFile> loadScript(const QString &dir, const QString &name, EngineKin
 
 Result<ScriptFolder> loadScriptFolder(const QString &dir, EngineKind target)
 {
-    auto folder = openFolder(dir);
-    if (!folder)
-        return folder.error();
-    auto byName = scriptFiles(*folder);
-    if (!byName)
-        return byName.error();
+    auto files = scriptFiles(dir);
+    if (!files)
+        return files.error();
 
     ScriptFolder result;
-    for (const Variants &v : std::as_const(*byName)) {
+    for (const Variants &v : std::as_const(files->byName)) {
         const QString chosen = v.byEngine.value(target, v.generic);
         QList<EngineKind> engines = v.byEngine.keys(); // the engines the script is for, when not ours
         if (!chosen.isEmpty()) {
-            auto script = readScript(*folder, chosen, target);
+            auto script = readScript(files->folder, chosen, target);
             if (!script)
                 return script.error();
             if (script->runsOn(target)) {
