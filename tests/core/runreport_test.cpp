@@ -82,20 +82,6 @@ protected:
     }
     QString source() const { return dir.filePath(QStringLiteral("source.db")); }
 
-    // Runs until nothing more can run (finalize waits for the failed script forever).
-    static bool runUntilSettled(UpgradeRun &run)
-    {
-        run.start();
-        return waitUntil([&] {
-            for (const auto &t : allTasks(run))
-                if (t.status.state == TaskState::Executing || t.status.state == TaskState::Ready
-                    || (t.status.state == TaskState::Waiting && !t.waitReason.contains(QLatin1String("failed"))
-                        && !t.waitReason.contains(QLatin1String("blocked"))))
-                    return false;
-            return true;
-        }, 120000);
-    }
-
     // A finished run: `skipped` skipped before Run, script:fix in Error.
     void runDemo(UpgradeRun &run, QString *skipped)
     {

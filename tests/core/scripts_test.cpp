@@ -45,19 +45,6 @@ protected:
     }
     QString source() const { return dir.filePath(QStringLiteral("source.db")); }
     QString target() const { return dir.filePath(QStringLiteral("target.db")); }
-
-    static bool runUntilSettled(UpgradeRun &run)
-    {
-        run.start();
-        return waitUntil([&] {
-            for (const auto &t : allTasks(run))
-                if (t.status.state == TaskState::Executing || t.status.state == TaskState::Ready
-                    || (t.status.state == TaskState::Waiting && !t.waitReason.contains(QLatin1String("failed"))
-                        && !t.waitReason.contains(QLatin1String("blocked"))))
-                    return false;
-            return true;
-        }, 120000);
-    }
 };
 
 const char *kFill = "-- depends: copy:SALESLINE\n"

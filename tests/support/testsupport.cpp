@@ -134,6 +134,19 @@ std::pair<bool, QString> requestAndWait(UpgradeRun &run, TaskAction action, cons
     return {ok, reason};
 }
 
+bool runUntilSettled(UpgradeRun &run, int timeoutMs)
+{
+    run.start();
+    return waitUntil([&] {
+        for (const auto &t : allTasks(run))
+            if (t.status.state == TaskState::Executing || t.status.state == TaskState::Ready
+                || (t.status.state == TaskState::Waiting && !t.waitReason.contains(QLatin1String("failed"))
+                    && !t.waitReason.contains(QLatin1String("blocked"))))
+                return false;
+        return true;
+    }, timeoutMs);
+}
+
 bool waitUntil(const std::function<bool()> &condition, int timeoutMs)
 {
     QElapsedTimer t;

@@ -30,6 +30,9 @@ void execSqlite(const QString &db, const QString &sql);
 QString openAndWait(UpgradeRun &run, const Plan &plan, int timeoutMs = 60000);
 // Presses Run and waits for finished(); false on timeout.
 bool runToEnd(UpgradeRun &run, int timeoutMs = 300000);
+// Presses Run and waits until nothing more can run: no task Ready or Executing, and every
+// Waiting one held by a failed or blocked task (finalize waits for a failed task forever).
+bool runUntilSettled(UpgradeRun &run, int timeoutMs = 120000);
 // Spins the event loop until `condition` holds; false on timeout.
 bool waitUntil(const std::function<bool()> &condition, int timeoutMs);
 
