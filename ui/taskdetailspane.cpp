@@ -142,6 +142,7 @@ void TaskDetailsPane::showTask(const std::optional<TaskView> &task, const Plan &
         m_tabs->hide();
         m_sparkline->hide();
         m_scriptKey.clear();
+        m_scriptShown.clear();
         m_shownTask.clear();
         m_highlight = {0, 0};
         return;
@@ -209,20 +210,30 @@ void TaskDetailsPane::showTask(const std::optional<TaskView> &task, const Plan &
         if (const int i = m_tabs->indexOf(m_sql); i >= 0)
             m_tabs->removeTab(i);
         m_scriptKey.clear();
+        m_scriptShown.clear();
         m_highlight = {0, 0};
     }
 }
 
 void TaskDetailsPane::showScript(const TaskView &task, const Plan &plan)
 {
-    auto script = loadScript(plan.scriptsDir, task.spec.object, plan.target.engine);
-    const QString path = script ? script->path : QString();
-    const QString key = path + u'|' + QFileInfo(path).lastModified().toString(Qt::ISODateWithMs) + u'|'
-                        + task.status.message + (script ? QString() : script.error().message);
     if (m_tabs->indexOf(m_sql) < 0) {
         m_tabs->insertTab(0, m_sql, tr("SQL"));
         m_tabs->setCurrentIndex(0);
     }
+    // Shown on every refresh: the file is read again when the task or its message changed,
+    // otherwise at most once a second (an edit of the file shows within a second).
+    const QString shown = task.spec.name + u'|' + task.status.message;
+    if (shown == m_scriptShown && m_scriptRead.isValid() && m_scriptRead.elapsed() < 1000) {
+        m_summary->setText(m_summary->text() + m_scriptHeader);
+        return;
+    }
+    m_scriptShown = shown;
+    m_scriptRead.start();
+    auto script = loadScript(plan.scriptsDir, task.spec.object, plan.target.engine);
+    const QString path = script ? script->path : QString();
+    const QString key = path + u'|' + QFileInfo(path).lastModified().toString(Qt::ISODateWithMs) + u'|'
+                        + task.status.message + (script ? QString() : script.error().message);
     if (key == m_scriptKey) {
         m_summary->setText(m_summary->text() + m_scriptHeader);
         return;

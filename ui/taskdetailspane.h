@@ -65,6 +65,8 @@ private:
     QFutureWatcher<Stored> m_storedLoad;
     QString m_scriptKey;    // file, its modification time and the task's message last shown
     QString m_scriptHeader; // what the summary adds for that script
+    QString m_scriptShown;  // task name and message whose script was read last
+    QElapsedTimer m_scriptRead;
     std::pair<int, int> m_highlight{0, 0};
 };
 
