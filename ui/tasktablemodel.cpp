@@ -499,6 +499,7 @@ bool TaskTableModel::countsRows(const TaskView &t)
     case TaskKind::Script: return true; // statements, not rows
     case TaskKind::Prepare:
     case TaskKind::Index:
+    case TaskKind::PrimaryKey:
     case TaskKind::Finalize:
     case TaskKind::ForeignKey:
     case TaskKind::Check:

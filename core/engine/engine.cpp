@@ -77,6 +77,11 @@ QString Engine::identityClause(const TableSchema &, const ColumnSchema &) const 
 
 Status Engine::checkAccess(DbConnection &, const QVector<TableSchema> &, bool) { return {}; }
 
+Result<QString> Engine::addPrimaryKey(DbConnection &, const TableSchema &t)
+{
+    return makeError(QStringLiteral("the target declares the primary key of \"%1\" with the table").arg(t.name));
+}
+
 QString Engine::qualifiedName(DbConnection &, const QString &table) const { return quoteIdentifier(table); }
 
 QString Engine::foreignKeyClause(const ForeignKeySchema &fk) const

@@ -78,11 +78,14 @@ Result<QStringList> addScriptTasks(const Plan &plan, const QVector<TableSchema> 
     // Names are matched case-insensitively (a header says copy:salesline for SALESLINE), but
     // an exact match wins.
     QHash<QString, QString> taskByLower;
-    QHash<QString, QStringList> copiesOf; // table -> its copy chunks
+    // A script sees a copied table as it is today without scripts: all its rows and its primary
+    // key (a key the target adds after the copy is part of the copy here: a script may rely on
+    // it, ON CONFLICT for one), none of its secondary indexes or constraints.
+    QHash<QString, QStringList> copiesOf; // table -> its copy chunks and deferred primary key
     QHash<QString, QString> tableByLower;
     for (const TaskSpec &t : tasks) {
         taskByLower.insert(t.name.toLower(), t.name);
-        if (t.kind == TaskKind::Copy)
+        if (t.kind == TaskKind::Copy || t.kind == TaskKind::PrimaryKey)
             copiesOf[t.table] << t.name;
     }
     for (const TableSchema &t : tables)
@@ -146,6 +149,10 @@ Result<QStringList> addScriptTasks(const Plan &plan, const QVector<TableSchema> 
             waitFor(QStringLiteral("validate:") + table,
                     QStringLiteral("%1 writes \"%2\": validation first compares the copy with the source")
                         .arg(QFileInfo(s.path).fileName(), table));
+            for (const QString &copy : copiesOf.value(table))
+                if (copy == primaryKeyTaskName(table))
+                    waitFor(copy, QStringLiteral("%1 writes \"%2\": its primary key first")
+                                      .arg(QFileInfo(s.path).fileName(), table));
             writersOf[table] << spec.name;
             declaredTables.insert(table);
         }

@@ -18,6 +18,9 @@ inline QString indexTaskName(const QString &table, const QString &index)
     return QStringLiteral("index:%1.%2").arg(table, index);
 }
 
+// "pk:INVENTTRANS": the task that adds `table`'s primary key after its copy.
+inline QString primaryKeyTaskName(const QString &table) { return QStringLiteral("pk:") + table; }
+
 struct TaskSpec {
     QString name;       // stable: "copy:INVENTTRANS#3", "index:CUSTTABLE.I_ACCOUNTIDX"
     TaskKind kind = TaskKind::Copy;

@@ -487,6 +487,18 @@ TaskOutcome runIndex(const TaskContext &ctx)
                                 .arg(ctx.spec.object, t.name)));
 }
 
+TaskOutcome runPrimaryKey(const TaskContext &ctx)
+{
+    auto c = connect(ctx, false);
+    if (!c)
+        return failed(c.error());
+    InterruptibleScope scope(*ctx.control, c->target.get());
+    auto done = c->targetEngine->addPrimaryKey(*c->target, targetSchema(ctx));
+    if (!done)
+        return failedOrStopped(ctx, done.error());
+    return ended(*done);
+}
+
 // Names the first rows that differ, walking both tables in primary-key order.
 QString firstDifferences(const TaskContext &ctx, Connections &c, int limit)
 {
@@ -804,6 +816,7 @@ TaskOutcome executeTask(const TaskContext &ctx)
     case TaskKind::Identity: o = runIdentity(ctx); break;
     case TaskKind::View: o = runView(ctx); break;
     case TaskKind::Script: o = runScript(ctx); break;
+    case TaskKind::PrimaryKey: o = runPrimaryKey(ctx); break;
     }
     return o;
 }

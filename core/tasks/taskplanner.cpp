@@ -45,6 +45,8 @@ Result<QVector<TaskSpec>> planTasks(const Plan &plan, const QVector<TableSchema>
     QStringList lastOfEachTable; // what finalize waits for
     QHash<QString, QStringList> copiesOf; // table -> its copy tasks
     QStringList prepares;
+    const bool deferredKeys = Engine::create(plan.target.engine)->defersPrimaryKey();
+    auto hasDeferredKey = [&](const TableSchema &t) { return deferredKeys && !t.primaryKey.isEmpty(); };
     auto add = [&](TaskSpec s) {
         s.ordinal = int(tasks.size());
         s.group = plan.groupFor(s.name);
@@ -151,6 +153,18 @@ Result<QVector<TaskSpec>> planTasks(const Plan &plan, const QVector<TableSchema>
         copiesOf.insert(t.name, copies);
 
         QStringList indexes;
+        if (hasDeferredKey(t)) {
+            TaskSpec pk;
+            pk.name = primaryKeyTaskName(t.name);
+            pk.kind = TaskKind::PrimaryKey;
+            pk.table = t.name;
+            pk.object = t.primaryKey.join(u", ");
+            pk.dependsOn = copies;
+            pk.estimatedRows = stats->rows;
+            pk.priority = opt.priority;
+            indexes << pk.name;
+            add(pk);
+        }
         for (const auto &idx : t.indexes) {
             TaskSpec index;
             index.name = indexTaskName(t.name, idx.name);
@@ -204,7 +218,11 @@ Result<QVector<TaskSpec>> planTasks(const Plan &plan, const QVector<TableSchema>
                     continue;
                 if (parent.name != t.name)
                     deps << copiesOf.value(parent.name);
-                if (const IndexSchema *idx = uniqueIndexOn(parent, fk.referencedColumns))
+                if (hasDeferredKey(parent)
+                    && QSet<QString>(parent.primaryKey.begin(), parent.primaryKey.end())
+                           == QSet<QString>(fk.referencedColumns.begin(), fk.referencedColumns.end()))
+                    deps << primaryKeyTaskName(parent.name);
+                else if (const IndexSchema *idx = uniqueIndexOn(parent, fk.referencedColumns))
                     deps << indexTaskName(parent.name, idx->name);
             }
             addConstraint(TaskKind::ForeignKey, t, fk.name, deps);

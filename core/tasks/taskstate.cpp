@@ -39,6 +39,7 @@ QString toString(TaskKind kind)
     case TaskKind::Identity: return QStringLiteral("identity");
     case TaskKind::View: return QStringLiteral("view");
     case TaskKind::Script: return QStringLiteral("script");
+    case TaskKind::PrimaryKey: return QStringLiteral("pk");
     }
     return {};
 }
@@ -47,7 +48,7 @@ std::optional<TaskKind> taskKindFromString(const QString &text)
 {
     for (auto k : {TaskKind::Prepare, TaskKind::Copy, TaskKind::Index, TaskKind::Validate,
                    TaskKind::Finalize, TaskKind::ForeignKey, TaskKind::Check, TaskKind::Identity,
-                   TaskKind::View, TaskKind::Script}) {
+                   TaskKind::View, TaskKind::Script, TaskKind::PrimaryKey}) {
         if (toString(k) == text)
             return k;
     }
@@ -59,7 +60,8 @@ QString phaseName(TaskKind kind)
     switch (kind) {
     case TaskKind::Prepare: return QStringLiteral("Prepare target");
     case TaskKind::Copy: return QStringLiteral("Bulk copy");
-    case TaskKind::Index: return QStringLiteral("Indexes");
+    case TaskKind::Index:
+    case TaskKind::PrimaryKey: return QStringLiteral("Indexes");
     case TaskKind::Validate: return QStringLiteral("Validate");
     case TaskKind::Finalize: return QStringLiteral("Finalize");
     case TaskKind::ForeignKey:

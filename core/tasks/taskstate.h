@@ -24,7 +24,9 @@ std::optional<TaskState> taskStateFromString(const QString &text);
 
 // ForeignKey, Check, Identity and View make up the "Constraints" phase, after the copies.
 // Script: a post-synchronization script of the plan's scripts folder (tasks/scripttask.h).
-enum class TaskKind { Prepare, Copy, Index, Validate, Finalize, ForeignKey, Check, Identity, View, Script };
+// PrimaryKey: the table's primary key added after its copy, on targets that defer it
+// (Engine::defersPrimaryKey).
+enum class TaskKind { Prepare, Copy, Index, Validate, Finalize, ForeignKey, Check, Identity, View, Script, PrimaryKey };
 QString toString(TaskKind kind);
 std::optional<TaskKind> taskKindFromString(const QString &text);
 

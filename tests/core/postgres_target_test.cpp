@@ -3,6 +3,7 @@
 // sides, independently of the code under test.
 
 #include "demo/demogenerator.h"
+#include "engine/engine.h"
 #include "support/testsupport.h"
 
 #include <QLocale>
@@ -352,6 +353,65 @@ TEST_F(PostgresTarget, AwkwardIdentifiersAndDefaultsCrossOver)
     EXPECT_TRUE(taskView(run, QStringLiteral("prepare:my \"odd\" table")).status.message.contains(QStringLiteral("1 warning")));
     EXPECT_EQ(pgValue(QStringLiteral("SELECT count(*) FROM pg_indexes WHERE schemaname = '%1' AND indexname = 'select'").arg(schema)),
               QStringLiteral("1"));
+}
+
+// PostgreSQL targets get their primary keys after the copy (one sort instead of a B-tree
+// insert per row): the key still ends up as the source declares it, its columns refuse NULLs
+// from the first row, foreign keys wait for the key they reference, and adding it again (an
+// attempt whose commit the process did not live to hear) finds the key and keeps it.
+TEST_F(PostgresTarget, PrimaryKeyIsAddedAfterTheCopyAndItsColumnsStayNotNull)
+{
+    const QString src = dir.filePath(QStringLiteral("keys.db"));
+    execSqlite(src, QStringLiteral(
+        "CREATE TABLE \"key \"\"q\"\" t\" (code TEXT, \"Order\" INTEGER, v TEXT, PRIMARY KEY (code, \"Order\"));"
+        "INSERT INTO \"key \"\"q\"\" t\" VALUES ('a', 1, 'x'), ('a', 2, 'y'), ('b', 1, NULL);"
+        "CREATE TABLE child (id INTEGER PRIMARY KEY, code TEXT, ord INTEGER, "
+        "FOREIGN KEY (code, ord) REFERENCES \"key \"\"q\"\" t\" (code, \"Order\"));"
+        "INSERT INTO child VALUES (1, 'a', 2), (2, 'b', 1);"
+        "CREATE TABLE nulls (code TEXT PRIMARY KEY, v INTEGER);" // SQLite lets a non-integer key be NULL
+        "INSERT INTO nulls VALUES ('a', 1), (NULL, 2);"));
+    Plan p = Plan::fromUrls(*ConnectionUrl::parse(QStringLiteral("sqlite:") + src, dir.path()),
+                            *ConnectionUrl::parse(m_url, dir.path()), dir.filePath(QStringLiteral("keys-state.db")));
+    UpgradeRun run;
+    ASSERT_EQ(openAndWait(run, p), QString());
+    const QString keyTable = QStringLiteral("key \"q\" t");
+    const TaskView pk = taskView(run, QStringLiteral("pk:") + keyTable);
+    EXPECT_EQ(pk.spec.kind, TaskKind::PrimaryKey);
+    EXPECT_EQ(pk.spec.dependsOn, QStringList{QStringLiteral("copy:") + keyTable});
+    bool fkWaitsForKey = false;
+    for (const auto &t : allTasks(run))
+        if (t.spec.kind == TaskKind::ForeignKey && t.spec.table == QLatin1String("child"))
+            fkWaitsForKey = t.spec.dependsOn.contains(pk.spec.name);
+    EXPECT_TRUE(fkWaitsForKey);
+
+    ASSERT_TRUE(runUntilSettled(run));
+    for (const auto &t : allTasks(run)) {
+        if (t.spec.table == QLatin1String("nulls") && t.spec.kind == TaskKind::Copy) {
+            EXPECT_EQ(t.status.state, TaskState::Error);
+            EXPECT_TRUE(t.status.message.contains(QLatin1String("null value"))) << qPrintable(t.status.message);
+        } else if (t.spec.table != QLatin1String("nulls") && t.spec.kind != TaskKind::Finalize) {
+            EXPECT_EQ(t.status.state, TaskState::Ended) << qPrintable(t.spec.name) << ": " << qPrintable(t.status.message);
+        }
+    }
+    const QString keyOf = QStringLiteral("SELECT string_agg(c.conname || ' ' || pg_get_constraintdef(c.oid), '|') FROM pg_constraint c "
+                                         "WHERE c.conrelid = '%1.\"key \"\"q\"\" t\"'::regclass AND c.contype = 'p'").arg(schema);
+    const QString expected = QStringLiteral("key \"q\" t_pkey PRIMARY KEY (code, \"Order\")");
+    EXPECT_EQ(pgValue(keyOf), expected);
+    EXPECT_EQ(pgValue(QStringLiteral("SELECT count(*) FROM pg_constraint WHERE conrelid = '%1.child'::regclass AND contype IN ('p', 'f')").arg(schema)),
+              QStringLiteral("2"));
+
+    auto conn = DbConnection::open(*ConnectionUrl::parse(m_url, dir.path()), DbConnection::Mode::ReadWrite);
+    ASSERT_TRUE(conn.ok()) << qPrintable(conn.error().message);
+    auto engine = Engine::create(EngineKind::PostgreSQL);
+    auto tables = Engine::create(EngineKind::SQLite)->introspect(**DbConnection::open(*ConnectionUrl::parse(QStringLiteral("sqlite:") + src, dir.path()), DbConnection::Mode::ReadOnly));
+    ASSERT_TRUE(tables.ok());
+    for (const TableSchema &t : *tables)
+        if (t.name == keyTable) {
+            auto again = engine->addPrimaryKey(**conn, t);
+            ASSERT_TRUE(again.ok()) << qPrintable(again.error().message);
+            EXPECT_EQ(*again, QStringLiteral("primary key already in place: PRIMARY KEY (code, \"Order\")"));
+            EXPECT_EQ(pgValue(keyOf), expected);
+        }
 }
 
 } // namespace

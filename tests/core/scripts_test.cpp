@@ -260,6 +260,8 @@ TEST(ScriptsOnPostgres, RunInTheTargetSchemaRollBackOnFailureAndCancelOnTheServe
     write(QStringLiteral("fill.postgresql.sql"),
           QStringLiteral("-- depends: copy:SALESLINE\n-- check: SELECT 1 FROM \"SALESLINE\" WHERE \"PARTITION\" IS NULL\n"
                          "ALTER TABLE \"SALESLINE\" ADD COLUMN \"PARTITION\" bigint;\n"
+                         // needs the primary key, which PostgreSQL targets get after the copy
+                         "INSERT INTO \"SALESLINE\" SELECT * FROM \"SALESLINE\" LIMIT 1 ON CONFLICT (\"RECID\") DO NOTHING;\n"
                          "DO $$ BEGIN UPDATE \"SALESLINE\" SET \"PARTITION\" = 5637144576; END $$;\n"));
     write(QStringLiteral("fill.sqlite.sql"), QStringLiteral("SELECT no_such_function();\n")); // another engine's variant: not run
     write(QStringLiteral("broken.sql"), QStringLiteral("-- depends: copy:CUSTTABLE\nCREATE TABLE \"KEEPNOT\" (x int);\nSELECT 1/0;\n"));
@@ -275,6 +277,9 @@ TEST(ScriptsOnPostgres, RunInTheTargetSchemaRollBackOnFailureAndCancelOnTheServe
                                        && taskView(run, QStringLiteral("script:fill")).status.state == TaskState::Ended; }, 60000));
     EXPECT_TRUE(taskView(run, QStringLiteral("script:broken")).status.message.startsWith(QStringLiteral("broken.sql:3: statement 2 of 2 failed: ")))
         << qPrintable(taskView(run, QStringLiteral("script:broken")).status.message);
+    const TaskView fill = taskView(run, QStringLiteral("script:fill")), key = taskView(run, QStringLiteral("pk:SALESLINE"));
+    EXPECT_TRUE(fill.spec.dependsOn.contains(key.spec.name)) << qPrintable(fill.spec.dependsOn.join(u' '));
+    EXPECT_LE(key.status.endedAt, fill.status.startedAt);
     EXPECT_EQ(pg.value(QStringLiteral("SELECT count(*) FROM \"SALESLINE\" WHERE \"PARTITION\" = 5637144576")),
               QString::number(queryInt(dir.filePath(QStringLiteral("source.db")), QStringLiteral("SELECT count(*) FROM SALESLINE"))));
     EXPECT_EQ(pg.value(QStringLiteral("SELECT count(*) FROM pg_tables WHERE schemaname = '%1' AND tablename IN ('KEEPNOT', 'MARK')").arg(pg.schema())),

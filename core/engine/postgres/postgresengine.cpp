@@ -564,8 +564,14 @@ QString PostgresEngine::relation(const DbConnection &c, const TableSchema &t) co
 
 QString PostgresEngine::createTableSql(const QString &schema, const TableSchema &t, QStringList *dropped) const
 {
+    // The primary key comes after the copy (defersPrimaryKey); its columns refuse NULLs from
+    // the first row on, as the key would.
+    TableSchema body = t;
+    for (auto &col : body.columns)
+        col.notNull = col.notNull || t.primaryKey.contains(col.name);
+    body.primaryKey.clear();
     return QStringLiteral("CREATE TABLE %1.%2 ").arg(quoteIdentifier(schema), quoteIdentifier(t.name))
-           + columnDefinitions(t, EngineKind::PostgreSQL, [](const ColumnSchema &c) { return typeName(c.type); }, dropped);
+           + columnDefinitions(body, EngineKind::PostgreSQL, [](const ColumnSchema &c) { return typeName(c.type); }, dropped);
 }
 
 Result<QVector<TableSchema>> PostgresEngine::introspect(DbConnection &c)
@@ -1194,6 +1200,37 @@ Status PostgresEngine::createIndex(DbConnection &c, const TableSchema &t, const 
         return makeError(QStringLiteral("create index \"%1\": %2").arg(index.name, r.error().message), create);
     }
     return {};
+}
+
+Result<QString> PostgresEngine::addPrimaryKey(DbConnection &c, const TableSchema &t)
+{
+    PGconn *conn = c.postgres();
+    const QString table = quoteIdentifier(c.schema()) + u'.' + quoteIdentifier(t.name);
+    const QString add = QStringLiteral("ALTER TABLE %1 ADD PRIMARY KEY (%2)").arg(table, quotedList(t.primaryKey));
+    auto fail = [&](const TaskError &e) -> Result<QString> {
+        PQclear(PQexec(conn, "ROLLBACK"));
+        return makeError(QStringLiteral("add the primary key of \"%1\": %2").arg(t.name, e.message), add);
+    };
+    if (auto st = pgRun(conn, QStringLiteral("BEGIN"), QStringLiteral("begin")); !st)
+        return fail(st.error());
+    // A rerun waits here for a backend still adding the key for a client that was killed (the
+    // server runs "ALTER ...; COMMIT" to its end even when the client is gone), then finds it.
+    if (auto st = pgRun(conn, QStringLiteral("SELECT pg_advisory_xact_lock(hashtext($1))"), QStringLiteral("lock"),
+                        {QStringLiteral("upgrade-cockpit pk ") + table});
+        !st)
+        return fail(st.error());
+    auto existing = pgExec(conn, QStringLiteral("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'p'"),
+                           {table});
+    if (!existing)
+        return fail(existing.error());
+    if (existing->rows() > 0) { // committed by an attempt whose end the process did not live to record
+        PQclear(PQexec(conn, "ROLLBACK"));
+        return QStringLiteral("primary key already in place: ") + existing->text(0, 0);
+    }
+    // No name: the server names it as CREATE TABLE would ("T_pkey").
+    if (auto r = pgExec(conn, add + QStringLiteral("; COMMIT")); !r)
+        return fail(r.error());
+    return QStringLiteral("primary key added");
 }
 
 Result<TableChecksum> PostgresEngine::checksum(DbConnection &c, const TableSchema &t, std::atomic<qint64> *rowsHashed)

@@ -35,6 +35,8 @@ public:
     Result<std::unique_ptr<RowWriter>> openWriter(DbConnection &c, const TableSchema &t) override;
     Status clearTable(DbConnection &c, const TableSchema &t) override;
     Status createIndex(DbConnection &c, const TableSchema &t, const IndexSchema &index) override;
+    bool defersPrimaryKey() const override { return true; }
+    Result<QString> addPrimaryKey(DbConnection &c, const TableSchema &t) override;
     Result<TableChecksum> checksum(DbConnection &c, const TableSchema &t,
                                    std::atomic<qint64> *rowsHashed = nullptr) override;
     Result<std::unique_ptr<RowReader>> openOrderedReader(DbConnection &c, const TableSchema &t) override;
