@@ -10,11 +10,17 @@
 namespace cockpit {
 
 // Shortest round-trip text of `v`, fixed notation ("0.1", "12.5", "1e-07" never appears).
+// Room for the longest: DBL_MAX in fixed notation is 309 digits.
+constexpr size_t kShortestDoubleRoom = 400;
+inline char *writeShortestDouble(char *buf, double v)
+{
+    return std::to_chars(buf, buf + kShortestDoubleRoom, v, std::chars_format::fixed).ptr;
+}
+
 inline void appendShortestDouble(std::string &out, double v)
 {
-    char buf[400];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
-    out.append(buf, r.ptr);
+    char buf[kShortestDoubleRoom];
+    out.append(buf, writeShortestDouble(buf, v));
 }
 
 inline void appendInteger(std::string &out, qint64 v)

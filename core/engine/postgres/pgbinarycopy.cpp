@@ -3,6 +3,9 @@
 #include "engine/valuetext.h"
 
 #include <QRegularExpression>
+#include <QtEndian>
+#include <algorithm>
+#include <memory>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -13,22 +16,25 @@ namespace cockpit {
 
 namespace {
 
-void put16(std::string &out, quint16 v)
+char *put16(char *p, quint16 v)
 {
-    const char b[2] = {char(v >> 8), char(v)};
-    out.append(b, 2);
+    p[0] = char(v >> 8);
+    p[1] = char(v);
+    return p + 2;
 }
 
-void put32(std::string &out, quint32 v)
+char *put32(char *p, quint32 v)
 {
-    const char b[4] = {char(v >> 24), char(v >> 16), char(v >> 8), char(v)};
-    out.append(b, 4);
+    const quint32 big = qToBigEndian(v);
+    std::memcpy(p, &big, 4);
+    return p + 4;
 }
 
-void put64(std::string &out, quint64 v)
+char *put64(char *p, quint64 v)
 {
-    put32(out, quint32(v >> 32));
-    put32(out, quint32(v));
+    const quint64 big = qToBigEndian(v);
+    std::memcpy(p, &big, 8);
+    return p + 8;
 }
 
 constexpr qint64 kPgEpochDays = 10957; // 2000-01-01, PostgreSQL's epoch, from 1970-01-01
@@ -109,10 +115,24 @@ bool integerOf(const RowBatch &batch, const Value &v, qint64 &out)
     }
 }
 
-bool encodeValue(const RowBatch &batch, const Value &v, PgBinaryKind kind, std::string &out)
+// The largest a number's text gets (fixed notation, see valuetext.h).
+constexpr size_t kNumberTextRoom = kShortestDoubleRoom;
+
+// An integer or double as the text path writes it, into buf (kNumberTextRoom); nullptr for
+// other values and for infinities and NaN.
+char *numberText(const Value &v, char *buf)
+{
+    if (v.type == ValueType::Integer)
+        return std::to_chars(buf, buf + kNumberTextRoom, v.integer).ptr;
+    if (v.type == ValueType::Real && std::isfinite(v.real))
+        return writeShortestDouble(buf, v.real);
+    return nullptr;
+}
+
+bool encodeValue(const RowBatch &batch, const Value &v, PgBinaryKind kind, ByteBuffer &out)
 {
     if (v.type == ValueType::Null) {
-        put32(out, quint32(-1));
+        out.commit(put32(out.room(4), quint32(-1)));
         return true;
     }
     switch (kind) {
@@ -129,8 +149,9 @@ bool encodeValue(const RowBatch &batch, const Value &v, PgBinaryKind kind, std::
         } else if (!integerOf(batch, v, i) || (i != 0 && i != 1)) {
             return false; // 2 is no boolean: the server says so from text
         }
-        put32(out, 1);
-        out += char(i != 0);
+        char *p = put32(out.room(5), 1);
+        *p++ = char(i != 0);
+        out.commit(p);
         return true;
     }
     case PgBinaryKind::Int2:
@@ -139,20 +160,19 @@ bool encodeValue(const RowBatch &batch, const Value &v, PgBinaryKind kind, std::
         qint64 i;
         if (!integerOf(batch, v, i))
             return false;
+        char *p = out.room(12);
         if (kind == PgBinaryKind::Int2) {
             if (i < std::numeric_limits<qint16>::min() || i > std::numeric_limits<qint16>::max())
                 return false; // out of range: the server says so in its own words
-            put32(out, 2);
-            put16(out, quint16(qint16(i)));
+            p = put16(put32(p, 2), quint16(qint16(i)));
         } else if (kind == PgBinaryKind::Int4) {
             if (i < std::numeric_limits<qint32>::min() || i > std::numeric_limits<qint32>::max())
                 return false;
-            put32(out, 4);
-            put32(out, quint32(qint32(i)));
+            p = put32(put32(p, 4), quint32(qint32(i)));
         } else {
-            put32(out, 8);
-            put64(out, quint64(i));
+            p = put64(put32(p, 8), quint64(i));
         }
+        out.commit(p);
         return true;
     }
     case PgBinaryKind::Float8: {
@@ -171,56 +191,52 @@ bool encodeValue(const RowBatch &batch, const Value &v, PgBinaryKind kind, std::
         }
         quint64 bits;
         std::memcpy(&bits, &d, 8);
-        put32(out, 8);
-        put64(out, bits);
+        out.commit(put64(put32(out.room(12), 8), bits));
         return true;
     }
     case PgBinaryKind::Numeric: {
-        std::string text;
-        if (v.type == ValueType::Integer)
-            appendInteger(text, v.integer);
-        else if (v.type == ValueType::Real && std::isfinite(v.real))
-            appendShortestDouble(text, v.real); // what the text path sends
-        else if (v.type == ValueType::Text)
-            text.assign(batch.bytes(v), v.size);
-        else
+        char buf[kNumberTextRoom];
+        const char *text = buf, *textEnd;
+        if (v.type == ValueType::Text) {
+            text = batch.bytes(v);
+            textEnd = text + v.size;
+        } else if (!(textEnd = numberText(v, buf))) { // what the text path sends
             return false;
-        const size_t lengthAt = out.size();
-        put32(out, 0);
-        if (!appendPgNumeric(out, text.data(), text.size()))
+        }
+        const size_t n = size_t(textEnd - text);
+        char *length = out.room(4 + pgNumericBound(n));
+        char *end = writePgNumeric(length + 4, text, n);
+        if (!end)
             return false;
-        const quint32 length = quint32(out.size() - lengthAt - 4);
-        std::string len;
-        put32(len, length);
-        out.replace(lengthAt, 4, len);
+        put32(length, quint32(end - length - 4));
+        out.commit(end);
         return true;
     }
     case PgBinaryKind::Text:
     case PgBinaryKind::Bytea: {
         if (v.type == ValueType::Text || v.type == ValueType::Blob) {
-            put32(out, v.size);
-            out.append(batch.bytes(v), v.size);
+            char *p = put32(out.room(4 + v.size), v.size);
+            std::memcpy(p, batch.bytes(v), v.size);
+            out.commit(p + v.size);
             return true;
         }
         if (kind == PgBinaryKind::Bytea)
             return false;
-        std::string text; // numbers into a text column: written as the text path writes them
-        if (v.type == ValueType::Integer)
-            appendInteger(text, v.integer);
-        else if (std::isfinite(v.real))
-            appendShortestDouble(text, v.real);
-        else
+        char buf[kNumberTextRoom]; // numbers into a text column: written as the text path writes them
+        const char *end = numberText(v, buf);
+        if (!end)
             return false;
-        put32(out, quint32(text.size()));
-        out += text;
+        const size_t n = size_t(end - buf);
+        char *p = put32(out.room(4 + n), quint32(n));
+        std::memcpy(p, buf, n);
+        out.commit(p + n);
         return true;
     }
     case PgBinaryKind::Date: {
         qint64 days;
         if (v.type != ValueType::Text || v.size != 10 || !parseDate(batch.bytes(v), v.size, days))
             return false;
-        put32(out, 4);
-        put32(out, quint32(qint32(days)));
+        out.commit(put32(put32(out.room(8), 4), quint32(qint32(days))));
         return true;
     }
     case PgBinaryKind::Timestamp:
@@ -229,8 +245,7 @@ bool encodeValue(const RowBatch &batch, const Value &v, PgBinaryKind kind, std::
         if (v.type != ValueType::Text
             || !parseTimestamp(batch.bytes(v), v.size, kind == PgBinaryKind::TimestampTz, micros))
             return false;
-        put32(out, 8);
-        put64(out, quint64(micros));
+        out.commit(put64(put32(out.room(12), 8), quint64(micros)));
         return true;
     }
     }
@@ -239,76 +254,89 @@ bool encodeValue(const RowBatch &batch, const Value &v, PgBinaryKind kind, std::
 
 } // namespace
 
-bool appendPgNumeric(std::string &out, const char *p, size_t n)
+char *writePgNumeric(char *out, const char *p, size_t n)
 {
     size_t i = 0;
     bool negative = false;
     if (i < n && (p[i] == '+' || p[i] == '-'))
         negative = p[i++] == '-';
-    std::string digits; // every digit, without the point
+    // Every digit without the point, with room for 3 zeros in front and 3 behind (alignment on
+    // base-10000 groups): on the stack unless the text is long.
+    char small[128];
+    std::unique_ptr<char[]> large;
+    char *const room = n + 6 <= sizeof small ? small : (large = std::make_unique<char[]>(n + 6)).get();
+    char *const digits = room + 3;
+    size_t count = 0;
     qint64 intDigits = 0, fracDigits = 0;
     while (i < n && p[i] >= '0' && p[i] <= '9') {
-        digits += p[i++];
+        digits[count++] = p[i++];
         ++intDigits;
     }
     if (i < n && p[i] == '.') {
         ++i;
         while (i < n && p[i] >= '0' && p[i] <= '9') {
-            digits += p[i++];
+            digits[count++] = p[i++];
             ++fracDigits;
         }
     }
-    if (digits.empty())
-        return false;
+    if (count == 0)
+        return nullptr;
     qint64 exponent = 0;
     if (i < n && (p[i] == 'e' || p[i] == 'E')) {
         ++i;
         const auto r = std::from_chars(p + i + (i < n && p[i] == '+'), p + n, exponent);
         if (r.ec != std::errc() || r.ptr != p + n || exponent > 1000 || exponent < -1000)
-            return false;
+            return nullptr;
         i = n;
     }
     if (i != n)
-        return false;
+        return nullptr;
     // As numeric_in: the display scale is the digits after the point, less the exponent.
     const qint64 dscale = std::max<qint64>(0, fracDigits - exponent);
     if (dscale > 0x3FFF)
-        return false;
+        return nullptr;
     qint64 point = intDigits + exponent; // digits before the decimal point
-    size_t first = 0;
-    while (first < digits.size() && digits[first] == '0') {
+    size_t first = 0, last = count;
+    while (first < last && digits[first] == '0') {
         ++first;
         --point;
     }
-    digits.erase(0, first);
-    while (!digits.empty() && digits.back() == '0')
-        digits.pop_back();
-    if (digits.empty()) { // zero
-        put16(out, 0);
-        put16(out, 0);
-        put16(out, 0);
-        put16(out, quint16(dscale));
-        return true;
+    while (last > first && digits[last - 1] == '0')
+        --last;
+    if (first == last) { // zero
+        out = put16(out, 0);
+        out = put16(out, 0);
+        out = put16(out, 0);
+        return put16(out, quint16(dscale));
     }
     // Base-10000 digits aligned on the decimal point.
     const qint64 pad = ((point % 4) + 4) % 4 == 0 ? 0 : 4 - ((point % 4) + 4) % 4;
-    digits.insert(0, size_t(pad), '0');
+    char *d = digits + first - pad;
+    std::memset(d, '0', size_t(pad));
+    size_t len = last - first + size_t(pad);
     point += pad;
-    while (digits.size() % 4 != 0)
-        digits += '0';
+    while (len % 4 != 0)
+        d[len++] = '0';
     const qint64 weight = point / 4 - 1;
-    const size_t groups = digits.size() / 4;
+    const size_t groups = len / 4;
     if (groups > 0x7FFF || weight > 0x7FFF || weight < -0x8000)
-        return false;
-    put16(out, quint16(groups));
-    put16(out, quint16(qint16(weight)));
-    put16(out, negative ? 0x4000 : 0x0000);
-    put16(out, quint16(dscale));
-    for (size_t g = 0; g < groups; ++g) {
-        const char *d = digits.data() + g * 4;
-        put16(out, quint16((d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0')));
-    }
-    return true;
+        return nullptr;
+    out = put16(out, quint16(groups));
+    out = put16(out, quint16(qint16(weight)));
+    out = put16(out, negative ? 0x4000 : 0x0000);
+    out = put16(out, quint16(dscale));
+    for (size_t g = 0; g < groups; ++g, d += 4)
+        out = put16(out, quint16((d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0')));
+    return out;
+}
+
+bool appendPgNumeric(std::string &out, const char *p, size_t n)
+{
+    const size_t at = out.size();
+    out.resize(at + pgNumericBound(n));
+    const char *end = writePgNumeric(out.data() + at, p, n);
+    out.resize(end ? size_t(end - out.data()) : at);
+    return end != nullptr;
 }
 
 std::optional<PgBinaryKind> binaryCopyKind(const ColumnType &t, const QString &targetTypeName)
@@ -341,19 +369,20 @@ std::optional<PgBinaryKind> binaryCopyKind(const ColumnType &t, const QString &t
     }
 }
 
-bool encodeBinaryCopy(const RowBatch &batch, const std::vector<PgBinaryKind> &kinds, std::string &out)
+bool encodeBinaryCopy(const RowBatch &batch, const std::vector<PgBinaryKind> &kinds, ByteBuffer &out)
 {
     static const char kSignature[] = "PGCOPY\n\377\r\n"; // + the terminating NUL: 11 bytes
-    out.append(kSignature, 11);
-    put32(out, 0); // flags
-    put32(out, 0); // header extension length
+    char *p = out.room(19);
+    std::memcpy(p, kSignature, 11);
+    out.commit(put32(put32(p + 11, 0), 0)); // flags, header extension length
+    const quint16 columns = quint16(batch.columns());
     for (int row = 0; row < batch.rows(); ++row) {
-        put16(out, quint16(batch.columns()));
+        out.commit(put16(out.room(2), columns));
         for (int col = 0; col < batch.columns(); ++col)
             if (!encodeValue(batch, batch.value(row, col), kinds[size_t(col)], out))
                 return false;
     }
-    put16(out, 0xFFFF); // trailer
+    out.commit(put16(out.room(2), 0xFFFF)); // trailer
     return true;
 }
 

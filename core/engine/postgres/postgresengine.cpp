@@ -369,18 +369,18 @@ public:
             return e;
         };
         if (batch.rows() > 0) {
-            m_buffer.clear();
+            m_binary.clear();
             // Binary when every value encodes exactly; otherwise this batch goes as text.
-            const bool binary = !m_binaryKinds.empty() && encodeBinaryCopy(batch, m_binaryKinds, m_buffer);
+            const bool binary = !m_binaryKinds.empty() && encodeBinaryCopy(batch, m_binaryKinds, m_binary);
             const QByteArray &copySql = binary ? m_binaryCopySql : m_copySql;
             PgResult start(PQexec(m_conn, copySql.constData()));
             if (PQresultStatus(start.get()) != PGRES_COPY_IN)
                 return fail(makeError(QStringLiteral("starting COPY failed: ") + pgError(m_conn, start.get()),
                                       QString::fromUtf8(copySql)));
             if (binary) {
-                for (size_t at = 0; at < m_buffer.size(); at += kSendSize) {
-                    const int n = int(std::min(kSendSize, m_buffer.size() - at));
-                    if (PQputCopyData(m_conn, m_buffer.data() + at, n) != 1)
+                for (size_t at = 0; at < m_binary.size(); at += kSendSize) {
+                    const int n = int(std::min(kSendSize, m_binary.size() - at));
+                    if (PQputCopyData(m_conn, m_binary.data() + at, n) != 1)
                         return fail(makeError(QStringLiteral("sending rows failed: ") + pgError(m_conn)));
                 }
                 m_buffer.clear();
@@ -457,7 +457,8 @@ private:
     QString m_checkpointSql;
     std::vector<TypeClass> m_classes;
     std::vector<PgBinaryKind> m_binaryKinds;
-    std::string m_buffer;
+    std::string m_buffer; // text COPY
+    ByteBuffer m_binary;  // binary COPY
 };
 
 // pg_constraint's action codes as SQL.
