@@ -95,14 +95,15 @@ public:
             if (v.type == ValueType::Text) {
                 canonicalDecimalInto(v.bytes, size_t(v.size), m_canonical);
             } else {
-                m_text.clear();
+                // A number's shortest text is canonical already (no leading zeros, none trailing
+                // after the point), but for -0.
+                m_canonical.clear();
                 if (v.type == ValueType::Real)
-                    appendShortestDouble(m_text, v.real);
+                    appendShortestDouble(m_canonical, v.real == 0 ? 0.0 : v.real);
                 else if (v.type == ValueType::Integer)
-                    appendInteger(m_text, v.integer);
+                    appendInteger(m_canonical, v.integer);
                 else
                     break;
-                canonicalDecimalInto(m_text.data(), m_text.size(), m_canonical);
             }
             tag('d', int(m_canonical.size()));
             bytes(m_canonical.data(), int(m_canonical.size()));
@@ -200,7 +201,7 @@ private:
     }
     void tag(char t, int size) { word((quint64(quint8(t)) << 32) | quint32(size)); }
     quint64 m_h = kOffset;
-    std::string m_text, m_canonical;
+    std::string m_canonical;
 };
 
 } // namespace cockpit

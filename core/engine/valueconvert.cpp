@@ -8,6 +8,7 @@
 #include <cfloat>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 namespace cockpit {
@@ -178,6 +179,10 @@ bool parseIsoTimestamp(const char *p, size_t n, std::string &canonical)
         return false;
     if (n > 10 && (n < 16 || (p[10] != ' ' && p[10] != 'T') || !timePart(p + 11, n - 11, h, mi, s, fraction)))
         return false;
+    if (n == 19 && p[10] == ' ') { // "YYYY-MM-DD HH:MM:SS", valid: already canonical
+        canonical.assign(p, n);
+        return true;
+    }
     canonical.clear();
     appendDateTime(canonical, y, m, d, h, mi, s, fraction);
     return true;
@@ -397,7 +402,8 @@ bool ValueConverter::convertValue(RowBatch &batch, int row, const Column &c, QSt
     case TypeClass::Timestamp:
         if (v.type != ValueType::Text || !parseIsoTimestamp(p, n, m_text))
             return fail(QStringLiteral("not an ISO timestamp (YYYY-MM-DD HH:MM:SS[.ffffff])"));
-        setText(m_text);
+        if (m_text.size() != n || std::memcmp(m_text.data(), p, n) != 0)
+            setText(m_text); // else the value stays where it is in the batch
         return true;
     case TypeClass::TimestampTz:
         if (v.type != ValueType::Text || !parseIsoTimestampTz(p, n, m_text))

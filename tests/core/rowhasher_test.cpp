@@ -72,3 +72,46 @@ TEST(RowHasher, ValueBoundariesAndTypesChangeTheHash)
     h.addText("", 0);
     EXPECT_NE(null, h.finishRow());
 }
+
+// A numeric column hashes its canonical decimal, whatever form the engine stored: SQLite's REAL
+// or INTEGER, PostgreSQL's numeric text with its scale, MariaDB's decimal text.
+TEST(RowHasher, NumericsHashAsTheirCanonicalDecimalInEveryForm)
+{
+    auto hashOf = [](const RowHasher::View &v) {
+        RowHasher h;
+        h.addTyped(v, TypeClass::Numeric);
+        return h.finishRow();
+    };
+    auto text = [](const std::string &s) {
+        static std::string keep; // the view points into it until hashed
+        keep = s;
+        RowHasher::View v;
+        v.type = ValueType::Text;
+        v.bytes = keep.data();
+        v.size = int(keep.size());
+        return v;
+    };
+    auto real = [](double d) {
+        RowHasher::View v;
+        v.type = ValueType::Real;
+        v.real = d;
+        return v;
+    };
+    auto integer = [](qint64 i) {
+        RowHasher::View v;
+        v.type = ValueType::Integer;
+        v.integer = i;
+        return v;
+    };
+    EXPECT_EQ(hashOf(real(12.5)), hashOf(text("12.500000000000")));
+    EXPECT_EQ(hashOf(real(-0.25)), hashOf(text("-000.2500")));
+    EXPECT_EQ(hashOf(real(100)), hashOf(text("100.000")));
+    EXPECT_EQ(hashOf(real(-0.0)), hashOf(text("0")));
+    EXPECT_EQ(hashOf(real(-0.0)), hashOf(text("-0.00")));
+    EXPECT_EQ(hashOf(real(0.1)), hashOf(text("0.1")));
+    EXPECT_EQ(hashOf(real(1e21)), hashOf(text("1000000000000000000000")));
+    EXPECT_EQ(hashOf(integer(-7)), hashOf(text("-7.0")));
+    EXPECT_EQ(hashOf(integer(0)), hashOf(real(0.0)));
+    EXPECT_NE(hashOf(real(12.5)), hashOf(text("12.05")));
+    EXPECT_NE(hashOf(real(-1)), hashOf(text("1")));
+}
