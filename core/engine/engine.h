@@ -9,6 +9,7 @@
 #include "engine/dbconnection.h"
 #include "engine/rowbatch.h"
 #include "engine/schema.h"
+#include "plan/plan.h" // IndexBuilds
 #include "util/result.h"
 
 #include <atomic>
@@ -143,7 +144,8 @@ public:
 
     // Deletes every row of the target table (a keyless copy starting again).
     virtual Status clearTable(DbConnection &c, const TableSchema &t) = 0;
-    virtual Status createIndex(DbConnection &c, const TableSchema &t, const IndexSchema &index) = 0;
+    // `builds`: whether the server may add its own parallel workers (plan "indexBuilds").
+    virtual Status createIndex(DbConnection &c, const TableSchema &t, const IndexSchema &index, IndexBuilds builds) = 0;
 
     // Whether prepareTable leaves the primary key out (its columns stay NOT NULL) for a task of
     // its own after the copy, addPrimaryKey. PostgreSQL: one sort then instead of a B-tree
@@ -152,7 +154,7 @@ public:
     virtual bool defersPrimaryKey() const { return false; }
     // Adds t's primary key (none yet) or finds the one an earlier attempt committed; returns
     // which, for the task's message.
-    virtual Result<QString> addPrimaryKey(DbConnection &c, const TableSchema &t);
+    virtual Result<QString> addPrimaryKey(DbConnection &c, const TableSchema &t, IndexBuilds builds);
 
     // Constraint tasks, after the copies. PostgreSQL and MySQL add the constraint (ALTER TABLE,
     // replacing one of that name left by an earlier attempt); SQLite, which cannot add one to

@@ -132,6 +132,7 @@ QByteArray Plan::toJson() const
     o[QStringLiteral("validation")] =
         validation == ValidationMode::Full ? QStringLiteral("full") : QStringLiteral("streamed");
     o[QStringLiteral("copyMethod")] = copyMethod == CopyMethod::Batches ? QStringLiteral("batches") : QStringLiteral("auto");
+    o[QStringLiteral("indexBuilds")] = indexBuilds == IndexBuilds::Server ? QStringLiteral("server") : QStringLiteral("threads");
     o[QStringLiteral("batchSize")] = batchSize;
     o[QStringLiteral("chunkRows")] = chunkRows;
     o[QStringLiteral("maxRejects")] = maxRejects;
@@ -326,7 +327,7 @@ public:
         const QJsonObject o = doc.object();
         if (auto e = checkKeys(o, {}, {"name", "source", "target", "state", "ifTargetExists",
                                         "batchSize", "chunkRows", "batchGroups", "tables",
-                                        "tableOptions", "maxRejects", "rejectsDir", "scripts", "validation", "copyMethod"}))
+                                        "tableOptions", "maxRejects", "rejectsDir", "scripts", "validation", "copyMethod", "indexBuilds"}))
             return *e;
 
         Plan plan;
@@ -364,6 +365,10 @@ public:
         if (!method)
             return method.error();
         plan.copyMethod = *method == 1 ? CopyMethod::Batches : CopyMethod::Auto;
+        auto builds = choice(o, QStringLiteral("indexBuilds"), {QStringLiteral("threads"), QStringLiteral("server")});
+        if (!builds)
+            return builds.error();
+        plan.indexBuilds = *builds == 1 ? IndexBuilds::Server : IndexBuilds::Threads;
 
         auto batch = positive(o, {}, QStringLiteral("batchSize"), plan.batchSize, 10'000'000);
         if (!batch)

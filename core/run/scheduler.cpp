@@ -492,6 +492,7 @@ void Scheduler::launch(Entry &e)
     ctx.batchSize = m_plan.optionsFor(e.spec.table).batchSize;
     ctx.ifTargetExists = m_plan.ifTargetExists;
     ctx.validation = m_plan.validation;
+    ctx.indexBuilds = m_plan.indexBuilds;
     ctx.transfer = m_plan.copiesByTransfer(e.spec.table);
     ctx.scriptsDir = m_plan.scriptsDir;
     if (ctx.transfer && e.spec.kind == TaskKind::Prepare) {

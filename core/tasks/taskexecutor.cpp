@@ -216,7 +216,7 @@ TaskOutcome createTargetTable(const TaskContext &ctx)
         for (const auto &index : t.indexes) {
             if (!ctx.indexesAtPrepare.contains(index.name))
                 continue;
-            if (auto st = c->targetEngine->createIndex(*c->target, t, index); !st)
+            if (auto st = c->targetEngine->createIndex(*c->target, t, index, ctx.indexBuilds); !st)
                 return failedOrStopped(ctx, st.error());
         }
         if (!ctx.indexesAtPrepare.isEmpty())
@@ -479,7 +479,7 @@ TaskOutcome runIndex(const TaskContext &ctx)
                 return ended(QStringLiteral("index filled by the table's transfer"));
         }
         InterruptibleScope scope(*ctx.control, c->target.get());
-        if (auto st = c->targetEngine->createIndex(*c->target, t, idx); !st)
+        if (auto st = c->targetEngine->createIndex(*c->target, t, idx, ctx.indexBuilds); !st)
             return failedOrStopped(ctx, st.error());
         return ended(QStringLiteral("index created"));
     }
@@ -493,7 +493,7 @@ TaskOutcome runPrimaryKey(const TaskContext &ctx)
     if (!c)
         return failed(c.error());
     InterruptibleScope scope(*ctx.control, c->target.get());
-    auto done = c->targetEngine->addPrimaryKey(*c->target, targetSchema(ctx));
+    auto done = c->targetEngine->addPrimaryKey(*c->target, targetSchema(ctx), ctx.indexBuilds);
     if (!done)
         return failedOrStopped(ctx, done.error());
     return ended(*done);

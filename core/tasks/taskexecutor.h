@@ -28,6 +28,7 @@ struct TaskContext {
     int batchSize = 20000;
     IfTargetExists ifTargetExists = IfTargetExists::Fail;
     ValidationMode validation = ValidationMode::Streamed;
+    IndexBuilds indexBuilds = IndexBuilds::Threads;
     // The table is copied whole by SQLite's transfer (Plan::copiesByTransfer): prepare creates
     // `indexesAtPrepare` (its index tasks not skipped) so that the copy fills them in order.
     bool transfer = false;

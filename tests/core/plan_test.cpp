@@ -25,6 +25,7 @@ TEST(PlanParser, MinimalPlanGetsDefaults)
     EXPECT_EQ(p->ifTargetExists, IfTargetExists::Fail);
     EXPECT_EQ(p->validation, ValidationMode::Streamed);
     EXPECT_EQ(p->copyMethod, CopyMethod::Auto);
+    EXPECT_EQ(p->indexBuilds, IndexBuilds::Threads);
     EXPECT_TRUE(p->copiesByTransfer(QStringLiteral("ANY"))); // SQLite to SQLite
     ASSERT_EQ(p->groups.size(), 1);
     EXPECT_GE(p->groups[0].threads, 2);
@@ -81,6 +82,9 @@ TEST(PlanParser, NegativeBatchSizeAndBadEnumAreRejected)
     EXPECT_NE(errorOf(R"({"source": "sqlite:a.db", "target": "sqlite:b.db", "copyMethod": "fast"})")
                   .find("\"copyMethod\": expected \"auto\" or \"batches\", got \"fast\""),
               std::string::npos);
+    EXPECT_NE(errorOf(R"({"source": "sqlite:a.db", "target": "sqlite:b.db", "indexBuilds": "all"})")
+                  .find("\"indexBuilds\": expected \"threads\" or \"server\", got \"all\""),
+              std::string::npos);
 }
 
 TEST(PlanParser, DuplicateGroupIsRejected)
@@ -125,7 +129,7 @@ TEST(PlanParser, JsonRoundTrip)
 {
     auto p = parse(R"({"name": "n", "source": "sqlite:a.db", "target": "sqlite:sub/b.db", "state": "s.db",
         "batchGroups": [{"name": "g", "threads": 3}], "ifTargetExists": "replace", "validation": "full",
-        "copyMethod": "batches"})");
+        "copyMethod": "batches", "indexBuilds": "server"})");
     ASSERT_TRUE(p.ok());
     auto again = parsePlan(p->toJson(), p->filePath);
     ASSERT_TRUE(again.ok()) << again.error().message.toStdString();
@@ -135,6 +139,7 @@ TEST(PlanParser, JsonRoundTrip)
     EXPECT_EQ(again->ifTargetExists, IfTargetExists::Replace);
     EXPECT_EQ(again->validation, ValidationMode::Full);
     EXPECT_EQ(again->copyMethod, CopyMethod::Batches);
+    EXPECT_EQ(again->indexBuilds, IndexBuilds::Server);
     EXPECT_FALSE(again->copiesByTransfer(QStringLiteral("ANY")));
 }
 

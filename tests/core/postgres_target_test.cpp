@@ -407,7 +407,7 @@ TEST_F(PostgresTarget, PrimaryKeyIsAddedAfterTheCopyAndItsColumnsStayNotNull)
     ASSERT_TRUE(tables.ok());
     for (const TableSchema &t : *tables)
         if (t.name == keyTable) {
-            auto again = engine->addPrimaryKey(**conn, t);
+            auto again = engine->addPrimaryKey(**conn, t, IndexBuilds::Threads);
             ASSERT_TRUE(again.ok()) << qPrintable(again.error().message);
             EXPECT_EQ(*again, QStringLiteral("primary key already in place: PRIMARY KEY (code, \"Order\")"));
             EXPECT_EQ(pgValue(keyOf), expected);

@@ -680,7 +680,7 @@ Status MysqlEngine::clearTable(DbConnection &c, const TableSchema &t)
                  QStringLiteral("clear a partial copy of \"%1\"").arg(t.name));
 }
 
-Status MysqlEngine::createIndex(DbConnection &c, const TableSchema &t, const IndexSchema &index)
+Status MysqlEngine::createIndex(DbConnection &c, const TableSchema &t, const IndexSchema &index, IndexBuilds)
 {
     QString create = index.createSql;
     if (create.isEmpty()) {

@@ -1171,7 +1171,17 @@ Status PostgresEngine::clearTable(DbConnection &c, const TableSchema &t)
                  QStringLiteral("clear a partial copy of \"%1\"").arg(t.name));
 }
 
-Status PostgresEngine::createIndex(DbConnection &c, const TableSchema &t, const IndexSchema &index)
+namespace {
+
+// For an index or key build's transaction (plan "indexBuilds").
+QString workersSetting(IndexBuilds builds)
+{
+    return builds == IndexBuilds::Threads ? QStringLiteral("SET LOCAL max_parallel_maintenance_workers = 0; ") : QString();
+}
+
+} // namespace
+
+Status PostgresEngine::createIndex(DbConnection &c, const TableSchema &t, const IndexSchema &index, IndexBuilds builds)
 {
     const QString schema = quoteIdentifier(c.schema());
     QString create = index.createSql;
@@ -1192,9 +1202,9 @@ Status PostgresEngine::createIndex(DbConnection &c, const TableSchema &t, const 
     const QString lockKey = QStringLiteral("upgrade-cockpit index %1.%2").arg(c.schema(), index.name);
     QString quotedKey = lockKey;
     quotedKey.replace(u'\'', QStringLiteral("''"));
-    const QString sql = QStringLiteral("BEGIN; SELECT pg_advisory_xact_lock(hashtext('%4')); SET LOCAL search_path = %1; "
+    const QString sql = QStringLiteral("BEGIN; SELECT pg_advisory_xact_lock(hashtext('%4')); SET LOCAL search_path = %1; %5"
                                        "DROP INDEX IF EXISTS %1.%2; %3; COMMIT")
-                            .arg(schema, quoteIdentifier(index.name), create, quotedKey);
+                            .arg(schema, quoteIdentifier(index.name), create, quotedKey, workersSetting(builds));
     auto r = pgExec(c.postgres(), sql);
     if (!r) {
         PQclear(PQexec(c.postgres(), "ROLLBACK"));
@@ -1203,7 +1213,7 @@ Status PostgresEngine::createIndex(DbConnection &c, const TableSchema &t, const 
     return {};
 }
 
-Result<QString> PostgresEngine::addPrimaryKey(DbConnection &c, const TableSchema &t)
+Result<QString> PostgresEngine::addPrimaryKey(DbConnection &c, const TableSchema &t, IndexBuilds builds)
 {
     PGconn *conn = c.postgres();
     const QString table = quoteIdentifier(c.schema()) + u'.' + quoteIdentifier(t.name);
@@ -1229,7 +1239,7 @@ Result<QString> PostgresEngine::addPrimaryKey(DbConnection &c, const TableSchema
         return QStringLiteral("primary key already in place: ") + existing->text(0, 0);
     }
     // No name: the server names it as CREATE TABLE would ("T_pkey").
-    if (auto r = pgExec(conn, add + QStringLiteral("; COMMIT")); !r)
+    if (auto r = pgExec(conn, workersSetting(builds) + add + QStringLiteral("; COMMIT")); !r)
         return fail(r.error());
     return QStringLiteral("primary key added");
 }

@@ -1056,7 +1056,7 @@ Status SqliteEngine::clearTable(DbConnection &c, const TableSchema &t)
                       QStringLiteral("clear a partial copy of \"%1\"").arg(t.name));
 }
 
-Status SqliteEngine::createIndex(DbConnection &c, const TableSchema &t, const IndexSchema &index)
+Status SqliteEngine::createIndex(DbConnection &c, const TableSchema &t, const IndexSchema &index, IndexBuilds)
 {
     if (index.declaredByTable && !t.createSql.isEmpty())
         return {}; // a UNIQUE constraint of the source's own CREATE TABLE, which made the table

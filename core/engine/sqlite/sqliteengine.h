@@ -35,7 +35,7 @@ public:
                                                   qint64 afterKey, qint64 keyHi) override;
     Result<std::unique_ptr<RowWriter>> openWriter(DbConnection &c, const TableSchema &t) override;
     Status clearTable(DbConnection &c, const TableSchema &t) override;
-    Status createIndex(DbConnection &c, const TableSchema &t, const IndexSchema &index) override;
+    Status createIndex(DbConnection &c, const TableSchema &t, const IndexSchema &index, IndexBuilds builds) override;
     Result<TableChecksum> checksum(DbConnection &c, const TableSchema &t,
                                    std::atomic<qint64> *rowsHashed = nullptr) override;
     Result<std::unique_ptr<RowReader>> openOrderedReader(DbConnection &c, const TableSchema &t) override;
