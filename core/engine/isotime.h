@@ -36,8 +36,19 @@ inline bool digits(const char *p, size_t n, size_t at, size_t count, int &out)
 // "YYYY-MM-DD" at the start of p; a real calendar day of years 1..9999.
 inline bool datePart(const char *p, size_t n, int &y, int &m, int &d)
 {
-    return n >= 10 && digits(p, n, 0, 4, y) && p[4] == '-' && digits(p, n, 5, 2, m) && p[7] == '-'
-           && digits(p, n, 8, 2, d) && y >= 1 && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
+    if (n < 10 || p[4] != '-' || p[7] != '-')
+        return false;
+    // The eight digits unrolled, one test for all: every value of every date column goes
+    // through here up to three times (scan, conversion, binary encoding).
+    const unsigned d0 = unsigned(p[0] - '0'), d1 = unsigned(p[1] - '0'), d2 = unsigned(p[2] - '0'),
+                   d3 = unsigned(p[3] - '0'), d5 = unsigned(p[5] - '0'), d6 = unsigned(p[6] - '0'),
+                   d8 = unsigned(p[8] - '0'), d9 = unsigned(p[9] - '0');
+    if ((d0 > 9) | (d1 > 9) | (d2 > 9) | (d3 > 9) | (d5 > 9) | (d6 > 9) | (d8 > 9) | (d9 > 9))
+        return false;
+    y = int(d0 * 1000 + d1 * 100 + d2 * 10 + d3);
+    m = int(d5 * 10 + d6);
+    d = int(d8 * 10 + d9);
+    return y >= 1 && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
 }
 
 // "HH:MM[:SS[.fraction]]" filling all of p; the fraction without trailing zeros, at most

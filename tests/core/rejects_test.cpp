@@ -414,6 +414,13 @@ TEST(ValueConversion, ConvertsExactlyOrRejects)
     EXPECT_EQ(convertText("maybe", "boolean"), QStringLiteral("reject: not a boolean (true/false, yes/no, 1/0)"));
     EXPECT_EQ(convertText("2024-02-29", "date"), QStringLiteral("2024-02-29"));
     EXPECT_EQ(convertText("2023-02-29", "date"), QStringLiteral("reject: not an ISO date (YYYY-MM-DD)"));
+    // Every position of the shape: a non-digit anywhere, year 0, month 0 and 13, day 0 and 32,
+    // another separator, one digit short.
+    for (const char *bad : {"2O24-01-05", "2024-0l-05", "2024-01-0x", "/024-01-05", "0000-01-05", "2024-00-05",
+                            "2024-13-05", "2024-01-00", "2024-01-32", "2024/01/05", "2024-1-05", "2024-01-5"})
+        EXPECT_EQ(convertText(bad, "date"), QStringLiteral("reject: not an ISO date (YYYY-MM-DD)")) << bad;
+    EXPECT_EQ(convertText("0001-12-31", "date"), QStringLiteral("0001-12-31"));
+    EXPECT_EQ(convertText("9999-01-31", "date"), QStringLiteral("9999-01-31"));
     EXPECT_EQ(convertText("2024-01-05T10:30", "timestamp"), QStringLiteral("2024-01-05 10:30:00"));
     EXPECT_EQ(convertText("2024-01-05 10:30:00.250000", "timestamp"), QStringLiteral("2024-01-05 10:30:00.25"));
     EXPECT_EQ(convertText("2024-01-05", "timestamp"), QStringLiteral("2024-01-05 00:00:00"));
