@@ -164,6 +164,10 @@ Result<QVector<TaskSpec>> planTasks(const Plan &plan, const QVector<TableSchema>
         copiesOf.insert(t.name, copies);
 
         QStringList indexes;
+        // What the table's index builds and validation wait for. ADD PRIMARY KEY locks the table
+        // (ACCESS EXCLUSIVE): run beside them it waited for the validation's read and held the
+        // index builds queued behind it, threads sitting idle; after it, they run side by side.
+        QStringList copied = copies;
         if (hasDeferredKey(t)) {
             TaskSpec pk;
             pk.name = primaryKeyTaskName(t.name);
@@ -175,6 +179,7 @@ Result<QVector<TaskSpec>> planTasks(const Plan &plan, const QVector<TableSchema>
             pk.priority = opt.priority;
             indexes << pk.name;
             add(pk);
+            copied << pk.name; // the copies stay listed: validation reads their checkpoints
         }
         for (const auto &idx : t.indexes) {
             TaskSpec index;
@@ -182,7 +187,7 @@ Result<QVector<TaskSpec>> planTasks(const Plan &plan, const QVector<TableSchema>
             index.kind = TaskKind::Index;
             index.table = t.name;
             index.object = idx.name;
-            index.dependsOn = copies;
+            index.dependsOn = copied;
             index.estimatedRows = stats->rows;
             index.priority = opt.priority;
             indexes << index.name;
@@ -195,7 +200,7 @@ Result<QVector<TaskSpec>> planTasks(const Plan &plan, const QVector<TableSchema>
         validate.table = t.name;
         // Validation reads while the indexes are built: on 2 cores the index build and the
         // hashing overlap instead of following each other.
-        validate.dependsOn = copies;
+        validate.dependsOn = copied;
         validate.estimatedRows = stats->rows;
         validate.priority = opt.priority;
         lastOfEachTable << indexes << validate.name;

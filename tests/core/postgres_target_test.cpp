@@ -357,7 +357,7 @@ TEST_F(PostgresTarget, AwkwardIdentifiersAndDefaultsCrossOver)
 
 // PostgreSQL targets get their primary keys after the copy (one sort instead of a B-tree
 // insert per row): the key still ends up as the source declares it, its columns refuse NULLs
-// from the first row, foreign keys wait for the key they reference, and adding it again (an
+// from the first row, foreign keys and the table's validation wait for the key, and adding it again (an
 // attempt whose commit the process did not live to hear) finds the key and keeps it.
 TEST_F(PostgresTarget, PrimaryKeyIsAddedAfterTheCopyAndItsColumnsStayNotNull)
 {
@@ -383,6 +383,8 @@ TEST_F(PostgresTarget, PrimaryKeyIsAddedAfterTheCopyAndItsColumnsStayNotNull)
         if (t.spec.kind == TaskKind::ForeignKey && t.spec.table == QLatin1String("child"))
             fkWaitsForKey = t.spec.dependsOn.contains(pk.spec.name);
     EXPECT_TRUE(fkWaitsForKey);
+    // ADD PRIMARY KEY locks the table: its validation (and index builds) come after it.
+    EXPECT_TRUE(taskView(run, QStringLiteral("validate:") + keyTable).spec.dependsOn.contains(pk.spec.name));
 
     ASSERT_TRUE(runUntilSettled(run));
     for (const auto &t : allTasks(run)) {
@@ -397,6 +399,7 @@ TEST_F(PostgresTarget, PrimaryKeyIsAddedAfterTheCopyAndItsColumnsStayNotNull)
                                          "WHERE c.conrelid = '%1.\"key \"\"q\"\" t\"'::regclass AND c.contype = 'p'").arg(schema);
     const QString expected = QStringLiteral("key \"q\" t_pkey PRIMARY KEY (code, \"Order\")");
     EXPECT_EQ(pgValue(keyOf), expected);
+    EXPECT_LE(taskView(run, pk.spec.name).status.endedAt, taskView(run, QStringLiteral("validate:") + keyTable).status.startedAt);
     EXPECT_EQ(pgValue(QStringLiteral("SELECT count(*) FROM pg_constraint WHERE conrelid = '%1.child'::regclass AND contype IN ('p', 'f')").arg(schema)),
               QStringLiteral("2"));
 
