@@ -370,6 +370,7 @@ public:
         };
         if (batch.rows() > 0) {
             m_binary.clear();
+            m_buffer.clear(); // the text rows of this batch, what is left of them after the loop
             // Binary when every value encodes exactly; otherwise this batch goes as text.
             const bool binary = !m_binaryKinds.empty() && encodeBinaryCopy(batch, m_binaryKinds, m_binary);
             const QByteArray &copySql = binary ? m_binaryCopySql : m_copySql;
@@ -383,9 +384,7 @@ public:
                     if (PQputCopyData(m_conn, m_binary.data() + at, n) != 1)
                         return fail(makeError(QStringLiteral("sending rows failed: ") + pgError(m_conn)));
                 }
-                m_buffer.clear();
             } else {
-                m_buffer.clear();
                 for (int row = 0; row < batch.rows(); ++row) {
                     for (int col = 0; col < batch.columns(); ++col) {
                         if (col > 0)
