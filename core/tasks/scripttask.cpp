@@ -149,10 +149,9 @@ Result<QStringList> addScriptTasks(const Plan &plan, const QVector<TableSchema> 
             waitFor(QStringLiteral("validate:") + table,
                     QStringLiteral("%1 writes \"%2\": validation first compares the copy with the source")
                         .arg(QFileInfo(s.path).fileName(), table));
-            for (const QString &copy : copiesOf.value(table))
-                if (copy == primaryKeyTaskName(table))
-                    waitFor(copy, QStringLiteral("%1 writes \"%2\": its primary key first")
-                                      .arg(QFileInfo(s.path).fileName(), table));
+            if (copiesOf.value(table).contains(primaryKeyTaskName(table)))
+                waitFor(primaryKeyTaskName(table), QStringLiteral("%1 writes \"%2\": its primary key first")
+                                                       .arg(QFileInfo(s.path).fileName(), table));
             writersOf[table] << spec.name;
             declaredTables.insert(table);
         }

@@ -225,66 +225,48 @@ TEST(PreflightPostgres, SecondSessionOnTheTargetBlocks)
 
 TEST(PreflightMysql, AnotherProgramsSessionBlocksAndOursDoNot)
 {
-    const QString server = qEnvironmentVariable("COCKPIT_TEST_MYSQL_URL");
-    if (server.isEmpty())
-        GTEST_SKIP() << "COCKPIT_TEST_MYSQL_URL is not set (scripts/test-servers.sh starts the server)";
     const QString client = QStandardPaths::findExecutable(QStringLiteral("mysql"));
     if (client.isEmpty())
         GTEST_SKIP() << "the mysql client is not installed";
-    const QString database = QStringLiteral("cockpit_") + QUuid::createUuid().toString(QUuid::Id128).left(12);
-    const QUrl u(server);
-    {
-        // This process's own session on the database: not an "other" one.
-        QSqlDatabase ours = QSqlDatabase::addDatabase(QStringLiteral("QMYSQL"), database);
-        ours.setHostName(u.host());
-        ours.setPort(u.port(3306));
-        ours.setUserName(u.userName());
-        ours.setPassword(qEnvironmentVariable("MYSQL_PWD"));
-        ours.setDatabaseName(u.path().mid(1));
-        ASSERT_TRUE(ours.open()) << ours.lastError().text().toStdString();
-        QSqlQuery q(ours);
-        ASSERT_TRUE(q.exec(QStringLiteral("CREATE DATABASE `%1`").arg(database))) << q.lastError().text().toStdString();
-        ASSERT_TRUE(q.exec(QStringLiteral("USE `%1`").arg(database)));
-        ASSERT_TRUE(q.exec(QStringLiteral("SELECT CONNECTION_ID()")) && q.next());
-        const QString ourId = q.value(0).toString();
+    MysqlScratchDatabase my; // this process's own session on the database: not an "other" one
+    if (my.url().isEmpty())
+        GTEST_SKIP() << "COCKPIT_TEST_MYSQL_URL is not set (scripts/test-servers.sh starts the server)";
+    const QString database = my.database();
+    const QUrl u(my.url());
+    const QString ourId = my.value(QStringLiteral("SELECT CONNECTION_ID()"));
+    bool numeric = false;
+    ourId.toLongLong(&numeric);
+    ASSERT_TRUE(numeric) << ourId.toStdString();
 
-        // Another program's session: the mysql client, waiting in a query on that database.
-        QProcess other;
-        other.start(client, {QStringLiteral("-h"), u.host(), QStringLiteral("-P"), QString::number(u.port(3306)),
-                             QStringLiteral("-u"), u.userName(), database, QStringLiteral("-e"),
-                             QStringLiteral("SELECT '%1', SLEEP(120)").arg(database)});
-        ASSERT_TRUE(other.waitForStarted());
-        auto stop = qScopeGuard([&] { other.kill(); other.waitForFinished(); });
-        QString otherId;
-        ASSERT_TRUE(waitUntil([&] {
-            QSqlQuery find(ours);
-            if (find.exec(QStringLiteral("SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT ''%1''%%'").arg(database))
-                && find.next())
-                otherId = find.value(0).toString();
-            return !otherId.isEmpty();
-        }, 10000));
+    // Another program's session: the mysql client, waiting in a query on that database.
+    QProcess other;
+    other.start(client, {QStringLiteral("-h"), u.host(), QStringLiteral("-P"), QString::number(u.port(3306)),
+                         QStringLiteral("-u"), u.userName(), database, QStringLiteral("-e"),
+                         QStringLiteral("SELECT '%1', SLEEP(120)").arg(database)});
+    ASSERT_TRUE(other.waitForStarted());
+    auto stop = qScopeGuard([&] { other.kill(); other.waitForFinished(); });
+    QString otherId;
+    ASSERT_TRUE(waitUntil([&] {
+        const QString id = my.value(QStringLiteral("SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT ''%1''%%'").arg(database));
+        if (!id.startsWith(QLatin1String("error: ")) && id != QLatin1String("no row"))
+            otherId = id;
+        return !otherId.isEmpty();
+    }, 10000));
 
-        QTemporaryDir dir;
-        QUrl target(u);
-        target.setPath(u'/' + database);
-        const Plan plan = planFor(dir, target.toString());
-        const PreflightReport r = preflight(plan);
-        EXPECT_EQ(statusOf(r, QStringLiteral("target.sessions")), CheckStatus::Blocker) << r.toText().toStdString();
-        const QString sessions = detailsOf(r, QStringLiteral("target.sessions"));
-        EXPECT_TRUE(sessions.contains(QStringLiteral("pid %1 ").arg(otherId))) << sessions.toStdString();
-        EXPECT_FALSE(sessions.contains(QStringLiteral("pid %1 ").arg(ourId))) << sessions.toStdString();
-        EXPECT_EQ(statusOf(r, QStringLiteral("target.access")), CheckStatus::Ok);
-        EXPECT_EQ(statusOf(r, QStringLiteral("target.tables")), CheckStatus::Ok);
-        EXPECT_NE(statusOf(r, QStringLiteral("target.space")), CheckStatus::Blocker);
+    QTemporaryDir dir;
+    const Plan plan = planFor(dir, my.url());
+    const PreflightReport r = preflight(plan);
+    EXPECT_EQ(statusOf(r, QStringLiteral("target.sessions")), CheckStatus::Blocker) << r.toText().toStdString();
+    const QString sessions = detailsOf(r, QStringLiteral("target.sessions"));
+    EXPECT_TRUE(sessions.contains(QStringLiteral("pid %1 ").arg(otherId))) << sessions.toStdString();
+    EXPECT_FALSE(sessions.contains(QStringLiteral("pid %1 ").arg(ourId))) << sessions.toStdString();
+    EXPECT_EQ(statusOf(r, QStringLiteral("target.access")), CheckStatus::Ok);
+    EXPECT_EQ(statusOf(r, QStringLiteral("target.tables")), CheckStatus::Ok);
+    EXPECT_NE(statusOf(r, QStringLiteral("target.space")), CheckStatus::Blocker);
 
-        // With the other session gone, only this process's is left: nothing blocks.
-        EXPECT_TRUE(q.exec(QStringLiteral("KILL %1").arg(otherId))) << q.lastError().text().toStdString();
-        EXPECT_TRUE(waitUntil([&] {
-            return preflight(plan).find(QStringLiteral("target.sessions"))->status == CheckStatus::Ok;
-        }, 10000)) << preflight(plan).toText().toStdString();
-        EXPECT_TRUE(q.exec(QStringLiteral("DROP DATABASE `%1`").arg(database)));
-        q.finish();
-        ours.close();
-    }
-    QSqlDatabase::removeDatabase(database);
+    // With the other session gone, only this process's is left: nothing blocks.
+    EXPECT_EQ(my.exec(QStringLiteral("KILL %1").arg(otherId)), QString());
+    EXPECT_TRUE(waitUntil([&] {
+        return preflight(plan).find(QStringLiteral("target.sessions"))->status == CheckStatus::Ok;
+    }, 10000)) << preflight(plan).toText().toStdString();
 }

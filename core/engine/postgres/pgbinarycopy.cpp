@@ -5,11 +5,11 @@
 #include <QRegularExpression>
 #include <QtEndian>
 #include <algorithm>
-#include <memory>
 #include <charconv>
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <string_view>
 
 namespace cockpit {
@@ -113,6 +113,87 @@ bool integerOf(const RowBatch &batch, const Value &v, qint64 &out)
     case ValueType::Text: return parseInteger(batch.bytes(v), v.size, out);
     default: return false;
     }
+}
+
+// Bytes writePgNumeric may write for decimal text of `n` characters.
+constexpr size_t pgNumericBound(size_t n) { return 8 + 2 * ((n + 6) / 4 + 1); }
+
+// PostgreSQL's binary numeric for decimal text ("-12.50", "1e-3") into `out`, which has
+// pgNumericBound(n) bytes of room; returns the end, or nullptr when the text is not a plain decimal.
+char *writePgNumeric(char *out, const char *p, size_t n)
+{
+    size_t i = 0;
+    bool negative = false;
+    if (i < n && (p[i] == '+' || p[i] == '-'))
+        negative = p[i++] == '-';
+    // Every digit without the point, with room for 3 zeros in front and 3 behind (alignment on
+    // base-10000 groups): on the stack unless the text is long.
+    char small[128];
+    std::unique_ptr<char[]> large;
+    char *const room = n + 6 <= sizeof small ? small : (large = std::make_unique<char[]>(n + 6)).get();
+    char *const digits = room + 3;
+    size_t count = 0;
+    qint64 intDigits = 0, fracDigits = 0;
+    while (i < n && p[i] >= '0' && p[i] <= '9') {
+        digits[count++] = p[i++];
+        ++intDigits;
+    }
+    if (i < n && p[i] == '.') {
+        ++i;
+        while (i < n && p[i] >= '0' && p[i] <= '9') {
+            digits[count++] = p[i++];
+            ++fracDigits;
+        }
+    }
+    if (count == 0)
+        return nullptr;
+    qint64 exponent = 0;
+    if (i < n && (p[i] == 'e' || p[i] == 'E')) {
+        ++i;
+        const auto r = std::from_chars(p + i + (i < n && p[i] == '+'), p + n, exponent);
+        if (r.ec != std::errc() || r.ptr != p + n || exponent > 1000 || exponent < -1000)
+            return nullptr;
+        i = n;
+    }
+    if (i != n)
+        return nullptr;
+    // As numeric_in: the display scale is the digits after the point, less the exponent.
+    const qint64 dscale = std::max<qint64>(0, fracDigits - exponent);
+    if (dscale > 0x3FFF)
+        return nullptr;
+    qint64 point = intDigits + exponent; // digits before the decimal point
+    size_t first = 0, last = count;
+    while (first < last && digits[first] == '0') {
+        ++first;
+        --point;
+    }
+    while (last > first && digits[last - 1] == '0')
+        --last;
+    if (first == last) { // zero
+        out = put16(out, 0);
+        out = put16(out, 0);
+        out = put16(out, 0);
+        return put16(out, quint16(dscale));
+    }
+    // Base-10000 digits aligned on the decimal point.
+    const qint64 pad = ((point % 4) + 4) % 4 == 0 ? 0 : 4 - ((point % 4) + 4) % 4;
+    char *d = digits + first - pad;
+    std::memset(d, '0', size_t(pad));
+    size_t len = last - first + size_t(pad);
+    point += pad;
+    while (len % 4 != 0)
+        d[len++] = '0';
+    const qint64 weight = point / 4 - 1;
+    const size_t groups = len / 4;
+    if (groups > 0x7FFF || weight > 0x7FFF || weight < -0x8000)
+        return nullptr;
+    out = put16(out, quint16(groups));
+    out = put16(out, quint16(qint16(weight)));
+    out = put16(out, negative ? 0x4000 : 0x0000);
+    out = put16(out, quint16(dscale));
+    for (size_t g = 0; g < groups; ++g, d += 4)
+        out = put16(out, quint16((d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0')));
+    return out;
 }
 
 // The largest a number's text gets (fixed notation, see valuetext.h).
@@ -253,91 +334,6 @@ bool encodeValue(const RowBatch &batch, const Value &v, PgBinaryKind kind, ByteB
 }
 
 } // namespace
-
-char *writePgNumeric(char *out, const char *p, size_t n)
-{
-    size_t i = 0;
-    bool negative = false;
-    if (i < n && (p[i] == '+' || p[i] == '-'))
-        negative = p[i++] == '-';
-    // Every digit without the point, with room for 3 zeros in front and 3 behind (alignment on
-    // base-10000 groups): on the stack unless the text is long.
-    char small[128];
-    std::unique_ptr<char[]> large;
-    char *const room = n + 6 <= sizeof small ? small : (large = std::make_unique<char[]>(n + 6)).get();
-    char *const digits = room + 3;
-    size_t count = 0;
-    qint64 intDigits = 0, fracDigits = 0;
-    while (i < n && p[i] >= '0' && p[i] <= '9') {
-        digits[count++] = p[i++];
-        ++intDigits;
-    }
-    if (i < n && p[i] == '.') {
-        ++i;
-        while (i < n && p[i] >= '0' && p[i] <= '9') {
-            digits[count++] = p[i++];
-            ++fracDigits;
-        }
-    }
-    if (count == 0)
-        return nullptr;
-    qint64 exponent = 0;
-    if (i < n && (p[i] == 'e' || p[i] == 'E')) {
-        ++i;
-        const auto r = std::from_chars(p + i + (i < n && p[i] == '+'), p + n, exponent);
-        if (r.ec != std::errc() || r.ptr != p + n || exponent > 1000 || exponent < -1000)
-            return nullptr;
-        i = n;
-    }
-    if (i != n)
-        return nullptr;
-    // As numeric_in: the display scale is the digits after the point, less the exponent.
-    const qint64 dscale = std::max<qint64>(0, fracDigits - exponent);
-    if (dscale > 0x3FFF)
-        return nullptr;
-    qint64 point = intDigits + exponent; // digits before the decimal point
-    size_t first = 0, last = count;
-    while (first < last && digits[first] == '0') {
-        ++first;
-        --point;
-    }
-    while (last > first && digits[last - 1] == '0')
-        --last;
-    if (first == last) { // zero
-        out = put16(out, 0);
-        out = put16(out, 0);
-        out = put16(out, 0);
-        return put16(out, quint16(dscale));
-    }
-    // Base-10000 digits aligned on the decimal point.
-    const qint64 pad = ((point % 4) + 4) % 4 == 0 ? 0 : 4 - ((point % 4) + 4) % 4;
-    char *d = digits + first - pad;
-    std::memset(d, '0', size_t(pad));
-    size_t len = last - first + size_t(pad);
-    point += pad;
-    while (len % 4 != 0)
-        d[len++] = '0';
-    const qint64 weight = point / 4 - 1;
-    const size_t groups = len / 4;
-    if (groups > 0x7FFF || weight > 0x7FFF || weight < -0x8000)
-        return nullptr;
-    out = put16(out, quint16(groups));
-    out = put16(out, quint16(qint16(weight)));
-    out = put16(out, negative ? 0x4000 : 0x0000);
-    out = put16(out, quint16(dscale));
-    for (size_t g = 0; g < groups; ++g, d += 4)
-        out = put16(out, quint16((d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0')));
-    return out;
-}
-
-bool appendPgNumeric(std::string &out, const char *p, size_t n)
-{
-    const size_t at = out.size();
-    out.resize(at + pgNumericBound(n));
-    const char *end = writePgNumeric(out.data() + at, p, n);
-    out.resize(end ? size_t(end - out.data()) : at);
-    return end != nullptr;
-}
 
 std::optional<PgBinaryKind> binaryCopyKind(const ColumnType &t, const QString &targetTypeName)
 {

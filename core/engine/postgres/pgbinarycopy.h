@@ -31,12 +31,4 @@ std::optional<PgBinaryKind> binaryCopyKind(const ColumnType &t, const QString &t
 // Returns false, with `out` in an unspecified state, when a value cannot be encoded exactly.
 bool encodeBinaryCopy(const RowBatch &batch, const std::vector<PgBinaryKind> &kinds, ByteBuffer &out);
 
-// Exposed for tests: PostgreSQL's binary numeric for decimal text ("-12.50", "1e-3"); false when
-// the text is not a plain decimal.
-bool appendPgNumeric(std::string &out, const char *p, size_t n);
-// Bytes writePgNumeric may write for text of `n` characters.
-constexpr size_t pgNumericBound(size_t n) { return 8 + 2 * ((n + 6) / 4 + 1); }
-// The same into `out`, which has pgNumericBound(n) bytes of room; returns the end, or nullptr.
-char *writePgNumeric(char *out, const char *p, size_t n);
-
 } // namespace cockpit
