@@ -27,10 +27,11 @@ struct Checkpoint {
     QString runId;
     qint64 lastKey = 0;  // every source row with key <= lastKey (within the chunk) is on the target
     qint64 rowsDone = 0;
-    // Sum (mod 2^64) of the row hashes (rowhasher.h) of the rows copied so far, as the source
-    // gave them (converted, rejects left out): validation's source side without a second read
-    // (ValidationMode::Streamed). Absent when the copy never held the rows (SQLite to SQLite
-    // inside the library).
+    // Sum (mod 2^64) of the row hashes of the rows copied so far, as the source gave them
+    // (converted, rejects left out): validation's source side without a second read
+    // (ValidationMode::Streamed). RowHasher's hash (rowhasher.h), or the server-computable one
+    // of pgrowhash.h where the writer hashesRows(). Absent when the copy never held the rows
+    // (SQLite to SQLite inside the library) or a batch could not be hashed.
     std::optional<quint64> rowHashSum;
 };
 
@@ -51,8 +52,13 @@ public:
 class RowWriter {
 public:
     virtual ~RowWriter() = default;
-    // Writes `batch` and `checkpoint` in one transaction and commits.
-    virtual Status writeBatch(const RowBatch &batch, const Checkpoint &checkpoint) = 0;
+    // Writes `batch` and `checkpoint` in one transaction and commits. A writer that
+    // hashesRows() first adds the batch's hash to checkpoint.rowHashSum, or clears the sum when
+    // it could not hash the batch.
+    virtual Status writeBatch(const RowBatch &batch, Checkpoint &checkpoint) = 0;
+    // Whether this writer hashes what it sends (PostgreSQL: the server-computable row hash of
+    // pgrowhash.h); otherwise the copy hashes the rows with RowHasher.
+    virtual bool hashesRows() const { return false; }
 };
 
 enum class PrepareMode { FailIfExists, Replace };

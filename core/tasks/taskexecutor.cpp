@@ -403,7 +403,8 @@ TaskOutcome runCopy(const TaskContext &ctx)
     }
     // The rows are hashed as the source gave them, typed as the full validation would type them
     // (the converted table's types when values are converted), so a streamed validation
-    // compares exactly what a second read would have (ValidationMode).
+    // compares exactly what a second read would have (ValidationMode); or by the writer, as it
+    // sends them (RowWriter::hashesRows).
     const TableSchema hashedAs = converter.active() ? targetSchema(ctx) : table;
     RowHasher hasher;
     auto reader = sampled ? c->sourceEngine->openKeyRange(*c->source, table, KeyRange{spec.keyAfter, spec.keyThrough},
@@ -442,7 +443,7 @@ TaskOutcome runCopy(const TaskContext &ctx)
         }
         rowsRead += *n;
         checkpoint.rowsDone += batch.rows();
-        if (checkpoint.rowHashSum)
+        if (checkpoint.rowHashSum && !(*writer)->hashesRows())
             *checkpoint.rowHashSum += hasher.sumRows(batch, hashedAs);
         if (auto st = (*writer)->writeBatch(batch, checkpoint); !st)
             return failed(st.error());
@@ -620,6 +621,10 @@ TaskOutcome runValidate(const TaskContext &ctx)
     // the source *as converted*, without the rows that do not convert, and those must be
     // exactly the rows in the reject file.
     const bool raw = usesPassthrough(ctx);
+    // Copied into PostgreSQL by a writer that hashed what it sent (pgrowhash.h): the server sums
+    // the same hash over the target, and no row is read back.
+    const bool onServer = streamed && !raw && ctx.target.engine == EngineKind::PostgreSQL
+                          && PostgresEngine::hashesOnServer(targetSchema(ctx));
     auto sourceSum = std::async(std::launch::async, [&ctx, converted, raw, &sourceRejects, &streamed]() -> Result<TableChecksum> {
         auto source = DbConnection::open(ctx.source, DbConnection::Mode::ReadOnly);
         if (!source)
@@ -650,8 +655,9 @@ TaskOutcome runValidate(const TaskContext &ctx)
     Result<TableChecksum> targetSum = TableChecksum{};
     {
         InterruptibleScope scope(*ctx.control, c->target.get());
-        targetSum = raw ? PostgresEngine::rawChecksum(*c->target, targetSchema(ctx), &ctx.control->rowsDone)
-                        : c->targetEngine->checksum(*c->target, targetSchema(ctx), &ctx.control->rowsDone);
+        targetSum = onServer ? PostgresEngine::serverChecksum(*c->target, targetSchema(ctx), ctx.indexBuilds)
+                    : raw    ? PostgresEngine::rawChecksum(*c->target, targetSchema(ctx), &ctx.control->rowsDone)
+                             : c->targetEngine->checksum(*c->target, targetSchema(ctx), &ctx.control->rowsDone);
     }
     const Result<TableChecksum> sourceResult = sourceSum.get();
     if (!sourceResult)
@@ -659,9 +665,17 @@ TaskOutcome runValidate(const TaskContext &ctx)
     if (!targetSum)
         return failedOrStopped(ctx, targetSum.error());
     const TableChecksum source = sourceResult.value(), target = targetSum.value();
-    ctx.log(QStringLiteral("info"), QStringLiteral("source%1: %2; target: %3")
-                                        .arg(streamed ? QStringLiteral(" (hashed by the copy)") : QString(),
-                                             source.toString(), target.toString()));
+    ctx.log(QStringLiteral("info"), QStringLiteral("source%1: %2; target%3: %4")
+                                        .arg(streamed ? QStringLiteral(" (hashed by the copy)") : QString(), source.toString(),
+                                             onServer ? QStringLiteral(" (summed on the server)") : QString(), target.toString()));
+    if (onServer && !(source == target)) {
+        // The authoritative comparison, which also names the rows that differ; it also covers
+        // sums an earlier build committed with another hash before a resume.
+        ctx.log(QStringLiteral("info"), QStringLiteral("the server's sum differs from the copy's: reading both sides in full"));
+        TaskContext full = ctx;
+        full.validation = ValidationMode::Full;
+        return runValidate(full);
+    }
     QString rejectNote;
     qint64 listed = 0;
     std::shared_ptr<RejectFile> rejects;
@@ -689,7 +703,10 @@ TaskOutcome runValidate(const TaskContext &ctx)
         TaskOutcome o = ended(QStringLiteral("%1 rows, checksum %2 equal%3%4")
                                   .arg(number(source.rows))
                                   .arg(source.sum, 16, 16, QLatin1Char('0'))
-                                  .arg(streamed ? QStringLiteral(" (source hashed during the copy)") : QString(), rejectNote));
+                                  .arg(onServer   ? QStringLiteral(" (source hashed during the copy, target on the server)")
+                                       : streamed ? QStringLiteral(" (source hashed during the copy)")
+                                                  : QString(),
+                                       rejectNote));
         o.rowsDone = source.rows;
         return o;
     }

@@ -1,9 +1,11 @@
 // The binary COPY encoder against the real PostgreSQL server: every value sent in binary must
 // arrive exactly as the same value sent as text (the server's own parser is the reference),
-// and values the encoder does not recognise exactly must make it fall back to text.
+// and values the encoder does not recognise exactly must make it fall back to text. And the
+// row hash the copy computes from those bytes (pgrowhash.h) against the server's own sum.
 
 #include "engine/dbconnection.h"
 #include "engine/postgres/pgbinarycopy.h"
+#include "engine/postgres/pgrowhash.h"
 #include "engine/valuetext.h"
 #include "plan/connectionurl.h"
 
@@ -98,16 +100,10 @@ protected:
         return out;
     }
 
-    // Sends `values` to a `type` column in binary and as text; both must read back the same.
-    void expectSameAsText(const std::string &type, PgBinaryKind kind, const std::vector<Input> &values)
+    // Sends `stream` (binary COPY) into `table`.
+    void copyIn(const std::string &table, const ByteBuffer &stream)
     {
-        SCOPED_TRACE(type);
-        run("DROP TABLE IF EXISTS pg_temp.bin; DROP TABLE IF EXISTS pg_temp.txt; "
-            "CREATE TEMP TABLE bin (n serial, v " + type + "); CREATE TEMP TABLE txt (n serial, v " + type + ")");
-        ByteBuffer stream;
-        ASSERT_TRUE(encodeBinaryCopy(batchOf(values), std::vector<PgBinaryKind>{kind}, stream))
-            << "a value fell back to text";
-        PGresult *start = PQexec(db->postgres(), "COPY bin (v) FROM STDIN (FORMAT binary)");
+        PGresult *start = PQexec(db->postgres(), ("COPY " + table + " FROM STDIN (FORMAT binary)").c_str());
         ASSERT_EQ(PQresultStatus(start), PGRES_COPY_IN) << PQerrorMessage(db->postgres());
         PQclear(start);
         ASSERT_EQ(PQputCopyData(db->postgres(), stream.data(), int(stream.size())), 1);
@@ -117,6 +113,50 @@ protected:
         PQclear(end);
         while (PGresult *more = PQgetResult(db->postgres()))
             PQclear(more);
+    }
+
+    // The server's pgrowhash sum of `columns` of `table`, mod 2^64.
+    std::pair<qint64, quint64> serverSum(const std::string &table, const QStringList &columns, const std::vector<PgBinaryKind> &kinds)
+    {
+        const QString sql = pgrowhash::sumSql(QString::fromStdString(table), columns, kinds);
+        PGresult *r = PQexec(db->postgres(), sql.toUtf8().constData());
+        EXPECT_EQ(PQresultStatus(r), PGRES_TUPLES_OK) << PQerrorMessage(db->postgres()) << sql.toStdString();
+        std::pair<qint64, quint64> out{-1, 0};
+        if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+            out.first = QByteArray(PQgetvalue(r, 0, 0)).toLongLong();
+            EXPECT_TRUE(pgrowhash::reduceSum(QString::fromLatin1(PQgetvalue(r, 0, 1)), out.second));
+        }
+        PQclear(r);
+        return out;
+    }
+
+    // Each value, alone in a `type` column, hashed by the copy and summed by the server.
+    void expectServerHashes(const std::string &type, PgBinaryKind kind, const std::vector<Input> &values)
+    {
+        for (size_t i = 0; i < values.size(); ++i) {
+            SCOPED_TRACE(type + " value #" + std::to_string(i) + ": " + textOf(values[i]).value_or("NULL"));
+            run("DROP TABLE IF EXISTS pg_temp.h; CREATE TEMP TABLE h (v " + type + ")");
+            ByteBuffer stream;
+            ASSERT_TRUE(encodeBinaryCopy(batchOf({values[i]}), {kind}, stream));
+            copyIn("h", stream);
+            quint64 ours = 0;
+            ASSERT_TRUE(pgrowhash::addCopyStream(stream.data(), stream.size(), {kind}, ours));
+            const auto server = serverSum("h", {QStringLiteral("v")}, {kind});
+            EXPECT_EQ(server.first, 1);
+            EXPECT_EQ(server.second, ours);
+        }
+    }
+
+    // Sends `values` to a `type` column in binary and as text; both must read back the same.
+    void expectSameAsText(const std::string &type, PgBinaryKind kind, const std::vector<Input> &values)
+    {
+        SCOPED_TRACE(type);
+        run("DROP TABLE IF EXISTS pg_temp.bin; DROP TABLE IF EXISTS pg_temp.txt; "
+            "CREATE TEMP TABLE bin (n serial, v " + type + "); CREATE TEMP TABLE txt (n serial, v " + type + ")");
+        ByteBuffer stream;
+        ASSERT_TRUE(encodeBinaryCopy(batchOf(values), std::vector<PgBinaryKind>{kind}, stream))
+            << "a value fell back to text";
+        copyIn("bin (v)", stream);
         for (const auto &v : values) {
             const auto text = textOf(v);
             const char *param = text ? text->c_str() : nullptr;
@@ -215,6 +255,105 @@ TEST_F(PgBinaryCopy, ValuesItDoesNotRecogniseExactlyFallBackToText)
     EXPECT_FALSE(binaryCopyKind(type(TypeClass::Text), QStringLiteral("text[]")).has_value());
     EXPECT_FALSE(binaryCopyKind(type(TypeClass::Timestamp), QStringLiteral("timestamp(0) without time zone")).has_value());
     EXPECT_EQ(binaryCopyKind(type(TypeClass::Numeric), QStringLiteral("numeric(28,12)")), PgBinaryKind::Numeric);
+}
+
+TEST_F(PgBinaryCopy, TheServerSumsEveryValueAsTheCopyHashedIt)
+{
+    expectServerHashes("numeric", PgBinaryKind::Numeric,
+                       {std::string("0"), std::string("-0"), std::string("1"), std::string("-1"), std::string("123.45"),
+                        std::string("-123.45"), std::string("0.0001"), std::string("10000"), std::string("1.50"),
+                        std::string("-0.000000000001"), std::string("1234567890123456.123456789012"),
+                        std::string(150, '9') + ".5", "-0." + std::string(140, '0') + "7", qint64(-7), 1e20});
+    expectServerHashes("numeric(28,12)", PgBinaryKind::Numeric, {std::string("12.5"), std::string("-3.000000000001")});
+    expectServerHashes("date", PgBinaryKind::Date,
+                       {std::string("2024-02-29"), std::string("2000-01-01"), std::string("1999-12-31"), std::string("0001-01-01"),
+                        std::string("9999-12-31")});
+    expectServerHashes("timestamp", PgBinaryKind::Timestamp,
+                       {std::string("2024-02-29 13:45:59.123456"), std::string("2000-01-01 00:00:00"),
+                        std::string("1969-07-20T20:17:40"), std::string("0001-01-01 00:00:00.000001")});
+    run("SET TimeZone = 'Europe/Paris'"); // hashed at UTC whatever the session's zone
+    expectServerHashes("timestamptz", PgBinaryKind::TimestampTz,
+                       {std::string("2024-02-29 13:45:59.123456+00"), std::string("2024-07-01 13:45:59+05:30"),
+                        std::string("1969-07-20 20:17:40-05")});
+    run("SET TimeZone = 'UTC'");
+    expectServerHashes("smallint", PgBinaryKind::Int2, {qint64(-32768), qint64(32767), qint64(0), qint64(-1)});
+    expectServerHashes("integer", PgBinaryKind::Int4, {qint64(-2147483648LL), qint64(2147483647), qint64(0), qint64(-5)});
+    expectServerHashes("bigint", PgBinaryKind::Int8,
+                       {qint64(std::numeric_limits<qint64>::min()), qint64(std::numeric_limits<qint64>::max()), qint64(-1),
+                        qint64(1) << 40, qint64(0)});
+    expectServerHashes("boolean", PgBinaryKind::Bool, {qint64(0), qint64(1)});
+    expectServerHashes("double precision", PgBinaryKind::Float8,
+                       {-0.0, 0.0, 1e308, 5e-324, 0.1, -2.5, std::numeric_limits<double>::infinity(),
+                        std::numeric_limits<double>::quiet_NaN(), -std::numeric_limits<double>::quiet_NaN()});
+    // Every length around lookup3's 12-byte blocks, and multi-byte UTF-8.
+    std::vector<Input> texts{std::string(""), std::string("h\xC3\xA9llo \xE2\x9C\x93"), std::string(60, 'x')};
+    for (int n = 1; n <= 25; ++n)
+        texts.push_back(std::string("abcdefghijklmnopqrstuvwxy").substr(0, size_t(n)));
+    expectServerHashes("text", PgBinaryKind::Text, texts);
+    expectServerHashes("varchar(30)", PgBinaryKind::Text, {std::string("dat"), std::string("INV-000123")});
+}
+
+TEST_F(PgBinaryCopy, TheServerSumsRowsOfSeveralColumnsWithNullsAsTheCopyHashedThem)
+{
+    run("DROP TABLE IF EXISTS pg_temp.r; CREATE TEMP TABLE r (a bigint, \"B c\" text, d numeric, e date)");
+    const std::vector<PgBinaryKind> kinds{PgBinaryKind::Int8, PgBinaryKind::Text, PgBinaryKind::Numeric, PgBinaryKind::Date};
+    RowBatch batch(4);
+    for (int row = 0; row < 1000; ++row) {
+        batch.beginRow(row + 1);
+        batch.addInteger(row % 7 == 0 ? -row : row);
+        if (row % 5 == 0)
+            batch.addNull();
+        else
+            batch.addText(std::to_string(row * 31).c_str(), int(std::to_string(row * 31).size()));
+        const std::string amount = std::to_string(row - 500) + ".25";
+        batch.addText(amount.c_str(), int(amount.size()));
+        if (row % 3 == 0)
+            batch.addNull();
+        else
+            batch.addText("2024-03-15", 10);
+    }
+    ByteBuffer stream;
+    ASSERT_TRUE(encodeBinaryCopy(batch, kinds, stream));
+    copyIn("r", stream);
+    quint64 ours = 0;
+    ASSERT_TRUE(pgrowhash::addCopyStream(stream.data(), stream.size(), kinds, ours));
+    const QStringList columns{QStringLiteral("a"), QStringLiteral("\"B c\""), QStringLiteral("d"), QStringLiteral("e")};
+    auto server = serverSum("r", columns, kinds);
+    EXPECT_EQ(server.first, 1000);
+    EXPECT_EQ(server.second, ours);
+    // One value changed, or two values swapped between columns of one type: another sum.
+    run("UPDATE r SET d = -d WHERE a = 3");
+    EXPECT_NE(serverSum("r", columns, kinds).second, ours);
+    run("UPDATE r SET d = -d WHERE a = 3");
+    EXPECT_EQ(serverSum("r", columns, kinds).second, ours);
+    run("ALTER TABLE r ADD COLUMN f bigint; UPDATE r SET f = a, a = NULL WHERE a = 4");
+    auto moved = serverSum("r", columns + QStringList{QStringLiteral("f")}, {kinds[0], kinds[1], kinds[2], kinds[3], PgBinaryKind::Int8});
+    EXPECT_NE(moved.second, ours);
+    // An empty table sums to 0; a malformed stream is refused.
+    run("TRUNCATE r");
+    EXPECT_EQ(serverSum("r", columns, kinds), (std::pair<qint64, quint64>{0, 0}));
+    quint64 unused = 0;
+    EXPECT_FALSE(pgrowhash::addCopyStream(stream.data(), stream.size() - 3, kinds, unused));
+    EXPECT_FALSE(pgrowhash::addCopyStream(stream.data(), stream.size(), {PgBinaryKind::Int8}, unused));
+}
+
+TEST(PgRowHash, TheServersSumIsReducedModTwoToTheSixtyFour)
+{
+    quint64 v = 1;
+    EXPECT_TRUE(pgrowhash::reduceSum(QStringLiteral("0"), v));
+    EXPECT_EQ(v, 0u);
+    EXPECT_TRUE(pgrowhash::reduceSum(QStringLiteral("-1"), v));
+    EXPECT_EQ(v, ~quint64(0));
+    EXPECT_TRUE(pgrowhash::reduceSum(QStringLiteral("18446744073709551617"), v)); // 2^64 + 1
+    EXPECT_EQ(v, 1u);
+    EXPECT_TRUE(pgrowhash::reduceSum(QStringLiteral("-36893488147419103234"), v)); // -(2^65 + 2)
+    EXPECT_EQ(v, quint64(0) - 2);
+    EXPECT_FALSE(pgrowhash::reduceSum(QStringLiteral("1.5"), v));
+    EXPECT_FALSE(pgrowhash::reduceSum(QString(), v));
+    EXPECT_FALSE(pgrowhash::reduceSum(QStringLiteral("-"), v));
+    EXPECT_FALSE(pgrowhash::covers({}));
+    EXPECT_FALSE(pgrowhash::covers({PgBinaryKind::Int8, PgBinaryKind::Bytea}));
+    EXPECT_TRUE(pgrowhash::covers({PgBinaryKind::Int8, PgBinaryKind::Text}));
 }
 
 } // namespace

@@ -200,7 +200,7 @@ public:
     {
     }
 
-    Status writeBatch(const RowBatch &batch, const Checkpoint &cp) override
+    Status writeBatch(const RowBatch &batch, Checkpoint &cp) override
     {
         if (auto st = myRun(m_conn, QStringLiteral("START TRANSACTION"), QStringLiteral("begin batch")); !st)
             return st;

@@ -1,6 +1,7 @@
 #include "engine/postgres/postgresengine.h"
 #include "engine/postgres/pgbinarycopy.h"
 #include "engine/postgres/pgbinaryread.h"
+#include "engine/postgres/pgrowhash.h"
 #include "engine/rowhasher.h"
 
 #include <QScopeGuard>
@@ -356,11 +357,13 @@ public:
                    std::vector<PgBinaryKind> binaryKinds)
         : m_conn(conn), m_copySql(std::move(copySql)), m_binaryCopySql(m_copySql + " (FORMAT binary)"),
           m_checkpointSql(std::move(checkpointSql)), m_classes(std::move(classes)),
-          m_binaryKinds(std::move(binaryKinds))
+          m_binaryKinds(std::move(binaryKinds)), m_hashes(pgrowhash::covers(m_binaryKinds))
     {
     }
 
-    Status writeBatch(const RowBatch &batch, const Checkpoint &cp) override
+    bool hashesRows() const override { return m_hashes; }
+
+    Status writeBatch(const RowBatch &batch, Checkpoint &cp) override
     {
         if (auto st = pgRun(m_conn, QStringLiteral("BEGIN"), QStringLiteral("begin batch")); !st)
             return st;
@@ -373,6 +376,9 @@ public:
             m_buffer.clear(); // the text rows of this batch, what is left of them after the loop
             // Binary when every value encodes exactly; otherwise this batch goes as text.
             const bool binary = !m_binaryKinds.empty() && encodeBinaryCopy(batch, m_binaryKinds, m_binary);
+            // The hash of what the server will store: known only for what went in binary.
+            if (m_hashes && cp.rowHashSum && !(binary && pgrowhash::addCopyStream(m_binary.data(), m_binary.size(), m_binaryKinds, *cp.rowHashSum)))
+                cp.rowHashSum.reset();
             const QByteArray &copySql = binary ? m_binaryCopySql : m_copySql;
             PgResult start(PQexec(m_conn, copySql.constData()));
             if (PQresultStatus(start.get()) != PGRES_COPY_IN)
@@ -456,6 +462,7 @@ private:
     QString m_checkpointSql;
     std::vector<TypeClass> m_classes;
     std::vector<PgBinaryKind> m_binaryKinds;
+    bool m_hashes; // hashesRows()
     std::string m_buffer; // text COPY
     ByteBuffer m_binary;  // binary COPY
 };
@@ -925,16 +932,51 @@ Result<std::unique_ptr<RowWriter>> PostgresEngine::openWriter(DbConnection &c, c
     const QString schema = quoteIdentifier(c.schema());
     const QByteArray copy = QStringLiteral("COPY %1.%2 (%3) FROM STDIN").arg(schema, quoteIdentifier(t.name), columnList(t)).toUtf8();
     const QString checkpoint = checkpointUpsertSql(schema);
-    std::vector<PgBinaryKind> binaryKinds;
+    return std::unique_ptr<RowWriter>(new PostgresWriter(c.postgres(), copy, checkpoint, classesOf(t), binaryKinds(t)));
+}
+
+std::vector<PgBinaryKind> PostgresEngine::binaryKinds(const TableSchema &t)
+{
+    std::vector<PgBinaryKind> kinds;
     for (const auto &col : t.columns) {
         const auto kind = binaryCopyKind(col.type, typeName(col.type));
-        if (!kind) {
-            binaryKinds.clear();
-            break;
-        }
-        binaryKinds.push_back(*kind);
+        if (!kind)
+            return {};
+        kinds.push_back(*kind);
     }
-    return std::unique_ptr<RowWriter>(new PostgresWriter(c.postgres(), copy, checkpoint, classesOf(t), std::move(binaryKinds)));
+    return kinds;
+}
+
+bool PostgresEngine::hashesOnServer(const TableSchema &t)
+{
+    return pgrowhash::covers(binaryKinds(t));
+}
+
+Result<TableChecksum> PostgresEngine::serverChecksum(DbConnection &c, const TableSchema &t, IndexBuilds builds)
+{
+    PostgresEngine e;
+    QStringList columns;
+    for (const auto &col : t.columns)
+        columns << e.quoteIdentifier(col.name);
+    const QString select = pgrowhash::sumSql(e.relation(c, t), columns, binaryKinds(t));
+    // Threads: the batch groups already keep the cores busy (IndexBuilds).
+    if (auto st = pgRun(c.postgres(), builds == IndexBuilds::Threads ? QStringLiteral("BEGIN; SET LOCAL max_parallel_workers_per_gather = 0")
+                                                                     : QStringLiteral("BEGIN"),
+                        QStringLiteral("begin the checksum"));
+        !st)
+        return st.error();
+    PgResult r(PQexec(c.postgres(), select.toUtf8().constData()));
+    const bool ok = PQresultStatus(r.get()) == PGRES_TUPLES_OK && PQntuples(r.get()) == 1;
+    const QString error = ok ? QString() : pgError(c.postgres(), r.get());
+    PQclear(PQexec(c.postgres(), ok ? "COMMIT" : "ROLLBACK"));
+    if (!ok)
+        return makeError(QStringLiteral("summing the row hashes of \"%1\" on the server failed: %2").arg(t.name, error), select);
+    TableChecksum sum;
+    sum.rows = QByteArray(PQgetvalue(r.get(), 0, 0)).toLongLong();
+    if (!pgrowhash::reduceSum(QString::fromLatin1(PQgetvalue(r.get(), 0, 1)), sum.sum))
+        return makeError(QStringLiteral("the server's sum of the row hashes of \"%1\" is not a number: %2")
+                             .arg(t.name, QString::fromLatin1(PQgetvalue(r.get(), 0, 1))));
+    return sum;
 }
 
 namespace {

@@ -5,6 +5,7 @@
 // loader's session, which stays safe because a lost commit loses its checkpoint with it.
 
 #include "engine/engine.h"
+#include "engine/postgres/pgbinarycopy.h"
 
 namespace cockpit {
 
@@ -53,6 +54,9 @@ public:
 
     // The PostgreSQL type for an engine-neutral column type (README "Type mapping").
     static QString typeName(const ColumnType &type);
+    // How each column of `t` (as created on the target) travels in binary COPY; empty when one
+    // of them must travel as text (pgbinarycopy.h).
+    static std::vector<PgBinaryKind> binaryKinds(const TableSchema &t);
 
     // PostgreSQL to PostgreSQL, every column of a plain built-in type declared the same on both
     // sides: rows travel in COPY's binary format from the source to the target without being
@@ -85,6 +89,14 @@ public:
     };
     // Row count and the sum of raw-binary row hashes (see Passthrough).
     static Result<TableChecksum> rawChecksum(DbConnection &c, const TableSchema &t, std::atomic<qint64> *rowsHashed);
+
+    // Whether the writer of `t` (as created on the target) hashes each batch it sends with the
+    // server-computable row hash (pgrowhash.h), so that validation can have the server sum the
+    // target's rows (serverChecksum) instead of reading them back.
+    static bool hashesOnServer(const TableSchema &t);
+    // Row count and the server's sum of pgrowhash row hashes over `t`; `builds` says whether
+    // the server may add parallel workers to the scan (plan "indexBuilds").
+    static Result<TableChecksum> serverChecksum(DbConnection &c, const TableSchema &t, IndexBuilds builds);
     // CREATE TABLE for the target, and the defaults it could not carry over.
     QString createTableSql(const QString &schema, const TableSchema &t, QStringList *dropped) const;
 

@@ -216,7 +216,7 @@ public:
     {
     }
 
-    Status writeBatch(const RowBatch &batch, const Checkpoint &cp) override
+    Status writeBatch(const RowBatch &batch, Checkpoint &cp) override
     {
         auto lock = SqliteWriteLock::acquire(m_connection);
         if (!lock)
