@@ -395,7 +395,8 @@ TaskOutcome runCopy(const TaskContext &ctx)
 
     checkpoint.rowHashSum = rowHashSum;
     if (usesPassthrough(ctx)) {
-        auto pass = PostgresEngine::Passthrough::open(*c->source, *c->target, table, after, spec.keyHi);
+        auto pass = PostgresEngine::Passthrough::open(*c->source, *c->target, table, after, spec.keyHi,
+                                                      PostgresEngine::hashesOnServer(*c->target, targetSchema(ctx)));
         if (!pass)
             return failed(pass.error());
         ctx.log(QStringLiteral("info"), QStringLiteral("rows travel in COPY's binary format, not decoded (PostgreSQL to PostgreSQL, same types)"));
@@ -621,10 +622,10 @@ TaskOutcome runValidate(const TaskContext &ctx)
     // the source *as converted*, without the rows that do not convert, and those must be
     // exactly the rows in the reject file.
     const bool raw = usesPassthrough(ctx);
-    // Copied into PostgreSQL by a writer that hashed what it sent (pgrowhash.h): the server sums
-    // the same hash over the target, and no row is read back.
-    const bool onServer = streamed && !raw && ctx.target.engine == EngineKind::PostgreSQL
-                          && PostgresEngine::hashesOnServer(targetSchema(ctx));
+    // Copied into PostgreSQL by a writer or a passthrough that hashed what it sent
+    // (pgrowhash.h): the server sums the same hash over the target; no row is read back.
+    const bool onServer = streamed && ctx.target.engine == EngineKind::PostgreSQL
+                          && PostgresEngine::hashesOnServer(*c->target, targetSchema(ctx));
     auto sourceSum = std::async(std::launch::async, [&ctx, converted, raw, &sourceRejects, &streamed]() -> Result<TableChecksum> {
         auto source = DbConnection::open(ctx.source, DbConnection::Mode::ReadOnly);
         if (!source)

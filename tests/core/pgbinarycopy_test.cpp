@@ -351,6 +351,17 @@ TEST(PgRowHash, TheServersSumIsReducedModTwoToTheSixtyFour)
     EXPECT_FALSE(pgrowhash::reduceSum(QStringLiteral("1.5"), v));
     EXPECT_FALSE(pgrowhash::reduceSum(QString(), v));
     EXPECT_FALSE(pgrowhash::reduceSum(QStringLiteral("-"), v));
+    // One tuple: a field count, then each field's length and bytes. An infinite date cannot be
+    // summed by the server (DATE minus DATE fails), so the copy does not hash it.
+    const std::string finite("\x00\x01\x00\x00\x00\x04\x00\x00\x01\x00", 10), infinite("\x00\x01\x00\x00\x00\x04\x7f\xff\xff\xff", 10);
+    quint64 sum = 0;
+    EXPECT_TRUE(pgrowhash::addTuple(finite.data(), finite.size(), {PgBinaryKind::Date}, sum));
+    EXPECT_NE(sum, 0u);
+    const quint64 before = sum;
+    EXPECT_FALSE(pgrowhash::addTuple(infinite.data(), infinite.size(), {PgBinaryKind::Date}, sum));
+    EXPECT_TRUE(pgrowhash::addTuple(infinite.data(), infinite.size(), {PgBinaryKind::Int4}, sum)); // an integer may be that
+    EXPECT_FALSE(pgrowhash::addTuple(finite.data(), finite.size() - 1, {PgBinaryKind::Date}, sum));
+    EXPECT_NE(sum, before);
     EXPECT_FALSE(pgrowhash::covers({}));
     EXPECT_FALSE(pgrowhash::covers({PgBinaryKind::Int8, PgBinaryKind::Bytea}));
     EXPECT_TRUE(pgrowhash::covers({PgBinaryKind::Int8, PgBinaryKind::Text}));

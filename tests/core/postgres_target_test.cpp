@@ -155,9 +155,10 @@ TEST_F(PostgresTarget, StreamedValidationCatchesATamperedTargetAndAChangedSource
     EXPECT_TRUE(changed.contains(expected)) << qPrintable(changed) << " / " << qPrintable(expected);
 }
 
-// PostgreSQL to PostgreSQL with the same built-in types: rows travel undecoded in binary and
-// both sides are validated on their raw values; every value arrives (compared with SQL), and a
-// changed target value is still caught and named.
+// PostgreSQL to PostgreSQL with the same built-in types: rows travel undecoded in binary,
+// hashed as they pass with the hash the target's server sums itself (a table with an infinite
+// date, which that hash cannot take, is validated on both sides' raw values instead); every
+// value arrives (compared with SQL), and a changed target value is still caught and named.
 TEST_F(PostgresTarget, PostgresToPostgresTravelsUndecodedAndStillCatchesAChange)
 {
     Plan first = plan();
@@ -166,6 +167,8 @@ TEST_F(PostgresTarget, PostgresToPostgresTravelsUndecodedAndStillCatchesAChange)
         ASSERT_EQ(openAndWait(run, first), QString());
         ASSERT_TRUE(runToEnd(run));
     }
+    exec(QStringLiteral("UPDATE %1.\"CUSTTRANS\" SET \"TRANSDATE\" = 'infinity' WHERE \"RECID\" = "
+                        "(SELECT min(\"RECID\") FROM %1.\"CUSTTRANS\")").arg(schema));
     exec(QStringLiteral("CREATE SCHEMA %1_b").arg(schema));
     Plan p = first;
     p.source = *ConnectionUrl::parse(m_url, dir.path());
@@ -178,6 +181,11 @@ TEST_F(PostgresTarget, PostgresToPostgresTravelsUndecodedAndStillCatchesAChange)
     EXPECT_GT(queryInt(p.statePath, QStringLiteral("SELECT count(*) FROM task_log WHERE task LIKE 'copy:INVENTTRANS#%' "
                                                    "AND message LIKE '%binary format, not decoded%'")),
               0);
+    const TaskView onServer = taskView(run, QStringLiteral("validate:VENDTABLE"));
+    EXPECT_TRUE(onServer.status.message.contains(QLatin1String("target on the server"))) << qPrintable(onServer.status.message);
+    const TaskView infinite = taskView(run, QStringLiteral("validate:CUSTTRANS"));
+    EXPECT_EQ(infinite.status.state, TaskState::Ended) << qPrintable(infinite.status.message);
+    EXPECT_FALSE(infinite.status.message.contains(QLatin1String("on the server"))) << qPrintable(infinite.status.message);
     const QStringList tables = queryStrings(dir.filePath(QStringLiteral("source.db")),
                                             QStringLiteral("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"));
     for (const QString &t : tables) {

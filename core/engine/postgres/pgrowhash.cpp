@@ -235,6 +235,9 @@ bool reduceSum(const QString &text, quint64 &sum)
     return true;
 }
 
+namespace {
+
+// The hash of one value as COPY's binary format carries it (`n` bytes at `p`) for column `column`.
 quint64 valueHash(PgBinaryKind kind, const char *p, size_t n, int column)
 {
     const quint64 seed = seedOf(column);
@@ -254,6 +257,46 @@ quint64 valueHash(PgBinaryKind kind, const char *p, size_t n, int column)
     return 0;
 }
 
+// One tuple from `p` (not past `end`): its hash in `row`, `p` moved past it. False when it is
+// not fields of `kinds` or holds an infinite date.
+bool hashTuple(const char *&p, const char *end, const std::vector<PgBinaryKind> &kinds, quint64 &row)
+{
+    if (end - p < 2 || size_t(qint16(big16(p))) != kinds.size())
+        return false;
+    p += 2;
+    row = 0;
+    for (size_t col = 0; col < kinds.size(); ++col) {
+        if (end - p < 4)
+            return false;
+        const qint32 length = qint32(big32(p));
+        p += 4;
+        if (length < 0)
+            continue; // NULL adds nothing
+        if (end - p < length)
+            return false;
+        if (kinds[col] == PgBinaryKind::Date && length == 4) {
+            const qint32 days = qint32(big32(p));
+            if (days == std::numeric_limits<qint32>::max() || days == std::numeric_limits<qint32>::min())
+                return false; // infinity: DATE minus DATE fails on the server
+        }
+        row ^= valueHash(kinds[col], p, size_t(length), int(col));
+        p += length;
+    }
+    return true;
+}
+
+} // namespace
+
+bool addTuple(const char *p, size_t n, const std::vector<PgBinaryKind> &kinds, quint64 &sum)
+{
+    quint64 row;
+    const char *end = p + n;
+    if (!hashTuple(p, end, kinds, row) || p != end)
+        return false;
+    sum += row;
+    return true;
+}
+
 bool addCopyStream(const char *p, size_t n, const std::vector<PgBinaryKind> &kinds, quint64 &sum)
 {
     constexpr size_t kHeader = 19; // signature, flags, header extension length
@@ -265,25 +308,11 @@ bool addCopyStream(const char *p, size_t n, const std::vector<PgBinaryKind> &kin
     while (true) {
         if (end - p < 2)
             return false;
-        const qint16 fields = qint16(big16(p));
-        p += 2;
-        if (fields == -1)
+        if (qint16(big16(p)) == -1)
             break; // trailer
-        if (size_t(fields) != kinds.size())
+        quint64 row;
+        if (!hashTuple(p, end, kinds, row))
             return false;
-        quint64 row = 0;
-        for (int col = 0; col < fields; ++col) {
-            if (end - p < 4)
-                return false;
-            const qint32 length = qint32(big32(p));
-            p += 4;
-            if (length < 0)
-                continue; // NULL adds nothing
-            if (end - p < length)
-                return false;
-            row ^= valueHash(kinds[size_t(col)], p, size_t(length), col);
-            p += length;
-        }
         total += row;
     }
     sum += total;

@@ -16,7 +16,9 @@
 // The functions below follow PostgreSQL's src/common/hashfn.c (Bob Jenkins' lookup3, with
 // a 64-bit seed) and the types' hash support functions; the tests compare them with a real
 // server value by value. Bytea has no hash function callable from SQL: a table with a bytea
-// column is validated by reading it back.
+// column is validated by reading it back, and so is a table with an infinite date (the
+// server cannot subtract one) or a database whose encoding is not UTF-8 (the server hashes
+// its stored bytes).
 
 #include "engine/postgres/pgbinarycopy.h"
 
@@ -39,11 +41,13 @@ QString sumSql(const QString &relation, const QStringList &columns, const std::v
 // an integer.
 bool reduceSum(const QString &text, quint64 &sum);
 
-// The hash of one value as COPY's binary format carries it (`n` bytes at `p`) for column `column`.
-quint64 valueHash(PgBinaryKind kind, const char *p, size_t n, int column);
+// Adds the row hash of one binary COPY tuple (its field count, then each field's length and
+// bytes: `n` bytes at `p`) to `sum`. False, `sum` unchanged, when the tuple is not fields of
+// `kinds`, or holds a value the server's expression cannot hash (an infinite date).
+bool addTuple(const char *p, size_t n, const std::vector<PgBinaryKind> &kinds, quint64 &sum);
 
-// Adds the row hashes of every tuple of a binary COPY stream (encodeBinaryCopy's output:
-// header, tuples, trailer) to `sum`. False when the stream is not tuples of `kinds`.
+// The same for every tuple of a binary COPY stream (encodeBinaryCopy's output: header,
+// tuples, trailer).
 bool addCopyStream(const char *p, size_t n, const std::vector<PgBinaryKind> &kinds, quint64 &sum);
 
 } // namespace cockpit::pgrowhash

@@ -354,10 +354,10 @@ public:
     // `binaryKinds`: one per column when the table can travel in binary (pgbinarycopy.h),
     // else empty.
     PostgresWriter(PGconn *conn, QByteArray copySql, QString checkpointSql, std::vector<TypeClass> classes,
-                   std::vector<PgBinaryKind> binaryKinds)
+                   std::vector<PgBinaryKind> binaryKinds, bool hashes)
         : m_conn(conn), m_copySql(std::move(copySql)), m_binaryCopySql(m_copySql + " (FORMAT binary)"),
           m_checkpointSql(std::move(checkpointSql)), m_classes(std::move(classes)),
-          m_binaryKinds(std::move(binaryKinds)), m_hashes(pgrowhash::covers(m_binaryKinds))
+          m_binaryKinds(std::move(binaryKinds)), m_hashes(hashes)
     {
     }
 
@@ -932,7 +932,8 @@ Result<std::unique_ptr<RowWriter>> PostgresEngine::openWriter(DbConnection &c, c
     const QString schema = quoteIdentifier(c.schema());
     const QByteArray copy = QStringLiteral("COPY %1.%2 (%3) FROM STDIN").arg(schema, quoteIdentifier(t.name), columnList(t)).toUtf8();
     const QString checkpoint = checkpointUpsertSql(schema);
-    return std::unique_ptr<RowWriter>(new PostgresWriter(c.postgres(), copy, checkpoint, classesOf(t), binaryKinds(t)));
+    return std::unique_ptr<RowWriter>(new PostgresWriter(c.postgres(), copy, checkpoint, classesOf(t), binaryKinds(t),
+                                                         hashesOnServer(c, t)));
 }
 
 std::vector<PgBinaryKind> PostgresEngine::binaryKinds(const TableSchema &t)
@@ -947,9 +948,10 @@ std::vector<PgBinaryKind> PostgresEngine::binaryKinds(const TableSchema &t)
     return kinds;
 }
 
-bool PostgresEngine::hashesOnServer(const TableSchema &t)
+bool PostgresEngine::hashesOnServer(DbConnection &c, const TableSchema &t)
 {
-    return pgrowhash::covers(binaryKinds(t));
+    const char *encoding = PQparameterStatus(c.postgres(), "server_encoding");
+    return encoding && std::strcmp(encoding, "UTF8") == 0 && pgrowhash::covers(binaryKinds(t));
 }
 
 Result<TableChecksum> PostgresEngine::serverChecksum(DbConnection &c, const TableSchema &t, IndexBuilds builds)
@@ -992,9 +994,9 @@ quint32 readBig32(const char *p)
     return (quint32(quint8(p[0])) << 24) | (quint32(quint8(p[1])) << 16) | (quint32(quint8(p[2])) << 8) | quint8(p[3]);
 }
 
-// Walks one binary row: hashes every field's raw bytes into `hasher` and reads the integer at
-// `keyColumn` into `key`. False when the row is not `columns` well-formed fields.
-bool walkBinaryRow(const char *p, size_t n, int columns, int keyColumn, RowHasher &hasher, qint64 &key)
+// Walks one binary row: hashes every field's raw bytes into `hasher` (when given) and reads
+// the integer at `keyColumn` into `key`. False when the row is not `columns` well-formed fields.
+bool walkBinaryRow(const char *p, size_t n, int columns, int keyColumn, RowHasher *hasher, qint64 &key)
 {
     if (n < 2 || int(qint16((quint8(p[0]) << 8) | quint8(p[1]))) != columns)
         return false;
@@ -1005,12 +1007,14 @@ bool walkBinaryRow(const char *p, size_t n, int columns, int keyColumn, RowHashe
         const auto len = qint32(readBig32(p + at));
         at += 4;
         if (len < 0) {
-            hasher.addNull();
+            if (hasher)
+                hasher->addNull();
             continue;
         }
         if (at + size_t(len) > n)
             return false;
-        hasher.addBlob(p + at, len);
+        if (hasher)
+            hasher->addBlob(p + at, len);
         if (f == keyColumn) {
             qint64 v = 0;
             for (qint32 k = 0; k < len; ++k)
@@ -1079,13 +1083,15 @@ bool PostgresEngine::Passthrough::applies(const TableSchema &t)
 
 Result<std::unique_ptr<PostgresEngine::Passthrough>> PostgresEngine::Passthrough::open(DbConnection &source, DbConnection &target,
                                                                                      const TableSchema &t, qint64 afterKey,
-                                                                                     qint64 keyHi)
+                                                                                     qint64 keyHi, bool serverHash)
 {
     PostgresEngine e;
     std::unique_ptr<Passthrough> p(new Passthrough);
     p->m_source = source.postgres();
     p->m_target = target.postgres();
     p->m_columns = int(t.columns.size());
+    if (serverHash)
+        p->m_serverKinds = binaryKinds(t);
     for (int i = 0; i < t.columns.size(); ++i)
         if (e.quoteIdentifier(t.columns[i].name) == t.copyKey)
             p->m_keyColumn = i;
@@ -1118,6 +1124,8 @@ Result<int> PostgresEngine::Passthrough::copyBatch(Checkpoint &cp, int maxRows)
 {
     m_tuples.clear();
     RowHasher hasher;
+    const bool serverHash = !m_serverKinds.empty();
+    bool hashed = true; // false once a row the server could not hash went by (pgrowhash::addTuple)
     quint64 sum = 0;
     qint64 lastKey = cp.lastKey;
     int rows = 0;
@@ -1133,9 +1141,12 @@ Result<int> PostgresEngine::Passthrough::copyBatch(Checkpoint &cp, int maxRows)
         if (!*row)
             break;
         const auto [p, n] = **row;
-        if (!walkBinaryRow(p, n, m_columns, m_keyColumn, hasher, lastKey))
+        if (!walkBinaryRow(p, n, m_columns, m_keyColumn, serverHash ? nullptr : &hasher, lastKey))
             return makeError(QStringLiteral("reading rows failed: a binary COPY row does not have %1 fields").arg(m_columns));
-        sum += hasher.finishRow();
+        if (!serverHash)
+            sum += hasher.finishRow();
+        else if (hashed)
+            hashed = pgrowhash::addTuple(p, n, m_serverKinds, sum);
         m_tuples.append(p, n);
         ++rows;
     }
@@ -1165,7 +1176,9 @@ Result<int> PostgresEngine::Passthrough::copyBatch(Checkpoint &cp, int maxRows)
     Checkpoint next = cp;
     next.lastKey = lastKey;
     next.rowsDone += rows;
-    if (next.rowHashSum) // absent: an earlier attempt did not hash, the sum would be partial
+    if (!hashed)
+        next.rowHashSum.reset(); // validation reads both sides
+    else if (next.rowHashSum) // absent: an earlier attempt did not hash, the sum would be partial
         *next.rowHashSum += sum;
     if (auto st = saveCheckpointAndCommit(m_target, m_checkpointSql, next); !st)
         return fail(st.error());
@@ -1197,7 +1210,7 @@ Result<TableChecksum> PostgresEngine::rawChecksum(DbConnection &c, const TableSc
             return row.error();
         if (!*row)
             break;
-        if (!walkBinaryRow((*row)->first, (*row)->second, int(t.columns.size()), -1, hasher, unusedKey))
+        if (!walkBinaryRow((*row)->first, (*row)->second, int(t.columns.size()), -1, &hasher, unusedKey))
             return makeError(QStringLiteral("reading rows failed: a binary COPY row does not have %1 fields").arg(t.columns.size()));
         sum.sum += hasher.finishRow();
         if (++sum.rows % 4096 == 0 && rowsHashed)

@@ -68,8 +68,11 @@ public:
         // Whether `t` (the table as created on the target) can travel this way.
         static bool applies(const TableSchema &t);
         // Source rows with afterKey < key <= keyHi in key order (all rows without a copy key).
+        // `serverHash` (hashesOnServer): the rows are hashed with pgrowhash, else by their raw
+        // values (rawChecksum).
         static Result<std::unique_ptr<Passthrough>> open(DbConnection &source, DbConnection &target,
-                                                         const TableSchema &t, qint64 afterKey, qint64 keyHi);
+                                                         const TableSchema &t, qint64 afterKey, qint64 keyHi,
+                                                         bool serverHash);
         ~Passthrough();
         // Up to maxRows rows sent to the target and committed there with `cp` (advanced and
         // its rowHashSum added to); returns the rows, 0 at the end (nothing written then).
@@ -85,15 +88,18 @@ public:
         int m_columns = 0;
         bool m_headerSeen = false;
         bool m_done = false;
+        std::vector<PgBinaryKind> m_serverKinds; // empty: raw hashing
         std::string m_tuples;
     };
     // Row count and the sum of raw-binary row hashes (see Passthrough).
     static Result<TableChecksum> rawChecksum(DbConnection &c, const TableSchema &t, std::atomic<qint64> *rowsHashed);
 
-    // Whether the writer of `t` (as created on the target) hashes each batch it sends with the
-    // server-computable row hash (pgrowhash.h), so that validation can have the server sum the
-    // target's rows (serverChecksum) instead of reading them back.
-    static bool hashesOnServer(const TableSchema &t);
+    // Whether rows of `t` (as created on the target `c`) are hashed as they are sent with the
+    // server-computable row hash (pgrowhash.h) - by the writer, or by a Passthrough told so -
+    // so that validation can have the server sum the target's rows (serverChecksum) instead of
+    // reading them back: every column has a hashable binary kind and the database stores text
+    // as the UTF-8 the copy sends.
+    static bool hashesOnServer(DbConnection &c, const TableSchema &t);
     // Row count and the server's sum of pgrowhash row hashes over `t`; `builds` says whether
     // the server may add parallel workers to the scan (plan "indexBuilds").
     static Result<TableChecksum> serverChecksum(DbConnection &c, const TableSchema &t, IndexBuilds builds);
