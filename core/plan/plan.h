@@ -46,12 +46,13 @@ enum class ValidationMode { Streamed, Full };
 //     a pause costs at most a batch.
 enum class CopyMethod { Auto, Batches };
 
-// Who parallelizes index and primary key builds (plan "indexBuilds"):
-//   Threads: the batch groups' threads only; PostgreSQL builds each index in its one backend
-//     (max_parallel_maintenance_workers = 0). The groups already run several builds at once;
+// Who parallelizes index and primary key builds, and validation's server-side sums (plan
+// "indexBuilds"):
+//   Threads: the batch groups' threads only; PostgreSQL builds each index and sums each table
+//     in its one backend (max_parallel_maintenance_workers = 0, max_parallel_workers_per_gather = 0). The groups already run several builds at once;
 //     the server's workers on top competed for the same cores (demo on 2 cores: server CPU
 //     -0.44 s, wall -0.4 s).
-//   Server: PostgreSQL may add its parallel maintenance workers to each build, as its own
+//   Server: PostgreSQL may add its parallel workers to each build and sum, as its own
 //     settings say: for a server with idle cores beyond the groups' threads.
 enum class IndexBuilds { Threads, Server };
 
