@@ -11,12 +11,12 @@ namespace cockpit {
 
 namespace {
 
-// The validate task's log line "source[ (hashed by the copy)]: N rows, checksum H; target: M
+// The validate task's log line "source[ (hashed by the copy)]: N rows, checksum H; target[ (summed on the server)]: M
 // rows, checksum K" (taskexecutor.cpp, runValidate): both sides, whether they matched or not.
 std::optional<ReportValidation> validationFromLog(const QVector<LogLine> &lines)
 {
     static const QRegularExpression sides(QStringLiteral(
-        "^source[^:]*: (\\d+) rows, checksum ([0-9a-f]{16}); target: (\\d+) rows, checksum ([0-9a-f]{16})$"));
+        "^source[^:]*: (\\d+) rows, checksum ([0-9a-f]{16}); target[^:]*: (\\d+) rows, checksum ([0-9a-f]{16})$"));
     for (auto it = lines.crbegin(); it != lines.crend(); ++it) {
         const auto m = sides.match(it->message);
         if (m.hasMatch())
