@@ -178,6 +178,54 @@ quint64 hashFloat8(quint64 bits, quint64 seed)
 
 quint64 seedOf(int column) { return quint64(2 * column + 2); }
 
+// The hash of one value as COPY's binary format carries it (`n` bytes at `p`) for column `column`.
+quint64 valueHash(PgBinaryKind kind, const char *p, size_t n, int column)
+{
+    const quint64 seed = seedOf(column);
+    switch (kind) {
+    case PgBinaryKind::Bool: return n == 1 ? hashUint32(p[0] ? 1 : 0, seed) : 0;
+    case PgBinaryKind::Int2: return n == 2 ? hashUint32(quint32(qint32(qint16(big16(p)))), seed) : 0;
+    case PgBinaryKind::Int4:
+    case PgBinaryKind::Date: return n == 4 ? hashUint32(big32(p), seed) : 0;
+    case PgBinaryKind::Int8:
+    case PgBinaryKind::Timestamp:
+    case PgBinaryKind::TimestampTz: return n == 8 ? hashInt64(qint64(big64(p)), seed) : 0;
+    case PgBinaryKind::Float8: return n == 8 ? hashFloat8(big64(p), seed) : 0;
+    case PgBinaryKind::Numeric: return hashNumeric(p, n, seed);
+    case PgBinaryKind::Text:
+    case PgBinaryKind::Bytea: return hashBytes(reinterpret_cast<const unsigned char *>(p), n, seed);
+    }
+    return 0;
+}
+
+// One tuple from `p` (not past `end`): its hash in `row`, `p` moved past it. False when it is
+// not fields of `kinds` or holds an infinite date.
+bool hashTuple(const char *&p, const char *end, const std::vector<PgBinaryKind> &kinds, quint64 &row)
+{
+    if (end - p < 2 || size_t(qint16(big16(p))) != kinds.size())
+        return false;
+    p += 2;
+    row = 0;
+    for (size_t col = 0; col < kinds.size(); ++col) {
+        if (end - p < 4)
+            return false;
+        const qint32 length = qint32(big32(p));
+        p += 4;
+        if (length < 0)
+            continue; // NULL adds nothing
+        if (end - p < length)
+            return false;
+        if (kinds[col] == PgBinaryKind::Date && length == 4) {
+            const qint32 days = qint32(big32(p));
+            if (days == std::numeric_limits<qint32>::max() || days == std::numeric_limits<qint32>::min())
+                return false; // infinity: DATE minus DATE fails on the server
+        }
+        row ^= valueHash(kinds[col], p, size_t(length), int(col));
+        p += length;
+    }
+    return true;
+}
+
 } // namespace
 
 bool covers(const std::vector<PgBinaryKind> &kinds)
@@ -234,58 +282,6 @@ bool reduceSum(const QString &text, quint64 &sum)
     sum = negative ? quint64(0) - v : v;
     return true;
 }
-
-namespace {
-
-// The hash of one value as COPY's binary format carries it (`n` bytes at `p`) for column `column`.
-quint64 valueHash(PgBinaryKind kind, const char *p, size_t n, int column)
-{
-    const quint64 seed = seedOf(column);
-    switch (kind) {
-    case PgBinaryKind::Bool: return n == 1 ? hashUint32(p[0] ? 1 : 0, seed) : 0;
-    case PgBinaryKind::Int2: return n == 2 ? hashUint32(quint32(qint32(qint16(big16(p)))), seed) : 0;
-    case PgBinaryKind::Int4:
-    case PgBinaryKind::Date: return n == 4 ? hashUint32(big32(p), seed) : 0;
-    case PgBinaryKind::Int8:
-    case PgBinaryKind::Timestamp:
-    case PgBinaryKind::TimestampTz: return n == 8 ? hashInt64(qint64(big64(p)), seed) : 0;
-    case PgBinaryKind::Float8: return n == 8 ? hashFloat8(big64(p), seed) : 0;
-    case PgBinaryKind::Numeric: return hashNumeric(p, n, seed);
-    case PgBinaryKind::Text:
-    case PgBinaryKind::Bytea: return hashBytes(reinterpret_cast<const unsigned char *>(p), n, seed);
-    }
-    return 0;
-}
-
-// One tuple from `p` (not past `end`): its hash in `row`, `p` moved past it. False when it is
-// not fields of `kinds` or holds an infinite date.
-bool hashTuple(const char *&p, const char *end, const std::vector<PgBinaryKind> &kinds, quint64 &row)
-{
-    if (end - p < 2 || size_t(qint16(big16(p))) != kinds.size())
-        return false;
-    p += 2;
-    row = 0;
-    for (size_t col = 0; col < kinds.size(); ++col) {
-        if (end - p < 4)
-            return false;
-        const qint32 length = qint32(big32(p));
-        p += 4;
-        if (length < 0)
-            continue; // NULL adds nothing
-        if (end - p < length)
-            return false;
-        if (kinds[col] == PgBinaryKind::Date && length == 4) {
-            const qint32 days = qint32(big32(p));
-            if (days == std::numeric_limits<qint32>::max() || days == std::numeric_limits<qint32>::min())
-                return false; // infinity: DATE minus DATE fails on the server
-        }
-        row ^= valueHash(kinds[col], p, size_t(length), int(col));
-        p += length;
-    }
-    return true;
-}
-
-} // namespace
 
 bool addTuple(const char *p, size_t n, const std::vector<PgBinaryKind> &kinds, quint64 &sum)
 {
