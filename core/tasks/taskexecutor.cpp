@@ -395,8 +395,11 @@ TaskOutcome runCopy(const TaskContext &ctx)
 
     checkpoint.rowHashSum = rowHashSum;
     if (usesPassthrough(ctx)) {
+        const TableSchema target = targetSchema(ctx);
         auto pass = PostgresEngine::Passthrough::open(*c->source, *c->target, table, after, spec.keyHi,
-                                                      PostgresEngine::hashesOnServer(*c->target, targetSchema(ctx)));
+                                                      PostgresEngine::hashesOnServer(*c->target, target)
+                                                          ? PostgresEngine::binaryKinds(target)
+                                                          : std::vector<PgBinaryKind>());
         if (!pass)
             return failed(pass.error());
         ctx.log(QStringLiteral("info"), QStringLiteral("rows travel in COPY's binary format, not decoded (PostgreSQL to PostgreSQL, same types)"));

@@ -1083,15 +1083,20 @@ bool PostgresEngine::Passthrough::applies(const TableSchema &t)
 
 Result<std::unique_ptr<PostgresEngine::Passthrough>> PostgresEngine::Passthrough::open(DbConnection &source, DbConnection &target,
                                                                                      const TableSchema &t, qint64 afterKey,
-                                                                                     qint64 keyHi, bool serverHash)
+                                                                                     qint64 keyHi,
+                                                                                     std::vector<PgBinaryKind> serverHashKinds)
 {
     PostgresEngine e;
     std::unique_ptr<Passthrough> p(new Passthrough);
     p->m_source = source.postgres();
     p->m_target = target.postgres();
     p->m_columns = int(t.columns.size());
-    if (serverHash)
-        p->m_serverKinds = binaryKinds(t);
+    p->m_serverKinds = std::move(serverHashKinds);
+    if (!p->m_serverKinds.empty() && p->m_serverKinds.size() != size_t(p->m_columns))
+        return makeError(QStringLiteral("\"%1\" has %2 columns on the target but %3 on the source")
+                             .arg(t.name)
+                             .arg(p->m_serverKinds.size())
+                             .arg(p->m_columns));
     for (int i = 0; i < t.columns.size(); ++i)
         if (e.quoteIdentifier(t.columns[i].name) == t.copyKey)
             p->m_keyColumn = i;

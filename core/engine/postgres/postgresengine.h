@@ -68,11 +68,11 @@ public:
         // Whether `t` (the table as created on the target) can travel this way.
         static bool applies(const TableSchema &t);
         // Source rows with afterKey < key <= keyHi in key order (all rows without a copy key).
-        // `serverHash` (hashesOnServer): the rows are hashed with pgrowhash, else by their raw
-        // values (rawChecksum).
+        // `serverHashKinds`: the target table's binaryKinds() when hashesOnServer(), and the rows
+        // are hashed with pgrowhash; empty: by their raw values (rawChecksum).
         static Result<std::unique_ptr<Passthrough>> open(DbConnection &source, DbConnection &target,
                                                          const TableSchema &t, qint64 afterKey, qint64 keyHi,
-                                                         bool serverHash);
+                                                         std::vector<PgBinaryKind> serverHashKinds);
         ~Passthrough();
         // Up to maxRows rows sent to the target and committed there with `cp` (advanced and
         // its rowHashSum added to); returns the rows, 0 at the end (nothing written then).
