@@ -659,7 +659,7 @@ TaskOutcome runValidate(const TaskContext &ctx)
     Result<TableChecksum> targetSum = TableChecksum{};
     {
         InterruptibleScope scope(*ctx.control, c->target.get());
-        targetSum = onServer ? PostgresEngine::serverChecksum(*c->target, targetSchema(ctx), ctx.indexBuilds)
+        targetSum = onServer ? PostgresEngine::serverChecksum(*c->target, targetSchema(ctx), ctx.indexBuilds, &ctx.control->rowsDone)
                     : raw    ? PostgresEngine::rawChecksum(*c->target, targetSchema(ctx), &ctx.control->rowsDone)
                              : c->targetEngine->checksum(*c->target, targetSchema(ctx), &ctx.control->rowsDone);
     }

@@ -4,6 +4,7 @@
 
 #include "demo/demogenerator.h"
 #include "engine/engine.h"
+#include "engine/postgres/postgresengine.h"
 #include "support/testsupport.h"
 
 #include <QLocale>
@@ -130,6 +131,34 @@ TEST_F(PostgresTarget, StreamedValidationCatchesATamperedTargetAndAChangedSource
     const TaskView blobs = taskView(run, QStringLiteral("validate:DOCUVALUE")); // bytea: read back
     EXPECT_EQ(blobs.status.state, TaskState::Ended) << qPrintable(blobs.status.message);
     EXPECT_TRUE(blobs.status.message.endsWith(QLatin1String("equal (source hashed during the copy)"))) << qPrintable(blobs.status.message);
+    // Summed in parts of a few heap blocks (progress, and a Cancel that ends within a part): the
+    // same rows and sum as in one piece, every row counted once in the progress.
+    {
+        auto conn = DbConnection::open(p.target, DbConnection::Mode::ReadOnly);
+        ASSERT_TRUE(conn.ok()) << qPrintable(conn.error().message);
+        auto tables = PostgresEngine().introspect(**conn);
+        ASSERT_TRUE(tables.ok()) << qPrintable(tables.error().message);
+        const auto inventtrans = std::find_if(tables->begin(), tables->end(), [](const TableSchema &t) { return t.name == QLatin1String("INVENTTRANS"); });
+        ASSERT_NE(inventtrans, tables->end());
+        ASSERT_TRUE(PostgresEngine::hashesOnServer(**conn, *inventtrans));
+        std::atomic<qint64> wholeRows{0}, partRows{0};
+        auto whole = PostgresEngine::serverChecksum(**conn, *inventtrans, IndexBuilds::Threads, &wholeRows);
+        auto parts = PostgresEngine::serverChecksum(**conn, *inventtrans, IndexBuilds::Threads, &partRows, 3);
+        ASSERT_TRUE(whole.ok() && parts.ok());
+        const qint64 rows = pgValue(QStringLiteral("SELECT count(*) FROM %1.\"INVENTTRANS\"").arg(schema)).toLongLong();
+        EXPECT_GT(pgValue(QStringLiteral("SELECT pg_relation_size('%1.\"INVENTTRANS\"') / 8192").arg(schema)).toLongLong(), 3 * 5);
+        EXPECT_EQ(whole->rows, rows);
+        EXPECT_EQ(*whole, *parts);
+        EXPECT_EQ(wholeRows.load(), rows);
+        EXPECT_EQ(partRows.load(), rows);
+        // And the sum the validation compared is this one.
+        const auto vendtable = std::find_if(tables->begin(), tables->end(), [](const TableSchema &t) { return t.name == QLatin1String("VENDTABLE"); });
+        ASSERT_NE(vendtable, tables->end());
+        auto vend = PostgresEngine::serverChecksum(**conn, *vendtable, IndexBuilds::Server, nullptr);
+        ASSERT_TRUE(vend.ok());
+        EXPECT_TRUE(other.status.message.contains(QStringLiteral("checksum %1 equal").arg(vend->sum, 16, 16, QLatin1Char('0'))))
+            << qPrintable(other.status.message);
+    }
 
     const QString recid = pgValue(QStringLiteral("SELECT \"RECID\" FROM %1.\"CUSTTABLE\" ORDER BY \"RECID\" OFFSET 7 LIMIT 1").arg(schema));
     exec(QStringLiteral("UPDATE %1.\"CUSTTABLE\" SET \"NAME\" = 'tampered' WHERE \"RECID\" = %2").arg(schema, recid));

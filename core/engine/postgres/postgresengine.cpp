@@ -954,30 +954,58 @@ bool PostgresEngine::hashesOnServer(DbConnection &c, const TableSchema &t)
     return encoding && std::strcmp(encoding, "UTF8") == 0 && pgrowhash::covers(binaryKinds(t));
 }
 
-Result<TableChecksum> PostgresEngine::serverChecksum(DbConnection &c, const TableSchema &t, IndexBuilds builds)
+Result<TableChecksum> PostgresEngine::serverChecksum(DbConnection &c, const TableSchema &t, IndexBuilds builds,
+                                                     std::atomic<qint64> *rowsHashed, qint64 blocksPerPart)
 {
     PostgresEngine e;
     QStringList columns;
     for (const auto &col : t.columns)
         columns << e.quoteIdentifier(col.name);
     const QString select = pgrowhash::sumSql(e.relation(c, t), columns, binaryKinds(t));
-    // Threads: the batch groups already keep the cores busy (IndexBuilds).
-    if (auto st = pgRun(c.postgres(), builds == IndexBuilds::Threads ? QStringLiteral("BEGIN; SET LOCAL max_parallel_workers_per_gather = 0")
-                                                                     : QStringLiteral("BEGIN"),
+    // One snapshot for every part; Threads: the batch groups already keep the cores busy.
+    if (auto st = pgRun(c.postgres(),
+                        QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ%1")
+                            .arg(builds == IndexBuilds::Threads ? QStringLiteral("; SET LOCAL max_parallel_workers_per_gather = 0") : QString()),
                         QStringLiteral("begin the checksum"));
         !st)
         return st.error();
-    PgResult r(PQexec(c.postgres(), select.toUtf8().constData()));
-    const bool ok = PQresultStatus(r.get()) == PGRES_TUPLES_OK && PQntuples(r.get()) == 1;
-    const QString error = ok ? QString() : pgError(c.postgres(), r.get());
-    PQclear(PQexec(c.postgres(), ok ? "COMMIT" : "ROLLBACK"));
-    if (!ok)
-        return makeError(QStringLiteral("summing the row hashes of \"%1\" on the server failed: %2").arg(t.name, error), select);
+    auto rollback = qScopeGuard([&] { PQclear(PQexec(c.postgres(), "ROLLBACK")); });
+    qint64 blocks = 0;
+    if (!t.partitioned && PQserverVersion(c.postgres()) >= 140000) {
+        auto size = pgExec(c.postgres(), QStringLiteral("SELECT pg_relation_size($1::regclass) / current_setting('block_size')::bigint"),
+                           {c.schema().isEmpty() ? e.quoteIdentifier(t.name) : e.quoteIdentifier(c.schema()) + u'.' + e.quoteIdentifier(t.name)});
+        if (!size)
+            return size.error();
+        blocks = size->text(0, 0).toLongLong();
+    }
+    QStringList parts;
+    if (blocks <= blocksPerPart) {
+        parts << select;
+    } else {
+        for (qint64 lo = 0; lo < blocks; lo += blocksPerPart)
+            parts << select + (lo + blocksPerPart < blocks ? QStringLiteral(" WHERE ctid >= '(%1,0)'::tid AND ctid < '(%2,0)'::tid")
+                                                                 .arg(lo)
+                                                                 .arg(lo + blocksPerPart)
+                                                           : QStringLiteral(" WHERE ctid >= '(%1,0)'::tid").arg(lo));
+    }
     TableChecksum sum;
-    sum.rows = QByteArray(PQgetvalue(r.get(), 0, 0)).toLongLong();
-    if (!pgrowhash::reduceSum(QString::fromLatin1(PQgetvalue(r.get(), 0, 1)), sum.sum))
-        return makeError(QStringLiteral("the server's sum of the row hashes of \"%1\" is not a number: %2")
-                             .arg(t.name, QString::fromLatin1(PQgetvalue(r.get(), 0, 1))));
+    for (const QString &part : parts) {
+        auto r = pgExec(c.postgres(), part);
+        if (!r)
+            return makeError(QStringLiteral("summing the row hashes of \"%1\" on the server failed: %2").arg(t.name, r.error().message),
+                             part);
+        quint64 partSum = 0;
+        if (!pgrowhash::reduceSum(r->text(0, 1), partSum))
+            return makeError(QStringLiteral("the server's sum of the row hashes of \"%1\" is not a number: %2").arg(t.name, r->text(0, 1)));
+        const qint64 rows = r->text(0, 0).toLongLong();
+        sum.rows += rows;
+        sum.sum += partSum;
+        if (rowsHashed)
+            *rowsHashed += rows;
+    }
+    rollback.dismiss();
+    if (auto st = pgRun(c.postgres(), QStringLiteral("COMMIT"), QStringLiteral("end the checksum")); !st)
+        return st.error();
     return sum;
 }
 

@@ -101,8 +101,12 @@ public:
     // as the UTF-8 the copy sends.
     static bool hashesOnServer(DbConnection &c, const TableSchema &t);
     // Row count and the server's sum of pgrowhash row hashes over `t`; `builds` says whether
-    // the server may add parallel workers to the scan (plan "indexBuilds").
-    static Result<TableChecksum> serverChecksum(DbConnection &c, const TableSchema &t, IndexBuilds builds);
+    // the server may add parallel workers to the scan (plan "indexBuilds"). A table of more
+    // than `blocksPerPart` heap blocks is summed in parts of that many blocks (TID range scans,
+    // PostgreSQL 14 and later), each adding its rows to `rowsHashed`: progress, and a Cancel
+    // that ends within a part.
+    static Result<TableChecksum> serverChecksum(DbConnection &c, const TableSchema &t, IndexBuilds builds,
+                                                std::atomic<qint64> *rowsHashed, qint64 blocksPerPart = 4096);
     // CREATE TABLE for the target, and the defaults it could not carry over.
     QString createTableSql(const QString &schema, const TableSchema &t, QStringList *dropped) const;
 
