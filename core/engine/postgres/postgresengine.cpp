@@ -973,7 +973,7 @@ Result<TableChecksum> PostgresEngine::serverChecksum(DbConnection &c, const Tabl
     qint64 blocks = 0;
     if (!t.partitioned && PQserverVersion(c.postgres()) >= 140000) {
         auto size = pgExec(c.postgres(), QStringLiteral("SELECT pg_relation_size($1::regclass) / current_setting('block_size')::bigint"),
-                           {c.schema().isEmpty() ? e.quoteIdentifier(t.name) : e.quoteIdentifier(c.schema()) + u'.' + e.quoteIdentifier(t.name)});
+                           {e.qualifiedName(c, t.name)});
         if (!size)
             return size.error();
         blocks = size->text(0, 0).toLongLong();
@@ -1303,7 +1303,7 @@ Status PostgresEngine::createIndex(DbConnection &c, const TableSchema &t, const 
 Result<QString> PostgresEngine::addPrimaryKey(DbConnection &c, const TableSchema &t, IndexBuilds builds)
 {
     PGconn *conn = c.postgres();
-    const QString table = quoteIdentifier(c.schema()) + u'.' + quoteIdentifier(t.name);
+    const QString table = qualifiedName(c, t.name);
     const QString add = QStringLiteral("ALTER TABLE %1 ADD PRIMARY KEY (%2)").arg(table, quotedList(t.primaryKey));
     auto fail = [&](const TaskError &e) -> Result<QString> {
         PQclear(PQexec(conn, "ROLLBACK"));
