@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Throwaway PostgreSQL 15 and MariaDB servers for the tests, all of their files in one folder.
 #
-#   scripts/test-servers.sh start DIR   # starts both, writes DIR/env (source it)
-#   scripts/test-servers.sh stop DIR    # stops both; always exits 0; deletes nothing
+#   scripts/test-servers.sh start DIR [pg|mysql]  # starts both (or one), writes DIR/env (source it)
+#   scripts/test-servers.sh stop DIR              # stops both; always exits 0; deletes nothing
+#   scripts/test-servers.sh down DIR pg|mysql     # a fast shutdown of one (sessions are cut off)
+#   scripts/test-servers.sh up DIR pg|mysql       # starts it again on its data and port
+# down + up is the server restart the reliability tests put a run through.
 #
 # Both listen only on 127.0.0.1, each on a free port found at start, with their unix sockets
 # in DIR. Each has a user `cockpit` (password `cockpit-test`) and a database `cockpit_test`
@@ -25,12 +28,14 @@ USER_PASSWORD=cockpit-test
 DB_NAME=cockpit_test
 
 die() { echo "test-servers: $*" >&2; exit 1; }
-usage() { echo "usage: $0 start|stop DIR" >&2; exit 2; }
+usage() { echo "usage: $0 start DIR [pg|mysql] | stop DIR | down DIR pg|mysql | up DIR pg|mysql" >&2; exit 2; }
 
-[ $# -eq 2 ] || usage
+[ $# -eq 2 ] || [ $# -eq 3 ] || usage
 CMD=$1
 DIR=$2
+WHICH=${3:-}
 [ -n "$DIR" ] || usage
+case "$WHICH" in "" | pg | mysql) ;; *) usage ;; esac
 
 # Runs a command as the user that owns the PostgreSQL files, from a folder it can read.
 as_pg() {
@@ -131,6 +136,22 @@ cmd_stop() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# Starts the server of DIR/pg (made by start_pg) and waits until it accepts connections.
+launch_pg() {
+  local port=$1 data="$DIR/pg" log="$DIR/pg.log"
+  # pg_ctl -w waits until the server accepts connections or the timeout passes.
+  if ! as_pg "$PG_BIN/pg_ctl" start -D "$data" -l "$log" -w -t "$TIMEOUT" >/dev/null 2>&1; then
+    die "PostgreSQL did not start within ${TIMEOUT} s, see $log"
+  fi
+  local i
+  for ((i = 0; i < TIMEOUT * 10; i++)); do
+    "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$port" && break
+    sleep 0.1
+  done
+  "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$port" ||
+    die "PostgreSQL does not accept connections on 127.0.0.1:$port within ${TIMEOUT} s, see $log"
+}
+
 start_pg() {
   local port=$1 data="$DIR/pg" run="$DIR/pg-run" log="$DIR/pg.log"
   [ -x "$PG_BIN/initdb" ] || die "no $PG_BIN/initdb: install postgresql-15 (scripts/install-deps.sh)"
@@ -166,23 +187,33 @@ synchronous_commit = off
 full_page_writes = off
 EOF
 
-  # pg_ctl -w waits until the server accepts connections or the timeout passes.
-  if ! as_pg "$PG_BIN/pg_ctl" start -D "$data" -l "$log" -w -t "$TIMEOUT" >/dev/null 2>&1; then
-    die "PostgreSQL did not start within ${TIMEOUT} s, see $log"
-  fi
-  local i
-  for ((i = 0; i < TIMEOUT * 10; i++)); do
-    "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$port" && break
-    sleep 0.1
-  done
-  "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$port" ||
-    die "PostgreSQL does not accept connections on 127.0.0.1:$port within ${TIMEOUT} s, see $log"
+  launch_pg "$port"
 
   "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$run" -p "$port" -U postgres -d postgres >/dev/null <<EOF ||
 CREATE ROLE $USER_NAME LOGIN CREATEDB PASSWORD '$USER_PASSWORD';
 CREATE DATABASE $DB_NAME OWNER $USER_NAME;
 EOF
     die "could not create the PostgreSQL user/database, see $log"
+}
+
+# Starts the server of DIR/my.cnf (made by start_mysql) and waits until it accepts connections.
+launch_mysql() {
+  local log="$DIR/mysql.log" sock="$DIR/mysql.sock" server
+  server=$(command -v mariadbd || echo /usr/sbin/mariadbd)
+  # setsid + closed standard streams: the server outlives this script and holds none of its pipes.
+  setsid "$server" --defaults-file="$DIR/my.cnf" </dev/null >>"$log" 2>&1 &
+  local pid=$! i
+  echo "$pid" >"$DIR/mysql.launched.pid"
+  for ((i = 0; i < TIMEOUT * 10; i++)); do
+    if ! pid_alive "$pid"; then
+      die "MariaDB exited while starting, see $log"
+    fi
+    mariadb-admin --no-defaults --socket="$sock" -u root --connect-timeout=2 ping >/dev/null 2>&1 &&
+      break
+    sleep 0.1
+  done
+  mariadb-admin --no-defaults --socket="$sock" -u root --connect-timeout=2 ping >/dev/null 2>&1 ||
+    die "MariaDB does not accept connections within ${TIMEOUT} s, see $log"
 }
 
 start_mysql() {
@@ -222,20 +253,7 @@ EOF
     --skip-test-db --skip-name-resolve >"$DIR/mysql-install-db.log" 2>&1 ||
     die "mariadb-install-db failed, see $DIR/mysql-install-db.log"
 
-  # setsid + closed standard streams: the server outlives this script and holds none of its pipes.
-  setsid "$server" --defaults-file="$cnf" </dev/null >>"$log" 2>&1 &
-  local pid=$! i
-  echo "$pid" >"$DIR/mysql.launched.pid"
-  for ((i = 0; i < TIMEOUT * 10; i++)); do
-    if ! pid_alive "$pid"; then
-      die "MariaDB exited while starting, see $log"
-    fi
-    mariadb-admin --no-defaults --socket="$sock" -u root --connect-timeout=2 ping >/dev/null 2>&1 &&
-      break
-    sleep 0.1
-  done
-  mariadb-admin --no-defaults --socket="$sock" -u root --connect-timeout=2 ping >/dev/null 2>&1 ||
-    die "MariaDB does not accept connections within ${TIMEOUT} s, see $log"
+  launch_mysql
 
   mariadb --no-defaults --socket="$sock" -u root <<EOF ||
 CREATE USER '$USER_NAME'@'localhost' IDENTIFIED BY '$USER_PASSWORD';
@@ -292,10 +310,14 @@ cmd_start() {
   # Job control gives each job its own process group, so that a signal can end all of it.
   local job failed=0
   set -m
-  (start_pg "$pg_port") &
-  JOBS+=($!)
-  (start_mysql "$mysql_port") &
-  JOBS+=($!)
+  if [ "$WHICH" != mysql ]; then
+    (start_pg "$pg_port") &
+    JOBS+=($!)
+  fi
+  if [ "$WHICH" != pg ]; then
+    (start_mysql "$mysql_port") &
+    JOBS+=($!)
+  fi
   set +m
   for job in "${JOBS[@]}"; do
     wait "$job" || failed=1
@@ -303,24 +325,55 @@ cmd_start() {
   JOBS=()
   [ "$failed" -eq 0 ] || die "could not start the test servers in $DIR (stopped what had started)"
 
-  cat >"$DIR/env.tmp" <<EOF
-# Written by scripts/test-servers.sh start; source it.
+  echo "# Written by scripts/test-servers.sh start; source it." >"$DIR/env.tmp"
+  if [ "$WHICH" != mysql ]; then
+    cat >>"$DIR/env.tmp" <<EOF
 export COCKPIT_TEST_PG_URL=postgresql://$USER_NAME@127.0.0.1:$pg_port/$DB_NAME
-export COCKPIT_TEST_MYSQL_URL=mysql://$USER_NAME@127.0.0.1:$mysql_port/$DB_NAME
 export PGPASSWORD=$USER_PASSWORD
-export MYSQL_PWD=$USER_PASSWORD
 export COCKPIT_TEST_PG_BIN=$PG_BIN
 export COCKPIT_TEST_PG_PORT=$pg_port
-export COCKPIT_TEST_MYSQL_PORT=$mysql_port
 export COCKPIT_TEST_PG_SOCKET_DIR=$DIR/pg-run
+EOF
+  fi
+  if [ "$WHICH" != pg ]; then
+    cat >>"$DIR/env.tmp" <<EOF
+export COCKPIT_TEST_MYSQL_URL=mysql://$USER_NAME@127.0.0.1:$mysql_port/$DB_NAME
+export MYSQL_PWD=$USER_PASSWORD
+export COCKPIT_TEST_MYSQL_PORT=$mysql_port
 export COCKPIT_TEST_MYSQL_SOCKET=$DIR/mysql.sock
 EOF
+  fi
+  echo "$pg_port $mysql_port" >"$DIR/ports"
   mv "$DIR/env.tmp" "$DIR/env"
-  echo "test-servers: PostgreSQL on 127.0.0.1:$pg_port, MariaDB on 127.0.0.1:$mysql_port; source $DIR/env"
+  echo "test-servers: ${WHICH:-PostgreSQL and MariaDB} on 127.0.0.1 (ports $pg_port $mysql_port); source $DIR/env"
+}
+
+# down/up: one server of a started DIR, stopped fast and started again on its data and port.
+cmd_down() {
+  DIR=$(cd "$DIR" && pwd -P)
+  case "$WHICH" in
+    pg) stop_pg ;;
+    mysql) stop_mysql ;;
+  esac
+}
+
+cmd_up() {
+  DIR=$(cd "$DIR" && pwd -P)
+  [ -f "$DIR/ports" ] || die "$DIR holds no started test servers"
+  local pg_port mysql_port
+  read -r pg_port mysql_port <"$DIR/ports"
+  case "$WHICH" in
+    pg) launch_pg "$pg_port" ;;
+    mysql) launch_mysql ;;
+  esac
 }
 
 case "$CMD" in
   start) cmd_start ;;
+  down | up)
+    [ -n "$WHICH" ] || usage
+    "cmd_$CMD"
+    ;;
   stop)
     set +e
     cmd_stop

@@ -22,6 +22,7 @@ public:
     static QString description(TaskState state); // one sentence for tooltips, translated
     static QIcon icon(TaskState state);          // cached; vector-painted at any size
     static QColor color(TaskState state);        // the icon's colour, also for charts
+    static QColor stalledColor();                // an Executing task the stall watchdog flagged
 
     static QString actionLabel(TaskAction action); // "Pause", translated
 };

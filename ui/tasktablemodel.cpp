@@ -260,6 +260,8 @@ QVariant TaskTableModel::data(const QModelIndex &index, int role) const
     case Qt::ForegroundRole:
         if (column == MessageColumn && t.status.state == TaskState::Error)
             return QBrush(TaskStatePresentation::color(TaskState::Error));
+        if ((column == MessageColumn || column == StateColumn) && t.stalled)
+            return QBrush(TaskStatePresentation::stalledColor());
         return {};
     case Qt::TextAlignmentRole:
         switch (Column(column)) {
@@ -297,6 +299,8 @@ QVariant TaskTableModel::displayData(const TaskView &t, int column) const
     case StateColumn:
         if (s.state == TaskState::Ended && s.skipped)
             return tr("Ended (skipped)");
+        if (t.stalled)
+            return tr("Executing (stalled)");
         return TaskStatePresentation::label(s.state);
     case ProgressColumn:
         if (t.spec.kind == TaskKind::Script && s.rowsTotal > 0) {

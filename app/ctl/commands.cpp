@@ -102,6 +102,29 @@ QJsonObject toJson(const TaskView &t)
                        {QStringLiteral("waitReason"), t.waitReason}};
 }
 
+// "" unless the run can go on only once an administrator resumes something: nothing Ready or
+// Executing, and some task Paused (the tasks behind it wait for it).
+QString heldNotice(const QVector<TaskView> &tasks)
+{
+    QStringList paused;
+    int waiting = 0;
+    for (const auto &t : tasks) {
+        if (t.status.state == TaskState::Ready || t.status.state == TaskState::Executing)
+            return {};
+        if (t.status.state == TaskState::Paused)
+            paused << t.spec.name;
+        waiting += t.status.state == TaskState::Waiting;
+    }
+    if (paused.isEmpty())
+        return {};
+    const QString names = paused.size() <= 3 ? paused.join(QStringLiteral(", "))
+                                             : paused.mid(0, 3).join(QStringLiteral(", ")) + QStringLiteral(", ...");
+    return QStringLiteral("held: %1 task(s) paused (%2), %3 waiting; the run waits for `upgradectl resume`")
+        .arg(paused.size())
+        .arg(names)
+        .arg(waiting);
+}
+
 int exitCodeFor(const QVector<TaskView> &tasks)
 {
     bool allEnded = true, anyError = false;
@@ -296,6 +319,9 @@ int run(const QStringList &args)
     p.addOption({QStringLiteral("quiet"), QStringLiteral("No progress line; the preflight only when it finds blockers.")});
     p.addOption({QStringLiteral("override"), QStringLiteral("Start despite the preflight's blockers, for this reason (logged)."),
                  QStringLiteral("REASON")});
+    p.addOption({QStringLiteral("exit-when-held"),
+                 QStringLiteral("Exit (code 3) when only paused tasks, or tasks behind them, are left, instead of waiting for "
+                                "them to be resumed.")});
     if (!parse(p, QStringLiteral("run"), args))
         return BadInput;
 
@@ -379,7 +405,22 @@ int run(const QStringList &args)
     const bool progress = !json && !p.isSet(QStringLiteral("quiet")) && ::isatty(STDERR_FILENO);
     QEventLoop loop;
     bool stopping = false;
-    QObject::connect(&run, &UpgradeRun::finished, &loop, &QEventLoop::quit);
+    // Nothing left to run: the end, unless a paused task holds the rest. A task paused from
+    // the CLI or the window must not end a headless run; it waits for Resume, like a group
+    // whose worker was removed.
+    const bool exitWhenHeld = p.isSet(QStringLiteral("exit-when-held"));
+    QString lastHeld;
+    QObject::connect(&run, &UpgradeRun::finished, &loop, [&] {
+        const QString held = heldNotice(run.snapshot(0).tasks);
+        if (held.isEmpty() || exitWhenHeld || stopping) {
+            loop.quit();
+            return;
+        }
+        if (held != lastHeld)
+            std::fprintf(stderr, "upgradectl: %s --state %s TASK (Ctrl+C stops)\n", qPrintable(held),
+                         qPrintable(run.plan().statePath));
+        lastHeld = held;
+    });
     QObject::connect(&run, &UpgradeRun::stopped, &loop, &QEventLoop::quit);
     QTimer poll;
     QElapsedTimer clock;
@@ -523,8 +564,10 @@ int status(const QStringList &args)
         tasks << v;
     }
     const bool live = ControlStore::ownerAlive(*owner, 5.0);
-    const QString title = live ? QStringLiteral("running in %1 (pid %2 on %3)").arg(owner->app).arg(owner->pid).arg(owner->host)
-                               : QStringLiteral("not running");
+    QString title = live ? QStringLiteral("running in %1 (pid %2 on %3)").arg(owner->app).arg(owner->pid).arg(owner->host)
+                         : QStringLiteral("not running");
+    if (const QString held = heldNotice(tasks); live && !held.isEmpty())
+        title += QStringLiteral("; ") + held;
     printReport(tasks, p.isSet(QStringLiteral("json")), title, 0);
     return exitCodeFor(tasks);
 }

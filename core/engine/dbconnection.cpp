@@ -196,6 +196,13 @@ bool DbConnection::isIdle() const
     return false;
 }
 
+qint64 DbConnection::sessionId() const
+{
+    if (m_postgres)
+        return PQbackendPID(m_postgres);
+    return qint64(m_mysqlThreadId);
+}
+
 bool DbConnection::isAlive()
 {
     if (m_postgres) { // an empty query: one round trip (~0.05 ms here), no parsing

@@ -43,6 +43,10 @@ public:
     // True once interrupt() was called: lets waits outside a statement give up too.
     bool interruptRequested() const { return m_interruptRequested; }
 
+    // The server's id of this session (PostgreSQL's backend pid, MariaDB's thread id), as
+    // pg_stat_activity and the process list show it; 0 for SQLite.
+    qint64 sessionId() const;
+
     Mode mode() const { return m_mode; }
     // Connected, no transaction open, never interrupted: fit for another task (connectionpool.h).
     bool isIdle() const;

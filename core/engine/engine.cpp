@@ -77,6 +77,8 @@ QString Engine::identityClause(const TableSchema &, const ColumnSchema &) const 
 
 Status Engine::checkAccess(DbConnection &, const QVector<TableSchema> &, bool) { return {}; }
 
+Result<QString> Engine::describeSession(DbConnection &, qint64) { return QString(); }
+
 Result<QString> Engine::addPrimaryKey(DbConnection &, const TableSchema &t, IndexBuilds)
 {
     return makeError(QStringLiteral("the target declares the primary key of \"%1\" with the table").arg(t.name));

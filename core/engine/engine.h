@@ -110,6 +110,12 @@ public:
     // to c's database, one line each ("pid user application client state since"), leaving out
     // this session and, where the server lets us tell, this process's other connections.
     virtual Result<QStringList> otherSessions(DbConnection &c) = 0;
+    // What keeps session `session` (DbConnection::sessionId of a task's connection) from
+    // moving, as the server tells it, asked on `observer` (another connection to the same
+    // database): "blocked by pid 4711 (psql, user alice, idle in transaction): LOCK TABLE …
+    // (waiting for a lock on INVENTTRANS)", "running for 95 s, not waiting: CREATE INDEX …";
+    // "" when the server says nothing. For the stall watchdog.
+    virtual Result<QString> describeSession(DbConnection &observer, qint64 session);
     // Bytes `tables` take on disk, data and indexes (SQLite: the whole file).
     virtual Result<qint64> sizeOnDisk(DbConnection &c, const QVector<TableSchema> &tables) = 0;
     // The folder holding the database's files as the server names it; an error says why it

@@ -10,6 +10,7 @@
 #include <QJsonObject>
 #include <QRegularExpression>
 #include <QThread>
+#include <algorithm>
 
 namespace cockpit {
 
@@ -119,6 +120,14 @@ static QString urlForJson(const ConnectionUrl &url, const QDir &base)
     return QStringLiteral("sqlite:") + base.relativeFilePath(url.path);
 }
 
+double RetryPolicy::delayBefore(int next) const
+{
+    double d = delaySeconds;
+    for (int i = 2; i < next && d < maxDelaySeconds; ++i)
+        d *= 2;
+    return std::min(d, maxDelaySeconds);
+}
+
 QByteArray Plan::toJson() const
 {
     const QDir base = QFileInfo(filePath).absoluteDir();
@@ -140,6 +149,10 @@ QByteArray Plan::toJson() const
         o[QStringLiteral("rejectsDir")] = base.relativeFilePath(rejectsDir);
     if (!scriptsDir.isEmpty())
         o[QStringLiteral("scripts")] = base.relativeFilePath(scriptsDir);
+    o[QStringLiteral("stallSeconds")] = stallSeconds;
+    o[QStringLiteral("retry")] = QJsonObject{{QStringLiteral("attempts"), retry.attempts},
+                                             {QStringLiteral("delaySeconds"), retry.delaySeconds},
+                                             {QStringLiteral("maxDelaySeconds"), retry.maxDelaySeconds}};
     QJsonArray groupsJson;
     for (const auto &g : groups)
         groupsJson.append(QJsonObject{{QStringLiteral("name"), g.name},
@@ -327,7 +340,7 @@ public:
         const QJsonObject o = doc.object();
         if (auto e = checkKeys(o, {}, {"name", "source", "target", "state", "ifTargetExists",
                                         "batchSize", "chunkRows", "batchGroups", "tables",
-                                        "tableOptions", "maxRejects", "rejectsDir", "scripts", "validation", "copyMethod", "indexBuilds"}))
+                                        "tableOptions", "maxRejects", "rejectsDir", "scripts", "validation", "copyMethod", "indexBuilds", "retry", "stallSeconds"}))
             return *e;
 
         Plan plan;
@@ -399,10 +412,50 @@ public:
             return r.error();
         if (auto r = readTableOptions(o, plan); !r)
             return r.error();
+        if (auto r = readRetry(o, plan.retry); !r)
+            return r.error();
+        if (o.contains(QStringLiteral("stallSeconds"))) {
+            const QJsonValue v = o.value(QStringLiteral("stallSeconds"));
+            if (!v.isDouble() || v.toDouble() < 0 || v.toDouble() > 864000)
+                return error({QStringLiteral("stallSeconds")},
+                             QStringLiteral("expected a number of seconds from 0 (off) to 864000, got %1").arg(describe(v)));
+            plan.stallSeconds = v.toDouble();
+        }
         return plan;
     }
 
 private:
+    Status readRetry(const QJsonObject &o, RetryPolicy &retry) const
+    {
+        const QString key = QStringLiteral("retry");
+        if (!o.contains(key))
+            return {};
+        const QJsonValue v = o.value(key);
+        if (!v.isObject())
+            return error({key}, QStringLiteral("expected an object {\"attempts\", \"delaySeconds\", \"maxDelaySeconds\"}, got %1")
+                                    .arg(describe(v)));
+        const QJsonObject r = v.toObject();
+        if (auto e = checkKeys(r, {key}, {"attempts", "delaySeconds", "maxDelaySeconds"}))
+            return *e;
+        auto attempts = positive(r, {key}, QStringLiteral("attempts"), retry.attempts, 1000);
+        if (!attempts)
+            return attempts.error();
+        retry.attempts = int(*attempts);
+        for (auto [name, field] : {std::pair{QStringLiteral("delaySeconds"), &retry.delaySeconds},
+                                   std::pair{QStringLiteral("maxDelaySeconds"), &retry.maxDelaySeconds}}) {
+            if (!r.contains(name))
+                continue;
+            const QJsonValue d = r.value(name);
+            if (!d.isDouble() || d.toDouble() < 0 || d.toDouble() > 86400)
+                return error({key, name}, QStringLiteral("expected a number of seconds from 0 to 86400, got %1").arg(describe(d)));
+            *field = d.toDouble();
+        }
+        if (retry.maxDelaySeconds < retry.delaySeconds)
+            return error({key, QStringLiteral("maxDelaySeconds")},
+                         QStringLiteral("expected at least delaySeconds (%1), got %2").arg(retry.delaySeconds).arg(retry.maxDelaySeconds));
+        return {};
+    }
+
     Status readGroups(const QJsonObject &o, Plan &plan) const
     {
         const QString key = QStringLiteral("batchGroups");

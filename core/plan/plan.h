@@ -56,6 +56,20 @@ enum class CopyMethod { Auto, Batches };
 //     settings say: for a server with idle cores beyond the groups' threads.
 enum class IndexBuilds { Threads, Server };
 
+// How a task meets a transient fault (engine/transientfault.h: a server restart, a dropped
+// connection, a deadlock): it goes back to Waiting and runs again after a delay that doubles
+// from `delaySeconds` up to `maxDelaySeconds`, until `attempts` attempts in a row have failed
+// that way; then it ends in Error (plan "retry"). Each attempt counts in the task's Attempts.
+// A task resumes as after kill -9: a copy from its last committed batch, the rest from scratch.
+struct RetryPolicy {
+    int attempts = 6; // 1: no retry
+    double delaySeconds = 2;
+    double maxDelaySeconds = 60;
+
+    // The wait before attempt `next` (2 for the first retry).
+    double delayBefore(int next) const;
+};
+
 struct Plan {
     QString filePath;  // absolute path of the plan file ("" for a plan built from URLs)
     QString name;
@@ -79,6 +93,10 @@ struct Plan {
     // Post-synchronization scripts (core/scripts/): every .sql file of this folder is a task
     // "script:<name>" run on the target after the copies it depends on. Absolute; empty: none.
     QString scriptsDir;
+    RetryPolicy retry;
+    // The stall watchdog: an Executing task that moves no rows (or statements) for this long
+    // is flagged, with what the server says blocks it (plan "stallSeconds"; 0: off).
+    double stallSeconds = 120;
 
     bool includesTable(const QString &table) const;
     TableOptions optionsFor(const QString &table) const; // defaults filled in

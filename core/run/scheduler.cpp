@@ -3,6 +3,7 @@
 #include "scripts/scriptfolder.h"
 #include "engine/engine.h"
 #include "engine/sqlite/sqliteengine.h"
+#include "engine/transientfault.h"
 #include "log/logging.h"
 #include "tasks/taskplanner.h"
 
@@ -72,6 +73,7 @@ Scheduler::Scheduler(QString appName) : m_appName(std::move(appName))
     m_tickTimer->setInterval(250);
     connect(m_tickTimer, &QTimer::timeout, this, &Scheduler::tick);
     m_clock.start();
+    m_watchPool.setMaxThreadCount(1);
 }
 
 Scheduler::~Scheduler() = default;
@@ -157,8 +159,9 @@ void Scheduler::open(const Plan &plan)
     auto claimed = m_store->claim(m_appName, 5.0);
     if (!claimed || !*claimed) {
         auto o = m_store->owner();
-        const QString who = o ? QStringLiteral("%1 (pid %2 on %3)").arg(o->app).arg(o->pid).arg(o->host)
-                              : QStringLiteral("another process");
+        // The row may not be written yet: the owner takes its lock a moment before.
+        const QString who = o && o->pid != 0 ? QStringLiteral("%1 (pid %2 on %3)").arg(o->app).arg(o->pid).arg(o->host)
+                                             : QStringLiteral("another process");
         m_store.reset();
         forgetOpenRun();
         Q_EMIT opened(false, QStringLiteral("this run (%1) is being executed by %2; steer it from there or "
@@ -428,11 +431,11 @@ bool Scheduler::depsEnded(const Entry &e) const
 
 void Scheduler::dispatch()
 {
-    if (!m_dispatching || m_stopping)
+    if (!m_dispatching || m_stopping || m_holdUntilMs > m_clock.elapsed())
         return;
     std::vector<int> candidates;
     for (size_t i = 0; i < m_tasks.size(); ++i)
-        if (m_tasks[i].status.state == TaskState::Waiting && depsEnded(m_tasks[i]))
+        if (m_tasks[i].status.state == TaskState::Waiting && depsEnded(m_tasks[i]) && !retryPending(m_tasks[i]))
             candidates.push_back(int(i));
     // The largest estimated work first, so the longest table starts early and the run ends
     // sooner; the administrator's priority overrides. Of one table's tasks, validation (which
@@ -594,6 +597,13 @@ void Scheduler::onFinished(const QString &name, const TaskOutcome &outcome)
             e.status.rowsTotal = e.status.rowsDone;
         break;
     case TaskOutcome::Failed:
+        if (scheduleRetry(e, outcome)) {
+            dispatch();
+            updateWaitReasons();
+            publish();
+            checkIdle();
+            return;
+        }
         to = TaskState::Error;
         level = QStringLiteral("error");
         if (!outcome.error.sql.isEmpty())
@@ -608,15 +618,54 @@ void Scheduler::onFinished(const QString &name, const TaskOutcome &outcome)
         e.status.skipped = true;
         break;
     }
-    setState(e, to, outcome.message);
+    setState(e, to, e.status.message);
     log(name, level, QStringLiteral("%1 after %2 s: %3")
                          .arg(toString(to))
                          .arg(e.status.seconds, 0, 'f', 1)
-                         .arg(outcome.message));
+                         .arg(e.status.message));
     dispatch();
     updateWaitReasons();
     publish();
     checkIdle();
+}
+
+bool Scheduler::scheduleRetry(Entry &e, const TaskOutcome &outcome)
+{
+    const std::optional<QString> cause = transientCause(outcome.message);
+    if (!cause) {
+        e.faultStreak = 0;
+        return false;
+    }
+    const RetryPolicy &policy = m_plan.retry;
+    ++e.faultStreak;
+    if (e.faultStreak >= policy.attempts || !m_dispatching || m_stopping) {
+        if (policy.attempts > 1 && e.faultStreak >= policy.attempts)
+            e.status.message = QStringLiteral("%1 (%2 attempts in a row failed: %3; Rerun once it is fixed)")
+                                   .arg(outcome.message)
+                                   .arg(e.faultStreak)
+                                   .arg(*cause);
+        e.faultStreak = 0;
+        return false;
+    }
+    const double delay = policy.delayBefore(e.faultStreak + 1);
+    const qint64 dueMs = m_clock.elapsed() + qint64(delay * 1000);
+    const QString at = QDateTime::currentDateTime().addMSecs(qint64(delay * 1000)).toString(QStringLiteral("HH:mm:ss"));
+    e.retryAtMs = dueMs;
+    e.retryReason = QStringLiteral("attempt %1 of %2 at %3 (%4)").arg(e.faultStreak + 1).arg(policy.attempts).arg(at, *cause);
+    e.status.message = QStringLiteral("%1; retrying: %2").arg(outcome.message, e.retryReason);
+    if (dueMs > m_holdUntilMs) {
+        m_holdUntilMs = dueMs;
+        m_holdReason = QStringLiteral("dispatch held until %1 after a transient fault of %2 (%3)").arg(at, e.spec.name, *cause);
+    }
+    setState(e, TaskState::Waiting, e.status.message);
+    log(e.spec.name, QStringLiteral("warn"), QStringLiteral("attempt %1 failed after %2 s: %3; retry in %4 s (attempt %5 of %6)")
+                                                 .arg(e.status.attempts)
+                                                 .arg(e.status.seconds, 0, 'f', 1)
+                                                 .arg(outcome.message)
+                                                 .arg(delay, 0, 'f', 1)
+                                                 .arg(e.faultStreak + 1)
+                                                 .arg(policy.attempts));
+    return true;
 }
 
 void Scheduler::checkIdle()
@@ -705,10 +754,14 @@ bool Scheduler::applyAction(Entry &e, TaskAction action, QString *reason)
         setState(e, TaskState::Paused, e.status.message);
         return true;
     case TaskAction::Resume:
+        e.faultStreak = 0;
+        e.retryAtMs = -1;
         e.status.message = QStringLiteral("resumed by administrator");
         setState(e, TaskState::Waiting, e.status.message);
         return true;
     case TaskAction::Rerun:
+        e.faultStreak = 0;
+        e.retryAtMs = -1;
         e.status.message = QStringLiteral("rerun by administrator");
         e.status.skipped = false;
         setState(e, TaskState::Waiting, e.status.message);
@@ -778,6 +831,9 @@ void Scheduler::act(TaskAction action, const QStringList &patterns, bool withDep
                                           reason.isEmpty() ? QString() : QStringLiteral(": ") + reason));
         Q_EMIT actionDone(e.spec.name, action, ok, reason);
     }
+    // Said again after an action, even when it starts nothing: a run held by a paused task
+    // that was canceled or skipped is now over.
+    m_finishedEmitted = false;
     dispatch();
     updateWaitReasons();
     publish();
@@ -961,12 +1017,126 @@ void Scheduler::tick()
         e.rate.sample(now, rows);
         e.dirty = true; // elapsed time moves even when rows do not
     }
+    // A retry delay or the dispatch hold after a transient fault has run out.
+    const qint64 nowMs = m_clock.elapsed();
+    watchStalls(nowMs);
+    if (m_dispatching && (m_holdUntilMs >= 0 || std::any_of(m_tasks.begin(), m_tasks.end(), [](const Entry &t) { return t.retryAtMs >= 0; }))) {
+        bool due = m_holdUntilMs >= 0 && m_holdUntilMs <= nowMs;
+        if (due)
+            m_holdUntilMs = -1;
+        for (auto &t : m_tasks)
+            if (t.retryAtMs >= 0 && t.retryAtMs <= nowMs) {
+                t.retryAtMs = -1;
+                due = true;
+            }
+        if (due) {
+            dispatch();
+            updateWaitReasons();
+        }
+    }
     if (++m_tickCount % 4 == 0) {
         saveProgressNow();
         warnIfFailed(m_store->heartbeat(), "heartbeat");
     }
     pollCommands();
     publish();
+}
+
+namespace {
+QString quietFor(qint64 ms)
+{
+    const qint64 s = ms / 1000;
+    return s < 120 ? QStringLiteral("%1 s").arg(s) : QStringLiteral("%1 min").arg(s / 60);
+}
+} // namespace
+
+void Scheduler::watchStalls(qint64 nowMs)
+{
+    const qint64 limitMs = qint64(m_plan.stallSeconds * 1000);
+    for (auto &e : m_tasks) {
+        if (e.status.state != TaskState::Executing || !e.control)
+            continue;
+        // Rows for copies and validations, statements for scripts, bytes where a task counts them.
+        const qint64 marker = e.control->rowsDone + e.control->bytesDone;
+        if (marker != e.progressMarker) {
+            e.progressMarker = marker;
+            e.progressAtMs = nowMs;
+            if (e.stalled) {
+                e.stalled = false;
+                e.diagnosis.clear();
+                e.status.message.clear();
+                e.dirty = true;
+                log(e.spec.name, QStringLiteral("info"), QStringLiteral("moving again"));
+            }
+            continue;
+        }
+        if (limitMs <= 0 || nowMs - e.progressAtMs < limitMs)
+            continue;
+        if (!e.stalled) {
+            e.stalled = true;
+            log(e.spec.name, QStringLiteral("warn"), QStringLiteral("no progress for %1; asking the server why").arg(quietFor(nowMs - e.progressAtMs)));
+        }
+        if (!e.diagnosing && (e.diagnosedAtMs < 0 || nowMs - e.diagnosedAtMs >= std::min<qint64>(limitMs, 30000)))
+            diagnoseStall(e);
+        QString message = QStringLiteral("no progress for %1").arg(quietFor(nowMs - e.progressAtMs));
+        if (!e.diagnosis.isEmpty())
+            message += QStringLiteral("; ") + e.diagnosis;
+        if (message != e.status.message) {
+            e.status.message = message;
+            e.dirty = true;
+        }
+    }
+}
+
+void Scheduler::diagnoseStall(Entry &e)
+{
+    e.diagnosing = true;
+    struct Side {
+        ConnectionUrl url;
+        qint64 session;
+        QString label;
+    };
+    // The target first (where locks usually hold a copy or a build up), then the source.
+    QVector<Side> sides;
+    if (e.control->targetSession != 0 || m_plan.target.engine == EngineKind::SQLite)
+        sides.push_back({m_plan.target, e.control->targetSession, QString()});
+    if (e.control->sourceSession != 0)
+        sides.push_back({m_plan.source, e.control->sourceSession, QStringLiteral("source: ")});
+    const QString name = e.spec.name;
+    const int attempt = e.status.attempts;
+    m_watchPool.start([this, sides, name, attempt] {
+        QStringList said;
+        for (const Side &side : sides) {
+            auto c = DbConnection::open(side.url, DbConnection::Mode::ReadOnly);
+            if (!c) {
+                said << side.label + QStringLiteral("the server cannot be asked: ") + c.error().message;
+                continue;
+            }
+            auto d = Engine::create(side.url.engine)->describeSession(**c, side.session);
+            if (!d)
+                said << side.label + QStringLiteral("the server cannot be asked: ") + d.error().message;
+            else if (!d->isEmpty())
+                said << side.label + *d;
+        }
+        const QString text = said.join(QStringLiteral("; "));
+        QMetaObject::invokeMethod(this, [this, name, attempt, text] { onStallDiagnosed(name, attempt, text); },
+                                  Qt::QueuedConnection);
+    });
+}
+
+void Scheduler::onStallDiagnosed(const QString &name, int attempt, const QString &diagnosis)
+{
+    const int i = m_byName.value(name, -1);
+    if (i < 0)
+        return;
+    Entry &e = m_tasks[size_t(i)];
+    e.diagnosing = false;
+    if (e.status.state != TaskState::Executing || e.status.attempts != attempt || !e.stalled)
+        return; // it moved, ended or started again meanwhile
+    e.diagnosedAtMs = m_clock.elapsed();
+    if (diagnosis != e.diagnosis && !diagnosis.isEmpty())
+        log(name, QStringLiteral("warn"), QStringLiteral("no progress for %1; %2").arg(quietFor(e.diagnosedAtMs - e.progressAtMs), diagnosis));
+    e.diagnosis = diagnosis;
 }
 
 void Scheduler::pollCommands()
@@ -1055,7 +1225,11 @@ void Scheduler::updateWaitReasons()
             if (blocked.isEmpty() && m_groups[e.spec.group].removed)
                 blocked = QStringLiteral("batch group %1 has no worker (removed by the administrator)").arg(e.spec.group);
             reason = !blocked.isEmpty() ? blocked : !paused.isEmpty() ? paused : pending;
-            if (reason.isEmpty())
+            if (reason.isEmpty() && retryPending(e))
+                reason = QStringLiteral("retrying: ") + e.retryReason;
+            else if (reason.isEmpty() && m_dispatching && m_holdUntilMs > m_clock.elapsed())
+                reason = m_holdReason;
+            else if (reason.isEmpty())
                 reason = m_dispatching ? QStringLiteral("no free thread in group %1").arg(e.spec.group)
                                        : QStringLiteral("waiting for Run");
         }
@@ -1108,6 +1282,7 @@ void Scheduler::publish()
         v.rowsPerSecond = executing ? e.rate.rowsPerSecond() : 0;
         v.etaSeconds = executing ? e.rate.eta(e.status.rowsTotal - e.status.rowsDone) : -1;
         v.waitReason = e.waitReason;
+        v.stalled = executing && e.stalled;
         v.version = ++m_version;
     }
     sum.rowsPerSecond = rate;
@@ -1141,6 +1316,7 @@ Plan Scheduler::plan() const
 void Scheduler::shutdown()
 {
     m_tickTimer->stop();
+    m_watchPool.waitForDone();
     if (!m_store)
         return;
     m_dispatching = false;

@@ -80,6 +80,19 @@ private:
         RateMeter rate;
         QElapsedTimer executing;
         QString waitReason;
+        // Transient faults in a row (engine/transientfault.h) and, while one waits for its
+        // next attempt, when that is due (m_clock ms) and why.
+        int faultStreak = 0;
+        qint64 retryAtMs = -1;
+        QString retryReason;
+        // The stall watchdog: the progress last seen and since when (m_clock ms), and what the
+        // server said about the task's sessions (asked on m_watchPool, at most every 30 s).
+        qint64 progressMarker = -1;
+        qint64 progressAtMs = 0;
+        bool stalled = false;
+        bool diagnosing = false;
+        qint64 diagnosedAtMs = -1;
+        QString diagnosis;
         quint64 version = 0;
         bool dirty = true;
     };
@@ -99,6 +112,13 @@ private:
     void onStarted(const QString &name);
     void onFinished(const QString &name, const TaskOutcome &outcome);
     void onTaskLog(const QString &name, const QString &level, const QString &message);
+    // A Failed outcome that is a transient fault with attempts left: back to Waiting until its
+    // delay passes (true), else false and the task ends in Error.
+    bool scheduleRetry(Entry &e, const TaskOutcome &outcome);
+    bool retryPending(const Entry &e) const { return e.retryAtMs > m_clock.elapsed(); }
+    void watchStalls(qint64 nowMs); // each tick
+    void diagnoseStall(Entry &e);
+    void onStallDiagnosed(const QString &name, int attempt, const QString &diagnosis);
     void tick();
     void pollCommands();
     Group *groupFor(const QString &name, QString *error);

@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QSysInfo>
 #include <QSqlError>
@@ -10,7 +11,10 @@
 #include <atomic>
 #include <cerrno>
 #include <csignal>
+#include <cstring>
+#include <fcntl.h>
 #include <functional>
+#include <sys/file.h>
 #include <unistd.h>
 
 namespace cockpit {
@@ -140,6 +144,8 @@ Result<std::unique_ptr<ControlStore>> ControlStore::open(const QString &path)
 
 ControlStore::~ControlStore()
 {
+    if (m_lockFd >= 0)
+        ::close(m_lockFd);
     m_db.close();
     m_db = QSqlDatabase();
     QSqlDatabase::removeDatabase(m_name);
@@ -330,7 +336,7 @@ Status ControlStore::saveProgress(const QVector<std::pair<QString, TaskStatus>> 
     return transaction([&]() -> Status {
         QSqlQuery q(m_db);
         q.prepare(QStringLiteral("UPDATE task SET rows_done = ?, rows_total = ?, bytes_done = ?,"
-                                 " checkpoint = ?, has_checkpoint = ?, seconds = ? WHERE name = ?"));
+                                 " checkpoint = ?, has_checkpoint = ?, seconds = ?, message = ? WHERE name = ?"));
         for (const auto &[name, s] : updates) {
             q.addBindValue(s.rowsDone);
             q.addBindValue(s.rowsTotal);
@@ -338,6 +344,7 @@ Status ControlStore::saveProgress(const QVector<std::pair<QString, TaskStatus>> 
             q.addBindValue(s.checkpoint);
             q.addBindValue(s.hasCheckpoint ? 1 : 0);
             q.addBindValue(s.seconds);
+            q.addBindValue(text(s.message));
             q.addBindValue(name);
             if (!q.exec())
                 return makeError(QStringLiteral("control store: %1").arg(q.lastError().text()));
@@ -498,6 +505,18 @@ bool ControlStore::ownerAlive(const RunOwner &o, double staleSeconds)
 
 Result<bool> ControlStore::claim(const QString &app, double staleSeconds)
 {
+    if (m_lockFd < 0) {
+        const QByteArray lockPath = QFile::encodeName(m_path + QStringLiteral(".lock"));
+        const int fd = ::open(lockPath.constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd < 0)
+            return makeError(QStringLiteral("control store: cannot open %1: %2")
+                                 .arg(QFile::decodeName(lockPath), QString::fromLocal8Bit(std::strerror(errno))));
+        if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            ::close(fd);
+            return false; // another process of this host owns the run
+        }
+        m_lockFd = fd;
+    }
     bool claimed = false;
     auto st = transaction([&]() -> Status {
         auto o = owner();
@@ -512,6 +531,10 @@ Result<bool> ControlStore::claim(const QString &app, double staleSeconds)
                                    "VALUES (1, ?, ?, ?, ?)"),
                     {me, QSysInfo::machineHostName(), app, nowSeconds()});
     });
+    if (!st || !claimed) { // owned from another host (or unreadable): the lock is not ours to keep
+        ::close(m_lockFd);
+        m_lockFd = -1;
+    }
     if (!st)
         return st.error();
     return claimed;
@@ -525,8 +548,14 @@ Status ControlStore::heartbeat()
 
 Status ControlStore::release()
 {
-    return exec(QStringLiteral("DELETE FROM owner WHERE id = 1 AND pid = ?"),
+    // The row first: whoever takes the lock next must not find this process still named.
+    Status st = exec(QStringLiteral("DELETE FROM owner WHERE id = 1 AND pid = ?"),
                 {QCoreApplication::applicationPid()});
+    if (m_lockFd >= 0) {
+        ::close(m_lockFd); // also releases the flock
+        m_lockFd = -1;
+    }
+    return st;
 }
 
 } // namespace cockpit

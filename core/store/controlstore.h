@@ -98,7 +98,9 @@ public:
 
     // The run's owner lease. claim() succeeds when nobody owns the run, the owner is this
     // process, or the owner's heartbeat is older than `staleSeconds` (or it is a dead process
-    // on this host).
+    // on this host). On this host it also holds an exclusive flock() on "<state>.lock" until
+    // release(): the kernel drops it when the process dies, however it dies, and nobody else
+    // gets it meanwhile, even while the owner is too busy to beat its heart (a long planning).
     Result<RunOwner> owner();
     Result<bool> claim(const QString &app, double staleSeconds);
     Status heartbeat();
@@ -113,6 +115,7 @@ private:
     QString m_path;
     QString m_name;
     QSqlDatabase m_db;
+    int m_lockFd = -1; // the flock of claim(), while this store owns the run
 };
 
 } // namespace cockpit

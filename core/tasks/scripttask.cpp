@@ -268,6 +268,7 @@ TaskOutcome runScript(const TaskContext &ctx)
     if (!opened)
         return failed(opened.error());
     std::unique_ptr<DbConnection> conn = std::move(*opened);
+    ctx.control->targetSession = conn->sessionId();
     InterruptibleScope scope(*ctx.control, conn.get());
     QSqlQuery q(conn->db());
     q.setForwardOnly(true);

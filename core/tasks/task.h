@@ -69,6 +69,9 @@ struct TaskView {
     double rowsPerSecond = 0; // sliding window
     double etaSeconds = -1;   // -1: unknown
     QString waitReason;       // for Waiting tasks: "waiting for copy:X", "blocked by failed task Y"
+    // Executing, but no rows or statements moved for the plan's stallSeconds: the message
+    // says for how long and, where the server tells, what blocks it.
+    bool stalled = false;
     quint64 version = 0;      // increases whenever anything above changes
 };
 

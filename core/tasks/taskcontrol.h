@@ -24,6 +24,10 @@ public:
     std::atomic<qint64> bytesDone{0};
     std::atomic<qint64> checkpoint{0};
     std::atomic<bool> hasCheckpoint{false};
+    // The server sessions the task works through (DbConnection::sessionId), for the stall
+    // watchdog to ask the server what they wait for; 0: none or not known.
+    std::atomic<qint64> sourceSession{0};
+    std::atomic<qint64> targetSession{0};
 
     StopRequest stopRequest() const { return StopRequest(m_stop.load()); }
     void requestStop(StopRequest r)

@@ -83,12 +83,14 @@ Result<Connections> connect(const TaskContext &ctx, bool needSource)
     if (!target)
         return target.error();
     c.target = std::move(*target);
+    ctx.control->targetSession = c.target->sessionId();
     if (needSource) {
         c.sourceEngine = Engine::create(ctx.source.engine);
         auto source = connectionpool::take(ctx.source, DbConnection::Mode::ReadOnly);
         if (!source)
             return source.error();
         c.source = std::move(*source);
+        ctx.control->sourceSession = c.source->sessionId();
     }
     return c;
 }

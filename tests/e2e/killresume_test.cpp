@@ -3,6 +3,7 @@
 // steers a run that another process executes.
 
 #include "demo/demogenerator.h"
+#include "e2e/clisupport.h"
 #include "support/testsupport.h"
 
 #include <QDir>
@@ -17,34 +18,12 @@
 #include <QTemporaryDir>
 #include <QThread>
 #include <gtest/gtest.h>
+#include <algorithm>
 
 using namespace cockpit;
 using namespace cockpit::test;
 
 namespace {
-
-struct Cli {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Cli upgradectl(const QStringList &args, int timeoutMs = 300000)
-{
-    QProcess p;
-    p.start(QStringLiteral(UPGRADECTL_PATH), args);
-    Cli r;
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        r.err = QStringLiteral("timeout");
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
 
 // A demo whose copy takes a few seconds: small batches, INVENTTRANS in chunks (or, with
 // CopyMethod::Auto, every table in one SQLite transfer).
@@ -62,11 +41,6 @@ QString writePlan(const QTemporaryDir &dir, qint64 rows, int batchSize, qint64 c
     EXPECT_TRUE(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
     f.write(plan->toJson());
     return plan->filePath;
-}
-
-qint64 copiedRows(const QString &state)
-{
-    return queryInt(state, QStringLiteral("SELECT coalesce(sum(rows_done), 0) FROM task WHERE kind = 'copy'"));
 }
 
 // Starts `upgradectl run --plan` (with `runOptions`) and kills it with SIGKILL, each time
@@ -290,16 +264,16 @@ TEST(KillAndResume, SigkillDuringAScriptRunsItAgainFromScratch)
               queryStrings(source, QStringLiteral("SELECT RECID || ':' || (SALESQTY + 1) FROM SALESLINE ORDER BY RECID")));
 }
 
-TEST(Cli, PauseFromAnotherProcessTakesEffectWhileRunning)
+// Starts `upgradectl run` on a 300,000-row demo and pauses INVENTTRANS's index builds and
+// validation from another process while its copy runs; returns the state file.
+QString startThenPauseFromAnotherProcess(QProcess &run, const QTemporaryDir &dir, const QStringList &runOptions)
 {
-    QTemporaryDir dir;
     const QString plan = writePlan(dir, 300000, 500, 10'000'000);
     const QString state = dir.filePath(QStringLiteral("state.db"));
-    QProcess run;
-    run.start(QStringLiteral(UPGRADECTL_PATH), {QStringLiteral("run"), QStringLiteral("--plan"), plan, QStringLiteral("--quiet")});
-    ASSERT_TRUE(run.waitForStarted());
+    run.start(QStringLiteral(UPGRADECTL_PATH), QStringList{QStringLiteral("run"), QStringLiteral("--plan"), plan, QStringLiteral("--quiet")} + runOptions);
+    EXPECT_TRUE(run.waitForStarted());
     // Wait until the run owns the state and has planned its tasks.
-    ASSERT_TRUE(waitUntil([&] {
+    EXPECT_TRUE(waitUntil([&] {
         try { // the file may exist before its tables do
             return QFileInfo::exists(state) && queryInt(state, QStringLiteral("SELECT count(*) FROM owner")) == 1
                    && queryInt(state, QStringLiteral("SELECT count(*) FROM task")) > 0;
@@ -313,10 +287,47 @@ TEST(Cli, PauseFromAnotherProcessTakesEffectWhileRunning)
     EXPECT_EQ(pause.exitCode, 0) << qPrintable(pause.err) << qPrintable(pause.out);
     EXPECT_TRUE(pause.out.contains(QStringLiteral("validate:INVENTTRANS: ok"))) << qPrintable(pause.out);
     EXPECT_TRUE(pause.out.contains(QStringLiteral("index:INVENTTRANS.I_177ITEMIDX: ok"))) << qPrintable(pause.out);
-    ASSERT_TRUE(run.waitForFinished(300000));
-    EXPECT_EQ(run.exitCode(), 3) << "a run with paused tasks left ends incomplete";
+    return state;
+}
+
+// A task paused from the CLI (or the window) holds a headless run instead of ending it: the
+// run says so on stderr and in `status`, and completes once the task is resumed.
+TEST(Cli, PauseFromAnotherProcessHoldsTheRunUntilResumed)
+{
+    QTemporaryDir dir;
+    QProcess run;
+    const QString state = startThenPauseFromAnotherProcess(run, dir, {});
+    QByteArray err;
+    ASSERT_TRUE(waitUntil([&] {
+        err += run.readAllStandardError();
+        return run.state() != QProcess::Running || err.contains("held: 3 task(s) paused");
+    }, 300000)) << err.toStdString();
+    ASSERT_EQ(run.state(), QProcess::Running) << "a run with paused tasks left must wait for them: " << err.toStdString();
+    EXPECT_TRUE(err.contains("the run waits for `upgradectl resume`")) << err.toStdString();
     EXPECT_EQ(queryInt(state, QStringLiteral("SELECT count(*) FROM task WHERE name LIKE '%INVENTTRANS%' AND state = 'Paused'")), 3);
     EXPECT_EQ(queryInt(state, QStringLiteral("SELECT count(*) FROM task WHERE name = 'validate:CUSTTABLE' AND state = 'Ended'")), 1);
+    const Cli status = upgradectl({QStringLiteral("status"), QStringLiteral("--state"), state});
+    EXPECT_TRUE(status.out.contains(QStringLiteral("; held: 3 task(s) paused"))) << qPrintable(status.out);
+
+    const Cli resume = upgradectl({QStringLiteral("resume"), QStringLiteral("--state"), state,
+                                   QStringLiteral("index:INVENTTRANS.*"), QStringLiteral("validate:INVENTTRANS")});
+    EXPECT_EQ(resume.exitCode, 0) << qPrintable(resume.err) << qPrintable(resume.out);
+    ASSERT_TRUE(run.waitForFinished(300000));
+    EXPECT_EQ(run.exitCode(), 0) << run.readAllStandardError().toStdString();
+    EXPECT_EQ(queryInt(state, QStringLiteral("SELECT count(*) FROM task WHERE state <> 'Ended'")), 0);
+    EXPECT_EQ(tableDifferences(dir.filePath(QStringLiteral("source.db")), dir.filePath(QStringLiteral("target.db"))),
+              QStringList());
+}
+
+// --exit-when-held keeps the old exit for scripts: 3, with the paused tasks left for later.
+TEST(Cli, ExitWhenHeldEndsARunWithPausedTasksIncomplete)
+{
+    QTemporaryDir dir;
+    QProcess run;
+    const QString state = startThenPauseFromAnotherProcess(run, dir, {QStringLiteral("--exit-when-held")});
+    ASSERT_TRUE(run.waitForFinished(300000));
+    EXPECT_EQ(run.exitCode(), 3) << "--exit-when-held: a run with paused tasks left ends incomplete";
+    EXPECT_EQ(queryInt(state, QStringLiteral("SELECT count(*) FROM task WHERE name LIKE '%INVENTTRANS%' AND state = 'Paused'")), 3);
 
     const Cli status = upgradectl({QStringLiteral("status"), QStringLiteral("--state"), state, QStringLiteral("--json")});
     EXPECT_EQ(status.exitCode, 3);
@@ -390,6 +401,34 @@ TEST(Cli, WorkerRemovedFromAnotherProcessHoldsTheGroupUntilAddedBack)
     const Cli zero = worker({QStringLiteral("threads"), QStringLiteral("--group"), QStringLiteral("copy"), QStringLiteral("--count"), QStringLiteral("0")});
     EXPECT_EQ(zero.exitCode, 2);
     EXPECT_EQ(zero.err, QStringLiteral("upgradectl: worker threads: --count N must be a number from 1 to 256\n"));
+}
+
+// Two `run`s of one plan started at the same instant: one executes it, the other refuses and
+// names the owner; nothing is copied twice.
+TEST(Cli, TwoRunsStartedAtOnceOnlyOneExecutesThePlan)
+{
+    QTemporaryDir dir;
+    const QString plan = writePlan(dir, 200000, 1000, 10'000'000);
+    // Each one's preflight sees the other reading the source: that blocker is overridden, so
+    // that the lease alone decides.
+    const QStringList args{QStringLiteral("run"), QStringLiteral("--plan"), plan, QStringLiteral("--quiet"),
+                           QStringLiteral("--override"), QStringLiteral("the other run of this test")};
+    QProcess a, b;
+    a.start(QStringLiteral(UPGRADECTL_PATH), args);
+    b.start(QStringLiteral(UPGRADECTL_PATH), args);
+    ASSERT_TRUE(a.waitForFinished(300000));
+    ASSERT_TRUE(b.waitForFinished(300000));
+    const QString errA = QString::fromUtf8(a.readAllStandardError()), errB = QString::fromUtf8(b.readAllStandardError());
+    QVector<int> codes{a.exitCode(), b.exitCode()};
+    std::sort(codes.begin(), codes.end());
+    EXPECT_EQ(codes, (QVector<int>{0, 2})) << qPrintable(errA) << qPrintable(errB);
+    const QString refused = a.exitCode() == 2 ? errA : errB;
+    EXPECT_TRUE(refused.contains(QLatin1String("is being executed by "))) << qPrintable(refused);
+    const QString state = dir.filePath(QStringLiteral("state.db"));
+    EXPECT_EQ(queryInt(state, QStringLiteral("SELECT count(*) FROM task WHERE state <> 'Ended'")), 0);
+    EXPECT_EQ(queryStrings(state, QStringLiteral("PRAGMA integrity_check")).value(0), QStringLiteral("ok"));
+    EXPECT_EQ(tableDifferences(dir.filePath(QStringLiteral("source.db")), dir.filePath(QStringLiteral("target.db"))),
+              QStringList());
 }
 
 TEST(Cli, BadInputExitsWithTwoAndOneLine)

@@ -28,6 +28,7 @@ private slots:
     void modelCoalescesUpdatesWithinOneTick();
     void displayRoleIsFormattedAndRawRolesAreNumbers();
     void waitingTaskShowsWhyItWaits();
+    void stalledTaskIsFlaggedWithWhatHoldsItUp();
     void timerPollsAtTheSetInterval();
     void sortingByStateKeepsFollowingTheRun();
     void sortedProxyStaysSortedWhenScatteredRowsChange();
@@ -241,6 +242,37 @@ void TestTaskTableModel::waitingTaskShowsWhyItWaits()
     QCOMPARE(model.index(0, TaskTableModel::ProgressColumn).data().toString(), QString());
     // An index build does not count rows: no bar at all rather than a bar stuck at 0.
     QVERIFY(!model.index(0, TaskTableModel::ProgressColumn).data(TaskTableModel::ProgressRole).isValid());
+}
+
+void TestTaskTableModel::stalledTaskIsFlaggedWithWhatHoldsItUp()
+{
+    FakeRun run;
+    TaskView t = makeTask(0, QStringLiteral("copy:INVENTTRANS"));
+    t.status.state = TaskState::Executing;
+    run.add(t);
+    TaskTableModel model;
+    model.setSnapshotSource(run.source());
+    QCOMPARE(model.index(0, TaskTableModel::StateColumn).data().toString(), QStringLiteral("Executing"));
+    QVERIFY(!model.index(0, TaskTableModel::MessageColumn).data(Qt::ForegroundRole).isValid());
+    run.update(0, [](TaskView &v) {
+        v.stalled = true;
+        v.status.message = QStringLiteral("no progress for 2 min; blocked by pid 4711 (psql, user alice): LOCK TABLE x");
+    });
+    model.refresh();
+    QCOMPARE(model.index(0, TaskTableModel::StateColumn).data().toString(), QStringLiteral("Executing (stalled)"));
+    QCOMPARE(model.index(0, TaskTableModel::MessageColumn).data().toString(),
+             QStringLiteral("no progress for 2 min; blocked by pid 4711 (psql, user alice): LOCK TABLE x"));
+    QCOMPARE(model.index(0, TaskTableModel::MessageColumn).data(Qt::ForegroundRole).value<QBrush>().color(),
+             TaskStatePresentation::stalledColor());
+    QCOMPARE(model.index(0, TaskTableModel::StateColumn).data(Qt::ForegroundRole).value<QBrush>().color(),
+             TaskStatePresentation::stalledColor());
+    // Moving again: the flag goes.
+    run.update(0, [](TaskView &v) {
+        v.stalled = false;
+        v.status.message.clear();
+    });
+    model.refresh();
+    QCOMPARE(model.index(0, TaskTableModel::StateColumn).data().toString(), QStringLiteral("Executing"));
 }
 
 void TestTaskTableModel::timerPollsAtTheSetInterval()

@@ -865,6 +865,37 @@ Result<QStringList> MysqlEngine::otherSessions(DbConnection &c)
     return lines;
 }
 
+Result<QString> MysqlEngine::describeSession(DbConnection &observer, qint64 session)
+{
+    auto self = myRows(observer.mysql(), QStringLiteral(
+        "SELECT COMMAND, COALESCE(STATE, ''), TIME, LEFT(COALESCE(INFO, ''), 200) "
+        "FROM information_schema.PROCESSLIST WHERE ID = %1").arg(session));
+    if (!self)
+        return self.error();
+    if (self->isEmpty())
+        return QStringLiteral("the server has no session %1 any more (or shows it only with the PROCESS privilege)").arg(session);
+    QStringList s = self->first();
+    s[3] = s[3].simplified();
+    // InnoDB row locks: who holds what this session waits for. information_schema.INNODB_TRX
+    // needs the PROCESS privilege; without it only the session's own state is told.
+    auto blocker = myRows(observer.mysql(), QStringLiteral(
+        "SELECT b.trx_mysql_thread_id, COALESCE(p.USER, ''), COALESCE(p.COMMAND, ''), "
+        "LEFT(COALESCE(p.INFO, b.trx_query, ''), 200) "
+        "FROM information_schema.INNODB_LOCK_WAITS w "
+        "JOIN information_schema.INNODB_TRX r ON r.trx_id = w.requesting_trx_id "
+        "JOIN information_schema.INNODB_TRX b ON b.trx_id = w.blocking_trx_id "
+        "LEFT JOIN information_schema.PROCESSLIST p ON p.ID = b.trx_mysql_thread_id "
+        "WHERE r.trx_mysql_thread_id = %1 LIMIT 1").arg(session));
+    if (blocker && !blocker->isEmpty()) {
+        QStringList b = blocker->first();
+        b[3] = b[3].simplified();
+        return QStringLiteral("blocked by thread %1 (user %2, %3): %4 (%5 for %6 s)")
+            .arg(b.value(0), b.value(1), b.value(2), b.value(3), s.value(1), s.value(2));
+    }
+    return QStringLiteral("%1 for %2 s%3: %4")
+        .arg(s.value(0), s.value(2), s.value(1).isEmpty() ? QString() : QStringLiteral(" (") + s.value(1) + u')', s.value(3));
+}
+
 Result<qint64> MysqlEngine::sizeOnDisk(DbConnection &c, const QVector<TableSchema> &tables)
 {
     if (tables.isEmpty())

@@ -1483,6 +1483,41 @@ Result<QStringList> PostgresEngine::otherSessions(DbConnection &c)
     return lines;
 }
 
+Result<QString> PostgresEngine::describeSession(DbConnection &observer, qint64 session)
+{
+    // The session's own wait, the relations it waits to lock, and the first session that
+    // blocks it (pg_blocking_pids: lock holders, and waiters ahead of it in the queue).
+    auto r = pgExec(observer.postgres(), QStringLiteral(
+        "SELECT a.state, coalesce(a.wait_event_type, ''), coalesce(a.wait_event, ''), "
+        "coalesce(extract(epoch FROM now() - a.query_start)::bigint, 0), left(a.query, 200), "
+        "coalesce((SELECT string_agg(DISTINCT coalesce(c.relname, l.locktype), ', ') FROM pg_locks l "
+        "LEFT JOIN pg_class c ON c.oid = l.relation WHERE l.pid = a.pid AND NOT l.granted), ''), "
+        "coalesce(b.pid::text, ''), coalesce(b.usename::text, ''), coalesce(b.application_name, ''), coalesce(b.state, ''), "
+        "left(coalesce(b.query, ''), 200) "
+        "FROM pg_stat_activity a LEFT JOIN LATERAL (SELECT s.* FROM pg_stat_activity s "
+        "WHERE s.pid = ANY (pg_blocking_pids(a.pid)) ORDER BY s.pid LIMIT 1) b ON true WHERE a.pid = $1"),
+        {QString::number(session)});
+    if (!r)
+        return r.error();
+    if (r->rows() == 0)
+        return QStringLiteral("the server has no session %1 any more").arg(session);
+    const QString state = r->text(0, 0), waitType = r->text(0, 1), waitEvent = r->text(0, 2);
+    const QString seconds = r->text(0, 3), query = r->text(0, 4).simplified(), relations = r->text(0, 5);
+    if (!r->text(0, 6).isEmpty()) {
+        QStringList who;
+        for (int i : {8, 7, 9})
+            if (!r->text(0, i).isEmpty())
+                who << (i == 7 ? QStringLiteral("user ") + r->text(0, i) : r->text(0, i));
+        return QStringLiteral("blocked by pid %1 (%2): %3 (%4)")
+            .arg(r->text(0, 6), who.join(QStringLiteral(", ")), r->text(0, 10).simplified(),
+                 relations.isEmpty() ? QStringLiteral("waiting for %1 %2").arg(waitType, waitEvent)
+                                     : QStringLiteral("waiting for a lock on %1").arg(relations));
+    }
+    if (!waitType.isEmpty() && waitType != QLatin1String("Client"))
+        return QStringLiteral("%1 for %2 s, waiting for %3 %4: %5").arg(state, seconds, waitType, waitEvent, query);
+    return QStringLiteral("%1 for %2 s, not waiting: %3").arg(state, seconds, query);
+}
+
 Result<qint64> PostgresEngine::sizeOnDisk(DbConnection &c, const QVector<TableSchema> &tables)
 {
     QStringList names;

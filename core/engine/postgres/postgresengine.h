@@ -16,6 +16,7 @@ public:
     Status checkAccess(DbConnection &c, const QVector<TableSchema> &tables, bool asTarget) override;
     Result<QVector<ViewSchema>> introspectViews(DbConnection &c) override;
     Result<QStringList> otherSessions(DbConnection &c) override;
+    Result<QString> describeSession(DbConnection &observer, qint64 session) override;
     Result<qint64> sizeOnDisk(DbConnection &c, const QVector<TableSchema> &tables) override;
     Result<QString> dataDirectory(DbConnection &c) override;
     Status addForeignKey(DbConnection &c, const TableSchema &t, const ForeignKeySchema &fk) override;

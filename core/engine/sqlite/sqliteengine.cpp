@@ -1413,6 +1413,17 @@ Result<QStringList> SqliteEngine::otherSessions(DbConnection &c)
     return lines;
 }
 
+Result<QString> SqliteEngine::describeSession(DbConnection &observer, qint64)
+{
+    // A file has no sessions: what another process holds on it is what can hold us up.
+    QStringList holders;
+    for (const SqliteLockHolder &h : sqliteLockHolders(observer.url().path))
+        holders << QStringLiteral("pid %1%2 (%3)").arg(h.pid).arg(h.program.isEmpty() ? QString() : u' ' + h.program, h.lock);
+    if (holders.isEmpty())
+        return QString();
+    return QStringLiteral("%1 is also used by %2").arg(QFileInfo(observer.url().path).fileName(), holders.join(QStringLiteral(", ")));
+}
+
 Result<qint64> SqliteEngine::sizeOnDisk(DbConnection &c, const QVector<TableSchema> &)
 {
     // The whole file: what the plan leaves out is usually small next to what it copies.

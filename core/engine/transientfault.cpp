@@ -1,0 +1,56 @@
+#include "engine/transientfault.h"
+
+#include <array>
+#include <utility>
+
+namespace cockpit {
+
+std::optional<QString> transientCause(const QString &message)
+{
+    struct Fragment {
+        const char *text;
+        const char *cause;
+    };
+    // Case-insensitive substrings; the first that matches names the cause.
+    static constexpr std::array kFragments{
+        // PostgreSQL: a fast/immediate shutdown or pg_terminate_backend (57P01), a crash of
+        // another backend (57P02), start-up and shutdown (57P03).
+        Fragment{"terminating connection due to administrator command", "the server ended the session (restart or terminated backend)"},
+        Fragment{"terminating connection due to unexpected postmaster exit", "the server stopped"},
+        Fragment{"terminating connection because of crash of another server process", "the server restarted after a crash"},
+        Fragment{"the database system is starting up", "the server is starting up"},
+        Fragment{"the database system is shutting down", "the server is shutting down"},
+        Fragment{"the database system is in recovery mode", "the server is recovering"},
+        Fragment{"the database system is not yet accepting connections", "the server is starting up"},
+        Fragment{"sorry, too many clients already", "the server has no free connection slot"},
+        // libpq: the socket went away under a statement, or no server listens.
+        Fragment{"server closed the connection unexpectedly", "the server closed the connection"},
+        Fragment{"no connection to the server", "the connection to the server is lost"},
+        Fragment{"could not receive data from server", "the connection to the server is lost"},
+        Fragment{"could not send data to server", "the connection to the server is lost"},
+        Fragment{"connection to server was lost", "the connection to the server is lost"},
+        Fragment{"SSL connection has been closed unexpectedly", "the server closed the connection"},
+        Fragment{"SSL SYSCALL error", "the connection to the server is lost"},
+        Fragment{"Connection refused", "the server refuses connections (not running?)"},
+        Fragment{"Connection reset by peer", "the connection to the server was reset"},
+        Fragment{"Broken pipe", "the connection to the server is lost"},
+        Fragment{"could not connect to server", "the server cannot be reached"},
+        // MariaDB / MySQL client and server (2002, 2003, 2006, 2013, 1053, 1927, 1040).
+        Fragment{"server has gone away", "the server closed the connection"},
+        Fragment{"Lost connection to", "the connection to the server is lost"},
+        Fragment{"Can't connect to", "the server cannot be reached"},
+        Fragment{"Server shutdown in progress", "the server is shutting down"},
+        Fragment{"Connection was killed", "the server ended the session"},
+        Fragment{"Too many connections", "the server has no free connection slot"},
+        // Deadlock victims: the other transaction went on; this one can simply run again.
+        Fragment{"deadlock detected", "deadlock (this session was the victim)"},
+        Fragment{"Deadlock found when trying to get lock", "deadlock (this session was the victim)"},
+        Fragment{"could not serialize access", "serialization failure"},
+    };
+    for (const Fragment &f : kFragments)
+        if (message.contains(QLatin1String(f.text), Qt::CaseInsensitive))
+            return QString::fromLatin1(f.cause);
+    return std::nullopt;
+}
+
+} // namespace cockpit

@@ -1,0 +1,160 @@
+// The target server restarted, or gone for good, under `upgradectl run`: the tasks it cut off
+// retry with backoff and the run completes exactly; a server that stays down ends them in Error
+// with the cause named, and Rerun completes the run once the server is back.
+
+#include "demo/demogenerator.h"
+#include "e2e/clisupport.h"
+#include "e2e/ownservers.h"
+#include "support/testsupport.h"
+
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QThread>
+#include <gtest/gtest.h>
+
+using namespace cockpit;
+using namespace cockpit::test;
+
+namespace {
+
+// A 300,000-row demo (copies only) into `server`, in small batches so the copy takes seconds.
+QString writeServerPlan(const QTemporaryDir &dir, const OwnServer &server, const QString &retryJson = {})
+{
+    auto demo = writeDemo(DemoOptions{dir.path(), 300000, 0.05});
+    EXPECT_TRUE(demo.ok());
+    if (!demo.ok())
+        return {};
+    demo->scriptsDir.clear();
+    demo->batchSize = 2000;
+    demo->chunkRows = 100000;
+    demo->tableOptions.clear();
+    demo->target = *ConnectionUrl::parse(server.url(), dir.path());
+    QByteArray json = demo->toJson();
+    if (!retryJson.isEmpty()) { // the plan file as an administrator writes it
+        const int at = int(json.indexOf("\"retry\""));
+        const int end = int(json.indexOf('}', at));
+        json.replace(at, end - at + 1, "\"retry\": " + retryJson.toUtf8());
+    }
+    QFile f(demo->filePath);
+    EXPECT_TRUE(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(json);
+    return demo->filePath;
+}
+
+// Every source table's count, distinct keys and key sum, on the source (sqlite3) and on the
+// server (its own client): equal when nothing was lost or duplicated.
+void expectTargetEqualsSource(const QString &source, const OwnServer &server, OwnServer::Kind kind)
+{
+    const QStringList tables = queryStrings(source, QStringLiteral("SELECT name FROM sqlite_master WHERE type='table'"));
+    ASSERT_FALSE(tables.isEmpty());
+    for (const QString &t : tables) {
+        const QString want = queryStrings(source, QStringLiteral("SELECT count(*) || ' ' || count(DISTINCT RECID) || ' ' || "
+                                                                 "coalesce(sum(RECID), 0) FROM \"%1\"").arg(t)).value(0);
+        const QString got = kind == OwnServer::Postgres
+                                ? server.value(QStringLiteral("SELECT count(*) || ' ' || count(DISTINCT \"RECID\") || ' ' || "
+                                                              "coalesce(sum(\"RECID\"), 0) FROM \"%1\"").arg(t))
+                                : server.value(QStringLiteral("SELECT CONCAT_WS(' ', count(*), count(DISTINCT `RECID`), "
+                                                              "coalesce(sum(`RECID`), 0)) FROM `%1`").arg(t));
+        EXPECT_EQ(got.toStdString(), want.toStdString()) << qPrintable(t);
+    }
+}
+
+QStringList runArgs(const QString &plan)
+{
+    return {QStringLiteral("run"), QStringLiteral("--plan"), plan, QStringLiteral("--quiet")};
+}
+
+// Starts the run, restarts the server once rows are moving (down for `downMs`), and returns
+// the run's exit code.
+int runThroughRestart(const QString &plan, const QString &state, OwnServer &server, int downMs)
+{
+    QProcess p;
+    p.start(QStringLiteral(UPGRADECTL_PATH), runArgs(plan));
+    EXPECT_TRUE(p.waitForStarted());
+    EXPECT_TRUE(waitUntil([&] { return p.state() != QProcess::Running || copiedRows(state) > 0; }, 120000));
+    if (p.state() != QProcess::Running) {
+        ADD_FAILURE() << "the run ended before the restart: " << p.readAllStandardError().toStdString();
+        return -1;
+    }
+    EXPECT_TRUE(server.down());
+    QThread::msleep(downMs);
+    EXPECT_TRUE(server.up());
+    EXPECT_TRUE(p.waitForFinished(300000));
+    if (p.exitCode() != 0)
+        ADD_FAILURE() << p.readAllStandardError().toStdString() << p.readAllStandardOutput().toStdString();
+    return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+}
+
+void restartMidCopyCompletes(OwnServer::Kind kind)
+{
+    OwnServer server(kind);
+    ASSERT_TRUE(server.error().isEmpty()) << qPrintable(server.error());
+    QTemporaryDir dir;
+    const QString plan = writeServerPlan(dir, server);
+    const QString state = dir.filePath(QStringLiteral("state.db"));
+    EXPECT_EQ(runThroughRestart(plan, state, server, 1500), 0);
+    EXPECT_EQ(queryInt(state, QStringLiteral("SELECT count(*) FROM task WHERE state <> 'Ended'")), 0)
+        << qPrintable(queryStrings(state, QStringLiteral("SELECT name || ': ' || state || ': ' || message FROM task WHERE state <> 'Ended'")).join(u'\n'));
+    // The cut-off tasks ran again: more attempts than tasks, each retry logged with its cause.
+    EXPECT_GT(queryInt(state, QStringLiteral("SELECT sum(attempts) - count(*) FROM task")), 0);
+    EXPECT_GT(queryInt(state, QStringLiteral("SELECT count(*) FROM task_log WHERE message LIKE 'attempt % failed after % s: %; retry in % s (attempt % of 6)'")), 0);
+    EXPECT_EQ(queryStrings(state, QStringLiteral("PRAGMA integrity_check")).value(0), QStringLiteral("ok"));
+    expectTargetEqualsSource(dir.filePath(QStringLiteral("source.db")), server, kind);
+}
+
+void downForGoodEndsInErrorThenRerunCompletes(OwnServer::Kind kind)
+{
+    OwnServer server(kind);
+    ASSERT_TRUE(server.error().isEmpty()) << qPrintable(server.error());
+    QTemporaryDir dir;
+    const QString plan = writeServerPlan(dir, server, QStringLiteral("{\"attempts\": 3, \"delaySeconds\": 0.2, \"maxDelaySeconds\": 0.5}"));
+    const QString state = dir.filePath(QStringLiteral("state.db"));
+    QProcess p;
+    p.start(QStringLiteral(UPGRADECTL_PATH), runArgs(plan));
+    ASSERT_TRUE(p.waitForStarted());
+    ASSERT_TRUE(waitUntil([&] { return p.state() != QProcess::Running || copiedRows(state) > 0; }, 120000));
+    ASSERT_TRUE(server.down());
+    ASSERT_TRUE(p.waitForFinished(120000)) << "the run did not give up on a server that stays down";
+    EXPECT_EQ(p.exitCode(), 1) << p.readAllStandardError().toStdString();
+    // Each failed task says what happened and how often it was tried.
+    const QStringList errors = queryStrings(state, QStringLiteral("SELECT message FROM task WHERE state = 'Error'"));
+    ASSERT_FALSE(errors.isEmpty());
+    for (const QString &m : errors)
+        EXPECT_TRUE(m.contains(QLatin1String("3 attempts in a row failed")) && m.contains(QLatin1String("Rerun once it is fixed")))
+            << qPrintable(m);
+    EXPECT_EQ(queryInt(state, QStringLiteral("SELECT count(*) FROM task WHERE state IN ('Executing', 'Ready')")), 0);
+    const qint64 committed = copiedRows(state);
+
+    ASSERT_TRUE(server.up());
+    const QStringList failed = queryStrings(state, QStringLiteral("SELECT name FROM task WHERE state = 'Error'"));
+    const Cli rerun = upgradectl(QStringList{QStringLiteral("rerun"), QStringLiteral("--state"), state} + failed);
+    EXPECT_EQ(rerun.exitCode, 0) << qPrintable(rerun.err) << qPrintable(rerun.out);
+    const Cli last = upgradectl(runArgs(plan));
+    EXPECT_EQ(last.exitCode, 0) << qPrintable(last.err) << qPrintable(last.out);
+    EXPECT_EQ(queryInt(state, QStringLiteral("SELECT count(*) FROM task WHERE state <> 'Ended'")), 0);
+    EXPECT_GE(copiedRows(state), committed);
+    expectTargetEqualsSource(dir.filePath(QStringLiteral("source.db")), server, kind);
+}
+
+} // namespace
+
+TEST(ServerFaults, PostgresRestartedMidCopyRetriesAndTheRunCompletes)
+{
+    restartMidCopyCompletes(OwnServer::Postgres);
+}
+
+TEST(ServerFaults, MariaDbRestartedMidCopyRetriesAndTheRunCompletes)
+{
+    restartMidCopyCompletes(OwnServer::MariaDb);
+}
+
+TEST(ServerFaults, PostgresDownForGoodEndsInErrorAndRerunCompletesOnceBack)
+{
+    downForGoodEndsInErrorThenRerunCompletes(OwnServer::Postgres);
+}
+
+TEST(ServerFaults, MariaDbDownForGoodEndsInErrorAndRerunCompletesOnceBack)
+{
+    downForGoodEndsInErrorThenRerunCompletes(OwnServer::MariaDb);
+}
