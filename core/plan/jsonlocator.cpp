@@ -68,6 +68,8 @@ struct Scanner {
 int locateJsonValue(const QByteArray &json, const JsonPath &path)
 {
     Scanner sc{json};
+    if (json.startsWith("\xEF\xBB\xBF")) // QJsonDocument skips a UTF-8 byte order mark
+        sc.i = 3;
     sc.ws();
     for (const QVariant &step : path) {
         sc.ws();
@@ -77,26 +79,26 @@ int locateJsonValue(const QByteArray &json, const JsonPath &path)
             if (json[sc.i] != '{')
                 return -1;
             ++sc.i;
-            bool found = false;
+            // A key given twice: QJsonDocument keeps the last value, so that is the one to name.
+            int found = -1;
             while (true) {
                 sc.ws();
                 if (sc.i >= json.size() || json[sc.i] == '}')
-                    return -1;
+                    break;
                 const QString key = sc.string();
                 sc.ws();
                 ++sc.i; // ':'
                 sc.ws();
-                if (key == step.toString()) {
-                    found = true;
-                    break;
-                }
+                if (key == step.toString())
+                    found = sc.i;
                 sc.skipValue();
                 sc.ws();
                 if (sc.i < json.size() && json[sc.i] == ',')
                     ++sc.i;
             }
-            if (!found)
+            if (found < 0)
                 return -1;
+            sc.i = found;
         } else {
             if (json[sc.i] != '[')
                 return -1;

@@ -327,13 +327,15 @@ public:
         QJsonParseError pe;
         const QJsonDocument doc = QJsonDocument::fromJson(m_json, &pe);
         if (pe.error != QJsonParseError::NoError) {
-            const TextPosition pos = textPosition(m_json, pe.offset);
+            // Qt's offset can lie past the end (a string left open at the end of the file).
+            const int offset = std::clamp(int(pe.offset), 0, int(m_json.size()));
+            const TextPosition pos = textPosition(m_json, offset);
             return makeError(QStringLiteral("%1:%2:%3: not valid JSON: %4")
                                  .arg(QFileInfo(m_path).fileName())
                                  .arg(pos.line)
                                  .arg(pos.column)
                                  .arg(pe.errorString()),
-                             {}, pe.offset);
+                             {}, offset);
         }
         if (!doc.isObject())
             return error({}, QStringLiteral("expected a JSON object with \"source\" and \"target\""));
