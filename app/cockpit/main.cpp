@@ -13,6 +13,7 @@
 #include <QStandardPaths>
 #include <QTimer>
 #include <cstdio>
+#include <sys/stat.h>
 
 namespace {
 
@@ -36,6 +37,8 @@ void printError(const QString &text)
 
 int main(int argc, char *argv[])
 {
+    // User-only files and folders (the state, logs, rejects, reports): see upgradectl's main.
+    ::umask(077);
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("upgrade-cockpit"));
     QApplication::setApplicationVersion(QStringLiteral(COCKPIT_VERSION));

@@ -4,6 +4,7 @@
 
 #include <QCoreApplication>
 #include <cstdio>
+#include <sys/stat.h>
 
 static const char kUsage[] =
     "usage: upgradectl COMMAND [options]\n"
@@ -16,7 +17,9 @@ static const char kUsage[] =
     "                                            already on the target (exit 1 on blockers)\n"
     "  run    --plan F | --source URL --target URL | --state S\n"
     "         [--state S] [--threads N] [--json]  run (or resume) the upgrade to its end; refuses\n"
-    "         [--override REASON]                 when the preflight finds blockers, unless overridden\n"
+    "         [--override REASON] [--quiet]       when the preflight finds blockers, unless overridden;\n"
+    "         [--exit-when-held]                  waits while only paused tasks are left (exit 3\n"
+    "                                            with --exit-when-held)\n"
     "  status --state S [--json]                 tasks, states and progress of a run\n"
     "  pause|resume|rerun|skip|cancel --state S [--with-dependents] TASK...\n"
     "                                            act on tasks (globs allowed), also while\n"
@@ -35,6 +38,9 @@ static const char kUsage[] =
 
 int main(int argc, char *argv[])
 {
+    // The control store, logs, reject files and reports hold the company's data and its
+    // servers' names: user-only (files 0600, folders 0700), whatever the login's umask.
+    ::umask(077);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("upgradectl"));
     QCoreApplication::setOrganizationName(QStringLiteral("upgrade-cockpit"));

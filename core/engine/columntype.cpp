@@ -1,4 +1,5 @@
 #include "engine/columntype.h"
+#include "engine/sqlexpression.h"
 
 #include <QHash>
 #include <QRegularExpression>
@@ -79,21 +80,9 @@ ColumnType sqliteColumnType(const QString &declared)
 
 namespace cockpit {
 
-QString portableDefault(const QString &input)
+// The current date/time in every engine's spelling, or nothing.
+static QString portableTimeDefault(const QString &d)
 {
-    QString d = input.trimmed();
-    while (d.startsWith(u'(') && d.endsWith(u')'))
-        d = d.mid(1, d.size() - 2).trimmed();
-    static const QRegularExpression cast(QStringLiteral("::[A-Za-z_ ]+(\\([0-9, ]+\\))?(\\[\\])?$"));
-    for (auto m = cast.match(d); m.hasMatch(); m = cast.match(d))
-        d = d.left(m.capturedStart()).trimmed();
-    while (d.startsWith(u'(') && d.endsWith(u')'))
-        d = d.mid(1, d.size() - 2).trimmed();
-    static const QRegularExpression literal(
-        QStringLiteral("^(NULL|TRUE|FALSE|CURRENT_TIMESTAMP|CURRENT_DATE|CURRENT_TIME|[-+]?[0-9]+(\\.[0-9]*)?([eE][-+]?[0-9]+)?|'([^']|'')*')$"),
-        QRegularExpression::CaseInsensitiveOption);
-    if (literal.match(d).hasMatch())
-        return d;
     static const QRegularExpression now(
         QStringLiteral("^(now\\(\\)|datetime\\('now'\\)|strftime\\('%Y-%m-%d %H:%M:%S', *'now'\\)|LOCALTIMESTAMP|transaction_timestamp\\(\\))$"),
         QRegularExpression::CaseInsensitiveOption);
@@ -103,6 +92,57 @@ QString portableDefault(const QString &input)
     if (today.match(d).hasMatch())
         return QStringLiteral("CURRENT_DATE");
     return {};
+}
+
+QString portableDefault(const QString &input, const ColumnType &column, QString *changed)
+{
+    QString d = input.trimmed();
+    while (d.startsWith(u'(') && d.endsWith(u')'))
+        d = d.mid(1, d.size() - 2).trimmed();
+    static const QRegularExpression cast(QStringLiteral("::[A-Za-z_ ]+(\\([0-9, ]+\\))?(\\[\\])?$"));
+    for (auto m = cast.match(d); m.hasMatch(); m = cast.match(d))
+        d = d.left(m.capturedStart()).trimmed();
+    while (d.startsWith(u'(') && d.endsWith(u')'))
+        d = d.mid(1, d.size() - 2).trimmed();
+    // SQLite reads a double-quoted word that names no column as a string ("x" is 'x').
+    if (column.nativeEngine == EngineKind::SQLite && d.size() >= 2 && d.startsWith(u'"') && d.endsWith(u'"')
+        && quotedLength(d, 0, u"\"") == d.size()) {
+        const QString literal = u'\'' + unquoteIdentifier(d).replace(u'\'', QStringLiteral("''")) + u'\'';
+        if (changed)
+            *changed = QStringLiteral("read as the string %1, as SQLite does").arg(literal);
+        d = literal;
+    }
+    static const QRegularExpression number(QStringLiteral("^[-+]?[0-9]+(\\.[0-9]*)?([eE][-+]?[0-9]+)?$"));
+    static const QRegularExpression literal(
+        QStringLiteral("^(NULL|TRUE|FALSE|CURRENT_TIMESTAMP|CURRENT_DATE|CURRENT_TIME|[-+]?[0-9]+(\\.[0-9]*)?([eE][-+]?[0-9]+)?|'([^']|'')*')$"),
+        QRegularExpression::CaseInsensitiveOption);
+    if (!literal.match(d).hasMatch())
+        return portableTimeDefault(d);
+    // A string default of a number or boolean column (SQLite keeps '"0"' as text; a server
+    // refuses it): the number it spells, its quotes taken off, or nothing.
+    const bool numeric = column.isInteger() || column.cls == TypeClass::Float32 || column.cls == TypeClass::Float64
+                         || column.cls == TypeClass::Numeric;
+    if ((numeric || column.cls == TypeClass::Boolean) && d.startsWith(u'\'')) {
+        QString inner = d.mid(1, d.size() - 2).replace(QStringLiteral("''"), QStringLiteral("'")).trimmed();
+        bool unquoted = false; // '"0"': a server would not read it as 0, so say so
+        while (inner.size() >= 2 && ((inner.startsWith(u'"') && inner.endsWith(u'"')) || (inner.startsWith(u'\'') && inner.endsWith(u'\'')))) {
+            inner = inner.mid(1, inner.size() - 2).trimmed();
+            unquoted = true;
+        }
+        if (!number.match(inner).hasMatch())
+            return {};
+        if (changed && unquoted)
+            *changed = QStringLiteral("read as the number %1").arg(inner);
+        d = inner;
+    }
+    // A server's boolean takes TRUE/FALSE, not SQLite's 0/1.
+    if (column.cls == TypeClass::Boolean && number.match(d).hasMatch()) {
+        const double x = d.toDouble();
+        if (x != 0 && x != 1)
+            return {};
+        return x == 1 ? QStringLiteral("TRUE") : QStringLiteral("FALSE");
+    }
+    return d;
 }
 
 QString sqliteTypeName(const ColumnType &t)

@@ -57,9 +57,12 @@ QString sqliteTypeName(const ColumnType &type);
 
 // A column default carried to another engine: literals (numbers, strings, NULL, TRUE/FALSE)
 // and the current date/time keep their meaning; casts (PostgreSQL '::type') are stripped;
-// SQLite's datetime('now') and PostgreSQL's now() become CURRENT_TIMESTAMP. Anything else
-// returns an empty string: the caller drops it and says so on the task.
-QString portableDefault(const QString &sql);
+// SQLite's datetime('now') and PostgreSQL's now() become CURRENT_TIMESTAMP. SQLite's readings
+// are kept where a server would read otherwise or refuse: "x" is the string 'x', a string
+// default of a number column ('"0"') is the number it spells, 0/1 of a boolean is FALSE/TRUE;
+// `changed` then says how it was read. Anything else returns an empty string: the caller drops
+// it and says so on the task.
+QString portableDefault(const QString &sql, const ColumnType &column, QString *changed = nullptr);
 
 // PostgreSQL: from pg_type.typname and the attribute's typmod (lengths, precision, scale).
 // Enums, arrays, domains over text and other types without a neutral class become Text.

@@ -55,12 +55,15 @@ QString Engine::columnDefinitions(const TableSchema &t, EngineKind own,
             d += u' ' + identity; // numbered by the target; a default would contradict it
         else if (!col.defaultSql.isEmpty()) {
             const bool kept = col.type.nativeEngine == own && !col.defaultSql.contains(QLatin1String("nextval("));
-            const QString def = kept ? col.defaultSql : portableDefault(col.defaultSql);
+            QString changed;
+            const QString def = kept ? col.defaultSql : portableDefault(col.defaultSql, col.type, &changed);
             if (def.isEmpty()) {
                 if (dropped)
-                    *dropped << QStringLiteral("column \"%1\": default %2 has no %3 equivalent and was dropped")
-                                    .arg(col.name, col.defaultSql, toString(own));
+                    *dropped << QStringLiteral("column \"%1\": default %2 has no %3 equivalent as a %4 and was dropped")
+                                    .arg(col.name, col.defaultSql, toString(own), describeType(col.type));
             } else {
+                if (dropped && !changed.isEmpty())
+                    *dropped << QStringLiteral("column \"%1\": default %2 %3").arg(col.name, col.defaultSql, changed);
                 // Signed numbers in parentheses: every engine accepts that form.
                 d += QStringLiteral(" DEFAULT ") + (def.startsWith(u'-') || def.startsWith(u'+') ? u'(' + def + u')' : def);
             }
@@ -74,6 +77,10 @@ QString Engine::columnDefinitions(const TableSchema &t, EngineKind own,
 }
 
 QString Engine::identityClause(const TableSchema &, const ColumnSchema &) const { return {}; }
+
+bool Engine::numbersColumn(const TableSchema &, const ColumnSchema &, QString *) const { return true; }
+
+QString Engine::adaptForeignKey(const TableSchema &, ForeignKeySchema &) const { return {}; }
 
 Status Engine::checkAccess(DbConnection &, const QVector<TableSchema> &, bool) { return {}; }
 

@@ -86,7 +86,8 @@ public:
     // Hashes `v` as the logical value its column type says, so that engines that store it
     // differently (SQLite REAL vs PostgreSQL numeric, 0/1 vs boolean) still agree:
     //   Numeric -> canonical decimal text; Float -> double; integer classes and Boolean ->
-    //   integer; everything else as stored.
+    //   integer; a number in a text column -> its text; text in a binary column -> its bytes;
+    //   everything else as stored.
     void addTyped(const View &v, TypeClass cls)
     {
         switch (cls) {
@@ -122,6 +123,28 @@ public:
         case TypeClass::BigInt:
             if (v.type == ValueType::Real && v.real == double(qint64(v.real))) {
                 addInteger(qint64(v.real));
+                return;
+            }
+            break;
+        case TypeClass::Char:
+        case TypeClass::VarChar:
+        case TypeClass::Text:
+            // A SQLite number in a column the target holds as text (the value scan made it
+            // text): hashed as the text the copy writes (valueconvert.cpp).
+            if (v.type == ValueType::Integer || v.type == ValueType::Real) {
+                m_canonical.clear();
+                if (v.type == ValueType::Integer)
+                    appendInteger(m_canonical, v.integer);
+                else
+                    appendShortestDouble(m_canonical, v.real);
+                addText(m_canonical.data(), int(m_canonical.size()));
+                return;
+            }
+            break;
+        case TypeClass::Blob:
+            // SQLite text in a BLOB column: the target holds its bytes.
+            if (v.type == ValueType::Text) {
+                addBlob(v.bytes, v.size);
                 return;
             }
             break;

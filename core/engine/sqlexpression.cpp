@@ -38,7 +38,7 @@ QString unquoteIdentifier(const QString &quoted)
 }
 
 QString translateExpression(const QString &expression, EngineKind from, const Engine &to,
-                            const QVector<ColumnSchema> &columns)
+                            const QVector<ColumnSchema> &columns, Rewrite rewrite)
 {
     // Which characters open an identifier or a literal in the source dialect.
     const QString quotes = from == EngineKind::MySQL    ? QStringLiteral("'`")
@@ -48,7 +48,7 @@ QString translateExpression(const QString &expression, EngineKind from, const En
     static const QRegularExpression cast(
         QStringLiteral("::\\s*(\"[^\"]+\"|[A-Za-z_]\\w*(\\s+(varying|precision|with(out)?\\s+time\\s+zone))?)"
                        "(\\s*\\(\\s*\\d+(\\s*,\\s*\\d+)?\\s*\\))?(\\[\\])?"));
-    const bool fromPg = from == EngineKind::PostgreSQL;
+    const bool fromPg = from == EngineKind::PostgreSQL && rewrite == Rewrite::Expression;
     QString out;
     qsizetype i = 0;
     while (i < expression.size()) {

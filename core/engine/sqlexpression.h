@@ -11,10 +11,13 @@ namespace cockpit {
 
 class Engine;
 
-// `expression` as written for `from`, rewritten for `to`. Bare words that name one of
-// `columns` (case-insensitively) become `to`'s quoted column name.
+// `expression` as written for `from`, rewritten for `to`: quoted identifiers in `to`'s quotes,
+// and bare words that name one of `columns` (case-insensitively) as `to`'s quoted column name.
+// Expression (a check): PostgreSQL's casts are dropped and its ~~ operators become LIKE.
+// QuotesOnly (a view's query, whose meaning a dropped cast could change): only the quoting.
+enum class Rewrite { Expression, QuotesOnly };
 QString translateExpression(const QString &expression, EngineKind from, const Engine &to,
-                            const QVector<ColumnSchema> &columns);
+                            const QVector<ColumnSchema> &columns, Rewrite rewrite = Rewrite::Expression);
 
 // The length of the quoted identifier or string literal that starts at `sql[at]` (its quote
 // character included), or 0 when no quote starts there. `quotes` lists the opening

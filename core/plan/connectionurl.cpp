@@ -17,6 +17,20 @@ QString toString(EngineKind kind)
     return {};
 }
 
+// `text` with the password of its user info (user:password@host) taken out: the URL is repeated
+// in error messages, which reach the terminal, the log and the window.
+static QString withoutPassword(const QString &text)
+{
+    const qsizetype scheme = text.indexOf(QLatin1String("://"));
+    const qsizetype start = scheme >= 0 ? scheme + 3 : 0;
+    const qsizetype at = text.indexOf(u'@', start);
+    const qsizetype slash = text.indexOf(u'/', start);
+    const qsizetype colon = text.indexOf(u':', start);
+    if (at < 0 || (slash >= 0 && slash < at) || colon < 0 || colon > at)
+        return text;
+    return text.left(colon) + text.mid(at);
+}
+
 static Result<ConnectionUrl> parseSqlite(QString rest, const QString &baseDir, const QString &text)
 {
     // rest is what follows "sqlite:". "//" introduces an (empty or localhost) authority.
@@ -46,14 +60,15 @@ static Result<ConnectionUrl> parseSqlite(QString rest, const QString &baseDir, c
 Result<ConnectionUrl> ConnectionUrl::parse(const QString &input, const QString &baseDir)
 {
     const QString text = input.trimmed();
+    const QString shown = withoutPassword(text);
     const int colon = text.indexOf(u':');
     if (colon <= 0)
         return makeError(QStringLiteral("connection URL \"%1\" has no scheme; expected sqlite:, "
                                         "postgresql:// or mysql://")
-                             .arg(text));
+                             .arg(shown));
     const QString scheme = text.left(colon).toLower();
     if (scheme == QLatin1String("sqlite"))
-        return parseSqlite(text.mid(colon + 1), baseDir, text);
+        return parseSqlite(text.mid(colon + 1), baseDir, shown);
 
     ConnectionUrl url;
     if (scheme == QLatin1String("postgresql") || scheme == QLatin1String("postgres"))
@@ -63,12 +78,11 @@ Result<ConnectionUrl> ConnectionUrl::parse(const QString &input, const QString &
     else
         return makeError(QStringLiteral("connection URL \"%1\": unknown scheme \"%2\"; expected "
                                         "sqlite, postgresql or mysql")
-                             .arg(text, scheme));
+                             .arg(shown, scheme));
     const QUrl qurl(text, QUrl::StrictMode);
     if (!qurl.isValid())
         return makeError(QStringLiteral("connection URL \"%1\" is malformed: %2")
-                             .arg(QUrl(text).toDisplayString(QUrl::RemovePassword),
-                                  qurl.errorString()));
+                             .arg(shown, qurl.errorString().section(QLatin1String("; source was"), 0, 0)));
     if (!qurl.password().isEmpty())
         return makeError(QStringLiteral("connection URL \"%1\" contains a password; passwords "
                                         "never go in a URL or a plan: use PGPASSWORD, ~/.pgpass "

@@ -216,20 +216,20 @@ Status Scheduler::load(const Plan &plan, bool planIfEmpty)
     target->reset();
     m_tables.clear();
     m_targetTables.clear();
-    // The date scan's decisions of earlier prepares ({"table": {"text": [columns], "warnings":
-    // [...]}}): a table whose prepare ran is never scanned again, so a value changed since then
-    // does not change the target's types under the copied rows.
-    auto scansText = m_store->meta(QStringLiteral("date_scan"));
+    // The value scan's decisions of earlier prepares ({"table": TypeScan::toJson()}; an older
+    // run stored the date scan's {"text": [...]} under "date_scan"): a table whose prepare ran is
+    // never scanned again, so a value changed since then does not change the target's types
+    // under the copied rows.
+    auto scansText = m_store->meta(QStringLiteral("type_scan"));
+    if (scansText && scansText->isEmpty())
+        scansText = m_store->meta(QStringLiteral("date_scan"));
     if (!scansText)
         return scansText.error();
     const QJsonObject knownScans = QJsonDocument::fromJson(scansText->toUtf8()).object();
     for (const TableSchema &t : *tables) {
-        std::optional<DateScan> known;
-        if (knownScans.contains(t.name)) {
-            const QJsonObject o = knownScans.value(t.name).toObject();
-            known = DateScan{o.value(QStringLiteral("text")).toVariant().toStringList(),
-                             o.value(QStringLiteral("warnings")).toVariant().toStringList()};
-        }
+        std::optional<TypeScan> known;
+        if (knownScans.contains(t.name))
+            known = TypeScan::fromJson(knownScans.value(t.name).toObject());
         auto target = resolveTargetTable(plan, t, known);
         if (!target)
             return target.error();
@@ -484,9 +484,9 @@ void Scheduler::launch(Entry &e)
     if (e.spec.kind == TaskKind::View)
         ctx.view = m_sourceViews.value(e.spec.object);
     ctx.targetTable = m_targetTables.value(e.spec.table).schema;
-    ctx.typeWarnings = m_targetTables.value(e.spec.table).dateScan.warnings;
+    ctx.typeWarnings = m_targetTables.value(e.spec.table).typeScan.warnings;
     if (e.spec.kind == TaskKind::Prepare)
-        ctx.dateColumns = m_targetTables.value(e.spec.table).dateColumns;
+        ctx.scanColumns = m_targetTables.value(e.spec.table).scanColumns;
     ctx.maxRejects = m_plan.optionsFor(e.spec.table).maxRejects;
     ctx.rejectsDir = m_plan.rejectsDirectory();
     ctx.source = m_plan.source;
@@ -536,21 +536,25 @@ void Scheduler::onStarted(const QString &name)
     e.status.startedAt = QDateTime::currentDateTime();
     e.status.endedAt = QDateTime();
     e.executing.start();
+    e.progressMarker = -1;
+    e.progressAtMs = m_clock.elapsed();
+    e.stalled = false;
+    e.diagnosis.clear();
+    e.diagnosedAtMs = -1;
     e.rate.reset();
     e.rate.sample(m_clock.elapsed() / 1000.0, e.status.rowsDone);
     setState(e, TaskState::Executing, QStringLiteral("attempt %1 started").arg(e.status.attempts));
     publish();
 }
 
-void Scheduler::saveDateScans()
+void Scheduler::saveTypeScans()
 {
     QJsonObject scans;
     for (auto it = m_targetTables.cbegin(); it != m_targetTables.cend(); ++it)
-        if (it->dateColumns.isEmpty()) // decided (or nothing to scan)
-            scans.insert(it.key(), QJsonObject{{QStringLiteral("text"), QJsonArray::fromStringList(it->dateScan.textColumns)},
-                                               {QStringLiteral("warnings"), QJsonArray::fromStringList(it->dateScan.warnings)}});
-    warnIfFailed(m_store->setMeta(QStringLiteral("date_scan"), QString::fromUtf8(QJsonDocument(scans).toJson(QJsonDocument::Compact))),
-                 "saving the date scan");
+        if (it->scanColumns.isEmpty()) // decided (or nothing to scan)
+            scans.insert(it.key(), it->typeScan.toJson());
+    warnIfFailed(m_store->setMeta(QStringLiteral("type_scan"), QString::fromUtf8(QJsonDocument(scans).toJson(QJsonDocument::Compact))),
+                 "saving the value scan");
 }
 
 void Scheduler::onFinished(const QString &name, const TaskOutcome &outcome)
@@ -575,21 +579,26 @@ void Scheduler::onFinished(const QString &name, const TaskOutcome &outcome)
     e.executing.invalidate();
     e.status.endedAt = QDateTime::currentDateTime();
     e.status.message = outcome.message;
-    if (outcome.dateScan && m_targetTables.contains(e.spec.table)) {
+    if (outcome.typeScan && m_targetTables.contains(e.spec.table)) {
         // Stored before the prepare is Ended: a run reopened after it never scans again.
-        applyDateScan(m_targetTables[e.spec.table], *outcome.dateScan);
-        saveDateScans();
+        applyTypeScan(m_targetTables[e.spec.table], *outcome.typeScan);
+        saveTypeScans();
     }
-    if (e.spec.kind == TaskKind::Copy) {
+    if (e.spec.kind == TaskKind::Copy && outcome.hasCheckpoint) {
         e.status.rowsDone = outcome.rowsDone;
         e.status.checkpoint = outcome.checkpoint;
         e.status.hasCheckpoint = outcome.hasCheckpoint;
+    } else if (e.spec.kind == TaskKind::Copy) {
+        // Failed before or without a commit to report: what the last tick saw was committed
+        // (the next attempt reads the target's own checkpoint anyway).
     } else if (e.spec.kind == TaskKind::Validate) {
         e.status.rowsDone = outcome.rowsDone; // the rows compared (the source's count)
         e.status.rowsTotal = outcome.rowsDone;
     }
     TaskState to = TaskState::Ended;
     QString level = QStringLiteral("info");
+    if (outcome.kind != TaskOutcome::Failed)
+        e.faultStreak = 0;
     switch (outcome.kind) {
     case TaskOutcome::Ended:
         to = TaskState::Ended;

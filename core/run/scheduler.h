@@ -144,12 +144,17 @@ private:
     QHash<QString, TableSchema> m_tables;
     QHash<QString, ViewSchema> m_sourceViews; // view tasks get their view from here
     QHash<QString, TargetTable> m_targetTables;
-    void saveDateScans(); // the decided date scans into the store's meta "date_scan"
+    void saveTypeScans(); // the decided value scans into the store's meta "type_scan"
     std::vector<Entry> m_tasks;
     QHash<QString, int> m_byName;
     std::vector<std::vector<int>> m_dependents; // direct
     std::map<QString, Group> m_groups;
+    QThreadPool m_watchPool; // asks the servers what stalled tasks wait for, off this thread
     bool m_dispatching = false;
+    // After a transient fault nothing new is dispatched before this (m_clock ms): a server
+    // that went away would otherwise fail every task the groups hand it meanwhile.
+    qint64 m_holdUntilMs = -1;
+    QString m_holdReason;
     bool m_stopping = false;
     bool m_finishedEmitted = false;
     QTimer *m_tickTimer = nullptr;

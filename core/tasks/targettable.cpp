@@ -1,9 +1,59 @@
 #include "tasks/targettable.h"
 #include "engine/sqlite/sqliteengine.h"
 
+#include <QJsonArray>
+#include <QJsonObject>
+
 namespace cockpit {
 
-Result<TargetTable> resolveTargetTable(const Plan &plan, const TableSchema &source, const std::optional<DateScan> &known)
+QJsonObject TypeScan::toJson() const
+{
+    QJsonObject types;
+    for (auto it = retyped.begin(); it != retyped.end(); ++it)
+        types.insert(it.key(), it.value());
+    return QJsonObject{{QStringLiteral("types"), types},
+                       {QStringLiteral("keyDropped"), keyDropped},
+                       {QStringLiteral("warnings"), QJsonArray::fromStringList(warnings)}};
+}
+
+TypeScan TypeScan::fromJson(const QJsonObject &o)
+{
+    TypeScan scan;
+    const QJsonObject types = o.value(QStringLiteral("types")).toObject();
+    for (auto it = types.begin(); it != types.end(); ++it)
+        scan.retyped.insert(it.key(), it.value().toString());
+    for (const QString &column : o.value(QStringLiteral("text")).toVariant().toStringList()) // the date scan's form
+        scan.retyped.insert(column, QStringLiteral("text"));
+    scan.keyDropped = o.value(QStringLiteral("keyDropped")).toBool();
+    scan.warnings = o.value(QStringLiteral("warnings")).toVariant().toStringList();
+    return scan;
+}
+
+namespace {
+
+using ScanAs = SqliteEngine::ScanAs;
+
+// What a column of class `cls` is checked for; nullopt: nothing (text and binary hold anything).
+std::optional<ScanAs> scanAs(TypeClass cls)
+{
+    switch (cls) {
+    case TypeClass::Date: return ScanAs::Date;
+    case TypeClass::Timestamp:
+    case TypeClass::TimestampTz: return ScanAs::Timestamp;
+    case TypeClass::Boolean: return ScanAs::Boolean;
+    case TypeClass::SmallInt:
+    case TypeClass::Integer:
+    case TypeClass::BigInt: return ScanAs::Integer;
+    case TypeClass::Float32:
+    case TypeClass::Float64:
+    case TypeClass::Numeric: return ScanAs::Number;
+    default: return std::nullopt;
+    }
+}
+
+} // namespace
+
+Result<TargetTable> resolveTargetTable(const Plan &plan, const TableSchema &source, const std::optional<TypeScan> &known)
 {
     TargetTable out;
     out.schema = source;
@@ -28,57 +78,103 @@ Result<TargetTable> resolveTargetTable(const Plan &plan, const TableSchema &sour
     if (!overriddenColumns.isEmpty())
         out.schema.createSql.clear();
 
-    // SQLite keeps a DATE/DATETIME/TIMESTAMP column's values as free text; PostgreSQL and
-    // MariaDB take them as dates only when every one of them is one.
+    // A SQLite target keeps SQLite's own typing; PostgreSQL and MariaDB take a column's values
+    // only when its type holds every one of them. An overridden column is not scanned: the
+    // administrator chose its type, and its values that do not convert become rejects.
     if (plan.source.engine != EngineKind::SQLite || plan.target.engine == EngineKind::SQLite)
         return out;
     for (const ColumnSchema &column : out.schema.columns)
-        if ((column.type.cls == TypeClass::Date || column.type.cls == TypeClass::Timestamp)
-            && !overriddenColumns.contains(column.name))
-            out.dateColumns << column.name;
+        if ((scanAs(column.type.cls) && !overriddenColumns.contains(column.name)) || column.primaryKeyPosition > 0)
+            out.scanColumns << column.name;
     if (known)
-        applyDateScan(out, *known);
+        applyTypeScan(out, *known);
     return out;
 }
 
-Result<DateScan> scanDateColumns(const TargetTable &table, DbConnection &sqliteSource)
+Result<TypeScan> scanColumnValues(const TargetTable &table, DbConnection &sqliteSource)
 {
     QVector<ColumnSchema> scanned;
-    std::vector<bool> timestamp;
+    std::vector<ScanAs> as;
     for (const ColumnSchema &column : table.schema.columns)
-        if (table.dateColumns.contains(column.name)) {
+        if (table.scanColumns.contains(column.name)) {
             scanned << column;
-            timestamp.push_back(column.type.cls == TypeClass::Timestamp);
+            as.push_back(scanAs(column.type.cls).value_or(ScanAs::Any));
         }
-    DateScan scan;
+    TypeScan scan;
     if (scanned.isEmpty())
         return scan;
-    auto bad = SqliteEngine().firstNonIsoValues(sqliteSource, table.schema, scanned, timestamp);
-    if (!bad)
-        return bad.error();
+    auto found = SqliteEngine().scanValues(sqliteSource, table.schema, scanned, as);
+    if (!found)
+        return found.error();
+    QStringList nullKeyColumns;
     for (qsizetype k = 0; k < scanned.size(); ++k) {
-        if (!(*bad)[size_t(k)])
-            continue;
         const ColumnSchema &column = scanned[k];
-        scan.textColumns << column.name;
-        scan.warnings << QStringLiteral("column \"%1\" (declared %2) stays text on the target: the value \"%3\" is not "
-                                        "an ISO %4")
-                             .arg(column.name, column.declaredType, *(*bad)[size_t(k)],
-                                  timestamp[size_t(k)] ? QStringLiteral("timestamp (YYYY-MM-DD HH:MM:SS)")
-                                                       : QStringLiteral("date (YYYY-MM-DD)"));
+        const SqliteEngine::ColumnValues &v = (*found)[size_t(k)];
+        // The rowid alias (INTEGER PRIMARY KEY) is never NULL: SQLite numbers such a row.
+        if (column.primaryKeyPosition > 0 && v.hasNull && !column.identity)
+            nullKeyColumns << column.name;
+        // The widest class found decides: text holds numbers and dates, a double holds integers.
+        QString to, value;
+        const bool dateColumn = as[size_t(k)] == ScanAs::Date || as[size_t(k)] == ScanAs::Timestamp;
+        if (v.firstText || (dateColumn && (v.firstInteger || v.firstReal || v.firstBlob))) {
+            to = QStringLiteral("text");
+            value = v.firstText.value_or(v.firstInteger.value_or(v.firstReal.value_or(v.firstBlob.value_or(QString()))));
+        } else if (v.firstBlob) {
+            to = QStringLiteral("blob");
+            value = *v.firstBlob;
+        } else if (v.firstReal) {
+            to = QStringLiteral("double");
+            value = *v.firstReal;
+        } else if (v.firstInteger) {
+            to = QStringLiteral("bigint");
+            value = *v.firstInteger;
+        } else {
+            continue;
+        }
+        scan.retyped.insert(column.name, to);
+        const QString why = as[size_t(k)] == ScanAs::Date        ? QStringLiteral("is not an ISO date (YYYY-MM-DD)")
+                            : as[size_t(k)] == ScanAs::Timestamp ? QStringLiteral("is not an ISO timestamp (YYYY-MM-DD HH:MM:SS)")
+                            : as[size_t(k)] == ScanAs::Integer   ? QStringLiteral("is not an integer")
+                            : as[size_t(k)] == ScanAs::Boolean   ? QStringLiteral("is not a boolean (0/1, true/false, yes/no)")
+                                                                 : QStringLiteral("is not a number");
+        scan.warnings << QStringLiteral("column \"%1\" (declared %2) is %3 on the target: the value \"%4\" %5; "
+                                        "SQLite keeps any value in any column, a type override in the plan makes such "
+                                        "values rejects instead")
+                             .arg(column.name, column.declaredType.isEmpty() ? QStringLiteral("without a type") : column.declaredType,
+                                  to, value.left(80), why);
+    }
+    if (!nullKeyColumns.isEmpty()) {
+        scan.keyDropped = true;
+        scan.warnings << QStringLiteral("the primary key (%1) is not created on the target: column %2 holds NULLs, which "
+                                        "SQLite allows in a key that is not the rowid; the rows are copied as they are")
+                             .arg(table.schema.primaryKey.join(QStringLiteral(", ")),
+                                  u'"' + nullKeyColumns.join(QStringLiteral("\", \"")) + u'"');
     }
     return scan;
 }
 
-void applyDateScan(TargetTable &table, const DateScan &scan)
+void applyTypeScan(TargetTable &table, const TypeScan &scan)
 {
-    table.dateScan = scan;
-    table.dateColumns.clear();
-    for (auto &column : table.schema.columns)
-        if (scan.textColumns.contains(column.name)) {
-            column.type.cls = TypeClass::Text;
-            column.type.native.clear();
-        }
+    table.typeScan = scan;
+    table.scanColumns.clear();
+    for (auto &column : table.schema.columns) {
+        const QString to = scan.retyped.value(column.name);
+        if (to.isEmpty())
+            continue;
+        column.type.cls = to == QLatin1String("blob")     ? TypeClass::Blob
+                          : to == QLatin1String("double") ? TypeClass::Float64
+                          : to == QLatin1String("bigint") ? TypeClass::BigInt
+                                                          : TypeClass::Text;
+        column.type.native.clear();
+        column.type.length = column.type.precision = column.type.scale = -1;
+    }
+    if (scan.keyDropped) {
+        table.schema.primaryKey.clear();
+        for (auto &column : table.schema.columns)
+            column.primaryKeyPosition = 0;
+    }
+    if (!scan.retyped.isEmpty() || scan.keyDropped)
+        table.schema.createSql.clear();
 }
 
 } // namespace cockpit

@@ -170,29 +170,29 @@ QStringList columnNames(const TableSchema &t)
 
 TaskOutcome createTargetTable(const TaskContext &ctx);
 
-// SQLite date columns are scanned first (their values decide date or text on the target);
+// A SQLite source's values are scanned first (they decide the target's column types and key);
 // the decision goes back to the scheduler with the outcome, for the table's other tasks.
 TaskOutcome runPrepare(const TaskContext &ctx)
 {
-    if (ctx.dateColumns.isEmpty())
+    if (ctx.scanColumns.isEmpty())
         return createTargetTable(ctx);
-    TargetTable table{ctx.targetTable.columns.isEmpty() ? ctx.table : ctx.targetTable, {}, ctx.dateColumns};
-    Result<DateScan> scan = DateScan{};
+    TargetTable table{ctx.targetTable.columns.isEmpty() ? ctx.table : ctx.targetTable, {}, ctx.scanColumns};
+    Result<TypeScan> scan = TypeScan{};
     {
         auto source = DbConnection::open(ctx.source, DbConnection::Mode::ReadOnly);
         if (!source)
             return failed(source.error());
         InterruptibleScope scope(*ctx.control, source->get());
-        scan = scanDateColumns(table, **source);
+        scan = scanColumnValues(table, **source);
     }
     if (!scan)
         return failedOrStopped(ctx, scan.error());
-    applyDateScan(table, *scan);
+    applyTypeScan(table, *scan);
     TaskContext scanned = ctx;
     scanned.targetTable = table.schema;
     scanned.typeWarnings = scan->warnings;
     TaskOutcome o = createTargetTable(scanned);
-    o.dateScan = *scan;
+    o.typeScan = *scan;
     return o;
 }
 
@@ -496,6 +496,8 @@ TaskOutcome runIndex(const TaskContext &ctx)
 
 TaskOutcome runPrimaryKey(const TaskContext &ctx)
 {
+    if (targetSchema(ctx).primaryKey.isEmpty()) // the value scan found NULLs in it (targettable.h)
+        return skipped(QStringLiteral("not created: the key's columns hold NULLs on the source (see the prepare task's log)"));
     auto c = connect(ctx, false);
     if (!c)
         return failed(c.error());
@@ -737,17 +739,21 @@ TaskOutcome runValidate(const TaskContext &ctx)
 TaskOutcome runForeignKey(const TaskContext &ctx)
 {
     const TableSchema t = targetSchema(ctx);
-    for (const auto &fk : t.foreignKeys) {
+    for (ForeignKeySchema fk : t.foreignKeys) {
         if (fk.name != ctx.spec.object)
             continue;
         auto c = connect(ctx, false);
         if (!c)
             return failed(c.error());
         InterruptibleScope scope(*ctx.control, c->target.get());
+        const QString adapted = c->targetEngine->adaptForeignKey(t, fk);
+        if (!adapted.isEmpty())
+            ctx.log(QStringLiteral("warn"), adapted);
         if (auto st = c->targetEngine->addForeignKey(*c->target, t, fk); !st)
             return failedOrStopped(ctx, st.error());
-        return ended(QStringLiteral("foreign key (%1) -> %2 (%3) in place")
-                         .arg(fk.columns.join(QStringLiteral(", ")), fk.referencedTable, fk.referencedColumns.join(QStringLiteral(", "))));
+        return ended(QStringLiteral("foreign key (%1) -> %2 (%3) in place%4")
+                         .arg(fk.columns.join(QStringLiteral(", ")), fk.referencedTable, fk.referencedColumns.join(QStringLiteral(", ")),
+                              adapted.isEmpty() ? QString() : QStringLiteral("; 1 warning in the task log")));
     }
     return failed(makeError(QStringLiteral("foreign key \"%1\" of table \"%2\" is no longer in the source schema")
                                 .arg(ctx.spec.object, t.name)));
@@ -780,6 +786,8 @@ TaskOutcome runIdentity(const TaskContext &ctx)
         auto c = connect(ctx, false);
         if (!c)
             return failed(c.error());
+        if (QString why; !c->targetEngine->numbersColumn(t, col, &why))
+            return skipped(QStringLiteral("not numbered on the target: ") + why);
         InterruptibleScope scope(*ctx.control, c->target.get());
         auto next = c->targetEngine->resetIdentity(*c->target, t, col);
         if (!next)
@@ -800,10 +808,14 @@ TaskOutcome runView(const TaskContext &ctx)
     if (!c)
         return failed(c.error());
     InterruptibleScope scope(*ctx.control, c->target.get());
-    if (auto st = c->targetEngine->createView(*c->target, ctx.view); !st) {
+    // The source's quoting ("x" on SQLite and PostgreSQL, `x` on MariaDB) in the target's.
+    ViewSchema view = ctx.view;
+    if (ctx.source.engine != ctx.target.engine)
+        view.selectSql = translateExpression(view.selectSql, ctx.source.engine, *c->targetEngine, {}, Rewrite::QuotesOnly);
+    if (auto st = c->targetEngine->createView(*c->target, view); !st) {
         if (ctx.control->stopRequest() != StopRequest::None)
             return failedOrStopped(ctx, st.error());
-        ctx.log(QStringLiteral("warn"), QStringLiteral("view SQL: %1").arg(ctx.view.selectSql));
+        ctx.log(QStringLiteral("warn"), QStringLiteral("view SQL: %1").arg(view.selectSql));
         return skipped(QStringLiteral("skipped: the target rejects the view's SQL: ") + st.error().message);
     }
     return ended(QStringLiteral("view created"));

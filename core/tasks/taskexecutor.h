@@ -19,7 +19,7 @@ struct TaskContext {
     // The table as the target has it (targettable.h); no columns: the same as `table`.
     TableSchema targetTable;
     QStringList typeWarnings; // logged by the prepare task
-    QStringList dateColumns;  // prepare: SQLite date columns to scan first (targettable.h)
+    QStringList scanColumns;  // prepare: SQLite columns whose values to scan first (targettable.h)
     int maxRejects = 0;
     QString rejectsDir;
     ConnectionUrl source;
@@ -49,7 +49,7 @@ struct TaskOutcome {
     qint64 rowsDone = 0;
     qint64 checkpoint = 0;
     bool hasCheckpoint = false;
-    std::optional<DateScan> dateScan; // prepare: what its date scan decided
+    std::optional<TypeScan> typeScan; // prepare: what its value scan decided
 };
 
 TaskOutcome executeTask(const TaskContext &context);

@@ -294,7 +294,10 @@ TEST_F(Constraints, SqliteToPostgresAndBackToSqliteCarryEveryConstraint)
         GTEST_SKIP() << "COCKPIT_TEST_PG_URL is not set (scripts/test-servers.sh starts the server)";
     Runner runner(dir.path());
     const auto tasks = runner.run(QStringLiteral("sqlite:") + sourceDb, target, QStringLiteral("state.db"));
-    expectAllEnded(tasks, {QStringLiteral("TrackCounts"), QStringLiteral("TrackLabels")});
+    // TrackCounts quotes its names with backticks: quoted the PostgreSQL way, it runs there.
+    expectAllEnded(tasks, {QStringLiteral("TrackLabels")});
+    EXPECT_EQ(value(QStringLiteral("SELECT sum(\"Tracks\") FROM %1.\"TrackCounts\"").arg(pgSchema)),
+              queryStrings(sourceDb, QStringLiteral("SELECT sum(Tracks) FROM TrackCounts")).value(0));
 
     EXPECT_EQ(serverCountsAndSums(QStringLiteral("\""), pgSchema + u'.'), sourceCountsAndSums());
     QStringList keys = values(QStringLiteral(
@@ -358,7 +361,10 @@ TEST_F(Constraints, SqliteToMariaDbCarriesEveryConstraint)
         GTEST_SKIP() << "COCKPIT_TEST_MYSQL_URL is not set (scripts/test-servers.sh starts the server)";
     Runner runner(dir.path());
     const auto tasks = runner.run(QStringLiteral("sqlite:") + sourceDb, target, QStringLiteral("state.db"));
-    expectAllEnded(tasks, {QStringLiteral("ArtistAlbums"), QStringLiteral("TrackLabels")});
+    // ArtistAlbums quotes its names with double quotes and brackets: backticks on MariaDB.
+    expectAllEnded(tasks, {QStringLiteral("TrackLabels")});
+    EXPECT_EQ(value(QStringLiteral("SELECT count(*) FROM `ArtistAlbums`")),
+              queryStrings(sourceDb, QStringLiteral("SELECT count(*) FROM ArtistAlbums")).value(0));
 
     EXPECT_EQ(serverCountsAndSums(QStringLiteral("`"), QString()), sourceCountsAndSums());
     QStringList keys = values(QStringLiteral(

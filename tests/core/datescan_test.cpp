@@ -27,9 +27,13 @@ std::vector<std::optional<QString>> scan(const QString &db)
     for (const auto &col : t.columns)
         if (col.name != QLatin1String("id"))
             columns << col;
-    auto bad = engine.firstNonIsoValues(**c, t, columns, {false, true});
-    EXPECT_TRUE(bad.ok()) << bad.error().message.toStdString();
-    return bad.ok() ? *bad : std::vector<std::optional<QString>>();
+    auto found = engine.scanValues(**c, t, columns, {SqliteEngine::ScanAs::Date, SqliteEngine::ScanAs::Timestamp});
+    EXPECT_TRUE(found.ok()) << found.error().message.toStdString();
+    std::vector<std::optional<QString>> bad;
+    if (found.ok())
+        for (const auto &v : *found)
+            bad.push_back(v.firstText);
+    return bad;
 }
 
 } // namespace

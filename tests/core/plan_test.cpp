@@ -69,6 +69,18 @@ TEST(PlanParser, PasswordInUrlIsRefusedWithoutEchoingIt)
     EXPECT_EQ(e.find("secret"), std::string::npos) << e;
 }
 
+// Every URL error repeats the URL: never with its password, whatever else is wrong with it.
+TEST(PlanParser, NoUrlErrorEchoesAPassword)
+{
+    for (const char *url : {"oracle://ax:secret@db1/ax", "ax:secret@db1/ax", "postgresql://ax:secret@db1:99999/ax",
+                            "mysql://ax:secret@db1", "postgresql://ax:secret@db1/ax", "sqlite://ax:secret@db1/x.db"}) {
+        auto parsed = ConnectionUrl::parse(QString::fromLatin1(url), QStringLiteral("/tmp"));
+        ASSERT_FALSE(parsed.ok()) << url;
+        EXPECT_FALSE(parsed.error().message.contains(QLatin1String("secret"))) << qPrintable(parsed.error().message);
+        EXPECT_TRUE(parsed.error().message.contains(QLatin1String("ax"))) << qPrintable(parsed.error().message);
+    }
+}
+
 TEST(PlanParser, NegativeBatchSizeAndBadEnumAreRejected)
 {
     EXPECT_NE(errorOf(R"({"source": "sqlite:a.db", "target": "sqlite:b.db", "batchSize": -5})").find("batchSize"),

@@ -132,6 +132,12 @@ QString TestDatabase::exec(const QString &sql) const
     return {};
 }
 
+QString TestDatabase::execOne(const QString &sql) const
+{
+    QSqlQuery q(db());
+    return q.exec(sql) ? QString() : q.lastError().text() + QStringLiteral(" in ") + sql.left(300);
+}
+
 QVector<QVariantList> TestDatabase::rows(const QString &sql) const
 {
     QSqlQuery q(db());

@@ -40,8 +40,10 @@ public:
     QSqlDatabase db() const { return QSqlDatabase::database(m_connection); }
     QString schema() const { return m_namespace; } // PostgreSQL schema or MariaDB database
 
-    // Runs statements; the first error with its statement, or "".
+    // Runs statements (split at ";\n" and "; "); the first error with its statement, or "".
     QString exec(const QString &sql) const;
+    // Runs `sql` as one statement, whatever it holds; the error, or "".
+    QString execOne(const QString &sql) const;
     // Rows of a query; an error puts "error: ..." as the only row.
     QVector<QVariantList> rows(const QString &sql) const;
     QString value(const QString &sql) const;

@@ -742,6 +742,41 @@ QString MysqlEngine::identityClause(const TableSchema &, const ColumnSchema &col
     return column.type.isInteger() && column.primaryKeyPosition == 1 ? QStringLiteral("AUTO_INCREMENT") : QString();
 }
 
+bool MysqlEngine::numbersColumn(const TableSchema &t, const ColumnSchema &column, QString *why) const
+{
+    if (!identityClause(t, column).isEmpty())
+        return true;
+    if (why)
+        *why = QStringLiteral("MariaDB numbers only an integer column that starts a key: \"%1\" is a plain %2 column on the "
+                              "target, its rows keep their copied values, new rows need one given")
+                   .arg(column.name, describeType(column.type));
+    return false;
+}
+
+QString MysqlEngine::adaptForeignKey(const TableSchema &t, ForeignKeySchema &fk) const
+{
+    // SET NULL on a NOT NULL column can never set NULL: PostgreSQL refuses such a delete or
+    // update when it happens, MariaDB refuses the clause itself (errno 150 "Foreign key
+    // constraint is incorrectly formed"). NO ACTION refuses the same deletes and updates.
+    QStringList notNull;
+    for (const ColumnSchema &column : t.columns)
+        if (column.notNull && fk.columns.contains(column.name))
+            notNull << column.name;
+    if (notNull.isEmpty())
+        return {};
+    QStringList changed;
+    for (QString *action : {&fk.onDelete, &fk.onUpdate})
+        if (*action == QLatin1String("SET NULL")) {
+            changed << (action == &fk.onDelete ? QStringLiteral("ON DELETE") : QStringLiteral("ON UPDATE"));
+            *action = QStringLiteral("NO ACTION");
+        }
+    if (changed.isEmpty())
+        return {};
+    return QStringLiteral("%1 SET NULL on NOT NULL column %2 is declared NO ACTION: MariaDB refuses SET NULL on a column "
+                          "that cannot be NULL, and both refuse the same deletes and updates of \"%3\"")
+        .arg(changed.join(QStringLiteral(" and ")), u'"' + notNull.join(QStringLiteral("\", \"")) + u'"', fk.referencedTable);
+}
+
 Result<QVector<ViewSchema>> MysqlEngine::introspectViews(DbConnection &c)
 {
     auto views = myRows(c.mysql(), QStringLiteral("SELECT TABLE_NAME, VIEW_DEFINITION, DATABASE() FROM information_schema.VIEWS "

@@ -24,6 +24,8 @@ public:
     Status createView(DbConnection &c, const ViewSchema &view) override;
     Result<QVector<QStringList>> firstRows(DbConnection &c, const QString &sql, int limit) override;
     QString identityClause(const TableSchema &t, const ColumnSchema &column) const override;
+    bool numbersColumn(const TableSchema &t, const ColumnSchema &column, QString *why) const override;
+    QString adaptForeignKey(const TableSchema &t, ForeignKeySchema &fk) const override;
     Result<TableStats> stats(DbConnection &c, const TableSchema &t) override;
     Result<qint64> countRange(DbConnection &c, const TableSchema &t, qint64 keyLo, qint64 keyHi) override;
     Status prepareTable(DbConnection &c, const TableSchema &t, const QString &runId,

@@ -7,6 +7,8 @@
 #include <QScopeGuard>
 #include "engine/valuetext.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QRegularExpression>
 #include <cstdlib>
 #include <cstring>
@@ -16,6 +18,16 @@
 namespace cockpit {
 
 namespace {
+
+// Column names aggregated with json_agg: a name may hold any character (a newline, a comma),
+// so no separator would do.
+QStringList jsonNames(const QString &json)
+{
+    QStringList names;
+    for (const QJsonValue &v : QJsonDocument::fromJson(json.toUtf8()).array())
+        names << v.toString();
+    return names;
+}
 
 const QString kCheckpoint = QString::fromLatin1(kCheckpointTable);
 
@@ -655,7 +667,7 @@ Result<QVector<TableSchema>> PostgresEngine::introspect(DbConnection &c)
         }
         auto indexes = pgExec(conn, QStringLiteral(
             "SELECT ic.relname, i.indisunique, pg_get_indexdef(i.indexrelid), "
-            "(SELECT string_agg(a.attname, E'\\n' ORDER BY array_position(i.indkey::int2[], a.attnum)) FROM pg_attribute a "
+            "(SELECT json_agg(a.attname ORDER BY array_position(i.indkey::int2[], a.attnum)) FROM pg_attribute a "
             " WHERE a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)), i.indexprs IS NOT NULL OR i.indpred IS NOT NULL "
             "FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = $1 AND NOT i.indisprimary "
             "ORDER BY ic.relname"), {oid});
@@ -669,15 +681,15 @@ Result<QVector<TableSchema>> PostgresEngine::introspect(DbConnection &c)
             // statement replays in the target's (createIndex sets its search path).
             idx.createSql = indexes->text(k, 2).replace(QStringLiteral(" ON ") + qualifier, QStringLiteral(" ON "));
             if (indexes->text(k, 4) != QLatin1String("t"))
-                idx.columns = indexes->text(k, 3).split(u'\n', Qt::SkipEmptyParts);
+                idx.columns = jsonNames(indexes->text(k, 3));
             t.indexes << idx;
         }
         // Unique constraints come with their index above; foreign keys and checks here.
         auto constraints = pgExec(conn, QStringLiteral(
             "SELECT c.conname, c.contype, pg_get_expr(c.conbin, c.conrelid), rc.relname, c.confdeltype, c.confupdtype, "
-            "(SELECT string_agg(a.attname, E'\\n' ORDER BY k.i) FROM unnest(c.conkey) WITH ORDINALITY k(n, i) "
+            "(SELECT json_agg(a.attname ORDER BY k.i) FROM unnest(c.conkey) WITH ORDINALITY k(n, i) "
             " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n), "
-            "(SELECT string_agg(a.attname, E'\\n' ORDER BY k.i) FROM unnest(c.confkey) WITH ORDINALITY k(n, i) "
+            "(SELECT json_agg(a.attname ORDER BY k.i) FROM unnest(c.confkey) WITH ORDINALITY k(n, i) "
             " JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.n) "
             "FROM pg_constraint c LEFT JOIN pg_class rc ON rc.oid = c.confrelid "
             "WHERE c.conrelid = $1 AND c.contype IN ('f', 'c') ORDER BY c.conname"), {oid});
@@ -693,8 +705,8 @@ Result<QVector<TableSchema>> PostgresEngine::introspect(DbConnection &c)
             fk.referencedTable = constraints->text(k, 3);
             fk.onDelete = referentialAction(constraints->text(k, 4));
             fk.onUpdate = referentialAction(constraints->text(k, 5));
-            fk.columns = constraints->text(k, 6).split(u'\n');
-            fk.referencedColumns = constraints->text(k, 7).split(u'\n');
+            fk.columns = jsonNames(constraints->text(k, 6));
+            fk.referencedColumns = jsonNames(constraints->text(k, 7));
             t.foreignKeys << fk;
         }
         // The copy key: a single integer primary key; otherwise the table is copied whole.

@@ -81,12 +81,27 @@ public:
         Status commitWithCheckpoint(const Checkpoint &cp);
     };
 
-    // Per column of `columns` (all of table `t`), the first non-NULL value that is not an ISO
-    // date (`timestamp[i]`: an ISO timestamp), as text; nothing when every value is one. One
-    // pass over the table, the test running inside SQLite (valueconvert.h's parsers).
-    Result<std::vector<std::optional<QString>>> firstNonIsoValues(DbConnection &c, const TableSchema &t,
-                                                                  const QVector<ColumnSchema> &columns,
-                                                                  const std::vector<bool> &timestamp);
+    // SQLite keeps any value in any column: a declared type is only a hint. What a column of
+    // `columns` (all of table `t`) is checked against, and what the scan found that its
+    // declared type does not hold (the first such value of each storage class, in rowid order,
+    // as text). One pass over the table, the test running inside SQLite.
+    enum class ScanAs {
+        Date,      // text other than an ISO date (valueconvert.h's parser), any number or binary
+        Timestamp, // the same for an ISO timestamp
+        Integer,   // text, binary, a real with a fraction
+        Boolean,   // text other than true/false/yes/no/on/off/t/f/y/n/1/0, binary, numbers but 0 and 1
+        Number,    // text, binary
+        Any,       // nothing: only whether it holds NULLs
+    };
+    struct ColumnValues {
+        std::optional<QString> firstText, firstBlob, firstReal, firstInteger;
+        bool hasNull = false;
+    };
+    // The primary-key columns (other than the rowid alias) holding a NULL: each looked up
+    // through the key's own index, so the preflight can ask without reading the table.
+    Result<QStringList> keyColumnsWithNulls(DbConnection &c, const TableSchema &t);
+    Result<std::vector<ColumnValues>> scanValues(DbConnection &c, const TableSchema &t, const QVector<ColumnSchema> &columns,
+                                                 const std::vector<ScanAs> &as);
 
     // CREATE TABLE built from the column model (used when the source's own SQL is not SQLite's).
     QString createTableSql(const TableSchema &t, QStringList *dropped = nullptr) const;
