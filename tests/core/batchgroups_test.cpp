@@ -216,7 +216,9 @@ TEST_F(BatchGroups, BadGroupRequestsAreRefusedWithTheReason)
     EXPECT_EQ(message, QStringLiteral("batch group copy has its worker already"));
     auto store = ControlStore::open(plan.statePath);
     ASSERT_TRUE(store.ok());
-    for (const auto &e : *(*store)->events())
+    const auto events = (*store)->events(); // kept: the loop would outlive a temporary
+    ASSERT_TRUE(events.ok());
+    for (const auto &e : *events)
         EXPECT_FALSE(e.task.startsWith(QStringLiteral("batch group"))) << qPrintable(e.message);
 }
 
