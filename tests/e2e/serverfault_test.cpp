@@ -7,6 +7,7 @@
 #include "e2e/ownservers.h"
 #include "support/testsupport.h"
 
+#include <QDir>
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -137,7 +138,84 @@ void downForGoodEndsInErrorThenRerunCompletes(OwnServer::Kind kind)
     expectTargetEqualsSource(dir.filePath(QStringLiteral("source.db")), server, kind);
 }
 
+// The name of a task LIKE `pattern` executing in the run of `state`, once there is one ("" when
+// the run ended first).
+QString executingTask(const QString &state, const QString &pattern, const QProcess &p)
+{
+    QString name;
+    waitUntil([&] {
+        if (p.state() != QProcess::Running)
+            return true;
+        try {
+            name = queryStrings(state, QStringLiteral("SELECT name FROM task WHERE name LIKE '%1' AND state = 'Executing' LIMIT 1").arg(pattern)).value(0);
+        } catch (const std::exception &) { // the store is being created
+        }
+        return !name.isEmpty();
+    }, 300000);
+    return name;
+}
+
+// The server restarted under an index build and, later, under a post-sync script: the task cut
+// off runs again from the start (an index build and a script are one transaction each) and the
+// run completes with every task Ended.
+void restartMidIndexAndScriptCompletes(OwnServer::Kind kind)
+{
+    OwnServer server(kind);
+    ASSERT_TRUE(server.error().isEmpty()) << qPrintable(server.error());
+    QTemporaryDir dir;
+    auto demo = writeDemo(DemoOptions{dir.path(), 300000, 0.05}); // with the demo's scripts
+    ASSERT_TRUE(demo.ok());
+    demo->target = *ConnectionUrl::parse(server.url(), dir.path());
+    QFile f(demo->filePath);
+    ASSERT_TRUE(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(demo->toJson());
+    f.close();
+    // A script that surely runs when the server goes: it waits 4 s on the server.
+    for (const auto &[file, sleep] : {std::pair{QStringLiteral("slow_audit.sql"), QStringLiteral("SELECT pg_sleep(4)")},
+                                      std::pair{QStringLiteral("slow_audit.mysql.sql"), QStringLiteral("SELECT SLEEP(4)")}}) {
+        QFile script(QDir(demo->scriptsDir).filePath(file));
+        ASSERT_TRUE(script.open(QIODevice::WriteOnly));
+        script.write(("-- depends: copy:SALESTABLE\n-- transaction: single\n" + sleep + ";\n").toUtf8());
+    }
+    const QString state = dir.filePath(QStringLiteral("state.db"));
+    QProcess p;
+    p.start(QStringLiteral(UPGRADECTL_PATH), runArgs(demo->filePath));
+    ASSERT_TRUE(p.waitForStarted());
+    QStringList cutOff;
+    for (const QString &wanted : {QStringLiteral("index:%"), QStringLiteral("script:slow_audit")}) {
+        const QString task = executingTask(state, wanted, p);
+        ASSERT_FALSE(task.isEmpty()) << "the run ended before " << qPrintable(wanted) << " ran";
+        ASSERT_TRUE(server.down());
+        // Cut off only if it had not ended before the server went: then it must run again.
+        if (queryStrings(state, QStringLiteral("SELECT state FROM task WHERE name = '%1'").arg(task)).value(0) != QLatin1String("Ended"))
+            cutOff << task;
+        QThread::msleep(1000);
+        ASSERT_TRUE(server.up());
+    }
+    ASSERT_TRUE(p.waitForFinished(300000));
+    EXPECT_EQ(p.exitCode(), 0) << p.readAllStandardError().toStdString();
+    EXPECT_EQ(queryInt(state, QStringLiteral("SELECT count(*) FROM task WHERE state <> 'Ended'")), 0)
+        << qPrintable(queryStrings(state, QStringLiteral("SELECT name || ': ' || state || ': ' || message FROM task WHERE state <> 'Ended'")).join(u'\n'));
+    // slow_audit waits 4 s on the server: the restart always lands in it (an index build may
+    // end before the server goes).
+    ASSERT_FALSE(cutOff.isEmpty());
+    EXPECT_EQ(cutOff.last(), QStringLiteral("script:slow_audit"));
+    for (const QString &task : cutOff)
+        EXPECT_GE(queryInt(state, QStringLiteral("SELECT attempts FROM task WHERE name = '%1'").arg(task)), 2) << qPrintable(task);
+    EXPECT_EQ(queryStrings(state, QStringLiteral("PRAGMA integrity_check")).value(0), QStringLiteral("ok"));
+}
+
 } // namespace
+
+TEST(ServerFaults, PostgresRestartedUnderAnIndexBuildAndAScriptRetriesAndTheRunCompletes)
+{
+    restartMidIndexAndScriptCompletes(OwnServer::Postgres);
+}
+
+TEST(ServerFaults, MariaDbRestartedUnderAnIndexBuildAndAScriptRetriesAndTheRunCompletes)
+{
+    restartMidIndexAndScriptCompletes(OwnServer::MariaDb);
+}
 
 TEST(ServerFaults, PostgresRestartedMidCopyRetriesAndTheRunCompletes)
 {
