@@ -205,7 +205,40 @@ void restartMidIndexAndScriptCompletes(OwnServer::Kind kind)
     EXPECT_EQ(queryStrings(state, QStringLiteral("PRAGMA integrity_check")).value(0), QStringLiteral("ok"));
 }
 
+// An administrator terminates the run's COPY sessions (pg_terminate_backend): the copies cut
+// off go on from their last committed batch and the run completes exactly.
+void terminatedBackendsRetryAndTheRunCompletes()
+{
+    OwnServer server(OwnServer::Postgres);
+    ASSERT_TRUE(server.error().isEmpty()) << qPrintable(server.error());
+    QTemporaryDir dir;
+    const QString plan = writeServerPlan(dir, server);
+    const QString state = dir.filePath(QStringLiteral("state.db"));
+    QProcess p;
+    p.start(QStringLiteral(UPGRADECTL_PATH), runArgs(plan));
+    ASSERT_TRUE(p.waitForStarted());
+    ASSERT_TRUE(waitUntil([&] { return p.state() != QProcess::Running || copiedRows(state) > 0; }, 120000));
+    QString terminated;
+    waitUntil([&] {
+        terminated = server.value(QStringLiteral("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                                 "WHERE pid <> pg_backend_pid() AND query LIKE 'COPY %'"));
+        return p.state() != QProcess::Running || terminated.toInt() > 0;
+    }, 60000);
+    ASSERT_GT(terminated.toInt(), 0) << "no COPY session to terminate: " << qPrintable(terminated);
+    ASSERT_TRUE(p.waitForFinished(300000));
+    EXPECT_EQ(p.exitCode(), 0) << p.readAllStandardError().toStdString();
+    EXPECT_EQ(queryInt(state, QStringLiteral("SELECT count(*) FROM task WHERE state <> 'Ended'")), 0);
+    EXPECT_GT(queryInt(state, QStringLiteral("SELECT count(*) FROM task_log WHERE message LIKE 'attempt % failed after % s: %terminat%'")), 0)
+        << qPrintable(queryStrings(state, QStringLiteral("SELECT message FROM task_log WHERE message LIKE 'attempt %'")).join(u'\n'));
+    expectTargetEqualsSource(dir.filePath(QStringLiteral("source.db")), server, OwnServer::Postgres);
+}
+
 } // namespace
+
+TEST(ServerFaults, PostgresBackendTerminatedMidCopyRetriesAndTheRunCompletes)
+{
+    terminatedBackendsRetryAndTheRunCompletes();
+}
 
 TEST(ServerFaults, PostgresRestartedUnderAnIndexBuildAndAScriptRetriesAndTheRunCompletes)
 {
