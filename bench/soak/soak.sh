@@ -127,9 +127,12 @@ for target in $TARGETS; do
       delay=$(awk -v r="$RANDOM" -v t="$reference_seconds" 'BEGIN { printf "%.3f", r / 32767 * t * 0.8 + 0.2 }')
       sleep "$delay"
     fi
-    if ((kills < ROUNDS)) && kill -0 "$pid" 2>/dev/null; then
+    phases=""
+    if ((kills < ROUNDS)); then
       phases=$(sqlite3 "$work/state.db" "SELECT group_concat(DISTINCT kind) FROM task WHERE state = 'Executing'" 2>/dev/null || echo "start")
-      kill -9 "$pid"
+    fi
+    # A run that ended on its own in the meantime is not killed: it counts as completed below.
+    if ((kills < ROUNDS)) && kill -9 "$pid" 2>/dev/null; then
       wait "$pid" 2>/dev/null || true
       ((++kills))
       printf '\r%s: %d kills, %d runs completed' "$target" "$kills" "$completed" >&2
