@@ -28,21 +28,6 @@ using namespace cockpit::test;
 
 namespace {
 
-struct Direction {
-    EngineKind source;
-    EngineKind target;
-};
-
-QString engineName(EngineKind k)
-{
-    switch (k) {
-    case EngineKind::SQLite: return QStringLiteral("SQLite");
-    case EngineKind::PostgreSQL: return QStringLiteral("PostgreSQL");
-    case EngineKind::MySQL: return QStringLiteral("MariaDB");
-    }
-    return {};
-}
-
 // The declared types of `Order`'s columns on the target, in column order.
 QStringList targetColumnTypes(const TestDatabase &db, const QString &table)
 {
@@ -182,19 +167,7 @@ TEST_P(Directions, AwkwardDatasetArrivesValueForValue)
               expectedOrderTypes(d.source, d.target).join(u',').toStdString());
 }
 
-std::vector<Direction> allDirections()
-{
-    std::vector<Direction> out;
-    for (EngineKind s : {EngineKind::SQLite, EngineKind::PostgreSQL, EngineKind::MySQL})
-        for (EngineKind t : {EngineKind::SQLite, EngineKind::PostgreSQL, EngineKind::MySQL})
-            out.push_back({s, t});
-    return out;
-}
-
 INSTANTIATE_TEST_SUITE_P(AllPairs, Directions, ::testing::ValuesIn(allDirections()),
-                         [](const ::testing::TestParamInfo<Direction> &info) {
-                             return (engineName(info.param.source) + QStringLiteral("To") + engineName(info.param.target))
-                                 .toStdString();
-                         });
+                         [](const ::testing::TestParamInfo<Direction> &info) { return directionName(info.param); });
 
 } // namespace

@@ -132,6 +132,27 @@ QString TestDatabase::exec(const QString &sql) const
     return {};
 }
 
+std::vector<Direction> allDirections()
+{
+    std::vector<Direction> out;
+    for (EngineKind s : {EngineKind::SQLite, EngineKind::PostgreSQL, EngineKind::MySQL})
+        for (EngineKind t : {EngineKind::SQLite, EngineKind::PostgreSQL, EngineKind::MySQL})
+            out.push_back({s, t});
+    return out;
+}
+
+QString engineName(EngineKind kind)
+{
+    switch (kind) {
+    case EngineKind::SQLite: return QStringLiteral("SQLite");
+    case EngineKind::PostgreSQL: return QStringLiteral("PostgreSQL");
+    case EngineKind::MySQL: return QStringLiteral("MariaDB");
+    }
+    return {};
+}
+
+std::string directionName(const Direction &d) { return (engineName(d.source) + QStringLiteral("To") + engineName(d.target)).toStdString(); }
+
 QString TestDatabase::execOne(const QString &sql) const
 {
     QSqlQuery q(db());

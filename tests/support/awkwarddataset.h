@@ -18,6 +18,8 @@
 #include <QVariant>
 #include <QVector>
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace cockpit::test {
 
@@ -72,6 +74,15 @@ struct AwkwardTable {
     // Decimal, Date, Timestamp, Text, VarChar: QString.
     QVector<QVariantList> rows;
 };
+
+// A source and a target engine: the cross-engine tests run on all nine pairs.
+struct Direction {
+    EngineKind source;
+    EngineKind target;
+};
+std::vector<Direction> allDirections();
+QString engineName(EngineKind kind);          // "SQLite", "PostgreSQL", "MariaDB"
+std::string directionName(const Direction &d); // "SQLiteToMariaDB", a test name's suffix
 
 QVector<AwkwardTable> awkwardDataset();
 // The native type the fixture declares for `c` on `kind`.
