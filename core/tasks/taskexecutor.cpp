@@ -798,8 +798,9 @@ TaskOutcome runIdentity(const TaskContext &ctx)
                                 .arg(ctx.spec.object, t.name)));
 }
 
-// A view is created from the source's SQL as it is; when the target cannot run it (another
-// dialect, a function it lacks), the view is skipped with the target's reason.
+// A view is created from the source's SQL, only its quoted names quoted the target's way; when
+// the target cannot run it (another dialect, a function it lacks), the view is skipped with
+// the target's reason.
 TaskOutcome runView(const TaskContext &ctx)
 {
     if (ctx.view.name.isEmpty())
