@@ -147,8 +147,9 @@ TEST_F(Upgrade, ReadyTaskIsTakenBackFromTheQueueWhenPaused)
     }, 60000));
     auto [ok, reason] = requestAndWait(run, TaskAction::Pause, ready);
     ASSERT_TRUE(ok) << qPrintable(reason);
+    // The answer comes before the snapshot that shows it.
+    EXPECT_TRUE(waitUntil([&] { return taskView(run, ready).status.state == TaskState::Paused; }, 5000));
     const TaskView v = taskView(run, ready);
-    EXPECT_EQ(v.status.state, TaskState::Paused);
     EXPECT_EQ(v.status.attempts, 0); // it never started
     run.stop();
     ASSERT_TRUE(waitUntil([&] { return taskView(run, QStringLiteral("copy:INVENTTRANS")).status.state != TaskState::Executing; }, 60000));

@@ -67,9 +67,13 @@ TEST(Security, NoPasswordInWhatARunWritesAndEveryFileIsUserOnly)
     run.start(QStringLiteral(UPGRADECTL_PATH), {QStringLiteral("run"), QStringLiteral("--plan"), plan, QStringLiteral("--override"),
                                                 QStringLiteral("the security test's own session")});
     ASSERT_TRUE(run.waitForStarted());
-    QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(run.processId()));
-    ASSERT_TRUE(cmdline.open(QIODevice::ReadOnly));
-    const QByteArray argv = cmdline.readAll();
+    // Read once the child has exec'd upgradectl (until then it shows the test's own arguments).
+    QByteArray argv;
+    waitUntil([&] {
+        QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(run.processId()));
+        argv = cmdline.open(QIODevice::ReadOnly) ? cmdline.readAll() : QByteArray();
+        return argv.contains("--plan") || run.state() != QProcess::Running;
+    }, 5000);
     EXPECT_TRUE(argv.contains("--plan")) << argv.constData();
     EXPECT_FALSE(argv.contains(password));
     ASSERT_TRUE(run.waitForFinished(300000));
