@@ -77,6 +77,41 @@ std::optional<GroupAction> groupActionFromString(const QString &s)
     return std::nullopt;
 }
 
+// Serializes the set-up of a store between processes of this host: SQLite can answer "database
+// is locked" at once, without its busy wait, to a second process that switches a brand-new file
+// to WAL while the first one is still creating it. Held only while open() runs.
+class OpeningLock {
+public:
+    explicit OpeningLock(const QString &storePath) : m_path(QFile::encodeName(storePath + QStringLiteral(".open"))) {}
+    ~OpeningLock()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
+    OpeningLock(const OpeningLock &) = delete;
+    OpeningLock &operator=(const OpeningLock &) = delete;
+
+    Status take(int timeoutMs)
+    {
+        m_fd = ::open(m_path.constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (m_fd < 0)
+            return makeError(QStringLiteral("control store: cannot open %1: %2")
+                                 .arg(QFile::decodeName(m_path), QString::fromLocal8Bit(std::strerror(errno))));
+        for (int waited = 0; ::flock(m_fd, LOCK_EX | LOCK_NB) != 0; waited += 20) {
+            if (waited >= timeoutMs)
+                return makeError(QStringLiteral("another process has been opening the control store for %1 s (%2)")
+                                     .arg(timeoutMs / 1000)
+                                     .arg(QFile::decodeName(m_path)));
+            QThread::msleep(20);
+        }
+        return {};
+    }
+
+private:
+    QByteArray m_path;
+    int m_fd = -1;
+};
+
 } // namespace
 
 QString toString(GroupAction action)
@@ -97,6 +132,9 @@ Result<std::unique_ptr<ControlStore>> ControlStore::open(const QString &path)
     s->m_name = QStringLiteral("store-%1").arg(counter.fetch_add(1));
     if (!QDir().mkpath(QFileInfo(s->m_path).absolutePath()))
         return makeError(QStringLiteral("cannot create the folder of the control store %1").arg(s->m_path));
+    OpeningLock opening(s->m_path);
+    if (auto st = opening.take(10000); !st)
+        return st.error();
     s->m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), s->m_name);
     s->m_db.setDatabaseName(s->m_path);
     s->m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
