@@ -133,10 +133,7 @@ public:
             // text): hashed as the text the copy writes (valueconvert.cpp).
             if (v.type == ValueType::Integer || v.type == ValueType::Real) {
                 m_canonical.clear();
-                if (v.type == ValueType::Integer)
-                    appendInteger(m_canonical, v.integer);
-                else
-                    appendShortestDouble(m_canonical, v.real);
+                appendNumberText(m_canonical, v);
                 addText(m_canonical.data(), int(m_canonical.size()));
                 return;
             }

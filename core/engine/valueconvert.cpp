@@ -371,10 +371,7 @@ bool ValueConverter::convertValue(RowBatch &batch, int row, const Column &c, QSt
     case TypeClass::Json:
         if (v.type == ValueType::Integer || v.type == ValueType::Real) {
             m_text.clear();
-            if (v.type == ValueType::Integer)
-                appendInteger(m_text, v.integer);
-            else
-                appendShortestDouble(m_text, v.real);
+            appendNumberText(m_text, v);
             setText(m_text);
         }
         if (to != TypeClass::Json && c.to.length > 0) {

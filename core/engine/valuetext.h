@@ -3,6 +3,8 @@
 // same double, and a canonical form of exact decimals, so that NUMERIC 12.500 on PostgreSQL and
 // REAL 12.5 on SQLite compare (and hash) as the same value.
 
+#include "engine/rowbatch.h"
+
 #include <QtGlobal>
 #include <charconv>
 #include <string>
@@ -28,6 +30,18 @@ inline void appendInteger(std::string &out, qint64 v)
     char buf[24];
     const auto r = std::to_chars(buf, buf + sizeof buf, v);
     out.append(buf, r.ptr);
+}
+
+// A SQLite number written into a text column: the copy writes this text and the validation
+// hashes the same, from this one function, so the two can never disagree.
+// `V`: a Value, or the hasher's view of one.
+template <typename V>
+void appendNumberText(std::string &out, const V &v)
+{
+    if (v.type == ValueType::Integer)
+        appendInteger(out, v.integer);
+    else if (v.type == ValueType::Real)
+        appendShortestDouble(out, v.real);
 }
 
 // "-0012.3400" -> "-12.34", "+5." -> "5", "-0.000" -> "0". Text that is not a plain decimal

@@ -6,11 +6,35 @@
 
 namespace cockpit {
 
+namespace {
+
+// The classes a scan decides, as stored with the run and named in its warnings.
+constexpr std::pair<TypeClass, const char *> kScannedClasses[] = {
+    {TypeClass::Text, "text"}, {TypeClass::Blob, "blob"}, {TypeClass::Float64, "double"}, {TypeClass::BigInt, "bigint"}};
+
+QString scannedName(TypeClass cls)
+{
+    for (const auto &[c, name] : kScannedClasses)
+        if (c == cls)
+            return QLatin1String(name);
+    return QStringLiteral("text");
+}
+
+TypeClass scannedClass(const QString &name)
+{
+    for (const auto &[c, n] : kScannedClasses)
+        if (name == QLatin1String(n))
+            return c;
+    return TypeClass::Text; // holds any value
+}
+
+} // namespace
+
 QJsonObject TypeScan::toJson() const
 {
     QJsonObject types;
     for (auto it = retyped.begin(); it != retyped.end(); ++it)
-        types.insert(it.key(), it.value());
+        types.insert(it.key(), scannedName(it.value()));
     return QJsonObject{{QStringLiteral("types"), types},
                        {QStringLiteral("keyDropped"), keyDropped},
                        {QStringLiteral("warnings"), QJsonArray::fromStringList(warnings)}};
@@ -21,9 +45,9 @@ TypeScan TypeScan::fromJson(const QJsonObject &o)
     TypeScan scan;
     const QJsonObject types = o.value(QStringLiteral("types")).toObject();
     for (auto it = types.begin(); it != types.end(); ++it)
-        scan.retyped.insert(it.key(), it.value().toString());
+        scan.retyped.insert(it.key(), scannedClass(it.value().toString()));
     for (const QString &column : o.value(QStringLiteral("text")).toVariant().toStringList()) // the date scan's form
-        scan.retyped.insert(column, QStringLiteral("text"));
+        scan.retyped.insert(column, TypeClass::Text);
     scan.keyDropped = o.value(QStringLiteral("keyDropped")).toBool();
     scan.warnings = o.value(QStringLiteral("warnings")).toVariant().toStringList();
     return scan;
@@ -114,19 +138,20 @@ Result<TypeScan> scanColumnValues(const TargetTable &table, DbConnection &sqlite
         if (column.primaryKeyPosition > 0 && v.hasNull && !column.identity)
             nullKeyColumns << column.name;
         // The widest class found decides: text holds numbers and dates, a double holds integers.
-        QString to, value;
+        TypeClass to;
+        QString value;
         const bool dateColumn = as[size_t(k)] == ScanAs::Date || as[size_t(k)] == ScanAs::Timestamp;
         if (v.firstText || (dateColumn && (v.firstInteger || v.firstReal || v.firstBlob))) {
-            to = QStringLiteral("text");
+            to = TypeClass::Text;
             value = v.firstText.value_or(v.firstInteger.value_or(v.firstReal.value_or(v.firstBlob.value_or(QString()))));
         } else if (v.firstBlob) {
-            to = QStringLiteral("blob");
+            to = TypeClass::Blob;
             value = *v.firstBlob;
         } else if (v.firstReal) {
-            to = QStringLiteral("double");
+            to = TypeClass::Float64;
             value = *v.firstReal;
         } else if (v.firstInteger) {
-            to = QStringLiteral("bigint");
+            to = TypeClass::BigInt;
             value = *v.firstInteger;
         } else {
             continue;
@@ -141,7 +166,7 @@ Result<TypeScan> scanColumnValues(const TargetTable &table, DbConnection &sqlite
                                         "SQLite keeps any value in any column, a type override in the plan makes such "
                                         "values rejects instead")
                              .arg(column.name, column.declaredType.isEmpty() ? QStringLiteral("without a type") : column.declaredType,
-                                  to, value.left(80), why);
+                                  scannedName(to), value.left(80), why);
     }
     if (!nullKeyColumns.isEmpty()) {
         scan.keyDropped = true;
@@ -158,13 +183,10 @@ void applyTypeScan(TargetTable &table, const TypeScan &scan)
     table.typeScan = scan;
     table.scanColumns.clear();
     for (auto &column : table.schema.columns) {
-        const QString to = scan.retyped.value(column.name);
-        if (to.isEmpty())
+        const auto to = scan.retyped.constFind(column.name);
+        if (to == scan.retyped.constEnd())
             continue;
-        column.type.cls = to == QLatin1String("blob")     ? TypeClass::Blob
-                          : to == QLatin1String("double") ? TypeClass::Float64
-                          : to == QLatin1String("bigint") ? TypeClass::BigInt
-                                                          : TypeClass::Text;
+        column.type.cls = *to;
         column.type.native.clear();
         column.type.length = column.type.precision = column.type.scale = -1;
     }

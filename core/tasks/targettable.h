@@ -20,8 +20,8 @@ namespace cockpit {
 // opening the run again never reads the whole source again.
 struct TypeScan {
     // Columns whose values the declared type does not hold, with the class they get on the
-    // target: "text", "blob", "double" or "bigint".
-    QMap<QString, QString> retyped;
+    // target: Text, Blob, Float64 or BigInt.
+    QMap<QString, TypeClass> retyped;
     // The primary key holds NULLs (SQLite allows them outside the rowid): the target table is
     // created without it.
     bool keyDropped = false;
