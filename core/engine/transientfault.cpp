@@ -53,4 +53,46 @@ std::optional<QString> transientCause(const QString &message)
     return std::nullopt;
 }
 
+std::optional<QString> administratorRemedy(const QString &message)
+{
+    struct Fragment {
+        const char *text;
+        const char *remedy;
+    };
+    static constexpr const char *kTimeout =
+        "the server's statement time limit cancelled it (PostgreSQL statement_timeout, MariaDB max_statement_time): "
+        "lift it for this user (ALTER ROLE … SET statement_timeout = 0; SET GLOBAL max_statement_time = 0), then Rerun";
+    static constexpr const char *kInterrupted =
+        "the server interrupted it: the server's statement time limit (MariaDB max_statement_time) or a KILL QUERY "
+        "from another session; lift the limit, then Rerun";
+    static constexpr const char *kLock =
+        "another session held a lock this statement needed for longer than the server's lock timeout (PostgreSQL "
+        "lock_timeout, MariaDB lock_wait_timeout / innodb_lock_wait_timeout): end that session, then Rerun";
+    static constexpr const char *kFull =
+        "the target's disk is full: free space there (or give the tablespace more), then Rerun; the batches committed "
+        "so far are kept";
+    static constexpr const char *kReadOnly =
+        "the target accepts no writes (a read-only database or server, a standby, or a read-only file system): make it "
+        "writable, then Rerun";
+    static constexpr std::array kFragments{
+        Fragment{"canceling statement due to statement timeout", kTimeout},
+        Fragment{"max_statement_time exceeded", kTimeout},
+        Fragment{"Query execution was interrupted", kInterrupted}, // MariaDB 1317: an ALTER under max_statement_time
+        Fragment{"canceling statement due to lock timeout", kLock},
+        Fragment{"Lock wait timeout exceeded", kLock},
+        Fragment{"No space left on device", kFull},
+        Fragment{"database or disk is full", kFull},
+        Fragment{"' is full", kFull}, // MariaDB 1114: The table 'X' is full
+        Fragment{"in a read-only transaction", kReadOnly},
+        Fragment{"during recovery", kReadOnly}, // a PostgreSQL standby
+        Fragment{"--read-only option", kReadOnly},
+        Fragment{"attempt to write a readonly database", kReadOnly},
+        Fragment{"Read-only file system", kReadOnly},
+    };
+    for (const Fragment &f : kFragments)
+        if (message.contains(QLatin1String(f.text), Qt::CaseInsensitive))
+            return QString::fromUtf8(f.remedy);
+    return std::nullopt;
+}
+
 } // namespace cockpit

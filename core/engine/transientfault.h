@@ -17,4 +17,8 @@ namespace cockpit {
 // A short cause ("the server closed the connection") when `message` is a transient fault.
 std::optional<QString> transientCause(const QString &message);
 
+// For the faults that need the administrator (a statement or lock timeout, a full disk, a
+// read-only target): what happened in plain words and what to do before Rerun.
+std::optional<QString> administratorRemedy(const QString &message);
+
 } // namespace cockpit

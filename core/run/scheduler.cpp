@@ -498,6 +498,15 @@ void Scheduler::launch(Entry &e)
     ctx.indexBuilds = m_plan.indexBuilds;
     ctx.transfer = m_plan.copiesByTransfer(e.spec.table);
     ctx.scriptsDir = m_plan.scriptsDir;
+    if (e.spec.kind == TaskKind::ForeignKey)
+        for (const ForeignKeySchema &fk : ctx.table.foreignKeys)
+            if (fk.name == e.spec.object) {
+                const TargetTable parent = m_targetTables.value(fk.referencedTable);
+                const TableSchema source = m_tables.value(fk.referencedTable);
+                ctx.referencedKeyDropped = parent.typeScan.keyDropped
+                                           && QSet<QString>(source.primaryKey.begin(), source.primaryKey.end())
+                                                  == QSet<QString>(fk.referencedColumns.begin(), fk.referencedColumns.end());
+            }
     if (ctx.transfer && e.spec.kind == TaskKind::Prepare) {
         for (const auto &index : ctx.table.indexes) {
             const int i = m_byName.value(indexTaskName(e.spec.table, index.name), -1);
@@ -615,6 +624,8 @@ void Scheduler::onFinished(const QString &name, const TaskOutcome &outcome)
         }
         to = TaskState::Error;
         level = QStringLiteral("error");
+        if (const auto remedy = administratorRemedy(outcome.message))
+            e.status.message = QStringLiteral("%1 (%2)").arg(e.status.message, *remedy);
         if (!outcome.error.sql.isEmpty())
             log(name, level, QStringLiteral("failing SQL: %1").arg(outcome.error.sql));
         break;

@@ -305,6 +305,17 @@ TaskOutcome runCopy(const TaskContext &ctx)
         o.hasCheckpoint = true;
         return o;
     };
+    // What the target has committed: `checkpoint` runs ahead of it while a batch is written,
+    // and a whole-table copy's progress counts rows its transaction may still roll back.
+    Checkpoint lastCommitted = checkpoint;
+    // A failure reports the committed checkpoint, so no partial batch is counted as done.
+    auto failedAtCheckpoint = [&](const TaskError &e) {
+        TaskOutcome o = failedOrStopped(ctx, e);
+        o.rowsDone = lastCommitted.rowsDone;
+        o.checkpoint = lastCommitted.lastKey;
+        o.hasCheckpoint = true;
+        return o;
+    };
     // Stop requests are honoured only between batches, after a commit: the checkpoint on the
     // target then describes exactly the rows that are there.
     auto stopAfterBatch = [&]() -> std::optional<TaskOutcome> {
@@ -327,6 +338,7 @@ TaskOutcome runCopy(const TaskContext &ctx)
     };
     // After each committed batch: the window sees the checkpoint, then a stop takes effect.
     auto committed = [&]() -> std::optional<TaskOutcome> {
+        lastCommitted = checkpoint;
         control.rowsDone = checkpoint.rowsDone;
         control.checkpoint = checkpoint.lastKey;
         return stopAfterBatch();
@@ -337,7 +349,7 @@ TaskOutcome runCopy(const TaskContext &ctx)
         while (true) {
             auto n = copyBatch();
             if (!n)
-                return failed(n.error());
+                return failedAtCheckpoint(n.error());
             if (*n == 0)
                 break;
             if (auto stop = committed())
@@ -358,7 +370,7 @@ TaskOutcome runCopy(const TaskContext &ctx)
         // SQLite to SQLite: rows never leave the library (INSERT ... SELECT).
         auto attached = SqliteEngine::AttachedCopy::open(*c->target, ctx.source.path, table);
         if (!attached)
-            return failed(attached.error());
+            return failedAtCheckpoint(attached.error());
         if ((wholeTable || transfer) && checkpoint.rowsDone == 0) {
             // One statement: a Cancel or a stop interrupts it (rolled back), a Pause lets it end.
             control.setInterruptStatements(true);
@@ -387,7 +399,7 @@ TaskOutcome runCopy(const TaskContext &ctx)
                                             spec.estimatedRows, int(table.indexes.size()),
                                             sourceSum.valid() ? std::function(sourceHash) : nullptr);
             if (!n)
-                return failedOrStopped(ctx, n.error());
+                return failedAtCheckpoint(n.error());
             control.rowsDone = checkpoint.rowsDone;
             control.checkpoint = checkpoint.lastKey;
             return outcome(TaskOutcome::Ended, QStringLiteral("%1 rows copied").arg(number(checkpoint.rowsDone)));
@@ -403,7 +415,7 @@ TaskOutcome runCopy(const TaskContext &ctx)
                                                           ? PostgresEngine::binaryKinds(target)
                                                           : std::vector<PgBinaryKind>());
         if (!pass)
-            return failed(pass.error());
+            return failedAtCheckpoint(pass.error());
         ctx.log(QStringLiteral("info"), QStringLiteral("rows travel in COPY's binary format, not decoded (PostgreSQL to PostgreSQL, same types)"));
         return copyInBatches([&] { return (*pass)->copyBatch(checkpoint, ctx.batchSize); });
     }
@@ -417,15 +429,15 @@ TaskOutcome runCopy(const TaskContext &ctx)
                                                           after - (spec.keyLo - 1), spec.keyLo)
                           : c->sourceEngine->openReader(*c->source, table, after, spec.keyHi);
     if (!reader)
-        return failed(reader.error());
+        return failedAtCheckpoint(reader.error());
     auto writer = c->targetEngine->openWriter(*c->target, targetSchema(ctx));
     if (!writer)
-        return failed(writer.error());
+        return failedAtCheckpoint(writer.error());
 
     while (true) {
         auto n = (*reader)->next(batch, ctx.batchSize);
         if (!n)
-            return failed(n.error());
+            return failedAtCheckpoint(n.error());
         if (*n == 0)
             break;
         if (resumable)
@@ -437,10 +449,10 @@ TaskOutcome runCopy(const TaskContext &ctx)
             if (!rejected.empty()) {
                 auto total = rejects->append(rejected, names);
                 if (!total)
-                    return failed(total.error());
+                    return failedAtCheckpoint(total.error());
                 chunkRejects += qint64(rejected.size());
                 if (*total > ctx.maxRejects)
-                    return failed(makeError(QStringLiteral("%1 rows of \"%2\" did not convert to the target's types, "
+                    return failedAtCheckpoint(makeError(QStringLiteral("%1 rows of \"%2\" did not convert to the target's types, "
                                                            "more than maxRejects (%3); see %4")
                                                 .arg(number(*total), table.name)
                                                 .arg(ctx.maxRejects)
@@ -452,7 +464,7 @@ TaskOutcome runCopy(const TaskContext &ctx)
         if (checkpoint.rowHashSum && !(*writer)->hashesRows())
             *checkpoint.rowHashSum += hasher.sumRows(batch, hashedAs);
         if (auto st = (*writer)->writeBatch(batch, checkpoint); !st)
-            return failed(st.error());
+            return failedAtCheckpoint(st.error());
         control.bytesDone += batch.byteSize();
         if (auto stop = committed())
             return *stop;
@@ -461,7 +473,7 @@ TaskOutcome runCopy(const TaskContext &ctx)
         checkpoint.lastKey = spec.keyHi + 1; // complete
         batch.reset(int(table.columns.size()));
         if (auto st = (*writer)->writeBatch(batch, checkpoint); !st)
-            return failed(st.error());
+            return failedAtCheckpoint(st.error());
     }
     if (chunkRejects > 0)
         return outcome(TaskOutcome::Ended, QStringLiteral("%1 rows copied, %2 rejected (see %3)")
@@ -742,6 +754,10 @@ TaskOutcome runForeignKey(const TaskContext &ctx)
     for (ForeignKeySchema fk : t.foreignKeys) {
         if (fk.name != ctx.spec.object)
             continue;
+        if (ctx.referencedKeyDropped)
+            return skipped(QStringLiteral("not created: \"%1\" is on the target without its primary key (its key columns "
+                                          "hold NULLs on the source), so nothing unique backs (%2)")
+                               .arg(fk.referencedTable, fk.referencedColumns.join(QStringLiteral(", "))));
         auto c = connect(ctx, false);
         if (!c)
             return failed(c.error());

@@ -34,6 +34,9 @@ struct TaskContext {
     bool transfer = false;
     QStringList indexesAtPrepare;
     QString scriptsDir; // script tasks: the plan's scripts folder
+    // Foreign key tasks: the referenced key is not on the target (the value scan dropped it,
+    // targettable.h), so nothing unique backs the reference.
+    bool referencedKeyDropped = false;
     TaskControl *control = nullptr;
     // Thread-safe: adds a line to the task's log (file, store, window).
     std::function<void(const QString &level, const QString &message)> log;

@@ -38,6 +38,9 @@ void writeSource(const QString &path)
         // A key that is not the rowid alias holding NULLs, which SQLite allows.
         "CREATE TABLE nullkey (id integer auto_increment primary key, v text);"
         "INSERT INTO nullkey VALUES (1, 'a'), (NULL, 'b'), (NULL, 'c');"
+        // ... and a table that references that key.
+        "CREATE TABLE nullkeychild (id INTEGER PRIMARY KEY, parent integer REFERENCES nullkey(id));"
+        "INSERT INTO nullkeychild VALUES (1, 1), (2, NULL);"
         // Defaults spelled with double quotes: SQLite reads both as strings.
         // a's default fills row 1 with the text "0" (quotes and all): the column holds text; a2
         // holds only integers, so its default is read as the number it spells.
@@ -192,6 +195,18 @@ TEST_P(SqliteTyping, EveryShapeCopiesAndValidatesEqual)
                             .arg(pg->schema())),
                   QStringLiteral("0"));
         EXPECT_TRUE(taskView(run, QStringLiteral("pk:nullkey")).status.skipped);
+    }
+    // A foreign key onto the dropped key cannot be created on a server: skipped, saying why.
+    int childKeys = 0;
+    for (const auto &t : allTasks(run))
+        if (t.spec.kind == TaskKind::ForeignKey && t.spec.table == QLatin1String("nullkeychild")) {
+            ++childKeys;
+            EXPECT_TRUE(t.status.skipped) << qPrintable(t.status.message);
+            EXPECT_TRUE(t.status.message.contains(QLatin1String("\"nullkey\" is on the target without its primary key")))
+                << qPrintable(t.status.message);
+        }
+    EXPECT_EQ(childKeys, 1);
+    if (pg) {
         EXPECT_EQ(value(QStringLiteral("SELECT count(*) FROM pg_constraint WHERE conrelid = '%1.inttext'::regclass AND contype = 'p'")
                             .arg(pg->schema())),
                   QStringLiteral("1"));

@@ -63,23 +63,68 @@ bool OwnServer::up()
 
 QString OwnServer::value(const QString &sql) const
 {
-    QProcess p;
+    return client(sql, false);
+}
+
+QString OwnServer::admin(const QString &sql) const
+{
+    return client(sql, true);
+}
+
+void OwnServer::startAdminSession(QProcess &p, const QString &sql) const
+{
+    QStringList args;
+    const QString program = client(sql, true, &args);
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.setProcessEnvironment(clientEnvironment(true));
+    p.start(program, args);
+    p.waitForStarted();
+}
+
+// The test user's password for its sessions; none for the superuser's (the socket lets it in,
+// and MariaDB would try a password it is given).
+QProcessEnvironment OwnServer::clientEnvironment(bool superuser) const
+{
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    const QString var = m_kind == Postgres ? QStringLiteral("PGPASSWORD") : QStringLiteral("MYSQL_PWD");
+    if (superuser)
+        env.remove(var);
+    else
+        env.insert(var, m_password);
+    return env;
+}
+
+// Runs `sql` through the server's own command-line client; with `argsOut`, only returns the
+// program and fills in its arguments.
+QString OwnServer::client(const QString &sql, bool superuser, QStringList *argsOut) const
+{
+    const QRegularExpressionMatch m = QRegularExpression(QStringLiteral("://([^@]+)@([^:]+):(\\d+)/(\\w+)")).match(m_url);
     QStringList args;
     QString program;
     if (m_kind == Postgres) {
-        env.insert(QStringLiteral("PGPASSWORD"), m_password);
         program = QStringLiteral("psql");
-        args = {QStringLiteral("-X"), QStringLiteral("-A"), QStringLiteral("-t"), QStringLiteral("-v"), QStringLiteral("ON_ERROR_STOP=1"),
-                m_url, QStringLiteral("-c"), sql};
+        args = {QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-A"), QStringLiteral("-t"), QStringLiteral("-v"), QStringLiteral("ON_ERROR_STOP=1")};
+        if (superuser)
+            args << QStringLiteral("-h") << m_dir.filePath(QStringLiteral("pg-run")) << QStringLiteral("-p") << m.captured(3)
+                 << QStringLiteral("-U") << QStringLiteral("postgres") << QStringLiteral("-d") << m.captured(4);
+        else
+            args << m_url;
+        args << QStringLiteral("-c") << sql;
     } else {
-        env.insert(QStringLiteral("MYSQL_PWD"), m_password);
-        const QRegularExpressionMatch m = QRegularExpression(QStringLiteral("mysql://([^@]+)@([^:]+):(\\d+)/(\\w+)")).match(m_url);
         program = QStringLiteral("mariadb");
-        args = {QStringLiteral("--no-defaults"), QStringLiteral("-N"), QStringLiteral("-B"), QStringLiteral("-u"), m.captured(1),
-                QStringLiteral("-h"), m.captured(2), QStringLiteral("-P"), m.captured(3), m.captured(4), QStringLiteral("-e"), sql};
+        args = {QStringLiteral("--no-defaults"), QStringLiteral("-N"), QStringLiteral("-B")};
+        if (superuser)
+            args << QStringLiteral("--socket=") + m_dir.filePath(QStringLiteral("mysql.sock")) << QStringLiteral("-u") << QStringLiteral("root");
+        else
+            args << QStringLiteral("-u") << m.captured(1) << QStringLiteral("-h") << m.captured(2) << QStringLiteral("-P") << m.captured(3);
+        args << m.captured(4) << QStringLiteral("-e") << sql;
     }
-    p.setProcessEnvironment(env);
+    if (argsOut) {
+        *argsOut = args;
+        return program;
+    }
+    QProcess p;
+    p.setProcessEnvironment(clientEnvironment(superuser));
     p.start(program, args);
     if (!p.waitForFinished(60000) || p.exitCode() != 0)
         return QStringLiteral("error: ") + QString::fromUtf8(p.readAllStandardError()).trimmed();

@@ -3,6 +3,7 @@
 // temporary folder, so that the test can stop and restart it under a run without disturbing
 // the tests that share the suite's servers. Stopped and removed at destruction.
 
+#include <QProcess>
 #include <QString>
 #include <QTemporaryDir>
 
@@ -26,7 +27,16 @@ public:
     // client (not the code under test); "error: ..." when it fails.
     QString value(const QString &sql) const;
 
+    // The same as the server's superuser (postgres / root, through the unix socket), in the
+    // test database: what an administrator does to the server under a run.
+    QString admin(const QString &sql) const;
+    // `sql` in a superuser session of its own, left running (a session that holds a lock or
+    // sleeps); the caller waits for or kills the process.
+    void startAdminSession(QProcess &p, const QString &sql) const;
+
 private:
+    QString client(const QString &sql, bool superuser, QStringList *argsOut = nullptr) const;
+    QProcessEnvironment clientEnvironment(bool superuser) const;
     bool script(const QStringList &args, QString *output = nullptr) const;
     Kind m_kind;
     QTemporaryDir m_dir{QStringLiteral("/tmp/cockpit-own.XXXXXX")};

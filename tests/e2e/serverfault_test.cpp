@@ -2,13 +2,11 @@
 // retry with backoff and the run completes exactly; a server that stays down ends them in Error
 // with the cause named, and Rerun completes the run once the server is back.
 
-#include "demo/demogenerator.h"
 #include "e2e/clisupport.h"
 #include "e2e/ownservers.h"
+#include "e2e/serverruns.h"
 #include "support/testsupport.h"
 
-#include <QDir>
-#include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QThread>
@@ -19,65 +17,13 @@ using namespace cockpit::test;
 
 namespace {
 
-// A 300,000-row demo (copies only) into `server`, in small batches so the copy takes seconds.
-QString writeServerPlan(const QTemporaryDir &dir, const OwnServer &server, const QString &retryJson = {})
-{
-    auto demo = writeDemo(DemoOptions{dir.path(), 300000, 0.05});
-    EXPECT_TRUE(demo.ok());
-    if (!demo.ok())
-        return {};
-    demo->scriptsDir.clear();
-    demo->batchSize = 2000;
-    demo->chunkRows = 100000;
-    demo->tableOptions.clear();
-    demo->target = *ConnectionUrl::parse(server.url(), dir.path());
-    QByteArray json = demo->toJson();
-    if (!retryJson.isEmpty()) { // the plan file as an administrator writes it
-        const int at = int(json.indexOf("\"retry\""));
-        const int end = int(json.indexOf('}', at));
-        json.replace(at, end - at + 1, "\"retry\": " + retryJson.toUtf8());
-    }
-    QFile f(demo->filePath);
-    EXPECT_TRUE(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
-    f.write(json);
-    return demo->filePath;
-}
-
-// Every source table's count, distinct keys and key sum, on the source (sqlite3) and on the
-// server (its own client): equal when nothing was lost or duplicated.
-void expectTargetEqualsSource(const QString &source, const OwnServer &server, OwnServer::Kind kind)
-{
-    const QStringList tables = queryStrings(source, QStringLiteral("SELECT name FROM sqlite_master WHERE type='table'"));
-    ASSERT_FALSE(tables.isEmpty());
-    for (const QString &t : tables) {
-        const QString want = queryStrings(source, QStringLiteral("SELECT count(*) || ' ' || count(DISTINCT RECID) || ' ' || "
-                                                                 "coalesce(sum(RECID), 0) FROM \"%1\"").arg(t)).value(0);
-        const QString got = kind == OwnServer::Postgres
-                                ? server.value(QStringLiteral("SELECT count(*) || ' ' || count(DISTINCT \"RECID\") || ' ' || "
-                                                              "coalesce(sum(\"RECID\"), 0) FROM \"%1\"").arg(t))
-                                : server.value(QStringLiteral("SELECT CONCAT_WS(' ', count(*), count(DISTINCT `RECID`), "
-                                                              "coalesce(sum(`RECID`), 0)) FROM `%1`").arg(t));
-        EXPECT_EQ(got.toStdString(), want.toStdString()) << qPrintable(t);
-    }
-}
-
-QStringList runArgs(const QString &plan)
-{
-    return {QStringLiteral("run"), QStringLiteral("--plan"), plan, QStringLiteral("--quiet")};
-}
-
 // Starts the run, restarts the server once rows are moving (down for `downMs`), and returns
 // the run's exit code.
 int runThroughRestart(const QString &plan, const QString &state, OwnServer &server, int downMs)
 {
     QProcess p;
-    p.start(QStringLiteral(UPGRADECTL_PATH), runArgs(plan));
-    EXPECT_TRUE(p.waitForStarted());
-    EXPECT_TRUE(waitUntil([&] { return p.state() != QProcess::Running || copiedRows(state) > 0; }, 120000));
-    if (p.state() != QProcess::Running) {
-        ADD_FAILURE() << "the run ended before the restart: " << p.readAllStandardError().toStdString();
+    if (!startRunUntilRowsMove(p, plan, state))
         return -1;
-    }
     EXPECT_TRUE(server.down());
     QThread::msleep(downMs);
     EXPECT_TRUE(server.up());
@@ -92,11 +38,11 @@ void restartMidCopyCompletes(OwnServer::Kind kind)
     OwnServer server(kind);
     ASSERT_TRUE(server.error().isEmpty()) << qPrintable(server.error());
     QTemporaryDir dir;
-    const QString plan = writeServerPlan(dir, server);
+    const QString plan = writeServerPlan(dir, server.url());
     const QString state = dir.filePath(QStringLiteral("state.db"));
     EXPECT_EQ(runThroughRestart(plan, state, server, 1500), 0);
     EXPECT_EQ(queryInt(state, QStringLiteral("SELECT count(*) FROM task WHERE state <> 'Ended'")), 0)
-        << qPrintable(queryStrings(state, QStringLiteral("SELECT name || ': ' || state || ': ' || message FROM task WHERE state <> 'Ended'")).join(u'\n'));
+        << qPrintable(unfinishedTasks(state));
     // The cut-off tasks ran again: more attempts than tasks, each retry logged with its cause.
     EXPECT_GT(queryInt(state, QStringLiteral("SELECT sum(attempts) - count(*) FROM task")), 0);
     EXPECT_GT(queryInt(state, QStringLiteral("SELECT count(*) FROM task_log WHERE message LIKE 'attempt % failed after % s: %; retry in % s (attempt % of 6)'")), 0);
@@ -109,12 +55,10 @@ void downForGoodEndsInErrorThenRerunCompletes(OwnServer::Kind kind)
     OwnServer server(kind);
     ASSERT_TRUE(server.error().isEmpty()) << qPrintable(server.error());
     QTemporaryDir dir;
-    const QString plan = writeServerPlan(dir, server, QStringLiteral("{\"attempts\": 3, \"delaySeconds\": 0.2, \"maxDelaySeconds\": 0.5}"));
+    const QString plan = writeServerPlan(dir, server.url(), QStringLiteral("{\"attempts\": 3, \"delaySeconds\": 0.2, \"maxDelaySeconds\": 0.5}"));
     const QString state = dir.filePath(QStringLiteral("state.db"));
     QProcess p;
-    p.start(QStringLiteral(UPGRADECTL_PATH), runArgs(plan));
-    ASSERT_TRUE(p.waitForStarted());
-    ASSERT_TRUE(waitUntil([&] { return p.state() != QProcess::Running || copiedRows(state) > 0; }, 120000));
+    ASSERT_TRUE(startRunUntilRowsMove(p, plan, state));
     ASSERT_TRUE(server.down());
     ASSERT_TRUE(p.waitForFinished(120000)) << "the run did not give up on a server that stays down";
     EXPECT_EQ(p.exitCode(), 1) << p.readAllStandardError().toStdString();
@@ -138,23 +82,6 @@ void downForGoodEndsInErrorThenRerunCompletes(OwnServer::Kind kind)
     expectTargetEqualsSource(dir.filePath(QStringLiteral("source.db")), server, kind);
 }
 
-// The name of a task LIKE `pattern` executing in the run of `state`, once there is one ("" when
-// the run ended first).
-QString executingTask(const QString &state, const QString &pattern, const QProcess &p)
-{
-    QString name;
-    waitUntil([&] {
-        if (p.state() != QProcess::Running)
-            return true;
-        try {
-            name = queryStrings(state, QStringLiteral("SELECT name FROM task WHERE name LIKE '%1' AND state = 'Executing' LIMIT 1").arg(pattern)).value(0);
-        } catch (const std::exception &) { // the store is being created
-        }
-        return !name.isEmpty();
-    }, 300000);
-    return name;
-}
-
 // The server restarted under an index build and, later, under a post-sync script: the task cut
 // off runs again from the start (an index build and a script are one transaction each) and the
 // run completes with every task Ended.
@@ -163,23 +90,11 @@ void restartMidIndexAndScriptCompletes(OwnServer::Kind kind)
     OwnServer server(kind);
     ASSERT_TRUE(server.error().isEmpty()) << qPrintable(server.error());
     QTemporaryDir dir;
-    auto demo = writeDemo(DemoOptions{dir.path(), 300000, 0.05}); // with the demo's scripts
-    ASSERT_TRUE(demo.ok());
-    demo->target = *ConnectionUrl::parse(server.url(), dir.path());
-    QFile f(demo->filePath);
-    ASSERT_TRUE(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
-    f.write(demo->toJson());
-    f.close();
-    // A script that surely runs when the server goes: it waits 4 s on the server.
-    for (const auto &[file, sleep] : {std::pair{QStringLiteral("slow_audit.sql"), QStringLiteral("SELECT pg_sleep(4)")},
-                                      std::pair{QStringLiteral("slow_audit.mysql.sql"), QStringLiteral("SELECT SLEEP(4)")}}) {
-        QFile script(QDir(demo->scriptsDir).filePath(file));
-        ASSERT_TRUE(script.open(QIODevice::WriteOnly));
-        script.write(("-- depends: copy:SALESTABLE\n-- transaction: single\n" + sleep + ";\n").toUtf8());
-    }
+    // slow_audit waits 4 s on the server: the restart surely lands in it.
+    const QString plan = writeServerPlanWithSlowScript(dir, server.url(), 4);
     const QString state = dir.filePath(QStringLiteral("state.db"));
     QProcess p;
-    p.start(QStringLiteral(UPGRADECTL_PATH), runArgs(demo->filePath));
+    p.start(QStringLiteral(UPGRADECTL_PATH), runArgs(plan));
     ASSERT_TRUE(p.waitForStarted());
     QStringList cutOff;
     for (const QString &wanted : {QStringLiteral("index:%"), QStringLiteral("script:slow_audit")}) {
@@ -195,7 +110,7 @@ void restartMidIndexAndScriptCompletes(OwnServer::Kind kind)
     ASSERT_TRUE(p.waitForFinished(300000));
     EXPECT_EQ(p.exitCode(), 0) << p.readAllStandardError().toStdString();
     EXPECT_EQ(queryInt(state, QStringLiteral("SELECT count(*) FROM task WHERE state <> 'Ended'")), 0)
-        << qPrintable(queryStrings(state, QStringLiteral("SELECT name || ': ' || state || ': ' || message FROM task WHERE state <> 'Ended'")).join(u'\n'));
+        << qPrintable(unfinishedTasks(state));
     // slow_audit waits 4 s on the server: the restart always lands in it (an index build may
     // end before the server goes).
     ASSERT_FALSE(cutOff.isEmpty());
@@ -212,12 +127,10 @@ void terminatedBackendsRetryAndTheRunCompletes()
     OwnServer server(OwnServer::Postgres);
     ASSERT_TRUE(server.error().isEmpty()) << qPrintable(server.error());
     QTemporaryDir dir;
-    const QString plan = writeServerPlan(dir, server);
+    const QString plan = writeServerPlan(dir, server.url());
     const QString state = dir.filePath(QStringLiteral("state.db"));
     QProcess p;
-    p.start(QStringLiteral(UPGRADECTL_PATH), runArgs(plan));
-    ASSERT_TRUE(p.waitForStarted());
-    ASSERT_TRUE(waitUntil([&] { return p.state() != QProcess::Running || copiedRows(state) > 0; }, 120000));
+    ASSERT_TRUE(startRunUntilRowsMove(p, plan, state));
     QString terminated;
     waitUntil([&] {
         terminated = server.value(QStringLiteral("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
