@@ -69,6 +69,15 @@ public:
     static std::unique_ptr<Engine> create(EngineKind kind);
 
     virtual QString quoteIdentifier(const QString &name) const = 0;
+    // Which names this engine keeps as given: the longest (0: no limit; counted in UTF-8 bytes
+    // or in characters), and whether two names that differ only in case are the same name.
+    struct NameRules {
+        int maxLength = 0;
+        bool lengthInBytes = false;
+        bool tablesFoldCase = false;
+        bool columnsFoldCase = false;
+    };
+    virtual NameRules nameRules() const { return {}; }
     // "a", "b", ... quoted for this engine.
     QString quotedList(const QStringList &names) const;
     // Every column of `t`, in order, quoted.

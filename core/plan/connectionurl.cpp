@@ -17,6 +17,16 @@ QString toString(EngineKind kind)
     return {};
 }
 
+QString displayName(EngineKind kind)
+{
+    switch (kind) {
+    case EngineKind::SQLite: return QStringLiteral("SQLite");
+    case EngineKind::PostgreSQL: return QStringLiteral("PostgreSQL");
+    case EngineKind::MySQL: return QStringLiteral("MariaDB");
+    }
+    return {};
+}
+
 // `text` with the password of its user info (user:password@host) taken out: the URL is repeated
 // in error messages, which reach the terminal, the log and the window.
 static QString withoutPassword(const QString &text)

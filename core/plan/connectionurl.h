@@ -10,7 +10,8 @@
 namespace cockpit {
 
 enum class EngineKind { SQLite, PostgreSQL, MySQL };
-QString toString(EngineKind kind);
+QString toString(EngineKind kind);    // the URL scheme: "postgresql"
+QString displayName(EngineKind kind); // for messages: "PostgreSQL"
 
 struct ConnectionUrl {
     EngineKind engine = EngineKind::SQLite;

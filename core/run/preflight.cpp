@@ -187,6 +187,62 @@ PreflightCheck nullKeysCheck(const QVector<TableSchema> &tables, Side &source)
     return check(id, title, CheckStatus::Warning, details);
 }
 
+// Every name of the plan's tables as the target would keep it: a name longer than the target
+// keeps would be cut (PostgreSQL does so with a notice only), and two names that differ only in
+// case would be one on a target that ignores case; either way the copy would not be the
+// source's, so the run does not start.
+PreflightCheck namesCheck(const QVector<TableSchema> &tables, const Engine &target, const QString &targetName)
+{
+    const QString id = QStringLiteral("target.names"), title = QStringLiteral("Names the target can hold");
+    const Engine::NameRules rules = target.nameRules();
+    QStringList details;
+    auto checkName = [&](const QString &what, const QString &name) {
+        if (name.contains(QChar(0)))
+            details << QStringLiteral("%1 \"%2\" holds a NUL character, which no SQL statement can name").arg(what, QString(name).replace(QChar(0), u'?'));
+        const qsizetype length = rules.lengthInBytes ? name.toUtf8().size() : name.size();
+        if (rules.maxLength > 0 && length > rules.maxLength)
+            details << QStringLiteral("%1 \"%2\" is %3 %4 long; %5 keeps %6 and would cut it")
+                           .arg(what, name)
+                           .arg(length)
+                           .arg(rules.lengthInBytes ? QStringLiteral("bytes") : QStringLiteral("characters"), targetName)
+                           .arg(rules.maxLength);
+    };
+    // Names equal once case is ignored, each group once.
+    auto collisions = [&](const QString &what, const QStringList &names) {
+        QMap<QString, QStringList> byFolded;
+        for (const QString &n : names)
+            byFolded[n.toLower()] << n;
+        for (const QStringList &same : std::as_const(byFolded))
+            if (same.size() > 1)
+                details << QStringLiteral("%1 \"%2\" are one name on %3, which ignores case in them")
+                               .arg(what, same.join(QStringLiteral("\", \"")), targetName);
+    };
+    QStringList tableNames;
+    for (const TableSchema &t : tables) {
+        tableNames << t.name;
+        checkName(QStringLiteral("table"), t.name);
+        QStringList columns;
+        for (const ColumnSchema &c : t.columns) {
+            columns << c.name;
+            checkName(QStringLiteral("column of \"%1\"").arg(t.name), c.name);
+        }
+        for (const IndexSchema &i : t.indexes)
+            checkName(QStringLiteral("index of \"%1\"").arg(t.name), i.name);
+        for (const ForeignKeySchema &fk : t.foreignKeys)
+            checkName(QStringLiteral("foreign key of \"%1\"").arg(t.name), fk.name);
+        for (const CheckSchema &c : t.checks)
+            checkName(QStringLiteral("check of \"%1\"").arg(t.name), c.name);
+        if (rules.columnsFoldCase)
+            collisions(QStringLiteral("columns of \"%1\"").arg(t.name), columns);
+    }
+    if (rules.tablesFoldCase)
+        collisions(QStringLiteral("tables"), tableNames);
+    if (details.isEmpty())
+        return check(id, title, CheckStatus::Ok, {QStringLiteral("every name of the plan's %1 fits %2").arg(counted(tables.size(), "table"), targetName)});
+    details << QStringLiteral("rename them on the source, or leave those tables out of the plan (\"exclude\")");
+    return check(id, title, CheckStatus::Blocker, details);
+}
+
 // Connects one side; false (with its Blocker added) when it cannot be reached.
 bool connect(Side &side, DbConnection::Mode mode, PreflightReport &report)
 {
@@ -234,6 +290,8 @@ Result<PreflightReport> runPreflight(const Plan &plan)
         }
         report.checks << sessionsCheck(source);
     }
+    if (tables && target.engine)
+        report.checks << namesCheck(*tables, *target.engine, displayName(plan.target.engine));
 
     // A SQLite target that does not exist yet is created by the run: opening it here would
     // create it, so only its folder is checked.

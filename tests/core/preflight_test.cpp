@@ -270,3 +270,68 @@ TEST(PreflightMysql, AnotherProgramsSessionBlocksAndOursDoNot)
         return preflight(plan).find(QStringLiteral("target.sessions"))->status == CheckStatus::Ok;
     }, 10000)) << preflight(plan).toText().toStdString();
 }
+
+// Names a target would cut (PostgreSQL keeps 63 bytes, MariaDB 64 characters) are refused
+// before the run, each named; the targets need not be reachable for that.
+TEST(Preflight, NamesLongerThanTheTargetKeepsAreBlockers)
+{
+    QTemporaryDir dir;
+    const QString source = dir.filePath(QStringLiteral("long.db"));
+    const QString table64 = QString(64, u'a');
+    const QString column70 = QString(70, u'c');
+    const QString umlauts = QString(32, QChar(0xFC)); // 32 characters, 64 UTF-8 bytes
+    execSqlite(source, QStringLiteral("CREATE TABLE \"%1\" (id INTEGER PRIMARY KEY, \"%2\" TEXT, \"%3\" TEXT)").arg(table64, column70, umlauts));
+    execSqlite(source, QStringLiteral("CREATE TABLE fine (id INTEGER PRIMARY KEY, \"%1\" TEXT)").arg(QString(63, u'f')));
+    auto planTo = [&](const QString &target) {
+        return Plan::fromUrls(*ConnectionUrl::parse(QStringLiteral("sqlite:///") + source, dir.path()),
+                              *ConnectionUrl::parse(target, dir.path()), dir.filePath(QStringLiteral("s.db")));
+    };
+
+    const PreflightReport pg = preflight(planTo(QStringLiteral("postgresql://u@127.0.0.1:1/db")));
+    EXPECT_EQ(statusOf(pg, QStringLiteral("target.names")), CheckStatus::Blocker) << pg.toText().toStdString();
+    const QString pgDetails = detailsOf(pg, QStringLiteral("target.names"));
+    EXPECT_TRUE(pgDetails.contains(QStringLiteral("table \"%1\" is 64 bytes long; PostgreSQL keeps 63").arg(table64))) << qPrintable(pgDetails);
+    EXPECT_TRUE(pgDetails.contains(QStringLiteral("column of \"%1\" \"%2\" is 70 bytes long").arg(table64, column70))) << qPrintable(pgDetails);
+    EXPECT_TRUE(pgDetails.contains(QStringLiteral("\"%1\" is 64 bytes long").arg(umlauts))) << qPrintable(pgDetails);
+    EXPECT_FALSE(pgDetails.contains(QString(63, u'f'))) << qPrintable(pgDetails); // 63 fits
+
+    const PreflightReport my = preflight(planTo(QStringLiteral("mysql://u@127.0.0.1:1/db")));
+    EXPECT_EQ(statusOf(my, QStringLiteral("target.names")), CheckStatus::Blocker);
+    const QString myDetails = detailsOf(my, QStringLiteral("target.names"));
+    EXPECT_TRUE(myDetails.contains(QStringLiteral("\"%1\" is 70 characters long; MariaDB keeps 64").arg(column70))) << qPrintable(myDetails);
+    EXPECT_FALSE(myDetails.contains(QStringLiteral("table \"%1\" is").arg(table64))) << qPrintable(myDetails); // 64 fits
+    EXPECT_FALSE(myDetails.contains(umlauts + QStringLiteral("\" is"))) << qPrintable(myDetails);
+
+    const PreflightReport lite = preflight(planTo(QStringLiteral("sqlite:copy.db")));
+    EXPECT_EQ(statusOf(lite, QStringLiteral("target.names")), CheckStatus::Ok) << lite.toText().toStdString();
+}
+
+// PostgreSQL tells "Item" from "ITEM"; SQLite tells no names apart by case, MariaDB no column
+// names: such a pair is one name there, refused before the run.
+TEST(PreflightPostgres, NamesThatDifferOnlyInCaseAreBlockersWhereTheTargetIgnoresCase)
+{
+    PgScratchSchema scratch;
+    if (scratch.url().isEmpty())
+        GTEST_SKIP() << "COCKPIT_TEST_PG_URL is not set (scripts/test-servers.sh starts the server)";
+    ASSERT_EQ(scratch.exec(QStringLiteral("CREATE TABLE \"Item\" (id int PRIMARY KEY)")), QString());
+    ASSERT_EQ(scratch.exec(QStringLiteral("CREATE TABLE \"ITEM\" (id int PRIMARY KEY)")), QString());
+    ASSERT_EQ(scratch.exec(QStringLiteral("CREATE TABLE stock (id int PRIMARY KEY, \"Qty\" int, \"QTY\" int)")), QString());
+    QTemporaryDir dir;
+    auto planTo = [&](const QString &target) {
+        return Plan::fromUrls(*ConnectionUrl::parse(scratch.url(), dir.path()), *ConnectionUrl::parse(target, dir.path()),
+                              dir.filePath(QStringLiteral("s.db")));
+    };
+    const PreflightReport lite = preflight(planTo(QStringLiteral("sqlite:copy.db")));
+    EXPECT_EQ(statusOf(lite, QStringLiteral("target.names")), CheckStatus::Blocker) << lite.toText().toStdString();
+    const QString liteDetails = detailsOf(lite, QStringLiteral("target.names"));
+    EXPECT_TRUE(liteDetails.contains(QStringLiteral("tables \"ITEM\", \"Item\" are one name on SQLite"))) << qPrintable(liteDetails);
+    EXPECT_TRUE(liteDetails.contains(QStringLiteral("columns of \"stock\" \"Qty\", \"QTY\" are one name on SQLite"))) << qPrintable(liteDetails);
+
+    const PreflightReport my = preflight(planTo(QStringLiteral("mysql://u@127.0.0.1:1/db")));
+    const QString myDetails = detailsOf(my, QStringLiteral("target.names"));
+    EXPECT_TRUE(myDetails.contains(QStringLiteral("columns of \"stock\" \"Qty\", \"QTY\" are one name on MariaDB"))) << qPrintable(myDetails);
+    EXPECT_FALSE(myDetails.contains(QStringLiteral("tables \""))) << qPrintable(myDetails);
+
+    const PreflightReport pg = preflight(planTo(scratch.url() + QStringLiteral("x")));
+    EXPECT_EQ(statusOf(pg, QStringLiteral("target.names")), CheckStatus::Ok) << pg.toText().toStdString();
+}

@@ -11,6 +11,8 @@ namespace cockpit {
 class MysqlEngine final : public Engine {
 public:
     QString quoteIdentifier(const QString &name) const override;
+    // 64 characters; column names ignore case (table names do not, on Linux).
+    NameRules nameRules() const override { return {64, false, false, true}; }
     Result<QVector<TableSchema>> introspect(DbConnection &c) override;
     Status checkAccess(DbConnection &c, const QVector<TableSchema> &tables, bool asTarget) override;
     Result<QVector<ViewSchema>> introspectViews(DbConnection &c) override;

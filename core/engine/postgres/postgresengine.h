@@ -12,6 +12,8 @@ namespace cockpit {
 class PostgresEngine final : public Engine {
 public:
     QString quoteIdentifier(const QString &name) const override;
+    // NAMEDATALEN - 1 bytes: a longer name is cut, with a NOTICE only.
+    NameRules nameRules() const override { return {63, true, false, false}; }
     Result<QVector<TableSchema>> introspect(DbConnection &c) override;
     Status checkAccess(DbConnection &c, const QVector<TableSchema> &tables, bool asTarget) override;
     Result<QVector<ViewSchema>> introspectViews(DbConnection &c) override;

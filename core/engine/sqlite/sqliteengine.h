@@ -15,6 +15,8 @@ namespace cockpit {
 class SqliteEngine final : public Engine {
 public:
     QString quoteIdentifier(const QString &name) const override;
+    // No length limit; names ignore case (ASCII).
+    NameRules nameRules() const override { return {0, false, true, true}; }
     Result<QVector<TableSchema>> introspect(DbConnection &c) override;
     Result<QVector<ViewSchema>> introspectViews(DbConnection &c) override;
     Result<QStringList> otherSessions(DbConnection &c) override;
