@@ -82,7 +82,8 @@ static bool mysqlVerifiesHost(const ConnectionUrl &url)
 // Qt 6.4's QMYSQL sets the TLS files (mysql_ssl_set: the client then requires TLS and checks the
 // certificate chain against ssl-ca in the handshake) but cannot ask the client library to check
 // the host name (MYSQL_OPT_SSL_VERIFY_SERVER_CERT). So the same connection's certificate is
-// checked here, before any statement: why it fails, or nullopt.
+// checked here, before any statement of ours (the login went to a server whose certificate that
+// CA signed, whatever its name): why it fails, or nullopt.
 static std::optional<QString> mysqlCheckServerCertificate(MYSQL *mysql, const QString &host)
 {
     const MARIADB_PVIO *pvio = mysql->net.pvio;
