@@ -13,6 +13,9 @@
 # rights on `cockpit_test` and on any database named `cockpit_...`.
 # DIR/env exports COCKPIT_TEST_PG_URL, COCKPIT_TEST_MYSQL_URL, PGPASSWORD, MYSQL_PWD,
 # COCKPIT_TEST_PG_BIN, COCKPIT_TEST_PG_PORT, COCKPIT_TEST_MYSQL_PORT and the socket paths.
+# Both also take TLS (plain connections work as before): a self-signed CA made at start signs
+# their certificate (CN=localhost, subjectAltName localhost and 127.0.0.1); DIR/env exports the
+# CA's file as COCKPIT_TEST_CA. The keys stay in DIR/tls (0700), for this run only.
 # Logs: DIR/pg.log and DIR/mysql.log. Timeout for each server to come up: $COCKPIT_TEST_SERVERS_TIMEOUT
 # seconds (60). As root, PostgreSQL runs as the `postgres` system user (it refuses root) and
 # MariaDB as root; as another user, both run as that user.
@@ -96,6 +99,29 @@ PY
 }
 
 # ---------------------------------------------------------------------------------------------
+# A CA of this run's own and the servers' certificate signed by it, in DIR/tls. EC P-256 keys:
+# made in milliseconds, where RSA would slow every start.
+make_tls() {
+  local tls="$DIR/tls"
+  command -v openssl >/dev/null 2>&1 || die "no openssl: install openssl (scripts/install-deps.sh)"
+  install -d -m 700 "$tls"
+  (
+    umask 077
+    cd "$tls"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 \
+      -subj "/CN=Upgrade Cockpit test CA" -keyout ca.key -out ca.crt \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=localhost" \
+      -keyout server.key -out server.csr
+    printf '%s\n' "subjectAltName=DNS:localhost,IP:127.0.0.1" "basicConstraints=CA:FALSE" \
+      "keyUsage=critical,digitalSignature" "extendedKeyUsage=serverAuth" >server.ext
+    openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 30 \
+      -extfile server.ext -out server.crt
+    chmod 644 ca.crt server.crt
+  ) >"$DIR/tls.log" 2>&1 || die "could not make the TLS certificates, see $DIR/tls.log"
+}
+
+# ---------------------------------------------------------------------------------------------
 stop_pg() {
   local data="$DIR/pg" pid=""
   [ -f "$data/postmaster.pid" ] || return 0
@@ -173,6 +199,15 @@ start_pg() {
   as_pg "$PG_BIN/initdb" -D "$data" -U postgres -E UTF8 --no-locale --no-sync \
     --auth-local=trust --auth-host=scram-sha-256 >"$DIR/pg-initdb.log" 2>&1 ||
     die "initdb failed, see $DIR/pg-initdb.log"
+  # PostgreSQL wants its key owned by the server's user and closed to others (0600).
+  local f
+  for f in server.crt server.key; do
+    if [ "$(id -u)" -eq 0 ]; then
+      install -m 600 -o postgres -g postgres "$DIR/tls/$f" "$data/$f"
+    else
+      install -m 600 "$DIR/tls/$f" "$data/$f"
+    fi
+  done
 
   as_pg tee -a "$data/postgresql.conf" >/dev/null <<EOF
 
@@ -185,6 +220,9 @@ shared_buffers = 128MB
 fsync = off
 synchronous_commit = off
 full_page_writes = off
+ssl = on
+ssl_cert_file = 'server.crt'
+ssl_key_file = 'server.key'
 EOF
 
   launch_pg "$port"
@@ -247,6 +285,9 @@ innodb_flush_method = nosync
 innodb_buffer_pool_dump_at_shutdown = 0
 innodb_buffer_pool_load_at_startup = 0
 sync_binlog = 0
+ssl-ca = $DIR/tls/ca.crt
+ssl-cert = $DIR/tls/server.crt
+ssl-key = $DIR/tls/server.key
 EOF
 
   mariadb-install-db --defaults-file="$cnf" --auth-root-authentication-method=normal \
@@ -287,7 +328,7 @@ cmd_start() {
   mkdir -p "$DIR"
   DIR=$(cd "$DIR" && pwd -P)
   local used
-  for used in pg mysql env my.cnf; do
+  for used in pg mysql env my.cnf tls; do
     [ -e "$DIR/$used" ] &&
       die "$DIR already holds test servers ($DIR/$used exists): run '$0 stop $DIR' and start in a fresh folder"
   done
@@ -300,6 +341,8 @@ cmd_start() {
   trap on_start_exit EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
+
+  make_tls
 
   local ports pg_port mysql_port
   ports=$(free_ports)
@@ -326,6 +369,7 @@ cmd_start() {
   [ "$failed" -eq 0 ] || die "could not start the test servers in $DIR (stopped what had started)"
 
   echo "# Written by scripts/test-servers.sh start; source it." >"$DIR/env.tmp"
+  echo "export COCKPIT_TEST_CA=$DIR/tls/ca.crt" >>"$DIR/env.tmp"
   if [ "$WHICH" != mysql ]; then
     cat >>"$DIR/env.tmp" <<EOF
 export COCKPIT_TEST_PG_URL=postgresql://$USER_NAME@127.0.0.1:$pg_port/$DB_NAME

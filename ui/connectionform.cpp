@@ -159,11 +159,16 @@ Result<ConnectionUrl> ConnectionForm::url() const
     url.user = m_user->text().trimmed();
     if (url.engine == EngineKind::PostgreSQL && !m_schema->text().trimmed().isEmpty())
         url.params.insert(QStringLiteral("schema"), m_schema->text().trimmed());
+    if (url.engine == m_otherParamsEngine)
+        url.params.insert(m_otherParams);
     return url;
 }
 
 void ConnectionForm::setUrl(const ConnectionUrl &url)
 {
+    m_otherParamsEngine = url.engine;
+    m_otherParams = url.params;
+    m_otherParams.remove(QStringLiteral("schema"));
     m_engine->setCurrentIndex(m_engine->findData(int(url.engine)));
     if (url.engine == EngineKind::SQLite) {
         m_file->setText(QDir::toNativeSeparators(url.path));

@@ -88,6 +88,10 @@ private:
     QPushButton *m_testButton = nullptr;
     QLabel *m_status = nullptr;
     QLineEdit *m_display = nullptr; // read-only: long URLs scroll instead of widening the dialog
+    // The URL's parameters without a field here (TLS: sslmode, ssl-ca, ...), kept from setUrl()
+    // for the same engine, so that editing a plan's connection does not drop its TLS.
+    EngineKind m_otherParamsEngine = EngineKind::SQLite;
+    QMap<QString, QString> m_otherParams;
     QFutureWatcher<TestOutcome> m_test;
     quint64 m_generation = 0; // bumped by every change, so a late outcome of old fields is dropped
 };

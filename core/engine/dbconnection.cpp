@@ -8,8 +8,17 @@
 #include <QSqlQuery>
 #include <QThread>
 #include <atomic>
+#include <iterator>
+#include <optional>
 #include <libpq-fe.h>
 #include <mysql.h>
+// The connection's TLS session (mysqlCheckServerCertificate), after mysql.h, which they build
+// on. HAVE_TLS as the library was built (Debian's links OpenSSL): else ctls reads as void*.
+#define HAVE_TLS
+#include <ma_pvio.h>
+#undef HAVE_TLS
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 #include <sqlite3.h>
 
 namespace cockpit {
@@ -28,6 +37,72 @@ static QString mysqlPassword(const ConnectionUrl &url)
     if (const auto typed = credentials::lookup(url))
         return *typed;
     return qEnvironmentVariable("MYSQL_PWD");
+}
+
+// libpq's conninfo options: the URL's TLS parameters go through under libpq's own names,
+// quoted for conninfo (connectionurl.cpp keeps ';' out of them, which Qt turns into spaces).
+static QString postgresOptions(const ConnectionUrl &url)
+{
+    QStringList options{QStringLiteral("connect_timeout=10"),
+                        QStringLiteral("application_name=") + DbConnection::applicationName()};
+    for (const char *key : {"sslmode", "sslrootcert", "sslcert", "sslkey"}) {
+        const QString value = url.params.value(QLatin1String(key));
+        if (value.isEmpty())
+            continue;
+        QString quoted = value;
+        quoted.replace(u'\\', QLatin1String("\\\\")).replace(u'\'', QLatin1String("\\'"));
+        options << QLatin1String(key) + QStringLiteral("='") + quoted + u'\'';
+    }
+    return options.join(u';');
+}
+
+// The URL's MariaDB TLS files, with the option names of Qt's QMYSQL and of the client library.
+struct MysqlTlsFile {
+    const char *param;
+    const char *qtOption;
+    mysql_option clientOption;
+};
+static const MysqlTlsFile kMysqlTlsFiles[] = {{"ssl-ca", "SSL_CA", MYSQL_OPT_SSL_CA},
+                                              {"ssl-cert", "SSL_CERT", MYSQL_OPT_SSL_CERT},
+                                              {"ssl-key", "SSL_KEY", MYSQL_OPT_SSL_KEY}};
+
+static bool mysqlUsesTls(const ConnectionUrl &url)
+{
+    for (const auto &f : kMysqlTlsFiles)
+        if (url.params.contains(QLatin1String(f.param)))
+            return true;
+    return false;
+}
+
+static bool mysqlVerifiesHost(const ConnectionUrl &url)
+{
+    return url.params.value(QStringLiteral("ssl-verify-server-cert")) == QLatin1String("true");
+}
+
+// Qt 6.4's QMYSQL sets the TLS files (mysql_ssl_set: the client then requires TLS and checks the
+// certificate chain against ssl-ca in the handshake) but cannot ask the client library to check
+// the host name (MYSQL_OPT_SSL_VERIFY_SERVER_CERT). So the same connection's certificate is
+// checked here, before any statement of ours (the login went to a server whose certificate that
+// CA signed, whatever its name): why it fails, or nullopt.
+static std::optional<QString> mysqlCheckServerCertificate(MYSQL *mysql, const QString &host)
+{
+    const MARIADB_PVIO *pvio = mysql->net.pvio;
+    SSL *ssl = pvio && pvio->ctls ? static_cast<SSL *>(pvio->ctls->ssl) : nullptr;
+    if (!ssl)
+        return QStringLiteral("the connection is not encrypted");
+    if (const long verified = SSL_get_verify_result(ssl); verified != X509_V_OK)
+        return QStringLiteral("server certificate: %1").arg(QString::fromUtf8(X509_verify_cert_error_string(verified)));
+    X509 *cert = SSL_get1_peer_certificate(ssl);
+    if (!cert)
+        return QStringLiteral("the server sent no certificate");
+    const QByteArray name = host.toUtf8();
+    int matched = X509_check_ip_asc(cert, name.constData(), 0);
+    if (matched == -2) // not an address: a host name
+        matched = X509_check_host(cert, name.constData(), std::size_t(name.size()), 0, nullptr);
+    X509_free(cert);
+    if (matched != 1)
+        return QStringLiteral("the server certificate is not for \"%1\"").arg(host);
+    return std::nullopt;
 }
 
 QString DbConnection::applicationName()
@@ -80,7 +155,7 @@ Result<std::unique_ptr<DbConnection>> DbConnection::open(const ConnectionUrl &ur
         // PGPASSWORD or ~/.pgpass itself, so it never passes through our memory or logs.
         if (const auto typed = credentials::lookup(url))
             c->m_db.setPassword(*typed);
-        c->m_db.setConnectOptions(QStringLiteral("connect_timeout=10;application_name=") + applicationName());
+        c->m_db.setConnectOptions(postgresOptions(url));
         if (!c->m_db.open())
             return makeError(QStringLiteral("cannot connect to %1: %2")
                                  .arg(url.display(), c->m_db.lastError().databaseText().simplified()));
@@ -129,7 +204,11 @@ Result<std::unique_ptr<DbConnection>> DbConnection::open(const ConnectionUrl &ur
         // from the URL or plan.
         if (const QString pwd = mysqlPassword(url); !pwd.isEmpty())
             c->m_db.setPassword(pwd);
-        c->m_db.setConnectOptions(QStringLiteral("MYSQL_OPT_CONNECT_TIMEOUT=10"));
+        QString options = QStringLiteral("MYSQL_OPT_CONNECT_TIMEOUT=10");
+        for (const auto &f : kMysqlTlsFiles)
+            if (url.params.contains(QLatin1String(f.param)))
+                options += u';' + QLatin1String(f.qtOption) + u'=' + url.params.value(QLatin1String(f.param));
+        c->m_db.setConnectOptions(options);
         if (!c->m_db.open())
             return makeError(QStringLiteral("cannot connect to %1: %2")
                                  .arg(url.display(), c->m_db.lastError().databaseText().simplified()));
@@ -140,6 +219,11 @@ Result<std::unique_ptr<DbConnection>> DbConnection::open(const ConnectionUrl &ur
             return makeError(QStringLiteral("the Qt MySQL driver exposes no native handle (%1)")
                                  .arg(QString::fromLatin1(h.typeName())));
         c->m_mysqlThreadId = mysql_thread_id(c->m_mysql);
+        if (mysqlUsesTls(url) && !mysql_get_ssl_cipher(c->m_mysql))
+            return makeError(QStringLiteral("cannot connect to %1: the connection is not encrypted").arg(url.display()));
+        if (mysqlVerifiesHost(url))
+            if (const auto why = mysqlCheckServerCertificate(c->m_mysql, url.host))
+                return makeError(QStringLiteral("cannot connect to %1: %2").arg(url.display(), *why));
         // UTF-8 everywhere, UTC, and strict values: a value the column cannot hold fails the
         // batch instead of being truncated. NO_BACKSLASH_ESCAPES: string literals are quoted
         // by doubling ' only (the writer relies on it). NO_AUTO_VALUE_ON_ZERO: a
@@ -233,6 +317,17 @@ void DbConnection::interrupt()
             return;
         const unsigned int timeout = 5;
         mysql_options(k, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+        // The same TLS as the session's own; here the client library checks the host name itself.
+        QByteArray files[std::size(kMysqlTlsFiles)];
+        for (std::size_t i = 0; i < std::size(kMysqlTlsFiles); ++i) {
+            files[i] = m_url.params.value(QLatin1String(kMysqlTlsFiles[i].param)).toUtf8();
+            if (!files[i].isEmpty())
+                mysql_optionsv(k, kMysqlTlsFiles[i].clientOption, files[i].constData());
+        }
+        if (mysqlVerifiesHost(m_url)) {
+            const my_bool verify = 1;
+            mysql_optionsv(k, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify);
+        }
         const QByteArray host = m_url.host.toUtf8(), user = m_url.user.toUtf8();
         const QByteArray pwd = mysqlPassword(m_url).toUtf8();
         if (mysql_real_connect(k, host.constData(), user.isEmpty() ? nullptr : user.constData(),

@@ -5,6 +5,8 @@
 #include <QUrl>
 #include <QUrlQuery>
 
+#include <optional>
+
 namespace cockpit {
 
 QString toString(EngineKind kind)
@@ -39,6 +41,72 @@ static QString withoutPassword(const QString &text)
     if (at < 0 || (slash >= 0 && slash < at) || colon < 0 || colon > at)
         return text;
     return text.left(colon) + text.mid(at);
+}
+
+// The query parameters each engine takes, in the order display() writes them. A name outside
+// the list is refused: a misspelt TLS option must not connect in the clear without a word.
+static QStringList knownParams(EngineKind engine)
+{
+    if (engine == EngineKind::PostgreSQL)
+        return {QStringLiteral("schema"), QStringLiteral("sslmode"), QStringLiteral("sslrootcert"),
+                QStringLiteral("sslcert"), QStringLiteral("sslkey")};
+    return {QStringLiteral("ssl-ca"), QStringLiteral("ssl-cert"), QStringLiteral("ssl-key"),
+            QStringLiteral("ssl-verify-server-cert")};
+}
+
+static bool isFileParam(const QString &name)
+{
+    static const QStringList files{QStringLiteral("sslrootcert"), QStringLiteral("sslcert"), QStringLiteral("sslkey"),
+                                   QStringLiteral("ssl-ca"), QStringLiteral("ssl-cert"), QStringLiteral("ssl-key")};
+    return files.contains(name);
+}
+
+// Checks and normalizes one parameter in place: a TLS file is made absolute (relative to
+// `baseDir`, like SQLite files) and must be there, since the client libraries' own errors about
+// a missing file come late and vague.
+static std::optional<QString> checkParam(const QString &name, QString &value, const QString &baseDir)
+{
+    if (name == QLatin1String("sslmode")) {
+        static const QStringList modes{QStringLiteral("disable"), QStringLiteral("allow"), QStringLiteral("prefer"),
+                                       QStringLiteral("require"), QStringLiteral("verify-ca"), QStringLiteral("verify-full")};
+        if (!modes.contains(value))
+            return QStringLiteral("sslmode \"%1\" is not one of %2").arg(value, modes.join(QStringLiteral(", ")));
+    } else if (name == QLatin1String("ssl-verify-server-cert")) {
+        const QString v = value.toLower();
+        if (v == QLatin1String("true") || v == QLatin1String("1"))
+            value = QStringLiteral("true");
+        else if (v == QLatin1String("false") || v == QLatin1String("0"))
+            value = QStringLiteral("false");
+        else
+            return QStringLiteral("ssl-verify-server-cert \"%1\" is not true or false").arg(value);
+    } else if (isFileParam(name)) {
+        if (value.isEmpty())
+            return QStringLiteral("%1 names no file").arg(name);
+        value = QDir::cleanPath(QFileInfo(value).isAbsolute() ? value : QDir(baseDir).absoluteFilePath(value));
+        // Both drivers take their options as one string cut at ';'.
+        if (value.contains(u';'))
+            return QStringLiteral("%1: a file name with ';' cannot be passed to the driver: %2").arg(name, value);
+        const QFileInfo file(value);
+        if (!file.isFile())
+            return QStringLiteral("%1: no such file %2").arg(name, value);
+        if (!file.isReadable())
+            return QStringLiteral("%1: cannot read %2").arg(name, value);
+    }
+    return std::nullopt;
+}
+
+// A query value as display() writes it: the characters that would cut or change it on parsing
+// again are percent-encoded, the rest stays readable.
+static QString queryValue(const QString &value)
+{
+    QString out;
+    for (const QChar c : value) {
+        if (c == u'%' || c == u'&' || c == u'#' || c == u'=' || c == u'+' || c.isSpace() || c.unicode() < 0x20)
+            out += QString::fromLatin1(QUrl::toPercentEncoding(QString(c)));
+        else
+            out += c;
+    }
+    return out;
 }
 
 static Result<ConnectionUrl> parseSqlite(QString rest, const QString &baseDir, const QString &text)
@@ -105,8 +173,22 @@ Result<ConnectionUrl> ConnectionUrl::parse(const QString &input, const QString &
     if (url.database.isEmpty())
         return makeError(QStringLiteral("connection URL \"%1\" names no database")
                              .arg(qurl.toDisplayString()));
-    for (const auto &[k, v] : QUrlQuery(qurl).queryItems(QUrl::FullyDecoded))
+    const QStringList known = knownParams(url.engine);
+    for (auto [k, v] : QUrlQuery(qurl).queryItems(QUrl::FullyDecoded)) {
+        if (!known.contains(k))
+            return makeError(QStringLiteral("connection URL \"%1\": unknown parameter \"%2\"; a %3 URL takes %4")
+                                 .arg(shown, k, toString(url.engine), known.join(QStringLiteral(", "))));
+        if (url.params.contains(k))
+            return makeError(QStringLiteral("connection URL \"%1\": parameter \"%2\" is given twice").arg(shown, k));
+        if (const auto e = checkParam(k, v, baseDir))
+            return makeError(QStringLiteral("connection URL \"%1\": %2").arg(shown, *e));
         url.params.insert(k, v);
+    }
+    if (url.params.value(QStringLiteral("ssl-verify-server-cert")) == QLatin1String("true")
+        && !url.params.contains(QStringLiteral("ssl-ca")))
+        return makeError(QStringLiteral("connection URL \"%1\": ssl-verify-server-cert needs ssl-ca, the CA "
+                                        "certificate that signed the server's")
+                             .arg(shown));
     return url;
 }
 
@@ -118,8 +200,13 @@ QString ConnectionUrl::display() const
     if (!user.isEmpty())
         s += user + u'@';
     s += host + u':' + QString::number(port) + u'/' + database;
-    if (params.contains(QStringLiteral("schema")))
-        s += QStringLiteral("?schema=") + params.value(QStringLiteral("schema"));
+    QChar separator = u'?';
+    for (const QString &k : knownParams(engine)) {
+        if (!params.contains(k))
+            continue;
+        s += separator + k + u'=' + queryValue(params.value(k));
+        separator = u'&';
+    }
     return s;
 }
 

@@ -61,7 +61,8 @@ const char *const kPlanSeeds[] = {
 const char *const kUrlSeeds[] = {
     "sqlite:///abs/my%20file.db", "sqlite:\"dir with space/x.db\"", "sqlite:relative/x.db",
     "sqlite://localhost/tmp/x.db", "postgresql://ax@db1:5433/axdb?schema=dbo", "postgres://db1/ax",
-    "mysql://root@[::1]:3306/ax?charset=utf8mb4", "mariadb://u@h/d",
+    "mysql://root@[::1]:3306/ax?ssl-verify-server-cert=false", "mariadb://u@h/d",
+    "postgresql://ax@db1/axdb?sslmode=verify-full&schema=dbo",
 };
 
 const char *const kPlanKeys[] = {"source", "target", "name", "state", "ifTargetExists", "batchSize",

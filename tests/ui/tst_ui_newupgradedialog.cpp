@@ -42,6 +42,7 @@ private slots:
     void searchFiltersTheTableList();
     void savedPlanExcludesUntickedTablesAndHoldsNoPassword();
     void wrongPostgresPasswordShowsOneLineError();
+    void formKeepsTheUrlsTlsParameters();
     void recentListPutsOpenedPlanFirstAndDropsMissingFiles();
     void newUpgradeOpensTheSavedPlanInTheWindow();
 
@@ -240,6 +241,28 @@ void TestNewUpgradeDialog::wrongPostgresPasswordShowsOneLineError()
     QVERIFY2(status.contains(QStringLiteral("password authentication failed")), qPrintable(status));
     QVERIFY(!status.contains(QLatin1Char('\n')));
     QVERIFY(!status.contains(QStringLiteral("certainly-not-the-password")));
+}
+
+// The form has no TLS fields: a plan's TLS parameters survive editing its connection there, and
+// are dropped only with a change of engine.
+void TestNewUpgradeDialog::formKeepsTheUrlsTlsParameters()
+{
+    QFile ca(m_dir->filePath(QStringLiteral("ca.crt")));
+    QVERIFY(ca.open(QIODevice::WriteOnly));
+    ca.close();
+    auto url = ConnectionUrl::parse(QStringLiteral("postgresql://ax@db1/ax?schema=dbo&sslmode=verify-full&sslrootcert=ca.crt"),
+                                    m_dir->path());
+    QVERIFY2(url.ok(), url.ok() ? "" : qPrintable(url.error().message));
+    ConnectionForm form(ConnectionForm::Side::Target);
+    form.setUrl(*url);
+    form.hostEdit()->setText(QStringLiteral("db2"));
+    auto edited = form.url();
+    QVERIFY2(edited.ok(), edited.ok() ? "" : qPrintable(edited.error().message));
+    QCOMPARE(edited->display(), QStringLiteral("postgresql://ax@db2:5432/ax?schema=dbo&sslmode=verify-full&sslrootcert=") + ca.fileName());
+    form.engineBox()->setCurrentIndex(form.engineBox()->findData(int(EngineKind::MySQL)));
+    auto other = form.url();
+    QVERIFY2(other.ok(), other.ok() ? "" : qPrintable(other.error().message));
+    QVERIFY(other->params.isEmpty());
 }
 
 void TestNewUpgradeDialog::recentListPutsOpenedPlanFirstAndDropsMissingFiles()
