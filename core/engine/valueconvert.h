@@ -30,6 +30,9 @@ public:
                    EngineKind targetEngine);
 
     bool active() const { return !m_columns.empty(); }
+    // MariaDB target: the largest INSERT the server takes (maxRowBytesForMysql); a row whose
+    // values need more is a reject naming its size and the limit. 0: no limit.
+    void setMaxRowBytes(qint64 bytes) { m_maxRowBytes = bytes; }
     // "AMOUNT: TEXT -> numeric(12,2)", one per converted column, for the task log.
     QStringList describe() const;
 
@@ -47,6 +50,12 @@ private:
     // Replaces the value at (row, column) with its conversion; false with `reason` when there is none.
     bool convertValue(RowBatch &batch, int row, const Column &c, QString &reason);
 
+    // A row's size in an INSERT, checked against m_maxRowBytes; false with the reject filled in.
+    bool rowFits(const RowBatch &batch, int row, RejectedValue &reject) const;
+
+    EngineKind m_sourceEngine;
+    EngineKind m_targetEngine;
+    qint64 m_maxRowBytes = 0;
     QString m_table;
     QStringList m_names;
     std::vector<Column> m_columns;
@@ -54,8 +63,22 @@ private:
     std::string m_text;
 };
 
+// The one place the size limits of a value are decided. PostgreSQL holds at most 1 GB - 1 in a
+// field; SQLite at most SQLITE_MAX_LENGTH (1,000,000,000 bytes by default), so no SQLite source
+// exceeds either. MariaDB takes a row in one INSERT of at most max_allowed_packet bytes, a
+// binary value as hex (twice its size): the limit of a row's values, with room for the rest of
+// the statement.
+constexpr qint64 kPostgresMaxFieldBytes = 0x3FFFFFFF;
+inline qint64 maxRowBytesForMysql(qint64 maxAllowedPacket) { return maxAllowedPacket - 64 * 1024; }
+
+// Strict UTF-8 (no overlong forms, surrogates or code points past U+10FFFF), as PostgreSQL and
+// MariaDB check it; the offset of the first bad byte, or -1.
+qint64 firstInvalidUtf8(const char *p, size_t n);
+
 // Whether a value of `from` needs converting to be stored exactly as `to` (a different class, a
-// narrower numeric or varchar, or a date/time that SQLite holds as free text).
+// narrower numeric or varchar, a date/time that SQLite holds as free text), or checking because
+// the target cannot hold every value of the class (see valueconvert.cpp: non-finite doubles,
+// invalid UTF-8 from SQLite, PostgreSQL dates outside MariaDB's years, rows past max_allowed_packet).
 bool needsConversion(const ColumnType &from, const ColumnType &to, EngineKind sourceEngine, EngineKind targetEngine);
 
 // Strict ISO-8601 forms, as SQLite's date functions write them: "YYYY-MM-DD" and
