@@ -63,12 +63,11 @@ private:
     std::string m_text;
 };
 
-// The one place the size limits of a value are decided. PostgreSQL holds at most 1 GB - 1 in a
-// field; SQLite at most SQLITE_MAX_LENGTH (1,000,000,000 bytes by default), so no SQLite source
-// exceeds either. MariaDB takes a row in one INSERT of at most max_allowed_packet bytes, a
-// binary value as hex (twice its size): the limit of a row's values, with room for the rest of
-// the statement.
-constexpr qint64 kPostgresMaxFieldBytes = 0x3FFFFFFF;
+// The one place a value's size limit is decided. Only MariaDB needs one: it takes a row in one
+// INSERT of at most max_allowed_packet bytes (at most 1 GB), a binary value as hex (twice its
+// size); this is the limit of a row's values, with room for the rest of the statement. No
+// source holds a value past PostgreSQL's 1 GB - 1 per field or SQLite's SQLITE_MAX_LENGTH
+// (1,000,000,000 bytes by default): SQLite and MariaDB values are smaller, PostgreSQL's too.
 inline qint64 maxRowBytesForMysql(qint64 maxAllowedPacket) { return maxAllowedPacket - 64 * 1024; }
 
 // Strict UTF-8 (no overlong forms, surrogates or code points past U+10FFFF), as PostgreSQL and

@@ -21,6 +21,8 @@
 
 #include "support/awkwarddataset.h"
 #include "support/testsupport.h"
+#include "engine/engine.h"
+#include "engine/rowbatch.h"
 #include "tasks/rejectfile.h"
 
 #include <QCryptographicHash>
@@ -382,6 +384,61 @@ TEST_P(EdgeValues, TwentyMegabyteBlob)
         EXPECT_TRUE(rejects(QStringLiteral("big")).isEmpty());
     }
 }
+
+// A reader ends a batch at kBatchByteBudget (after at least one row): six 15 MB values come in
+// batches of 5 (the fifth crosses 64 MB) and 1, not in one batch of 20,000 rows' room. (15 MB:
+// MariaDB builds no value past its 16 MB max_allowed_packet.)
+class BatchBytes : public ::testing::TestWithParam<EngineKind> {};
+
+TEST_P(BatchBytes, ReaderEndsABatchAtTheByteBudget)
+{
+    const EngineKind kind = GetParam();
+    if (TestDatabase::serverUrl(kind).isEmpty())
+        GTEST_SKIP() << "the server is not configured";
+    QTemporaryDir dir;
+    QString error;
+    auto db = TestDatabase::create(kind, dir.path(), QStringLiteral("bytes"), &error);
+    ASSERT_TRUE(db) << qPrintable(error);
+    constexpr int kBytes = 15 * 1024 * 1024;
+    const QString blob = nativeType(kind, {QString(), ColumnKind::Blob});
+    const QString key = nativeType(kind, {QString(), ColumnKind::Key});
+    ASSERT_EQ(db->exec(QStringLiteral("CREATE TABLE %1 (id %2 PRIMARY KEY, b %3)").arg(db->table(QStringLiteral("six")), key, blob)),
+              QString());
+    const QString value = kind == EngineKind::PostgreSQL ? QStringLiteral("decode(repeat('ab', %1), 'hex')").arg(kBytes)
+                          : kind == EngineKind::MySQL    ? QStringLiteral("REPEAT('x', %1)").arg(kBytes)
+                                                         : QStringLiteral("zeroblob(%1)").arg(kBytes);
+    for (int id = 1; id <= 6; ++id)
+        ASSERT_EQ(db->exec(QStringLiteral("INSERT INTO %1 VALUES (%2, %3)").arg(db->table(QStringLiteral("six"))).arg(id).arg(value)), QString());
+
+    auto url = ConnectionUrl::parse(db->url(), dir.path());
+    ASSERT_TRUE(url.ok());
+    auto c = DbConnection::open(*url, DbConnection::Mode::ReadOnly);
+    ASSERT_TRUE(c.ok());
+    auto engine = Engine::create(kind);
+    auto tables = engine->introspect(**c);
+    ASSERT_TRUE(tables.ok());
+    TableSchema t;
+    for (const auto &x : *tables)
+        if (x.name == QLatin1String("six"))
+            t = x;
+    ASSERT_EQ(t.columns.size(), 2);
+    auto reader = engine->openReader(**c, t, 0, 6);
+    ASSERT_TRUE(reader.ok()) << qPrintable(reader.error().message);
+    RowBatch batch;
+    std::vector<int> sizes;
+    for (int round = 0; round < 4; ++round) {
+        auto n = (*reader)->next(batch, 20000);
+        ASSERT_TRUE(n.ok()) << qPrintable(n.error().message);
+        sizes.push_back(*n);
+        if (*n == 0)
+            break;
+        EXPECT_EQ(batch.value(0, 1).size, quint32(kBytes));
+    }
+    EXPECT_EQ(sizes, (std::vector<int>{5, 1, 0}));
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, BatchBytes, ::testing::Values(EngineKind::SQLite, EngineKind::PostgreSQL, EngineKind::MySQL),
+                         [](const ::testing::TestParamInfo<EngineKind> &info) { return engineName(info.param).toStdString(); });
 
 INSTANTIATE_TEST_SUITE_P(AllPairs, EdgeValues, ::testing::ValuesIn(allDirections()),
                          [](const ::testing::TestParamInfo<Direction> &info) { return directionName(info.param); });

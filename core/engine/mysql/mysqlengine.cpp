@@ -106,7 +106,7 @@ public:
     {
         batch.reset(int(m_classes.size()));
         int n = 0;
-        while (m_res && n < maxRows) {
+        while (m_res && n < maxRows && batch.byteSize() < kBatchByteBudget) {
             MYSQL_ROW row = mysql_fetch_row(m_res);
             if (!row) {
                 const bool failed = mysql_errno(m_conn) != 0;
