@@ -338,8 +338,12 @@ ValueConverter::ValueConverter(const TableSchema &source, const TableSchema &tar
 QStringList ValueConverter::describe() const
 {
     QStringList out;
-    for (const auto &c : m_columns)
-        out << QStringLiteral("%1: %2 -> %3").arg(m_names[c.index], describeType(c.from), describeType(c.to));
+    for (const auto &c : m_columns) {
+        const QString from = describeType(c.from), to = describeType(c.to);
+        // A column only checked for values the target cannot hold (needsConversion).
+        out << (from == to ? QStringLiteral("%1: %2 (checked)").arg(m_names[c.index], from)
+                           : QStringLiteral("%1: %2 -> %3").arg(m_names[c.index], from, to));
+    }
     return out;
 }
 

@@ -33,7 +33,7 @@ public:
     // MariaDB target: the largest INSERT the server takes (maxRowBytesForMysql); a row whose
     // values need more is a reject naming its size and the limit. 0: no limit.
     void setMaxRowBytes(qint64 bytes) { m_maxRowBytes = bytes; }
-    // "AMOUNT: TEXT -> numeric(12,2)", one per converted column, for the task log.
+    // "AMOUNT: TEXT -> numeric(12,2)" (or "B: longblob (checked)"), one per converted column, for the task log.
     QStringList describe() const;
 
     // Converts `batch` in place and removes the rows that do not convert, adding them to
