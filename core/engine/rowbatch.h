@@ -14,6 +14,12 @@ namespace cockpit {
 
 enum class ValueType : quint8 { Null, Integer, Real, Text, Blob };
 
+// A reader ends a batch once it holds this many bytes (always after at least one row): a
+// table of big values then copies a few rows at a time within a bounded memory, not batchSize
+// of them (20,000 rows of 5 MB attachments would be 100 GB), and the arena's 32-bit offsets
+// never overflow.
+constexpr qint64 kBatchByteBudget = 64 * 1024 * 1024;
+
 // 16 bytes: the payload shares one word, so a batch of 20,000 rows x 22 columns stays small.
 struct Value {
     ValueType type = ValueType::Null;

@@ -144,8 +144,13 @@ QString className(TypeClass cls)
     }
 }
 
+// A reject's value: text as is, a binary value or text that is not UTF-8 as hex; a long one cut
+// after its first kRejectValueBytes bytes, with its size (a 100 MB blob is not a reject line).
+constexpr quint32 kRejectValueBytes = 1000;
 QString valueText(const RowBatch &batch, const Value &v)
 {
+    const quint32 n = std::min(v.size, kRejectValueBytes);
+    const QString more = v.size > n ? QStringLiteral("... (%1 bytes)").arg(v.size) : QString();
     switch (v.type) {
     case ValueType::Null: return QString();
     case ValueType::Integer: return QString::number(v.integer);
@@ -154,11 +159,21 @@ QString valueText(const RowBatch &batch, const Value &v)
         appendShortestDouble(s, v.real);
         return QString::fromStdString(s);
     }
-    case ValueType::Text: return QString::fromUtf8(batch.bytes(v), int(v.size));
-    case ValueType::Blob: return QString::fromLatin1(QByteArray(batch.bytes(v), int(v.size)).toHex());
+    case ValueType::Text:
+        if (firstInvalidUtf8(batch.bytes(v), v.size) < 0)
+            return QString::fromUtf8(batch.bytes(v), int(n)) + more;
+        [[fallthrough]];
+    case ValueType::Blob: return QString::fromLatin1(QByteArray(batch.bytes(v), int(n)).toHex()) + more;
     }
     return QString();
 }
+
+QString outsideMysqlYearsReason(const QString &target)
+{
+    return QStringLiteral("outside the years MariaDB's %1 holds (0001 to 9999; no BC, no infinity)").arg(target);
+}
+
+bool isNonFiniteText(std::string_view s) { return s == "NaN" || s == "Infinity" || s == "-Infinity"; }
 
 } // namespace
 
@@ -188,10 +203,91 @@ bool parseIsoTimestamp(const char *p, size_t n, std::string &canonical)
     return true;
 }
 
+qint64 firstInvalidUtf8(const char *p, size_t n)
+{
+    const auto *s = reinterpret_cast<const unsigned char *>(p);
+    size_t i = 0;
+    while (i < n) {
+        // ASCII eight bytes at a time: most text is.
+        if (i + 8 <= n) {
+            quint64 w;
+            std::memcpy(&w, s + i, 8);
+            if ((w & 0x8080808080808080ULL) == 0) {
+                i += 8;
+                continue;
+            }
+        }
+        const unsigned c = s[i];
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        size_t len;
+        unsigned lo = 0x80, hi = 0xBF; // the range of the second byte
+        if (c >= 0xC2 && c <= 0xDF)
+            len = 2;
+        else if (c >= 0xE0 && c <= 0xEF) {
+            len = 3;
+            if (c == 0xE0)
+                lo = 0xA0; // overlong
+            if (c == 0xED)
+                hi = 0x9F; // surrogates
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            len = 4;
+            if (c == 0xF0)
+                lo = 0x90; // overlong
+            if (c == 0xF4)
+                hi = 0x8F; // past U+10FFFF
+        } else
+            return qint64(i);
+        if (i + len > n || s[i + 1] < lo || s[i + 1] > hi)
+            return qint64(i);
+        for (size_t k = 2; k < len; ++k)
+            if ((s[i + k] & 0xC0) != 0x80)
+                return qint64(i);
+        i += len;
+    }
+    return -1;
+}
+
 bool needsConversion(const ColumnType &from, const ColumnType &to, EngineKind sourceEngine, EngineKind targetEngine)
 {
     if (to.cls == TypeClass::Unknown)
         return false;
+    // Values the target refuses though the class is the same: each is checked, and kept
+    // exactly or rejected with its reason, never left to fail the batch (README "Edge values").
+    const bool toMysql = targetEngine == EngineKind::MySQL;
+    switch (to.cls) {
+    case TypeClass::Float32:
+    case TypeClass::Float64:
+        // MariaDB has no NaN or infinity; SQLite stores NaN as NULL (so a SQLite source has none).
+        if (toMysql || (targetEngine == EngineKind::SQLite && sourceEngine != EngineKind::SQLite))
+            return true;
+        break;
+    case TypeClass::Char:
+    case TypeClass::VarChar:
+    case TypeClass::Text:
+    case TypeClass::Json:
+        // SQLite text may hold any bytes; PostgreSQL and MariaDB take valid UTF-8 only.
+        if (sourceEngine == EngineKind::SQLite && targetEngine != EngineKind::SQLite)
+            return true;
+        if (toMysql && to.length <= 0) // a long value against max_allowed_packet
+            return true;
+        break;
+    case TypeClass::Blob:
+        if (toMysql)
+            return true;
+        break;
+    case TypeClass::Date:
+    case TypeClass::Timestamp:
+    case TypeClass::TimestampTz:
+    case TypeClass::Numeric:
+        // PostgreSQL has BC years, years past 9999 and infinity, and a numeric NaN; MariaDB none.
+        if (toMysql && sourceEngine == EngineKind::PostgreSQL)
+            return true;
+        break;
+    default: break;
+    }
     if (from.cls == to.cls) {
         switch (to.cls) {
         case TypeClass::Numeric: // a narrower decimal
@@ -221,20 +317,33 @@ bool needsConversion(const ColumnType &from, const ColumnType &to, EngineKind so
 
 ValueConverter::ValueConverter(const TableSchema &source, const TableSchema &target, EngineKind sourceEngine,
                                EngineKind targetEngine)
-    : m_table(source.name)
+    : m_sourceEngine(sourceEngine), m_targetEngine(targetEngine), m_table(source.name)
 {
     for (int i = 0; i < source.columns.size() && i < target.columns.size(); ++i) {
         m_names << source.columns[i].name;
-        if (needsConversion(source.columns[i].type, target.columns[i].type, sourceEngine, targetEngine))
-            m_columns.push_back(Column{i, source.columns[i].type, target.columns[i].type});
+        ColumnType to = target.columns[i].type;
+        if (targetEngine == EngineKind::MySQL && to.cls == TypeClass::Numeric && to.nativeEngine != EngineKind::MySQL) {
+            // The decimal MariaDB creates (mysqlColumnType): at most 65 digits, 30 places.
+            const bool unconstrained = to.precision <= 0;
+            to.precision = unconstrained ? 65 : std::min(to.precision, 65);
+            to.scale = unconstrained ? 30 : std::clamp(to.scale, 0, 30);
+            to.native = QStringLiteral("decimal(%1,%2)").arg(to.precision).arg(to.scale);
+            to.nativeEngine = EngineKind::MySQL;
+        }
+        if (needsConversion(source.columns[i].type, to, sourceEngine, targetEngine))
+            m_columns.push_back(Column{i, source.columns[i].type, to});
     }
 }
 
 QStringList ValueConverter::describe() const
 {
     QStringList out;
-    for (const auto &c : m_columns)
-        out << QStringLiteral("%1: %2 -> %3").arg(m_names[c.index], describeType(c.from), describeType(c.to));
+    for (const auto &c : m_columns) {
+        const QString from = describeType(c.from), to = describeType(c.to);
+        // A column only checked for values the target cannot hold (needsConversion).
+        out << (from == to ? QStringLiteral("%1: %2 (checked)").arg(m_names[c.index], from)
+                           : QStringLiteral("%1: %2 -> %3").arg(m_names[c.index], from, to));
+    }
     return out;
 }
 
@@ -254,8 +363,40 @@ void ValueConverter::convert(RowBatch &batch, bool keyed, qint64 firstRowNumber,
             m_removed.push_back(row);
             break;
         }
+        if (m_maxRowBytes > 0 && (m_removed.empty() || m_removed.back() != row)) {
+            RejectedValue reject;
+            if (!rowFits(batch, row, reject)) {
+                reject.key = keyed ? batch.key(row) : firstRowNumber + row;
+                rejected.push_back(std::move(reject));
+                m_removed.push_back(row);
+            }
+        }
     }
     batch.removeRows(m_removed);
+}
+
+bool ValueConverter::rowFits(const RowBatch &batch, int row, RejectedValue &reject) const
+{
+    qint64 bytes = 0;
+    int largest = 0;
+    for (int col = 0; col < batch.columns(); ++col) {
+        const Value &v = batch.value(row, col);
+        // As MysqlWriter writes them: hex or quoted (at most twice the bytes), a number in 24.
+        bytes += v.type == ValueType::Text || v.type == ValueType::Blob ? 2 * qint64(v.size) + 3 : 24;
+        if (v.size > batch.value(row, largest).size)
+            largest = col;
+    }
+    if (bytes <= m_maxRowBytes)
+        return true;
+    const Value &v = batch.value(row, largest);
+    reject.column = largest;
+    reject.value = valueText(batch, v);
+    reject.reason = QStringLiteral("a %1-byte value: its row needs a %2-byte INSERT, and MariaDB's max_allowed_packet "
+                                   "takes %3 (raise it on the server, up to 1 GB)")
+                        .arg(v.size)
+                        .arg(bytes)
+                        .arg(m_maxRowBytes + 64 * 1024);
+    return false;
 }
 
 bool ValueConverter::convertValue(RowBatch &batch, int row, const Column &c, QString &reason)
@@ -269,6 +410,8 @@ bool ValueConverter::convertValue(RowBatch &batch, int row, const Column &c, QSt
         reason = why;
         return false;
     };
+    // A PostgreSQL date or timestamp is valid; what MariaDB cannot take is its year.
+    auto outsideMysqlYears = [this] { return m_sourceEngine == EngineKind::PostgreSQL && m_targetEngine == EngineKind::MySQL; };
     auto setText = [&](const std::string &s) { batch.setBytes(row, c.index, ValueType::Text, s.data(), int(s.size())); };
 
     if (v.type == ValueType::Blob && to != TypeClass::Blob && to != TypeClass::Uuid)
@@ -336,6 +479,10 @@ bool ValueConverter::convertValue(RowBatch &batch, int row, const Column &c, QSt
         }
         if (to == TypeClass::Float32 && std::isfinite(x) && std::fabs(x) > FLT_MAX)
             return fail(QStringLiteral("out of range for real"));
+        if (m_targetEngine == EngineKind::MySQL && !std::isfinite(x))
+            return fail(QStringLiteral("not a finite number; MariaDB's double holds no NaN or infinity"));
+        if (m_targetEngine == EngineKind::SQLite && std::isnan(x))
+            return fail(QStringLiteral("NaN; SQLite would store it as NULL"));
         batch.setReal(row, c.index, x);
         return true;
     }
@@ -349,6 +496,8 @@ bool ValueConverter::convertValue(RowBatch &batch, int row, const Column &c, QSt
             appendShortestDouble(m_text, v.real);
         } else
             m_text.assign(p, n);
+        if (isNonFiniteText(m_text))
+            return fail(QStringLiteral("not a finite number; %1 holds no NaN or infinity").arg(target()));
         Decimal d;
         if (!parseDecimal(m_text.data(), m_text.size(), d))
             return fail(QStringLiteral("not a plain decimal number"));
@@ -373,6 +522,14 @@ bool ValueConverter::convertValue(RowBatch &batch, int row, const Column &c, QSt
             m_text.clear();
             appendNumberText(m_text, v);
             setText(m_text);
+        } else if (m_sourceEngine == EngineKind::SQLite && m_targetEngine != EngineKind::SQLite) {
+            if (const qint64 bad = firstInvalidUtf8(p, n); bad >= 0)
+                return fail(QStringLiteral("not valid UTF-8 (byte 0x%1 at offset %2); %3 text takes UTF-8 only")
+                                .arg(quint8(p[bad]), 2, 16, QLatin1Char('0'))
+                                .arg(bad)
+                                .arg(m_targetEngine == EngineKind::PostgreSQL ? QStringLiteral("PostgreSQL") : QStringLiteral("MariaDB")));
+            if (m_targetEngine == EngineKind::PostgreSQL && std::memchr(p, 0, n))
+                return fail(QStringLiteral("holds a NUL byte (0x00), which PostgreSQL text cannot"));
         }
         if (to != TypeClass::Json && c.to.length > 0) {
             const Value now = batch.value(row, c.index);
@@ -394,17 +551,19 @@ bool ValueConverter::convertValue(RowBatch &batch, int row, const Column &c, QSt
         return true;
     case TypeClass::Date:
         if (v.type != ValueType::Text || !parseIsoDate(p, n, m_text))
-            return fail(QStringLiteral("not an ISO date (YYYY-MM-DD)"));
+            return fail(outsideMysqlYears() ? outsideMysqlYearsReason(target()) : QStringLiteral("not an ISO date (YYYY-MM-DD)"));
         return true;
     case TypeClass::Timestamp:
         if (v.type != ValueType::Text || !parseIsoTimestamp(p, n, m_text))
-            return fail(QStringLiteral("not an ISO timestamp (YYYY-MM-DD HH:MM:SS[.ffffff])"));
+            return fail(outsideMysqlYears() ? outsideMysqlYearsReason(target())
+                                            : QStringLiteral("not an ISO timestamp (YYYY-MM-DD HH:MM:SS[.ffffff])"));
         if (m_text.size() != n || std::memcmp(m_text.data(), p, n) != 0)
             setText(m_text); // else the value stays where it is in the batch
         return true;
     case TypeClass::TimestampTz:
         if (v.type != ValueType::Text || !parseIsoTimestampTz(p, n, m_text))
-            return fail(QStringLiteral("not an ISO timestamp with a zone (YYYY-MM-DD HH:MM:SS+HH:MM)"));
+            return fail(outsideMysqlYears() ? outsideMysqlYearsReason(target())
+                                            : QStringLiteral("not an ISO timestamp with a zone (YYYY-MM-DD HH:MM:SS+HH:MM)"));
         setText(m_text);
         return true;
     case TypeClass::Time: {

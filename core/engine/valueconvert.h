@@ -30,7 +30,10 @@ public:
                    EngineKind targetEngine);
 
     bool active() const { return !m_columns.empty(); }
-    // "AMOUNT: TEXT -> numeric(12,2)", one per converted column, for the task log.
+    // MariaDB target: the largest INSERT the server takes (maxRowBytesForMysql); a row whose
+    // values need more is a reject naming its size and the limit. 0: no limit.
+    void setMaxRowBytes(qint64 bytes) { m_maxRowBytes = bytes; }
+    // "AMOUNT: TEXT -> numeric(12,2)" (or "B: longblob (checked)"), one per converted column, for the task log.
     QStringList describe() const;
 
     // Converts `batch` in place and removes the rows that do not convert, adding them to
@@ -47,6 +50,12 @@ private:
     // Replaces the value at (row, column) with its conversion; false with `reason` when there is none.
     bool convertValue(RowBatch &batch, int row, const Column &c, QString &reason);
 
+    // A row's size in an INSERT, checked against m_maxRowBytes; false with the reject filled in.
+    bool rowFits(const RowBatch &batch, int row, RejectedValue &reject) const;
+
+    EngineKind m_sourceEngine;
+    EngineKind m_targetEngine;
+    qint64 m_maxRowBytes = 0;
     QString m_table;
     QStringList m_names;
     std::vector<Column> m_columns;
@@ -54,8 +63,21 @@ private:
     std::string m_text;
 };
 
+// The one place a value's size limit is decided. Only MariaDB needs one: it takes a row in one
+// INSERT of at most max_allowed_packet bytes (at most 1 GB), a binary value as hex (twice its
+// size); this is the limit of a row's values, with room for the rest of the statement. No
+// source holds a value past PostgreSQL's 1 GB - 1 per field or SQLite's SQLITE_MAX_LENGTH
+// (1,000,000,000 bytes by default): SQLite and MariaDB values are smaller, PostgreSQL's too.
+inline qint64 maxRowBytesForMysql(qint64 maxAllowedPacket) { return maxAllowedPacket - 64 * 1024; }
+
+// Strict UTF-8 (no overlong forms, surrogates or code points past U+10FFFF), as PostgreSQL and
+// MariaDB check it; the offset of the first bad byte, or -1.
+qint64 firstInvalidUtf8(const char *p, size_t n);
+
 // Whether a value of `from` needs converting to be stored exactly as `to` (a different class, a
-// narrower numeric or varchar, or a date/time that SQLite holds as free text).
+// narrower numeric or varchar, a date/time that SQLite holds as free text), or checking because
+// the target cannot hold every value of the class (see valueconvert.cpp: non-finite doubles,
+// invalid UTF-8 from SQLite, PostgreSQL dates outside MariaDB's years, rows past max_allowed_packet).
 bool needsConversion(const ColumnType &from, const ColumnType &to, EngineKind sourceEngine, EngineKind targetEngine);
 
 // Strict ISO-8601 forms, as SQLite's date functions write them: "YYYY-MM-DD" and

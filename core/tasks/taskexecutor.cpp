@@ -3,6 +3,7 @@
 #include "engine/engine.h"
 #include "engine/rowhasher.h"
 #include "engine/sqlexpression.h"
+#include "engine/mysql/mysqlengine.h"
 #include "engine/postgres/postgresengine.h"
 #include "engine/sqlite/sqliteengine.h"
 #include "engine/valueconvert.h"
@@ -122,6 +123,20 @@ TaskOutcome skipped(const QString &reason)
 ValueConverter converterFor(const TaskContext &ctx)
 {
     return ValueConverter(ctx.table, targetSchema(ctx), ctx.source.engine, ctx.target.engine);
+}
+
+// The converter of a copy or a validation, with the target's limit on a row (MariaDB's
+// max_allowed_packet), so both reject the same rows.
+Result<ValueConverter> converterFor(const TaskContext &ctx, DbConnection &target)
+{
+    ValueConverter converter = converterFor(ctx);
+    if (ctx.target.engine == EngineKind::MySQL && converter.active()) {
+        auto packet = MysqlEngine::maxAllowedPacket(target);
+        if (!packet)
+            return packet.error();
+        converter.setMaxRowBytes(maxRowBytesForMysql(*packet));
+    }
+    return converter;
 }
 
 // PostgreSQL to PostgreSQL with the same built-in types: rows travel undecoded and both sides
@@ -280,7 +295,10 @@ TaskOutcome runCopy(const TaskContext &ctx)
     control.checkpoint = after;
     control.hasCheckpoint = true;
 
-    ValueConverter converter = converterFor(ctx);
+    auto limited = converterFor(ctx, *c->target);
+    if (!limited)
+        return failed(limited.error());
+    ValueConverter converter = std::move(*limited);
     std::shared_ptr<RejectFile> rejects;
     qint64 chunkRejects = 0; // rows of this chunk listed in the reject file
     if (converter.active()) {
@@ -620,7 +638,11 @@ TaskOutcome runValidate(const TaskContext &ctx)
     auto c = connect(ctx, false);
     if (!c)
         return failed(c.error());
-    const bool converted = converterFor(ctx).active();
+    auto limited = converterFor(ctx, *c->target);
+    if (!limited)
+        return failed(limited.error());
+    const ValueConverter converter = std::move(*limited);
+    const bool converted = converter.active();
     qint64 sourceRejects = 0;
     ctx.control->rowsDone = 0;
 
@@ -645,7 +667,7 @@ TaskOutcome runValidate(const TaskContext &ctx)
     // (pgrowhash.h): the server sums the same hash over the target; no row is read back.
     const bool onServer = streamed && ctx.target.engine == EngineKind::PostgreSQL
                           && PostgresEngine::hashesOnServer(*c->target, targetSchema(ctx));
-    auto sourceSum = std::async(std::launch::async, [&ctx, converted, raw, &sourceRejects, &streamed]() -> Result<TableChecksum> {
+    auto sourceSum = std::async(std::launch::async, [&ctx, &converter, converted, raw, &sourceRejects, &streamed]() -> Result<TableChecksum> {
         auto source = DbConnection::open(ctx.source, DbConnection::Mode::ReadOnly);
         if (!source)
             return source.error();
@@ -667,7 +689,7 @@ TaskOutcome runValidate(const TaskContext &ctx)
         auto reader = engine->openReader(**source, whole, 0, 0);
         if (!reader)
             return reader.error();
-        ConvertingReader convertingReader(**reader, converterFor(ctx));
+        ConvertingReader convertingReader(**reader, converter);
         auto sum = checksumRows(convertingReader, targetSchema(ctx), &ctx.control->rowsDone);
         sourceRejects = convertingReader.rejected();
         return sum;

@@ -106,7 +106,7 @@ public:
     {
         batch.reset(int(m_classes.size()));
         int n = 0;
-        while (m_res && n < maxRows) {
+        while (m_res && n < maxRows && batch.byteSize() < kBatchByteBudget) {
             MYSQL_ROW row = mysql_fetch_row(m_res);
             if (!row) {
                 const bool failed = mysql_errno(m_conn) != 0;
@@ -661,12 +661,20 @@ Result<std::unique_ptr<RowReader>> MysqlEngine::openKeyRangeRows(DbConnection &c
     return startQuery(c.mysql(), query, classesOf(t));
 }
 
-Result<std::unique_ptr<RowWriter>> MysqlEngine::openWriter(DbConnection &c, const TableSchema &t)
+Result<qint64> MysqlEngine::maxAllowedPacket(DbConnection &c)
 {
     auto packet = myRows(c.mysql(), QStringLiteral("SELECT @@max_allowed_packet"));
     if (!packet)
         return packet.error();
-    const qint64 maxPacket = packet->value(0).value(0).toLongLong();
+    return packet->value(0).value(0).toLongLong();
+}
+
+Result<std::unique_ptr<RowWriter>> MysqlEngine::openWriter(DbConnection &c, const TableSchema &t)
+{
+    auto packet = maxAllowedPacket(c);
+    if (!packet)
+        return packet.error();
+    const qint64 maxPacket = *packet;
     const size_t limit = size_t(std::clamp<qint64>(maxPacket / 2, 64 * 1024, 4 * 1024 * 1024));
     const std::string prefix = QStringLiteral("INSERT INTO %1 (%2) VALUES ")
                                    .arg(quoteIdentifier(t.name), columnList(t))

@@ -51,6 +51,9 @@ public:
 
     // CREATE TABLE for the target (InnoDB, utf8mb4_bin so text compares byte-exact).
     QString createTableSql(const TableSchema &t, QStringList *dropped = nullptr) const;
+
+    // The server's max_allowed_packet: the largest statement, hence row, it takes.
+    static Result<qint64> maxAllowedPacket(DbConnection &c);
 };
 
 } // namespace cockpit

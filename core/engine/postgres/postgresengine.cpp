@@ -234,7 +234,7 @@ public:
     {
         batch.reset(int(m_classes.size()));
         int n = 0;
-        while (!m_done && n < maxRows) {
+        while (!m_done && n < maxRows && batch.byteSize() < kBatchByteBudget) {
             char *line = nullptr;
             const int len = PQgetCopyData(m_conn, &line, 0);
             if (len == -1) {
@@ -1179,7 +1179,7 @@ Result<int> PostgresEngine::Passthrough::copyBatch(Checkpoint &cp, int maxRows)
         if (buffer)
             PQfreemem(buffer);
     });
-    while (!m_done && rows < maxRows) {
+    while (!m_done && rows < maxRows && qint64(m_tuples.size()) < kBatchByteBudget) {
         auto row = nextBinaryRow(m_source, m_headerSeen, m_done, buffer);
         if (!row)
             return row.error();

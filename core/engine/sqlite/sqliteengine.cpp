@@ -87,7 +87,7 @@ public:
         m_batch = &batch;
         sqlite3_stmt *s = m_stmt.get();
         int n = 0;
-        while (n < maxRows) {
+        while (n < maxRows && batch.byteSize() < kBatchByteBudget) {
             const int rc = sqlite3_step(s);
             if (rc == SQLITE_DONE) {
                 m_done = true;

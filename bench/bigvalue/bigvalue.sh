@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Peak RSS of `upgradectl run` copying a table with COUNT big blobs of MB each (one of 100 MB by
+# default) and 1000 small rows, per direction: the memory a single huge value costs (README "Edge values").
+# SQLite directions always; PostgreSQL and MariaDB ones when scripts/test-servers.sh's env is
+# sourced. Prints one line per direction: its tasks' end states, the peak RSS and the seconds.
+#
+#   bench/bigvalue/bigvalue.sh [MB [COUNT]]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+MB=${1:-100}
+COUNT=${2:-1}
+CTL=build/app/upgradectl
+[ -x "$CTL" ] || { echo "build $CTL first" >&2; exit 1; }
+W=$(mktemp -d /tmp/bigvalue.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+
+sqlite3 "$W/source.db" "CREATE TABLE big (id INTEGER PRIMARY KEY, b BLOB);
+  WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $COUNT)
+  INSERT INTO big SELECT i, randomblob($MB * 1024 * 1024) FROM n;
+  WITH RECURSIVE n(i) AS (SELECT $COUNT + 1 UNION ALL SELECT i + 1 FROM n WHERE i < $COUNT + 1000)
+  INSERT INTO big SELECT i, randomblob(100) FROM n;"
+
+PGS=""
+if [ -n "${COCKPIT_TEST_PG_URL:-}" ]; then
+  PGS=bigvalue_$$
+  psql "$COCKPIT_TEST_PG_URL" -qc "CREATE SCHEMA ${PGS}_src; CREATE SCHEMA ${PGS}_tgt; CREATE SCHEMA ${PGS}_tgt2;
+    CREATE TABLE ${PGS}_src.big (id bigint PRIMARY KEY, b bytea);
+    INSERT INTO ${PGS}_src.big SELECT k, (SELECT decode(string_agg(md5((i + k)::text), '' ORDER BY i), 'hex')
+      FROM generate_series(1, $MB * 65536) i) FROM generate_series(1, $COUNT) k;
+    INSERT INTO ${PGS}_src.big SELECT i, '\\x00ff'::bytea FROM generate_series($COUNT + 1, $COUNT + 1000) i;"
+  trap 'rm -rf "$W"; psql "$COCKPIT_TEST_PG_URL" -qc "DROP SCHEMA ${PGS}_src, ${PGS}_tgt, ${PGS}_tgt2 CASCADE" 2>/dev/null' EXIT
+fi
+MYDB=""
+if [ -n "${COCKPIT_TEST_MYSQL_URL:-}" ]; then
+  MYDB=cockpit_bigvalue_$$
+  MY_HOSTPORT=${COCKPIT_TEST_MYSQL_URL#mysql://*@}
+  MY_HOSTPORT=${MY_HOSTPORT%%/*}
+  mysql -h"${MY_HOSTPORT%:*}" -P"${MY_HOSTPORT#*:}" -ucockpit -e "CREATE DATABASE $MYDB"
+fi
+
+measure() { # name source target
+  local name=$1
+  if ! /usr/bin/time -v "$CTL" run --source "$2" --target "$3" --state "$W/$name.state" >"$W/$name.out" 2>"$W/$name.err"; then
+    :
+  fi
+  local rss secs states
+  rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$W/$name.err")
+  secs=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$W/$name.err")
+  states=$(grep -oE '^(copy|validate):big +[A-Za-z]+' "$W/$name.out" | tr -s ' ' | paste -sd, -)
+  printf '%-22s %-40s peak RSS %6d MB  %s\n' "$name" "${states:-see $W/$name.out}" $((rss / 1024)) "$secs"
+  grep -h "rejected\|equal\|Error" "$W/$name.out" | cut -c1-300 | sed 's/^/    /' | head -3
+  if [ -f "$W/rejects/big.rejects.csv" ]; then
+    tail -n +2 "$W/rejects/big.rejects.csv" | head -2 | sed -E 's/^(big,[0-9]+,b,[0-9a-f]{40})[0-9a-f]*/    reject: \1.../'
+    rm "$W/rejects/big.rejects.csv"
+  fi
+}
+
+echo "$COUNT blob(s) of $MB MB + 1000 small rows"
+measure SQLiteToSQLite "sqlite:$W/source.db" "sqlite:$W/target.db"
+if [ -n "$PGS" ]; then
+  measure SQLiteToPostgreSQL "sqlite:$W/source.db" "$COCKPIT_TEST_PG_URL?schema=${PGS}_tgt"
+  measure PostgreSQLToSQLite "$COCKPIT_TEST_PG_URL?schema=${PGS}_src" "sqlite:$W/target-pg.db"
+  measure PostgreSQLToPostgreSQL "$COCKPIT_TEST_PG_URL?schema=${PGS}_src" "$COCKPIT_TEST_PG_URL?schema=${PGS}_tgt2"
+fi
+if [ -n "$MYDB" ]; then
+  measure SQLiteToMariaDB "sqlite:$W/source.db" "${COCKPIT_TEST_MYSQL_URL%/*}/$MYDB"
+  mysql -h"${MY_HOSTPORT%:*}" -P"${MY_HOSTPORT#*:}" -ucockpit -e "DROP DATABASE $MYDB"
+fi
