@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# README command 2 (and what .ci/run calls): installs what is missing, builds, runs the whole
-# test suite (core, end-to-end, window tests offscreen), then checks the Debian package installs
-# and starts.
+# README command 2 (and what .ci/run calls): installs what is missing, builds, runs the
+# sanitizer subset and the whole test suite (core, end-to-end, window tests offscreen), then
+# checks the Debian package installs and starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
+# The parsers and the byte-level value code again, under AddressSanitizer + UndefinedBehaviorSanitizer.
+scripts/sanitize.sh ci
 export QT_QPA_PLATFORM=offscreen
 # Throwaway PostgreSQL and MariaDB servers for the tests that need real ones, in a temporary
 # folder: always stopped and removed at the end, whether the tests pass, fail or are interrupted.
