@@ -6,14 +6,15 @@
 #include "store/controlstore.h"
 #include "tasks/taskplanner.h"
 
+#include <QFile>
 #include <QFileInfo>
 #include <QLocale>
 #include <QStorageInfo>
 #include <QSysInfo>
 
+#include <unistd.h>
 #ifdef Q_OS_UNIX
 #include <pwd.h>
-#include <unistd.h>
 #endif
 
 namespace cockpit {
@@ -297,7 +298,8 @@ Result<PreflightReport> runPreflight(const Plan &plan)
     // create it, so only its folder is checked.
     if (plan.target.engine == EngineKind::SQLite && !QFileInfo::exists(plan.target.path)) {
         const QFileInfo folder(QFileInfo(plan.target.path).absolutePath());
-        const bool writable = folder.isDir() && folder.isWritable();
+        // access(): a read-only file system refuses even root, whose mode bits QFileInfo reads.
+        const bool writable = folder.isDir() && ::access(QFile::encodeName(folder.filePath()).constData(), W_OK) == 0;
         report.checks << check(QStringLiteral("target.connect"), QStringLiteral("Target reachable"),
                                writable ? CheckStatus::Ok : CheckStatus::Blocker,
                                {writable ? QStringLiteral("%1 does not exist yet; the run creates it").arg(plan.target.path)

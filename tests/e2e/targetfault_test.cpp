@@ -9,6 +9,7 @@
 #include "support/testsupport.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QThread>
@@ -237,6 +238,29 @@ TEST(TargetFaults, SqliteDiskFullEndsInErrorAndRerunCompletesOnceThereIsRoom)
     expectNoPartialBatchCounted(state, [&](const QString &table) { return queryInt(target, QStringLiteral("SELECT count(*) FROM \"%1\"").arg(table)); });
     ASSERT_TRUE(disk.remount(QStringLiteral("size=512m")));
     rerunCompletes(plan, state);
+    EXPECT_EQ(tableDifferences(dir.filePath(QStringLiteral("source.db")), target), QStringList());
+}
+
+// A SQLite target on a read-only file system (as root, file modes stop nothing, so a read-only
+// mount stands in): the preflight refuses before anything runs, and the run completes once the
+// file system is writable.
+TEST(TargetFaults, SqliteTargetOnAReadOnlyFileSystemIsRefusedAndRunsOnceWritable)
+{
+    SmallDisk disk(512);
+    if (!disk.mounted())
+        GTEST_SKIP() << "cannot mount a tmpfs here (needs root): the read-only test does not run";
+    ASSERT_TRUE(disk.remount(QStringLiteral("ro")));
+    QTemporaryDir dir;
+    const QString target = QDir(disk.path()).filePath(QStringLiteral("target.db"));
+    const QString plan = writeServerPlan(dir, QStringLiteral("sqlite:") + target);
+    const Cli refused = upgradectl(runArgs(plan));
+    EXPECT_EQ(refused.exitCode, 2) << qPrintable(refused.err); // the target cannot be opened
+    EXPECT_TRUE(refused.err.contains(QLatin1String("target.connect")) && refused.err.contains(QLatin1String("not writable")))
+        << qPrintable(refused.err);
+    EXPECT_FALSE(QFileInfo::exists(target));
+    ASSERT_TRUE(disk.remount(QStringLiteral("rw")));
+    const Cli run = upgradectl(runArgs(plan));
+    EXPECT_EQ(run.exitCode, 0) << qPrintable(run.err);
     EXPECT_EQ(tableDifferences(dir.filePath(QStringLiteral("source.db")), target), QStringList());
 }
 
