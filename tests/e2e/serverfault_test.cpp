@@ -72,12 +72,7 @@ void downForGoodEndsInErrorThenRerunCompletes(OwnServer::Kind kind)
     const qint64 committed = copiedRows(state);
 
     ASSERT_TRUE(server.up());
-    const QStringList failed = queryStrings(state, QStringLiteral("SELECT name FROM task WHERE state = 'Error'"));
-    const Cli rerun = upgradectl(QStringList{QStringLiteral("rerun"), QStringLiteral("--state"), state} + failed);
-    EXPECT_EQ(rerun.exitCode, 0) << qPrintable(rerun.err) << qPrintable(rerun.out);
-    const Cli last = upgradectl(runArgs(plan));
-    EXPECT_EQ(last.exitCode, 0) << qPrintable(last.err) << qPrintable(last.out);
-    EXPECT_EQ(queryInt(state, QStringLiteral("SELECT count(*) FROM task WHERE state <> 'Ended'")), 0);
+    rerunCompletes(plan, state);
     EXPECT_GE(copiedRows(state), committed);
     expectTargetEqualsSource(dir.filePath(QStringLiteral("source.db")), server, kind);
 }

@@ -105,6 +105,17 @@ void expectTargetEqualsSource(const QString &source, const OwnServer &server, Ow
     }
 }
 
+// Rerun of every task in Error, then the run again: it completes, every task Ended.
+void rerunCompletes(const QString &plan, const QString &state)
+{
+    const QStringList failed = queryStrings(state, QStringLiteral("SELECT name FROM task WHERE state = 'Error'"));
+    const Cli rerun = upgradectl(QStringList{QStringLiteral("rerun"), QStringLiteral("--state"), state} + failed);
+    EXPECT_EQ(rerun.exitCode, 0) << qPrintable(rerun.err) << qPrintable(rerun.out);
+    const Cli last = upgradectl(runArgs(plan));
+    EXPECT_EQ(last.exitCode, 0) << qPrintable(last.err) << qPrintable(last.out);
+    EXPECT_EQ(queryInt(state, QStringLiteral("SELECT count(*) FROM task WHERE state <> 'Ended'")), 0) << qPrintable(unfinishedTasks(state));
+}
+
 QString unfinishedTasks(const QString &state)
 {
     return queryStrings(state, QStringLiteral("SELECT name || ': ' || state || ': ' || message FROM task WHERE state <> 'Ended'"))

@@ -33,6 +33,9 @@ QString executingTask(const QString &state, const QString &pattern, const QProce
 // server (its own client): equal when nothing was lost or duplicated.
 void expectTargetEqualsSource(const QString &source, const OwnServer &server, OwnServer::Kind kind);
 
+// Rerun of every task in Error, then the run again: it completes, every task Ended.
+void rerunCompletes(const QString &plan, const QString &state);
+
 // "name: state: message" of every task not Ended (for failure output).
 QString unfinishedTasks(const QString &state);
 

@@ -40,17 +40,6 @@ void expectErrorOn(const QString &state, const QString &cause, const QString &re
     EXPECT_EQ(queryStrings(state, QStringLiteral("PRAGMA integrity_check")).value(0), QStringLiteral("ok"));
 }
 
-// Rerun of every task in Error, then the run again: it completes, every task Ended.
-void rerunCompletes(const QString &plan, const QString &state)
-{
-    const QStringList failed = queryStrings(state, QStringLiteral("SELECT name FROM task WHERE state = 'Error'"));
-    const Cli rerun = upgradectl(QStringList{QStringLiteral("rerun"), QStringLiteral("--state"), state} + failed);
-    EXPECT_EQ(rerun.exitCode, 0) << qPrintable(rerun.err) << qPrintable(rerun.out);
-    const Cli last = upgradectl(runArgs(plan));
-    EXPECT_EQ(last.exitCode, 0) << qPrintable(last.err) << qPrintable(last.out);
-    EXPECT_EQ(queryInt(state, QStringLiteral("SELECT count(*) FROM task WHERE state <> 'Ended'")), 0) << qPrintable(unfinishedTasks(state));
-}
-
 // No partial batch counted as done: for every table, the rows its copy tasks count as committed
 // (the control store) are at most the rows the target holds. `targetCount` counts a table there.
 void expectNoPartialBatchCounted(const QString &state, const std::function<qint64(const QString &)> &targetCount)
