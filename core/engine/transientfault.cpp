@@ -5,13 +5,28 @@
 
 namespace cockpit {
 
+namespace {
+
+// A fragment of a client library's or server's message, and what it means.
+struct Fragment {
+    const char *text;
+    const char *meaning;
+};
+
+// Case-insensitive substrings; the first that matches gives its meaning.
+template <size_t N>
+std::optional<QString> firstMatch(const QString &message, const std::array<Fragment, N> &fragments)
+{
+    for (const Fragment &f : fragments)
+        if (message.contains(QLatin1String(f.text), Qt::CaseInsensitive))
+            return QString::fromUtf8(f.meaning);
+    return std::nullopt;
+}
+
+} // namespace
+
 std::optional<QString> transientCause(const QString &message)
 {
-    struct Fragment {
-        const char *text;
-        const char *cause;
-    };
-    // Case-insensitive substrings; the first that matches names the cause.
     static constexpr std::array kFragments{
         // PostgreSQL: a fast/immediate shutdown or pg_terminate_backend (57P01), a crash of
         // another backend (57P02), start-up and shutdown (57P03).
@@ -47,18 +62,11 @@ std::optional<QString> transientCause(const QString &message)
         Fragment{"Deadlock found when trying to get lock", "deadlock (this session was the victim)"},
         Fragment{"could not serialize access", "serialization failure"},
     };
-    for (const Fragment &f : kFragments)
-        if (message.contains(QLatin1String(f.text), Qt::CaseInsensitive))
-            return QString::fromLatin1(f.cause);
-    return std::nullopt;
+    return firstMatch(message, kFragments);
 }
 
 std::optional<QString> administratorRemedy(const QString &message)
 {
-    struct Fragment {
-        const char *text;
-        const char *remedy;
-    };
     static constexpr const char *kTimeout =
         "the server's statement time limit cancelled it (PostgreSQL statement_timeout, MariaDB max_statement_time): "
         "lift it for this user (ALTER ROLE … SET statement_timeout = 0; SET GLOBAL max_statement_time = 0), then Rerun";
@@ -89,10 +97,7 @@ std::optional<QString> administratorRemedy(const QString &message)
         Fragment{"attempt to write a readonly database", kReadOnly},
         Fragment{"Read-only file system", kReadOnly},
     };
-    for (const Fragment &f : kFragments)
-        if (message.contains(QLatin1String(f.text), Qt::CaseInsensitive))
-            return QString::fromUtf8(f.remedy);
-    return std::nullopt;
+    return firstMatch(message, kFragments);
 }
 
 } // namespace cockpit
