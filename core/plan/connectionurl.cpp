@@ -54,6 +54,13 @@ static QStringList knownParams(EngineKind engine)
             QStringLiteral("ssl-verify-server-cert")};
 }
 
+// `path` made absolute against `baseDir`. By its first character only: QFileInfo takes ":/x"
+// for an (absolute) Qt resource, which a file beside the plan named ":" is not.
+static QString absolutePath(const QString &path, const QString &baseDir)
+{
+    return QDir::cleanPath(path.startsWith(u'/') ? path : QDir(baseDir).absolutePath() + u'/' + path);
+}
+
 static bool isFileParam(const QString &name)
 {
     static const QStringList files{QStringLiteral("sslrootcert"), QStringLiteral("sslcert"), QStringLiteral("sslkey"),
@@ -82,7 +89,7 @@ static std::optional<QString> checkParam(const QString &name, QString &value, co
     } else if (isFileParam(name)) {
         if (value.isEmpty())
             return QStringLiteral("%1 names no file").arg(name);
-        value = QDir::cleanPath(QFileInfo(value).isAbsolute() ? value : QDir(baseDir).absoluteFilePath(value));
+        value = absolutePath(value, baseDir);
         // Both drivers take their options as one string cut at ';'.
         if (value.contains(u';'))
             return QStringLiteral("%1: a file name with ';' cannot be passed to the driver: %2").arg(name, value);
@@ -95,13 +102,15 @@ static std::optional<QString> checkParam(const QString &name, QString &value, co
     return std::nullopt;
 }
 
-// A query value as display() writes it: the characters that would cut or change it on parsing
-// again are percent-encoded, the rest stays readable.
-static QString queryValue(const QString &value)
+// A part of a URL as display() writes it: the characters that would cut or change it on parsing
+// again (those of a query value, and `delimiters` of this part) are percent-encoded, the rest
+// stays readable.
+static QString urlPart(const QString &value, QStringView delimiters = {})
 {
     QString out;
     for (const QChar c : value) {
-        if (c == u'%' || c == u'&' || c == u'#' || c == u'=' || c == u'+' || c.isSpace() || c.unicode() < 0x20)
+        if (c == u'%' || c == u'&' || c == u'#' || c == u'=' || c == u'+' || c.isSpace() || c.unicode() < 0x20
+            || c.unicode() == 0x7f || delimiters.contains(c))
             out += QString::fromLatin1(QUrl::toPercentEncoding(QString(c)));
         else
             out += c;
@@ -130,8 +139,7 @@ static Result<ConnectionUrl> parseSqlite(QString rest, const QString &baseDir, c
         return makeError(QStringLiteral("SQLite URL \"%1\" names no file").arg(text));
     ConnectionUrl url;
     url.engine = EngineKind::SQLite;
-    url.path = QDir::cleanPath(QFileInfo(rest).isAbsolute() ? rest
-                                                             : QDir(baseDir).absoluteFilePath(rest));
+    url.path = absolutePath(rest, baseDir);
     return url;
 }
 
@@ -169,7 +177,7 @@ Result<ConnectionUrl> ConnectionUrl::parse(const QString &input, const QString &
     url.host = qurl.host().isEmpty() ? QStringLiteral("localhost") : qurl.host();
     url.port = qurl.port(url.engine == EngineKind::PostgreSQL ? 5432 : 3306);
     url.user = qurl.userName();
-    url.database = qurl.path().mid(1);
+    url.database = qurl.path(QUrl::FullyDecoded).mid(1); // a database named "a%20b" or "x?y" is legal on MariaDB
     if (url.database.isEmpty())
         return makeError(QStringLiteral("connection URL \"%1\" names no database")
                              .arg(qurl.toDisplayString()));
@@ -194,17 +202,22 @@ Result<ConnectionUrl> ConnectionUrl::parse(const QString &input, const QString &
 
 QString ConnectionUrl::display() const
 {
-    if (engine == EngineKind::SQLite)
-        return QStringLiteral("sqlite://") + path;
+    if (engine == EngineKind::SQLite) { // parsing decodes a '%' and trims: display() parses back to the same file
+        QString shown = QString(path).replace(u'%', QStringLiteral("%25"));
+        qsizetype end = shown.size();
+        while (end > 0 && shown[end - 1].isSpace())
+            --end;
+        return QStringLiteral("sqlite://") + shown.left(end) + urlPart(shown.mid(end));
+    }
     QString s = toString(engine) + QStringLiteral("://");
     if (!user.isEmpty())
-        s += user + u'@';
-    s += host + u':' + QString::number(port) + u'/' + database;
+        s += urlPart(user, u"@:/?[]") + u'@';
+    s += (host.contains(u':') ? u'[' + host + u']' : host) + u':' + QString::number(port) + u'/' + urlPart(database, u"?/[]");
     QChar separator = u'?';
     for (const QString &k : knownParams(engine)) {
         if (!params.contains(k))
             continue;
-        s += separator + k + u'=' + queryValue(params.value(k));
+        s += separator + k + u'=' + urlPart(params.value(k));
         separator = u'&';
     }
     return s;

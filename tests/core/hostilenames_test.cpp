@@ -1,6 +1,7 @@
 // Names that try to inject SQL, on every engine pair: a table, columns, an index, a check, a
 // foreign key and a view whose names close a quote and append a statement (`x"; DROP TABLE
-// canary; --`, backticks, brackets, a single quote, a newline, 63 characters). They are copied
+// canary; --`, backticks, brackets, a single quote, a newline, 63 characters), in a PostgreSQL
+// schema, a MariaDB database and a SQLite file whose names do the same. They are copied
 // under their own names, or the task refuses them with a reason; never executed: the canary
 // table on the target (outside the plan) keeps its row.
 #include "support/awkwarddataset.h"
@@ -25,6 +26,10 @@ const QString kIndex = QStringLiteral("i\"; DROP TABLE canary; --");
 const QString kCheck = QStringLiteral("ck'; DROP TABLE canary; --");
 const QString kForeignKey = QStringLiteral("fk`; DROP TABLE canary; --");
 const QString kView = QStringLiteral("v\"; DROP VIEW x; --");
+// The start of the schema (PostgreSQL), database (MariaDB, at most 64 characters with the
+// test's unique part) or file name (SQLite): quotes of every kind, a statement, a '%' and a '?'
+// that the URL must carry encoded.
+const QString kNamespace = QStringLiteral("S'\"`; DROP TABLE canary; -- %41?#_");
 
 QStringList createStatements(const TestDatabase &db)
 {
@@ -53,18 +58,18 @@ TEST_P(HostileNames, AreQuotedEverywhereAndNeverExecuted)
             GTEST_SKIP() << qPrintable(engineName(k)) << ": its URL variable is not set (scripts/test-servers.sh starts the server)";
     QTemporaryDir dir;
     QString error;
-    auto source = TestDatabase::create(d.source, dir.path(), QStringLiteral("src"), &error);
+    auto source = TestDatabase::create(d.source, dir.path(), QStringLiteral("src"), &error, kNamespace);
     ASSERT_TRUE(source) << qPrintable(error);
-    auto target = TestDatabase::create(d.target, dir.path(), QStringLiteral("tgt"), &error);
+    auto target = TestDatabase::create(d.target, dir.path(), QStringLiteral("tgt"), &error, kNamespace);
     ASSERT_TRUE(target) << qPrintable(error);
-    for (const auto *db : {source.get(), target.get()})
-        ASSERT_EQ(db->exec(QStringLiteral("CREATE TABLE %1 (id INTEGER PRIMARY KEY); INSERT INTO %1 VALUES (42);")
-                               .arg(db->table(QStringLiteral("canary")))),
-                  QString());
+    for (const auto *db : {source.get(), target.get()}) { // execOne: the names hold "; "
+        ASSERT_EQ(db->execOne(QStringLiteral("CREATE TABLE %1 (id INTEGER PRIMARY KEY)").arg(db->table(QStringLiteral("canary")))), QString());
+        ASSERT_EQ(db->execOne(QStringLiteral("INSERT INTO %1 VALUES (42)").arg(db->table(QStringLiteral("canary")))), QString());
+    }
     for (const QString &statement : createStatements(*source))
         ASSERT_EQ(source->execOne(statement), QString());
     // The plan leaves the canary out: the target's must stay as it is.
-    const QString sourceCanary = source->exec(QStringLiteral("DROP TABLE %1").arg(source->table(QStringLiteral("canary"))));
+    const QString sourceCanary = source->execOne(QStringLiteral("DROP TABLE %1").arg(source->table(QStringLiteral("canary"))));
     ASSERT_EQ(sourceCanary, QString());
 
     Plan plan = Plan::fromUrls(*ConnectionUrl::parse(source->url(), dir.path()), *ConnectionUrl::parse(target->url(), dir.path()),

@@ -237,6 +237,11 @@ std::string checkUrl(const QByteArray &bytes, bool *parsed = nullptr)
             return "error that does not say which URL: '" + m.toStdString() + "'";
         return {};
     }
+    // What messages show parses back to the same URL.
+    const auto again = ConnectionUrl::parse(url->display(), QStringLiteral("/elsewhere"));
+    if (!again.ok() || again->engine != url->engine || again->path != url->path || again->host != url->host
+        || again->port != url->port || again->user != url->user || again->database != url->database || again->params != url->params)
+        return "display() does not parse back to the same URL: " + url->display().toStdString();
     if (url->engine == EngineKind::SQLite)
         return QFileInfo(url->path).isAbsolute() ? std::string() : "relative SQLite path " + url->path.toStdString();
     if (url->host.isEmpty() || url->database.isEmpty() || url->port < 0 || url->port > 65535)

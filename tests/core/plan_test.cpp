@@ -169,6 +169,14 @@ TEST(ConnectionUrls, SqliteForms)
     ASSERT_TRUE(pg.ok());
     EXPECT_EQ(pg->port, 5433);
     EXPECT_EQ(pg->display(), QStringLiteral("postgresql://ax@db1:5433/axdb?schema=dbo"));
+    // Names that hold URL delimiters arrive decoded, and display() writes them back encoded.
+    auto odd = ConnectionUrl::parse(QStringLiteral("mysql://ax@[::1]/a%20b%3Fc%25d%2F"), QStringLiteral("/"));
+    ASSERT_TRUE(odd.ok());
+    EXPECT_EQ(odd->database, QStringLiteral("a b?c%d/"));
+    EXPECT_EQ(odd->display(), QStringLiteral("mysql://ax@[::1]:3306/a%20b%3Fc%25d%2F"));
+    auto resource = ConnectionUrl::parse(QStringLiteral("sqlite::/x.db"), QStringLiteral("/base")); // not a Qt resource
+    ASSERT_TRUE(resource.ok());
+    EXPECT_EQ(resource->path, QStringLiteral("/base/:/x.db"));
 }
 
 TEST(Globs, MatchTaskNames)

@@ -9,6 +9,7 @@
 #include "support/testsupport.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -42,11 +43,13 @@ void expectErrorOn(const QString &state, const QString &cause, const QString &re
 
 // No partial batch counted as done: for every table, the rows its copy tasks count as committed
 // (the control store) are at most the rows the target holds. `targetCount` counts a table there.
-void expectNoPartialBatchCounted(const QString &state, const std::function<qint64(const QString &)> &targetCount)
+// `someCommitted`: a batch was committed before the fault (a SQLite to SQLite copy commits a
+// table whole, at its end).
+void expectNoPartialBatchCounted(const QString &state, const std::function<qint64(const QString &)> &targetCount, bool someCommitted = true)
 {
     const QStringList tables = queryStrings(state, QStringLiteral("SELECT table_name || '|' || sum(rows_done) FROM task WHERE kind = 'copy' "
                                                                   "GROUP BY table_name HAVING sum(rows_done) > 0"));
-    EXPECT_FALSE(tables.isEmpty());
+    EXPECT_TRUE(!someCommitted || !tables.isEmpty());
     for (const QString &t : tables)
         EXPECT_LE(t.section(u'|', 1).toLongLong(), targetCount(t.section(u'|', 0, 0))) << qPrintable(t);
 }
@@ -86,6 +89,61 @@ public:
 
 private:
     QTemporaryDir m_dir{QStringLiteral("/tmp/cockpit-disk.XXXXXX")};
+    bool m_mounted = false;
+};
+
+// An ext4 file system in a file, loop-mounted with errors=remount-ro (needs root and a loop
+// device): failNow() makes the kernel take it read-only under the open files, as it does on a
+// disk error; repair() is the administrator's fsck and mount.
+class FailingDisk {
+public:
+    FailingDisk()
+    {
+        if (!m_dir.isValid())
+            return;
+        const QString image = m_dir.filePath(QStringLiteral("disk.img")), mount = m_dir.filePath(QStringLiteral("mnt"));
+        m_mounted = QDir().mkpath(mount) && QProcess::execute(QStringLiteral("truncate"), {QStringLiteral("-s"), QStringLiteral("512M"), image}) == 0
+            && quietly(QStringLiteral("mkfs.ext4"), {QStringLiteral("-q"), QStringLiteral("-F"), image}) == 0 && mountImage();
+    }
+    ~FailingDisk()
+    {
+        if (m_mounted)
+            QProcess::execute(QStringLiteral("umount"), {QStringLiteral("-l"), path()});
+    }
+    bool mounted() const { return m_mounted; }
+    QString path() const { return m_dir.filePath(QStringLiteral("mnt")); }
+    bool failNow() const
+    {
+        QProcess find;
+        find.start(QStringLiteral("findmnt"), {QStringLiteral("-n"), QStringLiteral("-o"), QStringLiteral("SOURCE"), path()});
+        find.waitForFinished();
+        QFile trigger(QStringLiteral("/sys/fs/ext4/%1/trigger_fs_error").arg(QFileInfo(QString::fromUtf8(find.readAllStandardOutput().trimmed())).fileName()));
+        return trigger.open(QIODevice::WriteOnly) && trigger.write("1") == 1;
+    }
+    bool repair()
+    {
+        m_mounted = false;
+        return QProcess::execute(QStringLiteral("umount"), {path()}) == 0
+            && quietly(QStringLiteral("e2fsck"), {QStringLiteral("-f"), QStringLiteral("-y"), m_dir.filePath(QStringLiteral("disk.img"))}) <= 1
+            && mountImage(); // e2fsck: 1 is "errors corrected"
+    }
+
+private:
+    static int quietly(const QString &program, const QStringList &args)
+    {
+        QProcess p;
+        p.setStandardOutputFile(QProcess::nullDevice());
+        p.setStandardErrorFile(QProcess::nullDevice());
+        p.start(program, args);
+        return p.waitForFinished(60000) && p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    }
+    bool mountImage()
+    {
+        m_mounted = QProcess::execute(QStringLiteral("mount"), {QStringLiteral("-o"), QStringLiteral("loop,errors=remount-ro"),
+                                                                m_dir.filePath(QStringLiteral("disk.img")), path()}) == 0;
+        return m_mounted;
+    }
+    QTemporaryDir m_dir{QStringLiteral("/tmp/cockpit-ext4.XXXXXX")};
     bool m_mounted = false;
 };
 
@@ -250,6 +308,30 @@ TEST(TargetFaults, SqliteTargetOnAReadOnlyFileSystemIsRefusedAndRunsOnceWritable
     ASSERT_TRUE(disk.remount(QStringLiteral("rw")));
     const Cli run = upgradectl(runArgs(plan));
     EXPECT_EQ(run.exitCode, 0) << qPrintable(run.err);
+    EXPECT_EQ(tableDifferences(dir.filePath(QStringLiteral("source.db")), target), QStringList());
+}
+
+// The file system of a SQLite target turns read-only under the copy (the kernel's answer to a
+// disk error): the copies end in Error naming it, nothing uncommitted is counted, and once the
+// disk is checked and mounted again the rolled-back journal leaves a target that Rerun completes.
+TEST(TargetFaults, SqliteTargetTurningReadOnlyMidCopyEndsInErrorAndRerunCompletesOnceRepaired)
+{
+    FailingDisk disk;
+    if (!disk.mounted())
+        GTEST_SKIP() << "cannot loop-mount an ext4 image here (needs root and a loop device): the test does not run";
+    QTemporaryDir dir;
+    const QString target = QDir(disk.path()).filePath(QStringLiteral("target.db"));
+    const QString plan = writeServerPlan(dir, QStringLiteral("sqlite:") + target, QStringLiteral("{\"attempts\": 2, \"delaySeconds\": 0.2}"));
+    const QString state = dir.filePath(QStringLiteral("state.db"));
+    QProcess p;
+    ASSERT_TRUE(startRunUntilRowsMove(p, plan, state));
+    ASSERT_TRUE(disk.failNow());
+    runEndsInError(p);
+    expectErrorOn(state, QStringLiteral("Read-only file system"), QStringLiteral("the target accepts no writes"));
+    ASSERT_TRUE(disk.repair());
+    expectNoPartialBatchCounted(
+        state, [&](const QString &table) { return queryInt(target, QStringLiteral("SELECT count(*) FROM \"%1\"").arg(table)); }, false);
+    rerunCompletes(plan, state);
     EXPECT_EQ(tableDifferences(dir.filePath(QStringLiteral("source.db")), target), QStringList());
 }
 

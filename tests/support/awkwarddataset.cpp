@@ -25,23 +25,26 @@ QString TestDatabase::serverUrl(EngineKind kind)
     return {};
 }
 
-std::unique_ptr<TestDatabase> TestDatabase::create(EngineKind kind, const QString &dir, const QString &tag, QString *error)
+std::unique_ptr<TestDatabase> TestDatabase::create(EngineKind kind, const QString &dir, const QString &tag, QString *error,
+                                                   const QString &stem)
 {
     std::unique_ptr<TestDatabase> d(new TestDatabase);
     d->m_kind = kind;
     const QString unique = tag + u'_' + QUuid::createUuid().toString(QUuid::Id128).left(10);
     d->m_connection = QStringLiteral("awkward-") + unique;
     const QUrl server(serverUrl(kind));
+    // The namespace goes into the URL percent-encoded: a hostile stem holds '%', '?', '#', ' '.
+    const auto encoded = [](const QString &name) { return QString::fromLatin1(QUrl::toPercentEncoding(name)); };
     switch (kind) {
     case EngineKind::SQLite: {
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), d->m_connection);
-        const QString path = dir + u'/' + unique + QStringLiteral(".db");
-        db.setDatabaseName(path);
+        const QString file = stem + unique + QStringLiteral(".db");
+        db.setDatabaseName(dir + u'/' + file);
         if (!db.open()) {
             *error = db.lastError().text();
             return nullptr;
         }
-        d->m_url = QStringLiteral("sqlite:") + path;
+        d->m_url = QStringLiteral("sqlite://") + dir + u'/' + encoded(file);
         return d;
     }
     case EngineKind::PostgreSQL: {
@@ -54,12 +57,12 @@ std::unique_ptr<TestDatabase> TestDatabase::create(EngineKind kind, const QStrin
             *error = db.lastError().text();
             return nullptr;
         }
-        d->m_namespace = unique.toLower();
-        if (QString e = d->exec(QStringLiteral("CREATE SCHEMA %1").arg(d->m_namespace)); !e.isEmpty()) {
+        d->m_namespace = stem + unique.toLower();
+        if (QString e = d->execOne(QStringLiteral("CREATE SCHEMA %1").arg(d->quote(d->m_namespace))); !e.isEmpty()) {
             *error = e;
             return nullptr;
         }
-        d->m_url = serverUrl(kind) + QStringLiteral("?schema=") + d->m_namespace;
+        d->m_url = serverUrl(kind) + QStringLiteral("?schema=") + encoded(d->m_namespace);
         return d;
     }
     case EngineKind::MySQL: {
@@ -73,19 +76,21 @@ std::unique_ptr<TestDatabase> TestDatabase::create(EngineKind kind, const QStrin
             *error = db.lastError().text();
             return nullptr;
         }
-        d->m_namespace = QStringLiteral("cockpit_") + unique.toLower();
+        d->m_namespace = QStringLiteral("cockpit_") + stem + unique.toLower();
         // Binary, no-pad collation: 'a', 'A' and 'a ' are different keys, as on the other engines.
-        if (QString e = d->exec(QStringLiteral("CREATE DATABASE `%1` CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin;"
-                                               "USE `%1`; SET NAMES utf8mb4; SET time_zone = '+00:00';"
-                                               "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_BACKSLASH_ESCAPES'")
-                                    .arg(d->m_namespace));
-            !e.isEmpty()) {
-            *error = e;
-            return nullptr;
+        for (const QString &statement :
+             {QStringLiteral("CREATE DATABASE %1 CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin").arg(d->quote(d->m_namespace)),
+              QStringLiteral("USE %1").arg(d->quote(d->m_namespace)), QStringLiteral("SET NAMES utf8mb4"),
+              QStringLiteral("SET time_zone = '+00:00'"),
+              QStringLiteral("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_BACKSLASH_ESCAPES'")}) {
+            if (QString e = d->execOne(statement); !e.isEmpty()) {
+                *error = e;
+                return nullptr;
+            }
         }
         QUrl url(server);
-        url.setPath(u'/' + d->m_namespace);
-        d->m_url = url.toString();
+        url.setPath(u'/' + encoded(d->m_namespace), QUrl::StrictMode);
+        d->m_url = url.toString(QUrl::FullyEncoded);
         return d;
     }
     }
@@ -95,8 +100,8 @@ std::unique_ptr<TestDatabase> TestDatabase::create(EngineKind kind, const QStrin
 TestDatabase::~TestDatabase()
 {
     if (!m_namespace.isEmpty())
-        exec(m_kind == EngineKind::PostgreSQL ? QStringLiteral("DROP SCHEMA %1 CASCADE").arg(m_namespace)
-                                              : QStringLiteral("DROP DATABASE IF EXISTS `%1`").arg(m_namespace));
+        execOne(m_kind == EngineKind::PostgreSQL ? QStringLiteral("DROP SCHEMA %1 CASCADE").arg(quote(m_namespace))
+                                                 : QStringLiteral("DROP DATABASE IF EXISTS %1").arg(quote(m_namespace)));
     {
         QSqlDatabase d = QSqlDatabase::database(m_connection, false);
         d.close();
@@ -114,7 +119,7 @@ QString TestDatabase::quote(const QString &name) const
 
 QString TestDatabase::table(const QString &name) const
 {
-    return m_kind == EngineKind::PostgreSQL ? m_namespace + u'.' + quote(name) : quote(name);
+    return m_kind == EngineKind::PostgreSQL ? quote(m_namespace) + u'.' + quote(name) : quote(name);
 }
 
 QString TestDatabase::exec(const QString &sql) const

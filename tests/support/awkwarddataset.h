@@ -30,9 +30,10 @@ public:
     // The server URL variable for `kind` (COCKPIT_TEST_PG_URL, COCKPIT_TEST_MYSQL_URL);
     // empty when unset. SQLite needs none.
     static QString serverUrl(EngineKind kind);
-    // Null with `error` set when it cannot be created.
+    // Null with `error` set when it cannot be created. `stem` starts the schema, database or file
+    // name (then a unique part): a hostile one shows that the tool quotes its own namespace too.
     static std::unique_ptr<TestDatabase> create(EngineKind kind, const QString &dir, const QString &tag,
-                                                QString *error);
+                                                QString *error, const QString &stem = {});
     ~TestDatabase();
 
     EngineKind kind() const { return m_kind; }
