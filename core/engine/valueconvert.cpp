@@ -330,8 +330,10 @@ ValueConverter::ValueConverter(const TableSchema &source, const TableSchema &tar
             to.native = QStringLiteral("decimal(%1,%2)").arg(to.precision).arg(to.scale);
             to.nativeEngine = EngineKind::MySQL;
         }
-        if (needsConversion(source.columns[i].type, to, sourceEngine, targetEngine))
-            m_columns.push_back(Column{i, source.columns[i].type, to});
+        const bool converts = needsConversion(source.columns[i].type, to, sourceEngine, targetEngine);
+        const bool rejectsNull = target.columns[i].notNull && !source.columns[i].notNull;
+        if (converts || rejectsNull)
+            m_columns.push_back(Column{i, source.columns[i].type, to, converts, rejectsNull});
     }
 }
 
@@ -340,9 +342,10 @@ QStringList ValueConverter::describe() const
     QStringList out;
     for (const auto &c : m_columns) {
         const QString from = describeType(c.from), to = describeType(c.to);
-        // A column only checked for values the target cannot hold (needsConversion).
-        out << (from == to ? QStringLiteral("%1: %2 (checked)").arg(m_names[c.index], from)
-                           : QStringLiteral("%1: %2 -> %3").arg(m_names[c.index], from, to));
+        // A column only checked for values the target cannot hold (needsConversion), or for NULLs.
+        out << (c.rejectsNull && !c.converts ? QStringLiteral("%1: %2 (NOT NULL checked)").arg(m_names[c.index], from)
+                : from == to                 ? QStringLiteral("%1: %2 (checked)").arg(m_names[c.index], from)
+                                             : QStringLiteral("%1: %2 -> %3").arg(m_names[c.index], from, to));
     }
     return out;
 }
@@ -356,7 +359,11 @@ void ValueConverter::convert(RowBatch &batch, bool keyed, qint64 firstRowNumber,
     for (int row = 0; row < batch.rows(); ++row) {
         for (const auto &c : m_columns) {
             const Value original = batch.value(row, c.index);
-            if (original.type == ValueType::Null || convertValue(batch, row, c, reason))
+            if (original.type == ValueType::Null && c.rejectsNull)
+                reason = QStringLiteral("NULL in \"%1\", which is NOT NULL on the target (a primary key column: SQLite "
+                                        "allows NULLs in a key that is not the rowid; the plan's nullKeys is \"reject\")")
+                             .arg(m_names[c.index]);
+            else if (original.type == ValueType::Null || !c.converts || convertValue(batch, row, c, reason))
                 continue;
             rejected.push_back(RejectedValue{keyed ? batch.key(row) : firstRowNumber + row, c.index,
                                              valueText(batch, original), reason});

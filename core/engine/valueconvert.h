@@ -1,8 +1,9 @@
 #pragma once
 // Converts a batch's values to the target's column types before the batch is written, the same
 // way on every engine. A value that cannot be converted exactly (text "n/a" into an integer, a
-// decimal with more places than numeric(12,2) keeps, a date that is not a date) is never
-// rounded or guessed: its row is taken out of the batch and reported as a reject.
+// decimal with more places than numeric(12,2) keeps, a date that is not a date), or a NULL in a
+// column NOT NULL on the target only, is never rounded or guessed: its row is taken out of the
+// batch and reported as a reject.
 //
 // Which columns need it is decided once per table; the others are not looked at, so a table
 // with no conversion costs nothing and one with a converted column costs that column only.
@@ -46,6 +47,8 @@ private:
         int index;
         ColumnType from;
         ColumnType to;
+        bool converts;     // needsConversion: a value is converted or checked
+        bool rejectsNull;  // NOT NULL on the target only (a SQLite key holding NULLs kept, targettable.h)
     };
     // Replaces the value at (row, column) with its conversion; false with `reason` when there is none.
     bool convertValue(RowBatch &batch, int row, const Column &c, QString &reason);

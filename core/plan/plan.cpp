@@ -65,6 +65,8 @@ TableOptions Plan::optionsFor(const QString &table) const
         o.chunkRows = chunkRows;
     if (o.maxRejects < 0)
         o.maxRejects = maxRejects;
+    if (!o.nullKeys)
+        o.nullKeys = nullKeys;
     return o;
 }
 
@@ -113,6 +115,11 @@ Plan Plan::fromUrls(const ConnectionUrl &source, const ConnectionUrl &target,
     return p;
 }
 
+static QString nullKeysName(NullKeys n)
+{
+    return n == NullKeys::Reject ? QStringLiteral("reject") : QStringLiteral("dropKey");
+}
+
 static QString urlForJson(const ConnectionUrl &url, const QDir &base)
 {
     if (url.engine != EngineKind::SQLite)
@@ -145,6 +152,7 @@ QByteArray Plan::toJson() const
     o[QStringLiteral("batchSize")] = batchSize;
     o[QStringLiteral("chunkRows")] = chunkRows;
     o[QStringLiteral("maxRejects")] = maxRejects;
+    o[QStringLiteral("nullKeys")] = nullKeysName(nullKeys);
     if (!rejectsDir.isEmpty())
         o[QStringLiteral("rejectsDir")] = base.relativeFilePath(rejectsDir);
     if (!scriptsDir.isEmpty())
@@ -173,6 +181,8 @@ QByteArray Plan::toJson() const
                 t[QStringLiteral("priority")] = it->priority;
             if (it->maxRejects >= 0)
                 t[QStringLiteral("maxRejects")] = it->maxRejects;
+            if (it->nullKeys)
+                t[QStringLiteral("nullKeys")] = nullKeysName(*it->nullKeys);
             if (!it->columnTypes.isEmpty()) {
                 QJsonObject columns;
                 for (auto c = it->columnTypes.begin(); c != it->columnTypes.end(); ++c)
@@ -250,9 +260,9 @@ public:
 
     // The index of the value of `key` among `options` (absent: the first); anything else is an
     // error that lists them: `expected "fail" or "replace", got "merge"`.
-    Result<int> choice(const QJsonObject &o, const QString &key, const QStringList &options) const
+    Result<int> choice(const QJsonObject &o, const JsonPath &at, const QString &key, const QStringList &options) const
     {
-        auto text = string(o, {}, key, false, options.first());
+        auto text = string(o, at, key, false, options.first());
         if (!text)
             return text.error();
         const int i = int(options.indexOf(*text));
@@ -262,7 +272,7 @@ public:
         for (const auto &option : options)
             quoted << u'"' + option + u'"';
         const QString last = quoted.takeLast();
-        return error({key}, QStringLiteral("expected %1 or %2, got \"%3\"").arg(quoted.join(QStringLiteral(", ")), last, *text));
+        return error(at + JsonPath{key}, QStringLiteral("expected %1 or %2, got \"%3\"").arg(quoted.join(QStringLiteral(", ")), last, *text));
     }
 
     Result<QString> string(const QJsonObject &o, const JsonPath &at, const QString &key,
@@ -342,7 +352,7 @@ public:
         const QJsonObject o = doc.object();
         if (auto e = checkKeys(o, {}, {"name", "source", "target", "state", "ifTargetExists",
                                         "batchSize", "chunkRows", "batchGroups", "tables",
-                                        "tableOptions", "maxRejects", "rejectsDir", "scripts", "validation", "copyMethod", "indexBuilds", "retry", "stallSeconds"}))
+                                        "tableOptions", "maxRejects", "nullKeys", "rejectsDir", "scripts", "validation", "copyMethod", "indexBuilds", "retry", "stallSeconds"}))
             return *e;
 
         Plan plan;
@@ -368,19 +378,19 @@ public:
             return state.error();
         plan.statePath = QDir::cleanPath(QDir(base).absoluteFilePath(*state));
 
-        auto ifExists = choice(o, QStringLiteral("ifTargetExists"), {QStringLiteral("fail"), QStringLiteral("replace")});
+        auto ifExists = choice(o, {}, QStringLiteral("ifTargetExists"), {QStringLiteral("fail"), QStringLiteral("replace")});
         if (!ifExists)
             return ifExists.error();
         plan.ifTargetExists = *ifExists == 1 ? IfTargetExists::Replace : IfTargetExists::Fail;
-        auto validation = choice(o, QStringLiteral("validation"), {QStringLiteral("streamed"), QStringLiteral("full")});
+        auto validation = choice(o, {}, QStringLiteral("validation"), {QStringLiteral("streamed"), QStringLiteral("full")});
         if (!validation)
             return validation.error();
         plan.validation = *validation == 1 ? ValidationMode::Full : ValidationMode::Streamed;
-        auto method = choice(o, QStringLiteral("copyMethod"), {QStringLiteral("auto"), QStringLiteral("batches")});
+        auto method = choice(o, {}, QStringLiteral("copyMethod"), {QStringLiteral("auto"), QStringLiteral("batches")});
         if (!method)
             return method.error();
         plan.copyMethod = *method == 1 ? CopyMethod::Batches : CopyMethod::Auto;
-        auto builds = choice(o, QStringLiteral("indexBuilds"), {QStringLiteral("threads"), QStringLiteral("server")});
+        auto builds = choice(o, {}, QStringLiteral("indexBuilds"), {QStringLiteral("threads"), QStringLiteral("server")});
         if (!builds)
             return builds.error();
         plan.indexBuilds = *builds == 1 ? IndexBuilds::Server : IndexBuilds::Threads;
@@ -397,6 +407,10 @@ public:
         if (!rejects)
             return rejects.error();
         plan.maxRejects = int(*rejects);
+        auto nullKeys = choice(o, {}, QStringLiteral("nullKeys"), {QStringLiteral("dropKey"), QStringLiteral("reject")});
+        if (!nullKeys)
+            return nullKeys.error();
+        plan.nullKeys = *nullKeys == 1 ? NullKeys::Reject : NullKeys::DropKey;
         auto rejectsDir = string(o, {}, QStringLiteral("rejectsDir"), false);
         if (!rejectsDir)
             return rejectsDir.error();
@@ -555,7 +569,7 @@ private:
             if (!it.value().isObject())
                 return error(at, QStringLiteral("expected an object, got %1").arg(describe(it.value())));
             const QJsonObject t = it.value().toObject();
-            if (auto e = checkKeys(t, at, {"batchSize", "chunkRows", "priority", "maxRejects", "columns"}))
+            if (auto e = checkKeys(t, at, {"batchSize", "chunkRows", "priority", "maxRejects", "nullKeys", "columns"}))
                 return *e;
             TableOptions opt;
             auto b = positive(t, at, QStringLiteral("batchSize"), 0, 10'000'000);
@@ -578,6 +592,12 @@ private:
                 if (!m)
                     return m.error();
                 opt.maxRejects = int(*m);
+            }
+            if (t.contains(QStringLiteral("nullKeys"))) {
+                auto n = choice(t, at, QStringLiteral("nullKeys"), {QStringLiteral("dropKey"), QStringLiteral("reject")});
+                if (!n)
+                    return n.error();
+                opt.nullKeys = *n == 1 ? NullKeys::Reject : NullKeys::DropKey;
             }
             if (auto r = readColumns(t, at, plan.target.engine, opt); !r)
                 return r.error();

@@ -8,6 +8,7 @@
 #include <QMap>
 #include <QString>
 #include <QStringList>
+#include <optional>
 #include <QVector>
 
 namespace cockpit {
@@ -18,11 +19,19 @@ struct BatchGroup {
     QStringList taskPatterns; // globs over task names; the first group that matches takes a task
 };
 
+// What a SQLite source's primary key holding NULLs becomes on a server target (plan and table
+// option "nullKeys"; SQLite allows NULLs in a key that is not the rowid, servers do not):
+//   DropKey: the table is created without its primary key, every row copied as it is;
+//   Reject: the key is created, and each row with a NULL in it is a reject (its key and the
+//     reason in the reject file, counted against maxRejects).
+enum class NullKeys { DropKey, Reject };
+
 struct TableOptions {
     int batchSize = 0;     // 0: the plan's default
     qint64 chunkRows = 0;  // 0: the plan's default
     int priority = 0;
     int maxRejects = -1;   // -1: the plan's default
+    std::optional<NullKeys> nullKeys; // none: the plan's
     // Per-column target type, as the target engine spells it ("numeric(12,2)"), by column name.
     QMap<QString, QString> columnTypes;
 };
@@ -89,6 +98,7 @@ struct Plan {
     // Rows whose values do not convert to the target type are listed in
     // <rejectsDir>/<table>.rejects.csv; more than maxRejects of them fail the table's copy.
     int maxRejects = 0;
+    NullKeys nullKeys = NullKeys::DropKey;
     QString rejectsDir; // absolute; empty: rejectsDirectory() picks `rejects/` beside the state file
     // Post-synchronization scripts (core/scripts/): every .sql file of this folder is a task
     // "script:<name>" run on the target after the copies it depends on. Absolute; empty: none.

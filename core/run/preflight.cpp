@@ -170,8 +170,9 @@ PreflightCheck existingTablesCheck(const Plan &plan, const QVector<TableSchema> 
 }
 
 // SQLite allows NULLs in a primary key that is not the rowid; a server does not, so such a
-// table is created without its key (targettable.h). Said before the run, not discovered in it.
-PreflightCheck nullKeysCheck(const QVector<TableSchema> &tables, Side &source)
+// table is created without its key, or its rows with a NULL key are rejects (plan "nullKeys",
+// targettable.h). Said before the run, not discovered in it.
+PreflightCheck nullKeysCheck(const Plan &plan, const QVector<TableSchema> &tables, Side &source)
 {
     const QString id = QStringLiteral("source.keys"), title = QStringLiteral("Primary keys the target can hold");
     QStringList details;
@@ -179,9 +180,13 @@ PreflightCheck nullKeysCheck(const QVector<TableSchema> &tables, Side &source)
         auto columns = SqliteEngine().keyColumnsWithNulls(*source.connection, t);
         if (!columns)
             return check(id, title, CheckStatus::Warning, {QStringLiteral("cannot tell: %1").arg(columns.error().message)});
-        if (!columns->isEmpty())
-            details << QStringLiteral("\"%1\": key column %2 holds NULLs; the table is copied without its primary key")
-                           .arg(t.name, u'"' + columns->join(QStringLiteral("\", \"")) + u'"');
+        if (columns->isEmpty())
+            continue;
+        const TableOptions options = plan.optionsFor(t.name);
+        const QString held = QStringLiteral("\"%1\": key column %2 holds NULLs; ").arg(t.name, u'"' + columns->join(QStringLiteral("\", \"")) + u'"');
+        details << (*options.nullKeys == NullKeys::Reject
+                        ? held + QStringLiteral("nullKeys is \"reject\": those rows are rejects, counted against maxRejects (%1)").arg(options.maxRejects)
+                        : held + QStringLiteral("the table is copied without its primary key (nullKeys \"reject\" keeps the key and rejects those rows)"));
     }
     if (details.isEmpty())
         return check(id, title, CheckStatus::Ok, {QStringLiteral("no primary key of the plan's tables holds a NULL")});
@@ -322,7 +327,7 @@ Result<PreflightReport> runPreflight(const Plan &plan)
     report.checks << sessionsCheck(target);
     if (tables) {
         if (plan.source.engine == EngineKind::SQLite && plan.target.engine != EngineKind::SQLite)
-            report.checks << nullKeysCheck(*tables, source);
+            report.checks << nullKeysCheck(plan, *tables, source);
         report.checks << spaceCheck(source, *tables, target);
         report.checks << existingTablesCheck(plan, *tables, target);
     }

@@ -485,8 +485,10 @@ void Scheduler::launch(Entry &e)
         ctx.view = m_sourceViews.value(e.spec.object);
     ctx.targetTable = m_targetTables.value(e.spec.table).schema;
     ctx.typeWarnings = m_targetTables.value(e.spec.table).typeScan.warnings;
-    if (e.spec.kind == TaskKind::Prepare)
+    if (e.spec.kind == TaskKind::Prepare) {
         ctx.scanColumns = m_targetTables.value(e.spec.table).scanColumns;
+        ctx.nullKeys = m_targetTables.value(e.spec.table).nullKeys;
+    }
     ctx.maxRejects = m_plan.optionsFor(e.spec.table).maxRejects;
     ctx.rejectsDir = m_plan.rejectsDirectory();
     ctx.source = m_plan.source;

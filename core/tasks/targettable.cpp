@@ -37,6 +37,7 @@ QJsonObject TypeScan::toJson() const
         types.insert(it.key(), scannedName(it.value()));
     return QJsonObject{{QStringLiteral("types"), types},
                        {QStringLiteral("keyDropped"), keyDropped},
+                       {QStringLiteral("nullKeyColumnsRejected"), QJsonArray::fromStringList(nullKeyColumnsRejected)},
                        {QStringLiteral("warnings"), QJsonArray::fromStringList(warnings)}};
 }
 
@@ -49,6 +50,7 @@ TypeScan TypeScan::fromJson(const QJsonObject &o)
     for (const QString &column : o.value(QStringLiteral("text")).toVariant().toStringList()) // the date scan's form
         scan.retyped.insert(column, TypeClass::Text);
     scan.keyDropped = o.value(QStringLiteral("keyDropped")).toBool();
+    scan.nullKeyColumnsRejected = o.value(QStringLiteral("nullKeyColumnsRejected")).toVariant().toStringList();
     scan.warnings = o.value(QStringLiteral("warnings")).toVariant().toStringList();
     return scan;
 }
@@ -82,6 +84,7 @@ Result<TargetTable> resolveTargetTable(const Plan &plan, const TableSchema &sour
     TargetTable out;
     out.schema = source;
     const TableOptions options = plan.optionsFor(source.name);
+    out.nullKeys = *options.nullKeys;
     QStringList overriddenColumns;
     for (auto it = options.columnTypes.begin(); it != options.columnTypes.end(); ++it) {
         ColumnSchema *column = nullptr;
@@ -168,12 +171,18 @@ Result<TypeScan> scanColumnValues(const TargetTable &table, DbConnection &sqlite
                              .arg(column.name, column.declaredType.isEmpty() ? QStringLiteral("without a type") : column.declaredType,
                                   scannedName(to), value.left(80), why);
     }
-    if (!nullKeyColumns.isEmpty()) {
+    const QString key = table.schema.primaryKey.join(QStringLiteral(", ")), columns = u'"' + nullKeyColumns.join(QStringLiteral("\", \"")) + u'"';
+    if (!nullKeyColumns.isEmpty() && table.nullKeys == NullKeys::Reject) {
+        scan.nullKeyColumnsRejected = nullKeyColumns;
+        scan.warnings << QStringLiteral("column %1 of the primary key (%2) holds NULLs, which SQLite allows in a key that is not "
+                                        "the rowid; the plan's nullKeys is \"reject\": the key is created and each such row is a reject")
+                             .arg(columns, key);
+    } else if (!nullKeyColumns.isEmpty()) {
         scan.keyDropped = true;
         scan.warnings << QStringLiteral("the primary key (%1) is not created on the target: column %2 holds NULLs, which "
-                                        "SQLite allows in a key that is not the rowid; the rows are copied as they are")
-                             .arg(table.schema.primaryKey.join(QStringLiteral(", ")),
-                                  u'"' + nullKeyColumns.join(QStringLiteral("\", \"")) + u'"');
+                                        "SQLite allows in a key that is not the rowid; the rows are copied as they are "
+                                        "(the plan's nullKeys \"reject\" keeps the key and rejects those rows instead)")
+                             .arg(key, columns);
     }
     return scan;
 }
@@ -195,7 +204,11 @@ void applyTypeScan(TargetTable &table, const TypeScan &scan)
         for (auto &column : table.schema.columns)
             column.primaryKeyPosition = 0;
     }
-    if (!scan.retyped.isEmpty() || scan.keyDropped)
+    // The copy's value check (valueconvert.h) rejects a NULL where the target says NOT NULL.
+    for (auto &column : table.schema.columns)
+        if (scan.nullKeyColumnsRejected.contains(column.name))
+            column.notNull = true;
+    if (!scan.retyped.isEmpty() || scan.keyDropped || !scan.nullKeyColumnsRejected.isEmpty())
         table.schema.createSql.clear();
 }
 

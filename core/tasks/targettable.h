@@ -23,8 +23,10 @@ struct TypeScan {
     // target: Text, Blob, Float64 or BigInt.
     QMap<QString, TypeClass> retyped;
     // The primary key holds NULLs (SQLite allows them outside the rowid): the target table is
-    // created without it.
+    // created without it (nullKeys "dropKey"), or with it, its key columns NOT NULL so that the
+    // rows with a NULL there are rejects (nullKeys "reject": these columns).
     bool keyDropped = false;
+    QStringList nullKeyColumnsRejected;
     QStringList warnings; // why, for the prepare task's log
 
     QJsonObject toJson() const;
@@ -37,6 +39,7 @@ struct TargetTable {
     // SQLite columns to scan before the table is created (its prepare task does it, so that
     // opening a run never reads whole tables); empty once decided.
     QStringList scanColumns;
+    NullKeys nullKeys = NullKeys::DropKey; // what the scan makes of a key holding NULLs
 };
 
 // Errors name the plan key of an override whose column the table does not have.
@@ -49,7 +52,8 @@ Result<TargetTable> resolveTargetTable(const Plan &plan, const TableSchema &sour
 // primary key holds NULLs.
 Result<TypeScan> scanColumnValues(const TargetTable &table, DbConnection &sqliteSource);
 
-// Gives the scanned columns their decided types (and drops a key with NULLs); records the decision.
+// Gives the scanned columns their decided types (and drops a key with NULLs, or makes its
+// columns NOT NULL); records the decision.
 void applyTypeScan(TargetTable &table, const TypeScan &scan);
 
 } // namespace cockpit

@@ -191,7 +191,7 @@ TaskOutcome runPrepare(const TaskContext &ctx)
 {
     if (ctx.scanColumns.isEmpty())
         return createTargetTable(ctx);
-    TargetTable table{ctx.targetTable.columns.isEmpty() ? ctx.table : ctx.targetTable, {}, ctx.scanColumns};
+    TargetTable table{ctx.targetTable.columns.isEmpty() ? ctx.table : ctx.targetTable, {}, ctx.scanColumns, ctx.nullKeys};
     Result<TypeScan> scan = TypeScan{};
     {
         auto source = DbConnection::open(ctx.source, DbConnection::Mode::ReadOnly);

@@ -20,6 +20,7 @@ struct TaskContext {
     TableSchema targetTable;
     QStringList typeWarnings; // logged by the prepare task
     QStringList scanColumns;  // prepare: SQLite columns whose values to scan first (targettable.h)
+    NullKeys nullKeys = NullKeys::DropKey; // prepare: what the scan makes of a key holding NULLs
     int maxRejects = 0;
     QString rejectsDir;
     ConnectionUrl source;

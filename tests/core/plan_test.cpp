@@ -97,6 +97,9 @@ TEST(PlanParser, NegativeBatchSizeAndBadEnumAreRejected)
     EXPECT_NE(errorOf(R"({"source": "sqlite:a.db", "target": "sqlite:b.db", "indexBuilds": "all"})")
                   .find("\"indexBuilds\": expected \"threads\" or \"server\", got \"all\""),
               std::string::npos);
+    EXPECT_NE(errorOf(R"({"source": "sqlite:a.db", "target": "sqlite:b.db", "tableOptions": {"T": {"nullKeys": "drop"}}})")
+                  .find("\"tableOptions.T.nullKeys\": expected \"dropKey\" or \"reject\", got \"drop\""),
+              std::string::npos);
 }
 
 TEST(PlanParser, DuplicateGroupIsRejected)
@@ -124,7 +127,7 @@ TEST(PlanParser, TablesGroupsAndOptions)
     auto p = parse(R"({"source": "sqlite:a.db", "target": "sqlite:b.db",
         "tables": {"include": ["CUST*", "INVENT*"], "exclude": ["INVENTSUM"]},
         "batchGroups": [{"name": "bulk", "threads": 3, "tasks": ["copy:*"]}, {"name": "post", "threads": 1}],
-        "tableOptions": {"INVENTTRANS": {"chunkRows": 1000, "priority": 5}}})");
+        "nullKeys": "reject", "tableOptions": {"INVENTTRANS": {"chunkRows": 1000, "priority": 5}, "LOG": {"nullKeys": "dropKey"}}})");
     ASSERT_TRUE(p.ok()) << p.error().message.toStdString();
     EXPECT_TRUE(p->includesTable(QStringLiteral("CUSTTABLE")));
     EXPECT_TRUE(p->includesTable(QStringLiteral("INVENTTRANS")));
@@ -135,6 +138,12 @@ TEST(PlanParser, TablesGroupsAndOptions)
     EXPECT_EQ(p->optionsFor(QStringLiteral("inventtrans")).chunkRows, 1000);
     EXPECT_EQ(p->optionsFor(QStringLiteral("INVENTTRANS")).priority, 5);
     EXPECT_EQ(p->optionsFor(QStringLiteral("CUSTTABLE")).chunkRows, p->chunkRows);
+    EXPECT_EQ(p->optionsFor(QStringLiteral("CUSTTABLE")).nullKeys, NullKeys::Reject);
+    EXPECT_EQ(p->optionsFor(QStringLiteral("log")).nullKeys, NullKeys::DropKey);
+    auto again = parsePlan(p->toJson(), p->filePath);
+    ASSERT_TRUE(again.ok()) << again.error().message.toStdString();
+    EXPECT_EQ(again->nullKeys, NullKeys::Reject);
+    EXPECT_EQ(again->optionsFor(QStringLiteral("LOG")).nullKeys, NullKeys::DropKey);
 }
 
 TEST(PlanParser, JsonRoundTrip)

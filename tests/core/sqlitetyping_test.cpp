@@ -6,8 +6,10 @@
 #include "engine/dbconnection.h"
 #include "engine/sqlite/sqliteengine.h"
 #include "run/preflight.h"
+#include "tasks/rejectfile.h"
 #include "support/testsupport.h"
 
+#include <QFile>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <gtest/gtest.h>
@@ -211,6 +213,54 @@ TEST_P(SqliteTyping, EveryShapeCopiesAndValidatesEqual)
                             .arg(pg->schema())),
                   QStringLiteral("1"));
     }
+}
+
+// The plan's other answer to a key holding NULLs: the key is kept, and the rows with a NULL in
+// it are rejects with their reason; the foreign key onto it is created.
+TEST_P(SqliteTyping, NullKeysRejectKeepsTheKeyAndListsTheRows)
+{
+    const QString src = dir.filePath(QStringLiteral("source.db"));
+    writeSource(src);
+    Plan p = Plan::fromUrls(*ConnectionUrl::parse(QStringLiteral("sqlite:") + src, dir.path()),
+                            *ConnectionUrl::parse(targetUrl, dir.path()), dir.filePath(QStringLiteral("state.db")));
+    p.nullKeys = NullKeys::Reject;
+    p.tableOptions[QStringLiteral("nullkey")].maxRejects = 2;
+    auto preflight = runPreflight(p);
+    ASSERT_TRUE(preflight.ok());
+    for (const auto &check : preflight->checks)
+        if (check.id == QLatin1String("source.keys")) {
+            EXPECT_TRUE(check.details.join(u' ').contains(QLatin1String("\"nullkey\": key column \"id\" holds NULLs; nullKeys is \"reject\": "
+                                                                          "those rows are rejects, counted against maxRejects (2)")))
+                << qPrintable(check.details.join(u'\n'));
+        }
+
+    UpgradeRun run;
+    ASSERT_EQ(openAndWait(run, p), QString());
+    ASSERT_TRUE(runToEnd(run));
+    for (const auto &t : allTasks(run)) {
+        EXPECT_EQ(t.status.state, TaskState::Ended) << qPrintable(t.spec.name) << ": " << qPrintable(t.status.message);
+        if (t.spec.table.startsWith(QLatin1String("nullkey"))) {
+            EXPECT_FALSE(t.status.skipped) << qPrintable(t.spec.name) << ": " << qPrintable(t.status.message);
+        }
+    }
+    if (!server()) { // SQLite keeps SQLite's typing: every row, as it is
+        EXPECT_EQ(value(QStringLiteral("SELECT count(*) FROM nullkey WHERE id IS NULL")), QStringLiteral("2"));
+        return;
+    }
+    EXPECT_EQ(value(QStringLiteral("SELECT count(*) FROM nullkey")), QStringLiteral("1"));
+    EXPECT_TRUE(taskView(run, QStringLiteral("copy:nullkey")).status.message.contains(QLatin1String("2 rejected")))
+        << qPrintable(taskView(run, QStringLiteral("copy:nullkey")).status.message);
+    QFile rejects(RejectFile::pathFor(p.rejectsDirectory(), QStringLiteral("nullkey")));
+    ASSERT_TRUE(rejects.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(rejects.readAll()).split(u'\n', Qt::SkipEmptyParts);
+    ASSERT_EQ(lines.size(), 3) << qPrintable(lines.join(u'\n')); // a header and the two rows
+    EXPECT_TRUE(lines[1].startsWith(QLatin1String("nullkey,2,id,,\"NULL in \"\"id\"\", which is NOT NULL on the target"))) << qPrintable(lines[1]);
+    // The key and the foreign key onto it hold: a second row with key 1, or a child of a
+    // missing parent, is refused.
+    EXPECT_NE(pg ? pg->exec(QStringLiteral("INSERT INTO nullkey VALUES (1, 'again')")) : my->exec(QStringLiteral("INSERT INTO nullkey VALUES (1, 'again')")),
+              QString());
+    EXPECT_NE(pg ? pg->exec(QStringLiteral("INSERT INTO nullkeychild VALUES (9, 42)")) : my->exec(QStringLiteral("INSERT INTO nullkeychild VALUES (9, 42)")),
+              QString());
 }
 
 INSTANTIATE_TEST_SUITE_P(Targets, SqliteTyping, ::testing::Values(Target::SQLite, Target::PostgreSQL, Target::MariaDB),

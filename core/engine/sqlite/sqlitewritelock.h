@@ -8,6 +8,7 @@
 #include "engine/dbconnection.h"
 #include "util/result.h"
 
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 
@@ -19,9 +20,16 @@ public:
     // it waits (a canceled task does not sit behind another task's index build).
     static Result<SqliteWriteLock> acquire(DbConnection &c);
 
+    SqliteWriteLock(SqliteWriteLock &&o) noexcept;
+    SqliteWriteLock &operator=(SqliteWriteLock &&o) noexcept;
+    ~SqliteWriteLock(); // frees the file for the next writer
+
+    struct File;
+
 private:
-    std::shared_ptr<std::timed_mutex> m_mutex; // declared first: outlives the lock below
-    std::unique_lock<std::timed_mutex> m_lock;
+    SqliteWriteLock() = default;
+    void release();
+    std::shared_ptr<File> m_file; // null once moved from
 };
 
 } // namespace cockpit
