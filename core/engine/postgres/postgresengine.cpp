@@ -2,6 +2,7 @@
 #include "engine/postgres/pgbinarycopy.h"
 #include "engine/postgres/pgbinaryread.h"
 #include "engine/postgres/pgrowhash.h"
+#include "engine/connectionpool.h"
 #include "engine/rowhasher.h"
 
 #include <QScopeGuard>
@@ -151,6 +152,11 @@ Status saveCheckpointAndCommit(PGconn *conn, const QString &upsertSql, const Che
     return pgRun(conn, QStringLiteral("COMMIT"), QStringLiteral("commit batch"));
 }
 
+// A row from this size on: a passthrough row ends its batch and is sent from where libpq put it
+// (Passthrough::copyBatch; smaller rows are copied together, as per-batch costs outweigh a
+// copy), and the connection that read it is not kept (connectionpool::dropWhenGivenBack).
+constexpr size_t kDirectRow = size_t(16) << 20;
+
 // Decodes one field of COPY's text format in place; returns its length.
 size_t unescapeCopyField(char *p, size_t n)
 {
@@ -237,6 +243,8 @@ public:
         while (!m_done && n < maxRows && batch.byteSize() < kBatchByteBudget) {
             char *line = nullptr;
             const int len = PQgetCopyData(m_conn, &line, 0);
+            if (len >= int(kDirectRow))
+                connectionpool::dropWhenGivenBack(m_conn);
             if (len == -1) {
                 m_done = true;
                 if (auto st = endCopyOut(m_conn); !st)
@@ -1084,10 +1092,6 @@ bool walkBinaryRow(const char *p, size_t n, int columns, int keyColumn, RowHashe
     return at == n;
 }
 
-// A passthrough row from this size on ends its batch and is sent from where libpq put it
-// (Passthrough::copyBatch); smaller rows are copied together, as per-batch costs outweigh a copy.
-constexpr size_t kDirectRow = size_t(16) << 20;
-
 // Reads one message of a binary COPY OUT: a row (returned), the trailer or the end (nullopt,
 // `done` set). The header, which the server sends in front of the first row, is skipped.
 Result<std::optional<std::pair<char *, size_t>>> nextBinaryRow(PGconn *conn, bool &headerSeen, bool &done, char *&buffer)
@@ -1098,6 +1102,8 @@ Result<std::optional<std::pair<char *, size_t>>> nextBinaryRow(PGconn *conn, boo
             buffer = nullptr;
         }
         const int len = PQgetCopyData(conn, &buffer, 0);
+        if (len >= int(kDirectRow))
+            connectionpool::dropWhenGivenBack(conn);
         if (len == -1) {
             done = true;
             if (auto st = endCopyOut(conn); !st)
