@@ -15,4 +15,9 @@ Result<std::unique_ptr<DbConnection>> take(const ConnectionUrl &url, DbConnectio
 // Keeps `c` for this thread's next task when it is idle; closes it otherwise.
 void giveBack(std::unique_ptr<DbConnection> c);
 
+// This thread read a message of many megabytes on `conn`: libpq grew its input buffer to hold
+// it and never shrinks it, so the connection is closed when given back rather than kept with
+// that memory (100 MB for a 100 MB value) while other tasks read their own.
+void dropWhenGivenBack(const struct pg_conn *conn);
+
 } // namespace cockpit::connectionpool

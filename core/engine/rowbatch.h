@@ -44,7 +44,12 @@ public:
     void clear()
     {
         m_values.clear();
-        m_arena.clear();
+        // An arena that held a value far past the budget gives it back: the batches after it
+        // would keep it all (the touched pages stay resident) for the rest of the copy.
+        if (m_arena.size() > size_t(kBatchByteBudget + kBatchByteBudget / 2))
+            m_arena.release();
+        else
+            m_arena.clear();
         m_keys.clear();
     }
 

@@ -16,6 +16,13 @@ public:
     void clear() { m_size = 0; }
     const char *data() const { return m_data.get(); }
     size_t size() const { return m_size; }
+    size_t capacity() const { return m_capacity; }
+    // Gives the memory back (empty afterwards).
+    void release()
+    {
+        m_data.reset();
+        m_size = m_capacity = 0;
+    }
     std::string_view view() const { return {m_data.get(), m_size}; }
 
     // Where to write up to `n` bytes; commit(end) then keeps what was written.
@@ -48,13 +55,19 @@ public:
 private:
     void grow(size_t n)
     {
-        const size_t capacity = std::max({m_capacity * 2, m_size + n, size_t(4096)});
+        // Doubling, unless one write needs more: then what it needs plus a little, so that the
+        // next small write (a COPY stream's trailer after a 100 MB value) does not double it,
+        // copying it all with both buffers held.
+        const size_t doubled = std::max(m_capacity * 2, size_t(4096));
+        const size_t capacity = doubled >= m_size + n ? doubled : m_size + n + kHeadroom;
         auto data = std::make_unique_for_overwrite<char[]>(capacity);
         if (m_size > 0)
             std::memcpy(data.get(), m_data.get(), m_size);
         m_data = std::move(data);
         m_capacity = capacity;
     }
+
+    static constexpr size_t kHeadroom = 64 * 1024;
 
     std::unique_ptr<char[]> m_data;
     size_t m_size = 0;

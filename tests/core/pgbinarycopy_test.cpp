@@ -337,6 +337,53 @@ TEST_F(PgBinaryCopy, TheServerSumsRowsOfSeveralColumnsWithNullsAsTheCopyHashedTh
     EXPECT_FALSE(pgrowhash::addCopyStream(stream.data(), stream.size(), {PgBinaryKind::Int8}, unused));
 }
 
+// Big values left in the batch (PgCopySplice): the stream with them put back where they belong
+// is byte for byte the stream encoded whole, and its row hashes sum the same.
+TEST(PgRowHash, SplicedBigValuesSendAndHashAsTheWholeStream)
+{
+    const std::vector<PgBinaryKind> kinds{PgBinaryKind::Int8, PgBinaryKind::Text, PgBinaryKind::Bytea};
+    std::string big(kPgSpliceMin, 'x'), bigger(kPgSpliceMin * 3 + 7, '\0');
+    for (size_t i = 0; i < bigger.size(); ++i)
+        bigger[i] = char(i * 131);
+    RowBatch batch(3);
+    for (int row = 0; row < 5; ++row) {
+        batch.beginRow(row + 1);
+        batch.addInteger(row);
+        if (row == 1)
+            batch.addText(big.data(), int(big.size()));
+        else
+            batch.addText("small", 5);
+        if (row == 1 || row == 3)
+            batch.addBlob(bigger.data(), int(bigger.size()));
+        else if (row == 2)
+            batch.addNull();
+        else
+            batch.addBlob("\x01\x02", 2);
+    }
+    ByteBuffer whole, stream;
+    std::vector<PgCopySplice> splices;
+    ASSERT_TRUE(encodeBinaryCopy(batch, kinds, whole));
+    ASSERT_TRUE(encodeBinaryCopy(batch, kinds, stream, &splices));
+    ASSERT_EQ(splices.size(), 3u);
+    std::string sent;
+    size_t at = 0;
+    for (const auto &s : splices) {
+        sent.append(stream.data() + at, s.at - at).append(s.data, s.size);
+        at = s.at;
+    }
+    sent.append(stream.data() + at, stream.size() - at);
+    EXPECT_EQ(stream.size(), whole.size() - big.size() - 2 * bigger.size());
+    EXPECT_TRUE(sent == whole.view());
+    quint64 fromWhole = 0, fromSpliced = 0;
+    ASSERT_TRUE(pgrowhash::addCopyStream(whole.data(), whole.size(), kinds, fromWhole));
+    ASSERT_TRUE(pgrowhash::addCopyStream(stream.data(), stream.size(), kinds, fromSpliced, splices));
+    EXPECT_EQ(fromSpliced, fromWhole);
+    // Without its splices the stream is not well formed.
+    quint64 unused = 0;
+    EXPECT_FALSE(pgrowhash::addCopyStream(stream.data(), stream.size(), kinds, unused));
+    EXPECT_FALSE(pgrowhash::addCopyStream(stream.data(), stream.size(), kinds, unused, std::span(splices).first(2)));
+}
+
 TEST(PgRowHash, TheServersSumIsReducedModTwoToTheSixtyFour)
 {
     quint64 v = 1;

@@ -210,7 +210,8 @@ char *numberText(const Value &v, char *buf)
     return nullptr;
 }
 
-bool encodeValue(const RowBatch &batch, const Value &v, PgBinaryKind kind, ByteBuffer &out)
+bool encodeValue(const RowBatch &batch, const Value &v, PgBinaryKind kind, ByteBuffer &out,
+                 std::vector<PgCopySplice> *splices)
 {
     if (v.type == ValueType::Null) {
         out.commit(put32(out.room(4), quint32(-1)));
@@ -296,6 +297,11 @@ bool encodeValue(const RowBatch &batch, const Value &v, PgBinaryKind kind, ByteB
     case PgBinaryKind::Text:
     case PgBinaryKind::Bytea: {
         if (v.type == ValueType::Text || v.type == ValueType::Blob) {
+            if (splices && v.size >= kPgSpliceMin) { // sent from the arena (PgCopySplice)
+                out.commit(put32(out.room(4), v.size));
+                splices->push_back({out.size(), batch.bytes(v), v.size});
+                return true;
+            }
             char *p = put32(out.room(4 + v.size), v.size);
             std::memcpy(p, batch.bytes(v), v.size);
             out.commit(p + v.size);
@@ -365,7 +371,8 @@ std::optional<PgBinaryKind> binaryCopyKind(const ColumnType &t, const QString &t
     }
 }
 
-bool encodeBinaryCopy(const RowBatch &batch, const std::vector<PgBinaryKind> &kinds, ByteBuffer &out)
+bool encodeBinaryCopy(const RowBatch &batch, const std::vector<PgBinaryKind> &kinds, ByteBuffer &out,
+                      std::vector<PgCopySplice> *splices)
 {
     static const char kSignature[] = "PGCOPY\n\377\r\n"; // + the terminating NUL: 11 bytes
     char *p = out.room(19);
@@ -375,7 +382,7 @@ bool encodeBinaryCopy(const RowBatch &batch, const std::vector<PgBinaryKind> &ki
     for (int row = 0; row < batch.rows(); ++row) {
         out.commit(put16(out.room(2), columns));
         for (int col = 0; col < batch.columns(); ++col)
-            if (!encodeValue(batch, batch.value(row, col), kinds[size_t(col)], out))
+            if (!encodeValue(batch, batch.value(row, col), kinds[size_t(col)], out, splices))
                 return false;
     }
     out.commit(put16(out.room(2), 0xFFFF)); // trailer

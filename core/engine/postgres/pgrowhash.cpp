@@ -198,9 +198,16 @@ quint64 valueHash(PgBinaryKind kind, const char *p, size_t n, int column)
     return 0;
 }
 
+// Values that lie outside the stream (PgCopySplice): the next one, and where the stream starts.
+struct SpliceCursor {
+    const char *stream = nullptr;
+    std::span<const PgCopySplice> rest;
+};
+
 // One tuple from `p` (not past `end`): its hash in `row`, `p` moved past it. False when it is
 // not fields of `kinds` or holds an infinite date.
-bool hashTuple(const char *&p, const char *end, const std::vector<PgBinaryKind> &kinds, quint64 &row)
+bool hashTuple(const char *&p, const char *end, const std::vector<PgBinaryKind> &kinds, quint64 &row,
+               SpliceCursor *splices = nullptr)
 {
     if (end - p < 2 || size_t(qint16(big16(p))) != kinds.size())
         return false;
@@ -213,6 +220,15 @@ bool hashTuple(const char *&p, const char *end, const std::vector<PgBinaryKind> 
         p += 4;
         if (length < 0)
             continue; // NULL adds nothing
+        if (splices && !splices->rest.empty() && size_t(p - splices->stream) == splices->rest.front().at) {
+            // This value's bytes are not in the stream: hashed where they lie.
+            const PgCopySplice &s = splices->rest.front();
+            splices->rest = splices->rest.subspan(1);
+            if (s.size != size_t(length))
+                return false;
+            row ^= valueHash(kinds[col], s.data, s.size, int(col));
+            continue;
+        }
         if (end - p < length)
             return false;
         if (kinds[col] == PgBinaryKind::Date && length == 4) {
@@ -293,12 +309,14 @@ bool addTuple(const char *p, size_t n, const std::vector<PgBinaryKind> &kinds, q
     return true;
 }
 
-bool addCopyStream(const char *p, size_t n, const std::vector<PgBinaryKind> &kinds, quint64 &sum)
+bool addCopyStream(const char *p, size_t n, const std::vector<PgBinaryKind> &kinds, quint64 &sum,
+                   std::span<const PgCopySplice> splices)
 {
     constexpr size_t kHeader = 19; // signature, flags, header extension length
     if (n < kHeader + 2)
         return false;
     const char *end = p + n;
+    SpliceCursor cursor{p, splices};
     p += kHeader;
     quint64 total = 0;
     while (true) {
@@ -307,10 +325,12 @@ bool addCopyStream(const char *p, size_t n, const std::vector<PgBinaryKind> &kin
         if (qint16(big16(p)) == -1)
             break; // trailer
         quint64 row;
-        if (!hashTuple(p, end, kinds, row))
+        if (!hashTuple(p, end, kinds, row, &cursor))
             return false;
         total += row;
     }
+    if (!cursor.rest.empty())
+        return false; // a splice that no value took
     sum += total;
     return true;
 }

@@ -25,6 +25,7 @@
 #include <QString>
 #include <QStringList>
 #include <cstddef>
+#include <span>
 #include <vector>
 
 namespace cockpit::pgrowhash {
@@ -47,7 +48,9 @@ bool reduceSum(const QString &text, quint64 &sum);
 bool addTuple(const char *p, size_t n, const std::vector<PgBinaryKind> &kinds, quint64 &sum);
 
 // The same for every tuple of a binary COPY stream (encodeBinaryCopy's output: header,
-// tuples, trailer).
-bool addCopyStream(const char *p, size_t n, const std::vector<PgBinaryKind> &kinds, quint64 &sum);
+// tuples, trailer), with the values encodeBinaryCopy left out of it in `splices`: the same sum
+// as for the whole stream.
+bool addCopyStream(const char *p, size_t n, const std::vector<PgBinaryKind> &kinds, quint64 &sum,
+                   std::span<const PgCopySplice> splices = {});
 
 } // namespace cockpit::pgrowhash

@@ -2,6 +2,7 @@
 #include "engine/postgres/pgbinarycopy.h"
 #include "engine/postgres/pgbinaryread.h"
 #include "engine/postgres/pgrowhash.h"
+#include "engine/connectionpool.h"
 #include "engine/rowhasher.h"
 
 #include <QScopeGuard>
@@ -151,6 +152,11 @@ Status saveCheckpointAndCommit(PGconn *conn, const QString &upsertSql, const Che
     return pgRun(conn, QStringLiteral("COMMIT"), QStringLiteral("commit batch"));
 }
 
+// A row from this size on: a passthrough row ends its batch and is sent from where libpq put it
+// (Passthrough::copyBatch; smaller rows are copied together, as per-batch costs outweigh a
+// copy), and the connection that read it is not kept (connectionpool::dropWhenGivenBack).
+constexpr size_t kDirectRow = size_t(16) << 20;
+
 // Decodes one field of COPY's text format in place; returns its length.
 size_t unescapeCopyField(char *p, size_t n)
 {
@@ -237,6 +243,8 @@ public:
         while (!m_done && n < maxRows && batch.byteSize() < kBatchByteBudget) {
             char *line = nullptr;
             const int len = PQgetCopyData(m_conn, &line, 0);
+            if (len >= int(kDirectRow))
+                connectionpool::dropWhenGivenBack(m_conn);
             if (len == -1) {
                 m_done = true;
                 if (auto st = endCopyOut(m_conn); !st)
@@ -385,11 +393,14 @@ public:
         };
         if (batch.rows() > 0) {
             m_binary.clear();
+            m_splices.clear();
             m_buffer.clear(); // the text rows of this batch, what is left of them after the loop
-            // Binary when every value encodes exactly; otherwise this batch goes as text.
-            const bool binary = !m_binaryKinds.empty() && encodeBinaryCopy(batch, m_binaryKinds, m_binary);
+            // Binary when every value encodes exactly; otherwise this batch goes as text. Big
+            // values stay in the batch's arena and are sent from there (PgCopySplice).
+            const bool binary = !m_binaryKinds.empty() && encodeBinaryCopy(batch, m_binaryKinds, m_binary, &m_splices);
             // The hash of what the server will store: known only for what went in binary.
-            if (m_hashes && cp.rowHashSum && !(binary && pgrowhash::addCopyStream(m_binary.data(), m_binary.size(), m_binaryKinds, *cp.rowHashSum)))
+            if (m_hashes && cp.rowHashSum
+                && !(binary && pgrowhash::addCopyStream(m_binary.data(), m_binary.size(), m_binaryKinds, *cp.rowHashSum, m_splices)))
                 cp.rowHashSum.reset();
             const QByteArray &copySql = binary ? m_binaryCopySql : m_copySql;
             PgResult start(PQexec(m_conn, copySql.constData()));
@@ -397,11 +408,21 @@ public:
                 return fail(makeError(QStringLiteral("starting COPY failed: ") + pgError(m_conn, start.get()),
                                       QString::fromUtf8(copySql)));
             if (binary) {
-                for (size_t at = 0; at < m_binary.size(); at += kSendSize) {
-                    const int n = int(std::min(kSendSize, m_binary.size() - at));
-                    if (PQputCopyData(m_conn, m_binary.data() + at, n) != 1)
+                // In kSendSize pieces: libpq's output buffer grows to hold what one call gives it.
+                auto send = [&](const char *p, size_t size) {
+                    for (size_t at = 0; at < size; at += kSendSize)
+                        if (PQputCopyData(m_conn, p + at, int(std::min(kSendSize, size - at))) != 1)
+                            return false;
+                    return true;
+                };
+                size_t at = 0; // the stream up to here is sent
+                for (const PgCopySplice &splice : m_splices) {
+                    if (!send(m_binary.data() + at, splice.at - at) || !send(splice.data, splice.size))
                         return fail(makeError(QStringLiteral("sending rows failed: ") + pgError(m_conn)));
+                    at = splice.at;
                 }
+                if (!send(m_binary.data() + at, m_binary.size() - at))
+                    return fail(makeError(QStringLiteral("sending rows failed: ") + pgError(m_conn)));
             } else {
                 for (int row = 0; row < batch.rows(); ++row) {
                     for (int col = 0; col < batch.columns(); ++col) {
@@ -477,6 +498,7 @@ private:
     bool m_hashes; // hashesRows()
     std::string m_buffer; // text COPY
     ByteBuffer m_binary;  // binary COPY
+    std::vector<PgCopySplice> m_splices; // values of m_binary sent from the batch instead
 };
 
 // pg_constraint's action codes as SQL.
@@ -1080,6 +1102,8 @@ Result<std::optional<std::pair<char *, size_t>>> nextBinaryRow(PGconn *conn, boo
             buffer = nullptr;
         }
         const int len = PQgetCopyData(conn, &buffer, 0);
+        if (len >= int(kDirectRow))
+            connectionpool::dropWhenGivenBack(conn);
         if (len == -1) {
             done = true;
             if (auto st = endCopyOut(conn); !st)
@@ -1174,6 +1198,7 @@ Result<int> PostgresEngine::Passthrough::copyBatch(Checkpoint &cp, int maxRows)
     quint64 sum = 0;
     qint64 lastKey = cp.lastKey;
     int rows = 0;
+    std::pair<const char *, size_t> direct{nullptr, 0}; // the last row, when sent where it lies
     char *buffer = nullptr;
     auto freeBuffer = qScopeGuard([&] {
         if (buffer)
@@ -1192,8 +1217,14 @@ Result<int> PostgresEngine::Passthrough::copyBatch(Checkpoint &cp, int maxRows)
             sum += hasher.finishRow();
         else if (hashed)
             hashed = pgrowhash::addTuple(p, n, m_serverKinds, sum);
-        m_tuples.append(p, n);
         ++rows;
+        if (n >= kDirectRow) {
+            // A big row ends the batch and is sent from libpq's buffer (`buffer`, freed on
+            // return): a copy into m_tuples would hold it once more at the peak.
+            direct = {p, n};
+            break;
+        }
+        m_tuples.append(p, n);
     }
     if (rows == 0)
         return 0;
@@ -1210,8 +1241,18 @@ Result<int> PostgresEngine::Passthrough::copyBatch(Checkpoint &cp, int maxRows)
     // The signature, then no flags and no header extension.
     static const std::string header = std::string(kBinarySignature, 11) + std::string(8, '\0');
     static const char trailer[2] = {'\377', '\377'};
-    if (PQputCopyData(m_target, header.data(), kBinaryHeader) != 1 || PQputCopyData(m_target, m_tuples.data(), int(m_tuples.size())) != 1
-        || PQputCopyData(m_target, trailer, 2) != 1 || PQputCopyEnd(m_target, nullptr) != 1)
+    // In 1 MB pieces: libpq's output buffer grows to hold what one call gives it, and keeps that
+    // size for the session (a 100 MB row sent whole made it 128 MB).
+    constexpr size_t kSendSize = 1 << 20;
+    auto send = [&](const char *p, size_t size) {
+        for (size_t at = 0; at < size; at += kSendSize)
+            if (PQputCopyData(m_target, p + at, int(std::min(kSendSize, size - at))) != 1)
+                return false;
+        return true;
+    };
+    if (PQputCopyData(m_target, header.data(), kBinaryHeader) != 1 || !send(m_tuples.data(), m_tuples.size())
+        || !send(direct.first, direct.second) || PQputCopyData(m_target, trailer, 2) != 1
+        || PQputCopyEnd(m_target, nullptr) != 1)
         return fail(makeError(QStringLiteral("sending rows failed: ") + pgError(m_target)));
     if (const QString error = copyResultError(m_target); !error.isEmpty())
         return fail(makeError(QStringLiteral("COPY into the target failed (source keys after %1 up to %2): %3")
