@@ -129,7 +129,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     fit(TaskTableModel::TaskColumn, {QStringLiteral("index:CUSTTABLE.I_077ACCOUNTIDX")});
     fit(TaskTableModel::PhaseColumn, {phaseName(TaskKind::Prepare), phaseName(TaskKind::Copy)});
     fit(TaskTableModel::GroupColumn, {QStringLiteral("default")});
-    fit(TaskTableModel::StateColumn, {QStringLiteral("MMM") + TaskStatePresentation::label(TaskState::Executing)});
+    // The icon, then the widest state text: a stalled copy must say so, not "Executing (...".
+    fit(TaskTableModel::StateColumn, {QStringLiteral("MMM") + TaskStatePresentation::stalledLabel()});
     fit(TaskTableModel::ProgressColumn, {QStringLiteral("1,000,000 / 1,000,000 M")});
     fit(TaskTableModel::RateColumn, {QStringLiteral("123,456/s")});
     fit(TaskTableModel::TimeColumn, {QStringLiteral("12:34 / 12:34 left")});

@@ -179,6 +179,8 @@ QColor TaskStatePresentation::color(TaskState state)
     return {};
 }
 
+QString TaskStatePresentation::stalledLabel() { return tr("Executing (stalled)"); }
+
 QColor TaskStatePresentation::stalledColor() { return QColor(0xc2, 0x41, 0x0c); } // deep orange: not an error yet
 
 QString TaskStatePresentation::actionLabel(TaskAction action)

@@ -23,6 +23,7 @@ public:
     static QIcon icon(TaskState state);          // cached; vector-painted at any size
     static QColor color(TaskState state);        // the icon's colour, also for charts
     static QColor stalledColor();                // an Executing task the stall watchdog flagged
+    static QString stalledLabel();               // "Executing (stalled)": the grid's widest state
 
     static QString actionLabel(TaskAction action); // "Pause", translated
 };

@@ -300,7 +300,7 @@ QVariant TaskTableModel::displayData(const TaskView &t, int column) const
         if (s.state == TaskState::Ended && s.skipped)
             return tr("Ended (skipped)");
         if (t.stalled)
-            return tr("Executing (stalled)");
+            return TaskStatePresentation::stalledLabel();
         return TaskStatePresentation::label(s.state);
     case ProgressColumn:
         if (t.spec.kind == TaskKind::Script && s.rowsTotal > 0) {

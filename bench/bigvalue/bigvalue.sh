@@ -46,9 +46,11 @@ measure() { # name source target
   local rss secs states
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$W/$name.err")
   secs=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$W/$name.err")
-  states=$(grep -oE '^(copy|validate):big +[A-Za-z]+' "$W/$name.out" | tr -s ' ' | paste -sd, -)
+  # A run refused before any task (a preflight blocker) prints no task: say why, and go on.
+  states=$(grep -oE '^(copy|validate):big +[A-Za-z]+' "$W/$name.out" | tr -s ' ' | paste -sd, - || true)
+  [ -n "$states" ] || states="no task ran: $(grep -m1 -iE 'blocker|error' "$W/$name.err" "$W/$name.out" | cut -c1-200 || true)"
   printf '%-22s %-40s peak RSS %6d MB  %s\n' "$name" "${states:-see $W/$name.out}" $((rss / 1024)) "$secs"
-  grep -h "rejected\|equal\|Error" "$W/$name.out" | cut -c1-300 | sed 's/^/    /' | head -3
+  grep -h "rejected\|equal\|Error" "$W/$name.out" | cut -c1-300 | sed 's/^/    /' | head -3 || true
   if [ -f "$W/rejects/big.rejects.csv" ]; then
     tail -n +2 "$W/rejects/big.rejects.csv" | head -2 | sed -E 's/^(big,[0-9]+,b,[0-9a-f]{40})[0-9a-f]*/    reject: \1.../'
     rm "$W/rejects/big.rejects.csv"

@@ -94,7 +94,8 @@ void restartMidIndexAndScriptCompletes(OwnServer::Kind kind)
     QStringList cutOff;
     for (const QString &wanted : {QStringLiteral("index:%"), QStringLiteral("script:slow_audit")}) {
         const QString task = executingTask(state, wanted, p);
-        ASSERT_FALSE(task.isEmpty()) << "the run ended before " << qPrintable(wanted) << " ran";
+        ASSERT_FALSE(task.isEmpty()) << "the run ended (exit " << p.exitCode() << ") before " << qPrintable(wanted) << " ran: "
+                                     << p.readAllStandardError().toStdString() << qPrintable(unfinishedTasks(state));
         ASSERT_TRUE(server.down());
         // Cut off only if it had not ended before the server went: then it must run again.
         if (queryStrings(state, QStringLiteral("SELECT state FROM task WHERE name = '%1'").arg(task)).value(0) != QLatin1String("Ended"))
