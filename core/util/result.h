@@ -14,8 +14,6 @@ struct TaskError {
     QString message;   // one line, names the object and the reason
     QString sql;       // the statement that failed, if any
     int position = -1; // offset or line inside `sql` or a file, -1 when unknown
-
-    static TaskError fromMessage(QString m) { return TaskError{std::move(m), {}, -1}; }
 };
 
 template <typename T>
