@@ -86,6 +86,28 @@ Status Engine::checkAccess(DbConnection &, const QVector<TableSchema> &, bool) {
 
 Result<QString> Engine::describeSession(DbConnection &, qint64) { return QString(); }
 
+Result<std::optional<qint64>> Engine::maxRowBytes(DbConnection &) { return std::optional<qint64>(); }
+
+Result<std::vector<ColumnValues>> Engine::scanValues(DbConnection &, const TableSchema &t, const QVector<ColumnSchema> &,
+                                                     const std::vector<ScanAs> &)
+{
+    return makeError(QStringLiteral("the values of \"%1\" are typed by the source; there is nothing to scan").arg(t.name));
+}
+
+// Real types keep NULLs out of a primary key.
+Result<QStringList> Engine::keyColumnsWithNulls(DbConnection &, const TableSchema &) { return QStringList(); }
+
+Result<bool> Engine::hasIndex(DbConnection &, const QString &index)
+{
+    return makeError(QStringLiteral("cannot tell whether index \"%1\" exists: only a SQLite target makes indexes at prepare").arg(index));
+}
+
+Result<qint64> TableCopier::copyWhole(Checkpoint &, qint64, std::atomic<qint64> *, qint64, int,
+                                      const std::function<Result<std::optional<quint64>>(qint64)> &)
+{
+    return makeError(QStringLiteral("this copy path has no one-statement copy"));
+}
+
 Result<QString> Engine::addPrimaryKey(DbConnection &, const TableSchema &t, IndexBuilds)
 {
     return makeError(QStringLiteral("the target declares the primary key of \"%1\" with the table").arg(t.name));

@@ -1,7 +1,9 @@
 #pragma once
 // What every database engine provides to the tasks: introspection, creating tables and
 // indexes, fast bulk reading and writing, checkpoints and checksums. One implementation per
-// engine folder (sqlite/ now; postgres/ and mysql/ follow), chosen by the URL's scheme.
+// engine folder (sqlite/, postgres/, mysql/), chosen by the URL's scheme. What depends on the
+// pair of engines (a copy path that skips decoding, how its validation sums) is EnginePair's
+// (enginepair.h): the tasks never name an engine.
 //
 // Thread contract: an Engine is stateless and may be shared; every call runs in the thread
 // that opened the DbConnection it is given.
@@ -9,6 +11,7 @@
 #include "engine/dbconnection.h"
 #include "engine/rowbatch.h"
 #include "engine/schema.h"
+#include "engine/valuescan.h"
 #include "plan/plan.h" // IndexBuilds
 #include "util/result.h"
 
@@ -59,6 +62,29 @@ public:
     // Whether this writer hashes what it sends (PostgreSQL: the server-computable row hash of
     // pgrowhash.h); otherwise the copy hashes the rows with RowHasher.
     virtual bool hashesRows() const { return false; }
+};
+
+// A copy path that moves the rows itself, without their values passing through a RowBatch
+// (EnginePair::openCopier: SQLite to SQLite inside the library, PostgreSQL to PostgreSQL
+// undecoded). Each batch commits with its checkpoint, as RowWriter's do.
+class TableCopier {
+public:
+    virtual ~TableCopier() = default;
+    // Up to maxRows rows copied and committed with `cp` (advanced, its rowHashSum added to
+    // where the copier hashes what it sends); returns the rows, 0 at the end.
+    virtual Result<int> copyBatch(Checkpoint &cp, int maxRows) = 0;
+    // Whether copyBatch adds to the checkpoint's rowHashSum; otherwise the sum stays absent (a
+    // streamed validation then reads the source again, unless copyWhole's sourceHash gave one).
+    virtual bool hashesRows() const = 0;
+    // Whether copyWhole() can copy the table in one statement.
+    virtual bool copiesWhole() const { return false; }
+    // The whole table in one statement and one transaction, its checkpoint set to
+    // `completeKey`; `rowsCopied` follows the statement up to `expectedRows`;
+    // `sourceHash(rows)`, called before the commit, gives the checkpoint its rowHashSum when it
+    // has one for exactly `rows` rows. A kill rolls it all back.
+    virtual Result<qint64> copyWhole(Checkpoint &cp, qint64 completeKey, std::atomic<qint64> *rowsCopied,
+                                     qint64 expectedRows, int indexes,
+                                     const std::function<Result<std::optional<quint64>>(qint64 rows)> &sourceHash);
 };
 
 enum class PrepareMode { FailIfExists, Replace };
@@ -117,6 +143,26 @@ public:
     QString checkClause(const CheckSchema &check) const;
     // `table` as statements on `c` name it (PostgreSQL: schema-qualified).
     virtual QString qualifiedName(DbConnection &c, const QString &table) const;
+
+    // The statement that opens a script's transaction (SQLite: BEGIN IMMEDIATE, the write
+    // lock at once rather than in the middle of the script).
+    virtual QString beginTransactionSql() const { return QStringLiteral("BEGIN"); }
+    // Whether CREATE/ALTER/DROP commit at once, whatever transaction is open (MariaDB).
+    virtual bool commitsDdlAtOnce() const { return false; }
+    // The largest row the target takes in one statement (MariaDB's max_allowed_packet, less
+    // the statement around it); none when there is no such limit below a value's own.
+    virtual Result<std::optional<qint64>> maxRowBytes(DbConnection &c);
+
+    // Whether a declared type is only a hint (SQLite keeps any value in any column): the
+    // values are then scanned (scanValues) before another engine's types are decided.
+    virtual bool typesAreHints() const { return false; }
+    // For each of `columns` (of `t`), what its values hold against `as` (valuescan.h).
+    virtual Result<std::vector<ColumnValues>> scanValues(DbConnection &c, const TableSchema &t,
+                                                         const QVector<ColumnSchema> &columns, const std::vector<ScanAs> &as);
+    // The primary-key columns holding a NULL, which an engine with real types refuses.
+    virtual Result<QStringList> keyColumnsWithNulls(DbConnection &c, const TableSchema &t);
+    // Whether the database has an index of that name (one made at prepare, TaskContext::transfer).
+    virtual Result<bool> hasIndex(DbConnection &c, const QString &index);
 
     // Before any task starts: may this connection's user read `tables` (a source) or create
     // tables in its database/schema (a target)? An error names the URL, the user and the

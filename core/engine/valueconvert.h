@@ -31,7 +31,7 @@ public:
                    EngineKind targetEngine);
 
     bool active() const { return !m_columns.empty(); }
-    // MariaDB target: the largest INSERT the server takes (maxRowBytesForMysql); a row whose
+    // MariaDB target: the largest INSERT the server takes (Engine::maxRowBytes); a row whose
     // values need more is a reject naming its size and the limit. 0: no limit.
     void setMaxRowBytes(qint64 bytes) { m_maxRowBytes = bytes; }
     // "AMOUNT: TEXT -> numeric(12,2)" (or "B: longblob (checked)"), one per converted column, for the task log.
@@ -65,13 +65,6 @@ private:
     std::vector<int> m_removed;
     std::string m_text;
 };
-
-// The one place a value's size limit is decided. Only MariaDB needs one: it takes a row in one
-// INSERT of at most max_allowed_packet bytes (at most 1 GB), a binary value as hex (twice its
-// size); this is the limit of a row's values, with room for the rest of the statement. No
-// source holds a value past PostgreSQL's 1 GB - 1 per field or SQLite's SQLITE_MAX_LENGTH
-// (1,000,000,000 bytes by default): SQLite and MariaDB values are smaller, PostgreSQL's too.
-inline qint64 maxRowBytesForMysql(qint64 maxAllowedPacket) { return maxAllowedPacket - 64 * 1024; }
 
 // Strict UTF-8 (no overlong forms, surrogates or code points past U+10FFFF), as PostgreSQL and
 // MariaDB check it; the offset of the first bad byte, or -1.

@@ -25,6 +25,9 @@ struct ConnectionUrl {
     QString database;
     QMap<QString, QString> params; // ?schema=..., TLS files as absolute paths
 
+    // Whether the database is a file on this machine (SQLite, `path`) rather than a server's.
+    bool isFile() const { return engine == EngineKind::SQLite; }
+
     // Parses `text`; relative SQLite paths are resolved against `baseDir`.
     static Result<ConnectionUrl> parse(const QString &text, const QString &baseDir);
 

@@ -1,7 +1,7 @@
 #include "run/preflight.h"
 
 #include "engine/engine.h"
-#include "engine/sqlite/sqliteengine.h"
+#include "engine/enginepair.h"
 #include "log/logging.h"
 #include "store/controlstore.h"
 #include "tasks/taskplanner.h"
@@ -101,7 +101,7 @@ PreflightCheck spaceCheck(Side &source, const QVector<TableSchema> &tables, Side
                       QStringLiteral("make sure the target has room for %1 (what the source's tables take)").arg(bytes(*size))});
     };
     QString folder;
-    if (target.url.engine == EngineKind::SQLite) {
+    if (target.url.isFile()) {
         folder = QFileInfo(target.url.path).absolutePath();
     } else if (!isLocalServer(target.url)) {
         return unknown(QStringLiteral("the server %1 is on another machine").arg(target.url.host));
@@ -133,7 +133,7 @@ PreflightCheck existingTablesCheck(const Plan &plan, const QVector<TableSchema> 
         return check(id, title, CheckStatus::Blocker,
                      {QStringLiteral("reading the tables of %1 failed: %2").arg(target.url.display(), present.error().message)});
     // SQLite's names are case-insensitive: "album" is taken when "Album" exists.
-    const Qt::CaseSensitivity cs = target.url.engine == EngineKind::SQLite ? Qt::CaseInsensitive : Qt::CaseSensitive;
+    const Qt::CaseSensitivity cs = target.engine->nameRules().tablesFoldCase ? Qt::CaseInsensitive : Qt::CaseSensitive;
     QStringList onTarget;
     for (const auto &t : *present)
         onTarget << t.name;
@@ -177,7 +177,7 @@ PreflightCheck nullKeysCheck(const Plan &plan, const QVector<TableSchema> &table
     const QString id = QStringLiteral("source.keys"), title = QStringLiteral("Primary keys the target can hold");
     QStringList details;
     for (const TableSchema &t : tables) {
-        auto columns = SqliteEngine().keyColumnsWithNulls(*source.connection, t);
+        auto columns = source.engine->keyColumnsWithNulls(*source.connection, t);
         if (!columns)
             return check(id, title, CheckStatus::Warning, {QStringLiteral("cannot tell: %1").arg(columns.error().message)});
         if (columns->isEmpty())
@@ -301,7 +301,7 @@ Result<PreflightReport> runPreflight(const Plan &plan)
 
     // A SQLite target that does not exist yet is created by the run: opening it here would
     // create it, so only its folder is checked.
-    if (plan.target.engine == EngineKind::SQLite && !QFileInfo::exists(plan.target.path)) {
+    if (plan.target.isFile() && !QFileInfo::exists(plan.target.path)) {
         const QFileInfo folder(QFileInfo(plan.target.path).absolutePath());
         // access(): a read-only file system refuses even root, whose mode bits QFileInfo reads.
         const bool writable = folder.isDir() && ::access(QFile::encodeName(folder.filePath()).constData(), W_OK) == 0;
@@ -326,7 +326,7 @@ Result<PreflightReport> runPreflight(const Plan &plan)
     }
     report.checks << sessionsCheck(target);
     if (tables) {
-        if (plan.source.engine == EngineKind::SQLite && plan.target.engine != EngineKind::SQLite)
+        if (EnginePair(plan.source.engine, plan.target.engine).scansValues())
             report.checks << nullKeysCheck(plan, *tables, source);
         report.checks << spaceCheck(source, *tables, target);
         report.checks << existingTablesCheck(plan, *tables, target);

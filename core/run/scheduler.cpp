@@ -2,7 +2,6 @@
 #include "run/workerpriority.h"
 #include "scripts/scriptfolder.h"
 #include "engine/engine.h"
-#include "engine/sqlite/sqliteengine.h"
 #include "engine/transientfault.h"
 #include "log/logging.h"
 #include "tasks/taskplanner.h"
@@ -130,8 +129,7 @@ void Scheduler::openState(const QString &statePath)
 
 void Scheduler::open(const Plan &plan)
 {
-    if (plan.source.engine == plan.target.engine && plan.source.engine == EngineKind::SQLite
-        && plan.source.path == plan.target.path) {
+    if (plan.source.isFile() && plan.target.isFile() && plan.source.path == plan.target.path) {
         Q_EMIT opened(false, QStringLiteral("source and target are the same file: %1").arg(plan.source.path));
         return;
     }
@@ -1120,7 +1118,7 @@ void Scheduler::diagnoseStall(Entry &e)
     };
     // The target first (where locks usually hold a copy or a build up), then the source.
     QVector<Side> sides;
-    if (e.control->targetSession != 0 || m_plan.target.engine == EngineKind::SQLite)
+    if (e.control->targetSession != 0 || m_plan.target.isFile())
         sides.push_back({m_plan.target, e.control->targetSession, QString()});
     if (e.control->sourceSession != 0)
         sides.push_back({m_plan.source, e.control->sourceSession, QStringLiteral("source: ")});

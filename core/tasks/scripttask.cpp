@@ -1,4 +1,5 @@
 #include "tasks/scripttask.h"
+#include "engine/engine.h"
 #include "scripts/scriptfolder.h"
 #include "tasks/taskcontrol.h"
 #include "tasks/taskexecutor.h"
@@ -214,16 +215,6 @@ QString counted(qsizetype n, const QString &noun)
     return QStringLiteral("%1 %2%3").arg(n).arg(noun, n == 1 ? QString() : QStringLiteral("s"));
 }
 
-QString beginSql(EngineKind engine)
-{
-    switch (engine) {
-    case EngineKind::SQLite: return QStringLiteral("BEGIN IMMEDIATE"); // the write lock now, not mid-script
-    case EngineKind::PostgreSQL: return QStringLiteral("BEGIN");
-    case EngineKind::MySQL: return QStringLiteral("START TRANSACTION");
-    }
-    return QStringLiteral("BEGIN");
-}
-
 QString dbError(const QSqlQuery &q)
 {
     const QSqlError e = q.lastError();
@@ -259,7 +250,8 @@ TaskOutcome runScript(const TaskContext &ctx)
                                         .arg(file, counted(s.statements.size(), QStringLiteral("statement")),
                                              counted(s.checks.size(), QStringLiteral("check")),
                                              single ? QStringLiteral("one transaction") : QStringLiteral("a transaction per statement")));
-    if (single && ctx.target.engine == EngineKind::MySQL)
+    const auto engine = Engine::create(ctx.target.engine);
+    if (single && engine->commitsDdlAtOnce())
         ctx.log(QStringLiteral("warn"), QStringLiteral("MariaDB commits CREATE/ALTER/DROP statements at once: a failure after "
                                                        "one leaves it done; write such scripts to be safe to run again"));
 
@@ -281,7 +273,7 @@ TaskOutcome runScript(const TaskContext &ctx)
     const qsizetype n = s.statements.size();
     ctx.control->rowsTotal = n;
     ctx.control->rowsDone = 0;
-    if (single && !run(beginSql(ctx.target.engine)))
+    if (single && !run(engine->beginTransactionSql()))
         return failed(makeError(QStringLiteral("%1: cannot begin a transaction: %2").arg(file, dbError(q))));
     QElapsedTimer clock;
     clock.start();

@@ -1,5 +1,5 @@
 #include "tasks/targettable.h"
-#include "engine/sqlite/sqliteengine.h"
+#include "engine/enginepair.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -57,7 +57,6 @@ TypeScan TypeScan::fromJson(const QJsonObject &o)
 
 namespace {
 
-using ScanAs = SqliteEngine::ScanAs;
 
 // What a column of class `cls` is checked for; nullopt: nothing (text and binary hold anything).
 std::optional<ScanAs> scanAs(TypeClass cls)
@@ -108,7 +107,7 @@ Result<TargetTable> resolveTargetTable(const Plan &plan, const TableSchema &sour
     // A SQLite target keeps SQLite's own typing; PostgreSQL and MariaDB take a column's values
     // only when its type holds every one of them. An overridden column is not scanned: the
     // administrator chose its type, and its values that do not convert become rejects.
-    if (plan.source.engine != EngineKind::SQLite || plan.target.engine == EngineKind::SQLite)
+    if (!EnginePair(plan.source.engine, plan.target.engine).scansValues())
         return out;
     for (const ColumnSchema &column : out.schema.columns)
         if ((scanAs(column.type.cls) && !overriddenColumns.contains(column.name)) || column.primaryKeyPosition > 0)
@@ -118,7 +117,7 @@ Result<TargetTable> resolveTargetTable(const Plan &plan, const TableSchema &sour
     return out;
 }
 
-Result<TypeScan> scanColumnValues(const TargetTable &table, DbConnection &sqliteSource)
+Result<TypeScan> scanColumnValues(const TargetTable &table, Engine &sourceEngine, DbConnection &source)
 {
     QVector<ColumnSchema> scanned;
     std::vector<ScanAs> as;
@@ -130,13 +129,13 @@ Result<TypeScan> scanColumnValues(const TargetTable &table, DbConnection &sqlite
     TypeScan scan;
     if (scanned.isEmpty())
         return scan;
-    auto found = SqliteEngine().scanValues(sqliteSource, table.schema, scanned, as);
+    auto found = sourceEngine.scanValues(source, table.schema, scanned, as);
     if (!found)
         return found.error();
     QStringList nullKeyColumns;
     for (qsizetype k = 0; k < scanned.size(); ++k) {
         const ColumnSchema &column = scanned[k];
-        const SqliteEngine::ColumnValues &v = (*found)[size_t(k)];
+        const ColumnValues &v = (*found)[size_t(k)];
         // The rowid alias (INTEGER PRIMARY KEY) is never NULL: SQLite numbers such a row.
         if (column.primaryKeyPosition > 0 && v.hasNull && !column.identity)
             nullKeyColumns << column.name;

@@ -47,10 +47,10 @@ struct TargetTable {
 Result<TargetTable> resolveTargetTable(const Plan &plan, const TableSchema &source,
                                        const std::optional<TypeScan> &known = std::nullopt);
 
-// Reads the values of `table.scanColumns` on the SQLite source, in one pass: which columns hold
+// Reads the values of `table.scanColumns` on the source (Engine::scanValues), in one pass: which columns hold
 // values their declared type does not (with a warning naming the first one) and whether the
 // primary key holds NULLs.
-Result<TypeScan> scanColumnValues(const TargetTable &table, DbConnection &sqliteSource);
+Result<TypeScan> scanColumnValues(const TargetTable &table, Engine &sourceEngine, DbConnection &source);
 
 // Gives the scanned columns their decided types (and drops a key with NULLs, or makes its
 // columns NOT NULL); records the decision.

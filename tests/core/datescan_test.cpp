@@ -27,7 +27,7 @@ std::vector<std::optional<QString>> scan(const QString &db)
     for (const auto &col : t.columns)
         if (col.name != QLatin1String("id"))
             columns << col;
-    auto found = engine.scanValues(**c, t, columns, {SqliteEngine::ScanAs::Date, SqliteEngine::ScanAs::Timestamp});
+    auto found = engine.scanValues(**c, t, columns, {ScanAs::Date, ScanAs::Timestamp});
     EXPECT_TRUE(found.ok()) << found.error().message.toStdString();
     std::vector<std::optional<QString>> bad;
     if (found.ok())

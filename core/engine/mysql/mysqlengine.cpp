@@ -669,6 +669,19 @@ Result<qint64> MysqlEngine::maxAllowedPacket(DbConnection &c)
     return packet->value(0).value(0).toLongLong();
 }
 
+// The one place a value's size limit is decided. Only MariaDB needs one: it takes a row in one
+// INSERT of at most max_allowed_packet bytes (at most 1 GB), a binary value as hex (twice its
+// size); this is the limit of a row's values, with room for the rest of the statement. No
+// source holds a value past PostgreSQL's 1 GB - 1 per field or SQLite's SQLITE_MAX_LENGTH
+// (1,000,000,000 bytes by default): SQLite and MariaDB values are smaller, PostgreSQL's too.
+Result<std::optional<qint64>> MysqlEngine::maxRowBytes(DbConnection &c)
+{
+    auto packet = maxAllowedPacket(c);
+    if (!packet)
+        return packet.error();
+    return std::optional<qint64>(*packet - 64 * 1024);
+}
+
 Result<std::unique_ptr<RowWriter>> MysqlEngine::openWriter(DbConnection &c, const TableSchema &t)
 {
     auto packet = maxAllowedPacket(c);

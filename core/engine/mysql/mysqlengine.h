@@ -54,6 +54,10 @@ public:
 
     // The server's max_allowed_packet: the largest statement, hence row, it takes.
     static Result<qint64> maxAllowedPacket(DbConnection &c);
+    // max_allowed_packet less the INSERT around the row (valueconvert.h).
+    Result<std::optional<qint64>> maxRowBytes(DbConnection &c) override;
+    QString beginTransactionSql() const override { return QStringLiteral("START TRANSACTION"); }
+    bool commitsDdlAtOnce() const override { return true; }
 };
 
 } // namespace cockpit

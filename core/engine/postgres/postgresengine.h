@@ -66,7 +66,7 @@ public:
     // decoded (only each batch's last key is read), and are hashed as they pass by their raw
     // binary values. Both sides of such a table's validation hash those raw values
     // (rawChecksum), which on one engine with one type per column is the same normalization.
-    class Passthrough {
+    class Passthrough final : public TableCopier {
     public:
         // Whether `t` (the table as created on the target) can travel this way.
         static bool applies(const TableSchema &t);
@@ -76,10 +76,10 @@ public:
         static Result<std::unique_ptr<Passthrough>> open(DbConnection &source, DbConnection &target,
                                                          const TableSchema &t, qint64 afterKey, qint64 keyHi,
                                                          std::vector<PgBinaryKind> serverHashKinds);
-        ~Passthrough();
-        // Up to maxRows rows sent to the target and committed there with `cp` (advanced and
-        // its rowHashSum added to); returns the rows, 0 at the end (nothing written then).
-        Result<int> copyBatch(Checkpoint &cp, int maxRows);
+        ~Passthrough() override;
+        // Rows sent to the target undecoded; the batch's last key is the only value read.
+        Result<int> copyBatch(Checkpoint &cp, int maxRows) override;
+        bool hashesRows() const override { return true; }
 
     private:
         Passthrough() = default;

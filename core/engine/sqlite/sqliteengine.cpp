@@ -864,10 +864,11 @@ Result<std::unique_ptr<RowWriter>> SqliteEngine::openWriter(DbConnection &c, con
 
 Result<std::unique_ptr<SqliteEngine::AttachedCopy>> SqliteEngine::AttachedCopy::open(DbConnection &target,
                                                                                  const QString &sourcePath,
-                                                                                 const TableSchema &t)
+                                                                                 const TableSchema &t, qint64 keyHi)
 {
     std::unique_ptr<AttachedCopy> a(new AttachedCopy);
     a->m_target = &target;
+    a->m_keyHi = keyHi;
     a->m_db = target.sqlite();
     if (auto st = sqliteExec(a->m_db, QString::fromLatin1(kBulkLoadPragmas), QStringLiteral("set bulk-load pragmas")); !st)
         return st.error();
@@ -902,7 +903,7 @@ SqliteEngine::AttachedCopy::~AttachedCopy()
     sqlite3_exec(m_db, "DETACH DATABASE cockpit_source", nullptr, nullptr, nullptr);
 }
 
-Result<int> SqliteEngine::AttachedCopy::copyBatch(Checkpoint &cp, qint64 keyHi, int batchSize)
+Result<int> SqliteEngine::AttachedCopy::copyBatch(Checkpoint &cp, int batchSize)
 {
     auto bound = SqliteStatement::prepare(m_db, m_boundSql);
     auto insert = SqliteStatement::prepare(m_db, m_insertSql);
@@ -911,12 +912,12 @@ Result<int> SqliteEngine::AttachedCopy::copyBatch(Checkpoint &cp, qint64 keyHi, 
     if (!insert)
         return insert.error();
     sqlite3_bind_int64(bound->get(), 1, cp.lastKey);
-    sqlite3_bind_int64(bound->get(), 2, keyHi);
+    sqlite3_bind_int64(bound->get(), 2, m_keyHi);
     sqlite3_bind_int64(bound->get(), 3, batchSize - 1);
     const int rc = sqlite3_step(bound->get());
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return bound->error(QStringLiteral("finding the batch's last key failed"));
-    const qint64 upTo = rc == SQLITE_ROW ? sqlite3_column_int64(bound->get(), 0) : keyHi;
+    const qint64 upTo = rc == SQLITE_ROW ? sqlite3_column_int64(bound->get(), 0) : m_keyHi;
     sqlite3_reset(bound->get()); // release the source read lock before queueing for the writer
 
     auto lock = SqliteWriteLock::acquire(*m_target);
@@ -1153,11 +1154,10 @@ void checksumFinal(sqlite3_context *context)
 
 namespace {
 
-using ScanAs = SqliteEngine::ScanAs;
 
 struct ValueScan {
     std::vector<ScanAs> as;
-    std::vector<SqliteEngine::ColumnValues> found;
+    std::vector<ColumnValues> found;
     std::string canonical; // kept: a timestamp's text is longer than std::string's inline buffer
 };
 
@@ -1177,7 +1177,7 @@ void valueScanStep(sqlite3_context *context, int argc, sqlite3_value **argv)
     auto *scan = static_cast<ValueScan *>(sqlite3_user_data(context));
     for (int i = 0; i < argc; ++i) {
         sqlite3_value *v = argv[i];
-        SqliteEngine::ColumnValues &found = scan->found[size_t(i)];
+        ColumnValues &found = scan->found[size_t(i)];
         const ScanAs as = scan->as[size_t(i)];
         const bool date = as == ScanAs::Date || as == ScanAs::Timestamp;
         switch (sqlite3_value_type(v)) {
@@ -1223,11 +1223,11 @@ void valueScanFinal(sqlite3_context *context) { sqlite3_result_null(context); }
 
 // One connection's scan: `select` (SELECT cockpit_value_scan(the columns) FROM t ...) run with
 // the scan function registered on `db`.
-static Result<std::vector<SqliteEngine::ColumnValues>> scanValuesOn(sqlite3 *db, const QString &select, const QString &table,
+static Result<std::vector<ColumnValues>> scanValuesOn(sqlite3 *db, const QString &select, const QString &table,
                                                                     const std::vector<ScanAs> &as)
 {
     const int n = int(as.size());
-    ValueScan scan{as, std::vector<SqliteEngine::ColumnValues>(size_t(n)), {}};
+    ValueScan scan{as, std::vector<ColumnValues>(size_t(n)), {}};
     if (auto st = addSqlFunction(db, "cockpit_value_scan", n, &scan, nullptr, valueScanStep, valueScanFinal,
                                  QStringLiteral("the value scan"));
         !st)
@@ -1260,7 +1260,7 @@ Result<QStringList> SqliteEngine::keyColumnsWithNulls(DbConnection &c, const Tab
     return withNulls;
 }
 
-Result<std::vector<SqliteEngine::ColumnValues>> SqliteEngine::scanValues(DbConnection &c, const TableSchema &t,
+Result<std::vector<ColumnValues>> SqliteEngine::scanValues(DbConnection &c, const TableSchema &t,
                                                                          const QVector<ColumnSchema> &columns,
                                                                          const std::vector<ScanAs> &as)
 {

@@ -49,20 +49,23 @@ protected:
 
 public:
 
+    // Whether the SQLite database has an index of that name.
+    Result<bool> hasIndex(DbConnection &c, const QString &index) override;
+    // The write lock at once, not in the middle of a script.
+    QString beginTransactionSql() const override { return QStringLiteral("BEGIN IMMEDIATE"); }
+
     // SQLite to SQLite: the source file is attached to the target connection and each batch is
     // one INSERT ... SELECT inside SQLite (no row leaves the library), in one transaction with
-    // the checkpoint. copyBatch returns the rows copied by this batch (0 at the end); moves `cp`.
-    // Whether the SQLite database has an index of that name.
-    static Result<bool> hasIndex(DbConnection &c, const QString &index);
-
-    class AttachedCopy {
+    // the checkpoint, for source rows with key <= keyHi (EnginePair::openCopier).
+    class AttachedCopy final : public TableCopier {
     public:
         static Result<std::unique_ptr<AttachedCopy>> open(DbConnection &target, const QString &sourcePath,
-                                                          const TableSchema &t);
-        ~AttachedCopy();
-        Result<int> copyBatch(Checkpoint &cp, qint64 keyHi, int batchSize);
-        // The whole table in one statement and one transaction, its checkpoint set to
-        // `completeKey`. When the target table was made from the source's own CREATE TABLE,
+                                                          const TableSchema &t, qint64 keyHi);
+        ~AttachedCopy() override;
+        Result<int> copyBatch(Checkpoint &cp, int batchSize) override;
+        bool hashesRows() const override { return false; } // the rows never leave SQLite
+        bool copiesWhole() const override { return true; }
+        // When the target table was made from the source's own CREATE TABLE,
         // SQLite's transfer optimization copies the records, and the entries of indexes the
         // target already has, without decoding or sorting them (measured on the 1,000,000-row
         // INVENTTRANS: 1.8 s with its two indexes vs 1.2 s + 2.0 s CREATE INDEX afterwards).
@@ -71,39 +74,26 @@ public:
         // (the transfer does a fixed number per row and index), up to `expectedRows`.
         // `sourceHash(rows)`, called once the rows are in and before the commit, gives the
         // checkpoint its rowHashSum (Checkpoint) when it has one for exactly `rows` rows.
-        Result<qint64> copyWhole(Checkpoint &cp, qint64 completeKey, std::atomic<qint64> *rowsCopied = nullptr,
-                                 qint64 expectedRows = 0, int indexes = 0,
-                                 const std::function<Result<std::optional<quint64>>(qint64 rows)> &sourceHash = {});
+        Result<qint64> copyWhole(Checkpoint &cp, qint64 completeKey, std::atomic<qint64> *rowsCopied, qint64 expectedRows,
+                                 int indexes, const std::function<Result<std::optional<quint64>>(qint64 rows)> &sourceHash) override;
 
     private:
         AttachedCopy() = default;
         DbConnection *m_target = nullptr;
         sqlite3 *m_db = nullptr;
+        qint64 m_keyHi = 0;
         QString m_boundSql, m_insertSql, m_wholeSql, m_checkpointSql;
         Status commitWithCheckpoint(const Checkpoint &cp);
     };
 
-    // SQLite keeps any value in any column: a declared type is only a hint. What a column of
-    // `columns` (all of table `t`) is checked against, and what the scan found that its
-    // declared type does not hold (the first such value of each storage class, in rowid order,
-    // as text). One pass over the table, the test running inside SQLite.
-    enum class ScanAs {
-        Date,      // text other than an ISO date (valueconvert.h's parser), any number or binary
-        Timestamp, // the same for an ISO timestamp
-        Integer,   // text, binary, a real with a fraction
-        Boolean,   // text other than true/false/yes/no/on/off/t/f/y/n/1/0, binary, numbers but 0 and 1
-        Number,    // text, binary
-        Any,       // nothing: only whether it holds NULLs
-    };
-    struct ColumnValues {
-        std::optional<QString> firstText, firstBlob, firstReal, firstInteger;
-        bool hasNull = false;
-    };
     // The primary-key columns (other than the rowid alias) holding a NULL: each looked up
     // through the key's own index, so the preflight can ask without reading the table.
-    Result<QStringList> keyColumnsWithNulls(DbConnection &c, const TableSchema &t);
+    Result<QStringList> keyColumnsWithNulls(DbConnection &c, const TableSchema &t) override;
+    // One pass over the table, the test running inside SQLite (an aggregate), rowid lanes on a
+    // connection per core.
     Result<std::vector<ColumnValues>> scanValues(DbConnection &c, const TableSchema &t, const QVector<ColumnSchema> &columns,
-                                                 const std::vector<ScanAs> &as);
+                                                 const std::vector<ScanAs> &as) override;
+    bool typesAreHints() const override { return true; }
 
     // CREATE TABLE built from the column model (used when the source's own SQL is not SQLite's).
     QString createTableSql(const TableSchema &t, QStringList *dropped = nullptr) const;

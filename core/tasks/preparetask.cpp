@@ -1,0 +1,71 @@
+#include "tasks/taskconnections.h"
+#include "tasks/taskkinds.h"
+#include "tasks/taskoutcomes.h"
+#include "log/logging.h"
+
+namespace cockpit {
+
+namespace {
+
+TaskOutcome createTargetTable(const TaskContext &ctx)
+{
+    auto c = connect(ctx, false);
+    if (!c)
+        return failed(c.error());
+    InterruptibleScope scope(*ctx.control, c->target.get());
+    const auto mode = ctx.ifTargetExists == IfTargetExists::Replace ? PrepareMode::Replace
+                                                                    : PrepareMode::FailIfExists;
+    QStringList warnings = ctx.typeWarnings;
+    if (auto st = c->engines.target().prepareTable(*c->target, targetSchema(ctx), ctx.runId, mode, &warnings); !st)
+        return failedOrStopped(ctx, st.error());
+    for (const auto &w : warnings)
+        ctx.log(QStringLiteral("warn"), w);
+    for (const auto &conversion : converterFor(ctx).describe())
+        ctx.log(QStringLiteral("info"), QStringLiteral("values converted: ") + conversion);
+    if (ctx.transfer) {
+        // Empty indexes now: the transfer then appends their entries in order, which is
+        // cheaper than sorting the table for each CREATE INDEX after the copy.
+        const TableSchema t = targetSchema(ctx);
+        for (const auto &index : t.indexes) {
+            if (!ctx.indexesAtPrepare.contains(index.name))
+                continue;
+            if (auto st = c->engines.target().createIndex(*c->target, t, index, ctx.indexBuilds); !st)
+                return failedOrStopped(ctx, st.error());
+        }
+        if (!ctx.indexesAtPrepare.isEmpty())
+            ctx.log(QStringLiteral("info"), QStringLiteral("indexes created with the table, filled by the copy: ")
+                                                + ctx.indexesAtPrepare.join(QStringLiteral(", ")));
+    }
+    return ended(warnings.isEmpty() ? QStringLiteral("table created")
+                                    : QStringLiteral("table created; %1 warning(s) in the task log").arg(warnings.size()));
+}
+
+} // namespace
+
+// A source whose declared types are hints (SQLite) has its values scanned first (they decide the target's column types and key);
+// the decision goes back to the scheduler with the outcome, for the table's other tasks.
+TaskOutcome runPrepare(const TaskContext &ctx)
+{
+    if (ctx.scanColumns.isEmpty())
+        return createTargetTable(ctx);
+    TargetTable table{ctx.targetTable.columns.isEmpty() ? ctx.table : ctx.targetTable, {}, ctx.scanColumns, ctx.nullKeys};
+    Result<TypeScan> scan = TypeScan{};
+    {
+        auto source = DbConnection::open(ctx.source, DbConnection::Mode::ReadOnly);
+        if (!source)
+            return failed(source.error());
+        InterruptibleScope scope(*ctx.control, source->get());
+        scan = scanColumnValues(table, *Engine::create(ctx.source.engine), **source);
+    }
+    if (!scan)
+        return failedOrStopped(ctx, scan.error());
+    applyTypeScan(table, *scan);
+    TaskContext scanned = ctx;
+    scanned.targetTable = table.schema;
+    scanned.typeWarnings = scan->warnings;
+    TaskOutcome o = createTargetTable(scanned);
+    o.typeScan = *scan;
+    return o;
+}
+
+} // namespace cockpit
