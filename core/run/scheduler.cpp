@@ -1,4 +1,5 @@
 #include "run/scheduler.h"
+#include "run/dispatchpolicy.h"
 #include "run/workerpriority.h"
 #include "scripts/scriptfolder.h"
 #include "engine/engine.h"
@@ -435,35 +436,21 @@ void Scheduler::dispatch()
     for (size_t i = 0; i < m_tasks.size(); ++i)
         if (m_tasks[i].status.state == TaskState::Waiting && depsEnded(m_tasks[i]) && !retryPending(m_tasks[i]))
             candidates.push_back(int(i));
-    // The largest estimated work first, so the longest table starts early and the run ends
-    // sooner; the administrator's priority overrides. Of one table's tasks, validation (which
-    // reads the whole table) goes before its index builds.
-    std::stable_sort(candidates.begin(), candidates.end(), [this](int a, int b) {
-        const TaskSpec &x = m_tasks[size_t(a)].spec, &y = m_tasks[size_t(b)].spec;
-        if (x.priority != y.priority)
-            return x.priority > y.priority;
-        if (x.estimatedRows != y.estimatedRows)
-            return x.estimatedRows > y.estimatedRows;
-        return x.kind == TaskKind::Validate && y.kind != TaskKind::Validate;
-    });
-    // The largest table whose prepare is still running, per group: its copy comes next, so the
-    // queue-ahead slot is not given to a smaller table's copy (the worker that ends the prepare
-    // would otherwise take that copy first, and the longest chain would start late).
+    std::stable_sort(candidates.begin(), candidates.end(),
+                     [this](int a, int b) { return startsBefore(m_tasks[size_t(a)].spec, m_tasks[size_t(b)].spec); });
     QHash<QString, qint64> preparing;
     for (const Entry &e : m_tasks)
         if (e.spec.kind == TaskKind::Prepare
             && (e.status.state == TaskState::Ready || e.status.state == TaskState::Executing))
             preparing[e.spec.group] = std::max(preparing.value(e.spec.group), e.spec.estimatedRows);
-    for (int i : candidates) {
-        Entry &e = m_tasks[size_t(i)];
-        Group &g = m_groups[e.spec.group];
-        if (g.removed || g.active >= g.threads + kQueueAhead)
-            continue;
-        if (g.active >= g.threads && e.spec.kind == TaskKind::Copy
-            && e.spec.estimatedRows < preparing.value(e.spec.group))
-            continue;
-        launch(e);
-    }
+    QHash<QString, GroupRoom> rooms;
+    for (const auto &[name, g] : m_groups)
+        rooms.insert(name, GroupRoom{g.threads, g.active, g.removed});
+    std::vector<const TaskSpec *> specs;
+    for (int i : candidates)
+        specs.push_back(&m_tasks[size_t(i)].spec);
+    for (const TaskSpec *spec : tasksToLaunch(specs, rooms, preparing, kQueueAhead))
+        launch(m_tasks[size_t(m_byName.value(spec->name))]);
 }
 
 void Scheduler::launch(Entry &e)
@@ -1200,51 +1187,16 @@ void Scheduler::pollCommands()
 
 void Scheduler::updateWaitReasons()
 {
-    // Say why a task waits, naming the root cause: a failed or paused task upstream stands out
-    // from the tasks it holds up. Deps come before their dependents in plan order, so one pass
-    // sees each dep's own reason.
-    auto rootCause = [](const QString &r) {
-        return r.startsWith(QLatin1String("blocked by")) || r.startsWith(QLatin1String("waiting for paused"));
-    };
+    // Deps come before their dependents in plan order, so one pass sees each dep's own reason.
     for (auto &e : m_tasks) {
         QString reason;
         if (e.status.state == TaskState::Waiting) {
-            QString blocked, paused, pending;
+            std::vector<DependencyView> deps;
             for (const auto &d : e.spec.dependsOn) {
                 const Entry &dep = m_tasks[size_t(m_byName.value(d))];
-                switch (dep.status.state) {
-                case TaskState::Ended: break;
-                case TaskState::Error:
-                    blocked = QStringLiteral("blocked by failed task %1").arg(d);
-                    break;
-                case TaskState::Canceled:
-                    blocked = QStringLiteral("blocked by canceled task %1").arg(d);
-                    break;
-                case TaskState::Paused:
-                    paused = QStringLiteral("waiting for paused task %1").arg(d);
-                    break;
-                case TaskState::Waiting:
-                    if (dep.waitReason.startsWith(QLatin1String("blocked by")))
-                        blocked = dep.waitReason;
-                    else if (rootCause(dep.waitReason))
-                        paused = dep.waitReason;
-                    else if (pending.isEmpty())
-                        pending = QStringLiteral("waiting for %1").arg(d);
-                    break;
-                case TaskState::Ready:
-                case TaskState::Executing:
-                    if (pending.isEmpty())
-                        pending = QStringLiteral("waiting for %1").arg(d);
-                    break;
-                }
-                if (!blocked.isEmpty())
-                    break;
+                deps.push_back({d, dep.status.state, dep.waitReason});
             }
-            // A removed worker holds the task whatever else it waits for, unless a failure
-            // upstream means it could not run anyway.
-            if (blocked.isEmpty() && m_groups[e.spec.group].removed)
-                blocked = QStringLiteral("batch group %1 has no worker (removed by the administrator)").arg(e.spec.group);
-            reason = !blocked.isEmpty() ? blocked : !paused.isEmpty() ? paused : pending;
+            reason = dependencyWaitReason(deps, e.spec.group, m_groups[e.spec.group].removed);
             if (reason.isEmpty() && retryPending(e))
                 reason = QStringLiteral("retrying: ") + e.retryReason;
             else if (reason.isEmpty() && m_dispatching && m_holdUntilMs > m_clock.elapsed())
