@@ -1,11 +1,10 @@
 #include "run/scheduler.h"
 #include "run/dispatchpolicy.h"
+#include "run/runsetup.h"
 #include "run/workerpriority.h"
-#include "scripts/scriptfolder.h"
 #include "engine/engine.h"
 #include "engine/transientfault.h"
 #include "log/logging.h"
-#include "tasks/taskplanner.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -13,7 +12,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
-#include <QUuid>
 #include <algorithm>
 #include <numeric>
 
@@ -65,7 +63,6 @@ static void warnIfFailed(const Status &st, const char *what)
 static QMutex g_openRunsMutex;
 static QSet<QString> g_openRuns;
 
-static QString nowText() { return QDateTime::currentDateTime().toString(Qt::ISODate); }
 
 Scheduler::Scheduler(QString appName) : m_appName(std::move(appName))
 {
@@ -182,134 +179,29 @@ void Scheduler::open(const Plan &plan)
 
 Status Scheduler::load(const Plan &plan, bool planIfEmpty)
 {
+    auto planned = setUpRun(plan, *m_store, planIfEmpty,
+                            [this](const QString &level, const QString &message) { log({}, level, message); });
+    if (!planned)
+        return planned.error();
     m_plan = plan;
-    auto runId = m_store->meta(QStringLiteral("run_id"));
-    if (!runId)
-        return runId.error();
-    m_runId = *runId;
-
-    // The source schema, read now and kept: tasks get their table from here.
-    auto sourceEngine = Engine::create(plan.source.engine);
-    auto source = DbConnection::open(plan.source, DbConnection::Mode::ReadOnly);
-    if (!source)
-        return makeError(QStringLiteral("source: %1").arg(source.error().message));
-    if (!Engine::create(plan.target.engine))
-        return makeError(QStringLiteral("target %1: the %2 engine is not supported yet")
-                             .arg(plan.target.display(), toString(plan.target.engine)));
-    // Reachable, right password, database and schema exist, and the privileges the run needs:
-    // said now, before any task starts.
-    auto target = DbConnection::open(plan.target, DbConnection::Mode::ReadWrite);
-    if (!target)
-        return makeError(QStringLiteral("target: %1").arg(target.error().message));
-    auto schema = sourceEngine->introspect(**source);
-    if (!schema)
-        return makeError(QStringLiteral("reading the schema of %1 failed: %2")
-                             .arg(plan.source.display(), schema.error().message));
-    auto tables = selectTables(plan, *schema);
-    if (!tables)
-        return tables.error();
-    if (auto st = sourceEngine->checkAccess(**source, *tables, false); !st)
-        return makeError(QStringLiteral("source: %1").arg(st.error().message));
-    if (auto st = Engine::create(plan.target.engine)->checkAccess(**target, *tables, true); !st)
-        return makeError(QStringLiteral("target: %1").arg(st.error().message));
-    target->reset();
-    m_tables.clear();
-    m_targetTables.clear();
-    // The value scan's decisions of earlier prepares ({"table": TypeScan::toJson()}; an older
-    // run stored the date scan's {"text": [...]} under "date_scan"): a table whose prepare ran is
-    // never scanned again, so a value changed since then does not change the target's types
-    // under the copied rows.
-    auto scansText = m_store->meta(QStringLiteral("type_scan"));
-    if (scansText && scansText->isEmpty())
-        scansText = m_store->meta(QStringLiteral("date_scan"));
-    if (!scansText)
-        return scansText.error();
-    const QJsonObject knownScans = QJsonDocument::fromJson(scansText->toUtf8()).object();
-    for (const TableSchema &t : *tables) {
-        std::optional<TypeScan> known;
-        if (knownScans.contains(t.name))
-            known = TypeScan::fromJson(knownScans.value(t.name).toObject());
-        auto target = resolveTargetTable(plan, t, known);
-        if (!target)
-            return target.error();
-        m_tables.insert(t.name, t);
-        m_targetTables.insert(t.name, *target);
-    }
-    auto views = sourceEngine->introspectViews(**source);
-    if (!views)
-        return makeError(QStringLiteral("reading the views of %1 failed: %2")
-                             .arg(plan.source.display(), views.error().message));
-    m_sourceViews.clear();
-    for (const auto &v : *views)
-        m_sourceViews.insert(v.name, v);
-
-    auto has = m_store->hasTasks();
-    if (!has)
-        return has.error();
-    if (!*has) {
-        if (!planIfEmpty)
-            return makeError(QStringLiteral("the run state %1 has no tasks").arg(m_store->path()));
-        QElapsedTimer planning;
-        planning.start();
-        QVector<ScriptFile> scripts;
-        if (!plan.scriptsDir.isEmpty()) {
-            auto folder = loadScriptFolder(plan.scriptsDir, plan.target.engine);
-            if (!folder)
-                return makeError(QStringLiteral("scripts: %1").arg(folder.error().message));
-            scripts = folder->scripts;
-            for (const QString &other : folder->notForThisEngine)
-                log({}, QStringLiteral("info"), QStringLiteral("script %1: not for %2, left out").arg(other, toString(plan.target.engine)));
-        }
-        QStringList warnings;
-        auto specs = planTasks(plan, *tables, *views, *sourceEngine, **source, scripts, &warnings);
-        if (!specs)
-            return specs.error();
-        for (const QString &w : warnings)
-            log({}, QStringLiteral("warn"), w);
-        const double planSeconds = planning.elapsed() / 1000.0;
-        m_runId = QUuid::createUuid().toString(QUuid::WithoutBraces);
-        Plan stored = plan;
-        if (stored.filePath.isEmpty())
-            stored.filePath = QFileInfo(plan.statePath).absolutePath() + QStringLiteral("/plan.json");
-        for (const auto &[k, v] :
-             {std::pair{QStringLiteral("run_id"), m_runId},
-              std::pair{QStringLiteral("plan_json"), QString::fromUtf8(stored.toJson())},
-              std::pair{QStringLiteral("plan_path"), stored.filePath},
-              std::pair{QStringLiteral("created_at"), nowText()}})
-            if (auto st = m_store->setMeta(k, v); !st)
-                return st;
-        if (auto st = m_store->createTasks(*specs); !st)
-            return st;
-        log({}, QStringLiteral("info"), QStringLiteral("planned %1 tasks for %2 -> %3 (row counts and key ranges %4 s)")
-                                            .arg(specs->size())
-                                            .arg(plan.source.display(), plan.target.display())
-                                            .arg(planSeconds, 0, 'f', 2));
-    }
-    auto rows = m_store->loadTasks();
-    if (!rows)
-        return rows.error();
-
+    m_runId = planned->runId;
+    m_tables = std::move(planned->tables);
+    m_targetTables = std::move(planned->targetTables);
+    m_sourceViews = std::move(planned->views);
     m_tasks.clear();
     m_byName.clear();
-    m_tasks.reserve(size_t(rows->size()));
-    for (auto &[spec, status] : *rows) {
+    m_tasks.reserve(size_t(planned->tasks.size()));
+    for (auto &[spec, status] : planned->tasks) {
         Entry e;
         e.spec = spec;
         e.status = status;
-        if (!spec.table.isEmpty() && !m_tables.contains(spec.table))
-            return makeError(QStringLiteral("table \"%1\" of the run is no longer in the source %2")
-                                 .arg(spec.table, plan.source.display()));
         m_byName.insert(spec.name, int(m_tasks.size()));
         m_tasks.push_back(std::move(e));
     }
     m_dependents.assign(m_tasks.size(), {});
     for (size_t i = 0; i < m_tasks.size(); ++i)
-        for (const auto &d : m_tasks[i].spec.dependsOn) {
-            const int j = m_byName.value(d, -1);
-            if (j < 0)
-                return makeError(QStringLiteral("task %1 depends on unknown task %2").arg(m_tasks[i].spec.name, d));
-            m_dependents[size_t(j)].push_back(int(i));
-        }
+        for (const auto &d : m_tasks[i].spec.dependsOn)
+            m_dependents[size_t(m_byName.value(d))].push_back(int(i));
 
     m_groups.clear();
     for (const auto &g : plan.groups)
