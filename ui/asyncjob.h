@@ -38,7 +38,8 @@ auto runAsync(QObject *receiver, FutureSynchronizer::OnClose onClose, Work work,
 }
 
 // One kind of request of one receiver (a connection test, a table listing): start() runs it
-// like runAsync(), and a newer start() or supersede() drops the result of an older one.
+// like runAsync(), and a newer start() or supersede() drops the result of an older one. A
+// member of its receiver, so that it lives as long as a delivery can come.
 class AsyncJob {
 public:
     explicit AsyncJob(QObject *receiver, FutureSynchronizer::OnClose onClose = FutureSynchronizer::OnClose::Cancel)
@@ -52,7 +53,6 @@ public:
     void start(Work work, Deliver deliver)
     {
         const quint64 request = ++m_latest;
-        // `this` is a member of the receiver, so it lives as long as the delivery can happen.
         m_future = QFuture<void>(runAsync(m_receiver, m_onClose, std::move(work),
                                           [this, request, deliver = std::move(deliver)](auto &&...result) mutable {
                                               if (request == m_latest)

@@ -162,6 +162,32 @@ void MainWindow::setWindowTitleFor(const QString &planTitle)
                                        : tr("Data upgrade cockpit (%1)").arg(planTitle));
 }
 
+// The Task menu; the grid pops it up as its context menu (showContextMenu()).
+void MainWindow::createTaskMenu()
+{
+    m_taskMenu = menuBar()->addMenu(tr("&Task"));
+    m_taskMenu->setToolTipsVisible(true);
+    for (Command c : {Command::Pause, Command::Resume, Command::Cancel, Command::Skip,
+                      Command::Rerun, Command::RerunWithDependents})
+        m_taskMenu->addAction(action(c));
+    m_taskMenu->addSeparator();
+    QAction *copy = m_taskMenu->addAction(tr("&Copy task names"), this,
+                                          &MainWindow::copySelectedNames);
+    copy->setShortcut(QKeySequence::Copy);
+    copy->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_view->addAction(copy);
+    QAction *selectAll = m_taskMenu->addAction(tr("Select &all"), m_view, &QAbstractItemView::selectAll);
+    selectAll->setShortcut(QKeySequence::SelectAll);
+    selectAll->setShortcutContext(Qt::WidgetWithChildrenShortcut); // Ctrl+A in the filter selects its text
+    m_view->addAction(selectAll);
+    QAction *find = m_taskMenu->addAction(tr("&Filter tasks\u2026"), this, [this] {
+        m_filterEdit->setFocus(Qt::ShortcutFocusReason);
+        m_filterEdit->selectAll();
+    });
+    find->setObjectName(QStringLiteral("actionFocusFilter"));
+    find->setShortcut(QKeySequence::Find);
+}
+
 void MainWindow::createDocks()
 {
     m_log = new LogPane(this);
@@ -258,48 +284,7 @@ void MainWindow::fillGroupFilter()
     m_proxy->setGroup(m_groupFilter->currentData().toString());
 }
 
-// --- the grid: its context menu and selection ---------------------------------------------
-
-// The Task menu; the grid pops it up as its context menu (showContextMenu()).
-void MainWindow::createTaskMenu()
-{
-    m_taskMenu = menuBar()->addMenu(tr("&Task"));
-    m_taskMenu->setToolTipsVisible(true);
-    for (Command c : {Command::Pause, Command::Resume, Command::Cancel, Command::Skip,
-                      Command::Rerun, Command::RerunWithDependents})
-        m_taskMenu->addAction(action(c));
-    m_taskMenu->addSeparator();
-    QAction *copy = m_taskMenu->addAction(tr("&Copy task names"), this,
-                                          &MainWindow::copySelectedNames);
-    copy->setShortcut(QKeySequence::Copy);
-    copy->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    m_view->addAction(copy);
-    QAction *selectAll = m_taskMenu->addAction(tr("Select &all"), m_view, &QAbstractItemView::selectAll);
-    selectAll->setShortcut(QKeySequence::SelectAll);
-    selectAll->setShortcutContext(Qt::WidgetWithChildrenShortcut); // Ctrl+A in the filter selects its text
-    m_view->addAction(selectAll);
-    QAction *find = m_taskMenu->addAction(tr("&Filter tasks\u2026"), this, [this] {
-        m_filterEdit->setFocus(Qt::ShortcutFocusReason);
-        m_filterEdit->selectAll();
-    });
-    find->setObjectName(QStringLiteral("actionFocusFilter"));
-    find->setShortcut(QKeySequence::Find);
-}
-
-void MainWindow::showContextMenu(const QPoint &pos)
-{
-    if (!m_view->indexAt(pos).isValid())
-        return;
-    updateActions();
-    m_taskMenu->popup(m_view->viewport()->mapToGlobal(pos));
-}
-
-void MainWindow::copySelectedNames()
-{
-    const QStringList names = selectedTaskNames();
-    if (!names.isEmpty())
-        QGuiApplication::clipboard()->setText(names.join(QLatin1Char('\n')));
-}
+// --- the grid's selection and context menu ------------------------------------------------
 
 QVector<int> MainWindow::selectedSourceRows() const
 {
@@ -355,6 +340,21 @@ void MainWindow::scheduleActionUpdate()
 {
     if (!m_actionUpdate.isActive())
         m_actionUpdate.start();
+}
+
+void MainWindow::showContextMenu(const QPoint &pos)
+{
+    if (!m_view->indexAt(pos).isValid())
+        return;
+    updateActions();
+    m_taskMenu->popup(m_view->viewport()->mapToGlobal(pos));
+}
+
+void MainWindow::copySelectedNames()
+{
+    const QStringList names = selectedTaskNames();
+    if (!names.isEmpty())
+        QGuiApplication::clipboard()->setText(names.join(QLatin1Char('\n')));
 }
 
 } // namespace cockpit

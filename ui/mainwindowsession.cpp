@@ -243,7 +243,7 @@ void MainWindow::startRun()
 
 void MainWindow::stopRun()
 {
-    if (isStopping() || !isDispatching())
+    if (!m_run || isStopping() || !isDispatching())
         return;
     m_run->stop();
     statusBar()->showMessage(tr("Stopping at the next batch\u2026"));
@@ -258,7 +258,7 @@ void MainWindow::onStopped()
     }
     m_model->refresh();
     statusBar()->showMessage(tr("Stopped. Continue picks up where the run stopped."), 10000);
-    setSession(Session::Open);
+    setSession(isOpen() ? Session::Open : m_session);
     if (m_closing == Closing::HandOverWhenStopped) {
         QTimer::singleShot(0, this, &MainWindow::handOverAndClose);
     } else if (m_closing != Closing::No) {
