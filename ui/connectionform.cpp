@@ -13,7 +13,6 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace cockpit {
 
@@ -123,12 +122,8 @@ ConnectionForm::ConnectionForm(Side side, QWidget *parent)
         connect(edit, &QLineEdit::textChanged, this, &ConnectionForm::onFieldChanged);
     connect(m_port, &QSpinBox::valueChanged, this, &ConnectionForm::onFieldChanged);
     connect(m_testButton, &QPushButton::clicked, this, &ConnectionForm::testConnection);
-    connect(&m_test, &QFutureWatcherBase::finished, this, &ConnectionForm::onTested);
     onEngineChanged();
 }
-
-// A test still running finishes on its own in the pool; its outcome goes nowhere.
-ConnectionForm::~ConnectionForm() = default;
 
 EngineKind ConnectionForm::engine() const
 {
@@ -215,7 +210,7 @@ void ConnectionForm::onEngineChanged()
 
 void ConnectionForm::onFieldChanged()
 {
-    ++m_generation;
+    m_test.supersede();
     const auto u = url();
     m_display->setText(u ? u->display() : u.error().message);
     m_display->setCursorPosition(0);
@@ -237,20 +232,18 @@ void ConnectionForm::testConnection()
     m_testButton->setEnabled(false);
     m_status->setStyleSheet({});
     m_status->setText(tr("Connecting\u2026"));
-    const quint64 generation = m_generation;
     const ConnectionUrl url = *u;
     const Side side = m_side;
-    m_test.setFuture(QtConcurrent::run([url, side, generation] {
-        const QString error = tryConnect(url, side);
-        return TestOutcome{generation, error.isEmpty(), error};
-    }));
+    m_test.start(
+        [url, side] {
+            const QString error = tryConnect(url, side);
+            return TestOutcome{error.isEmpty(), error};
+        },
+        [this](const TestOutcome &outcome) { onTested(outcome); });
 }
 
-void ConnectionForm::onTested()
+void ConnectionForm::onTested(const TestOutcome &outcome)
 {
-    const TestOutcome outcome = m_test.result();
-    if (outcome.generation != m_generation)
-        return; // the fields changed meanwhile: this answer is about another database
     m_testButton->setEnabled(true);
     const auto u = url();
     QString message = outcome.message;

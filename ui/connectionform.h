@@ -6,9 +6,9 @@
 // ConnectionUrl, the plan or QSettings.
 
 #include "plan/connectionurl.h"
+#include "ui/asyncjob.h"
 #include "util/result.h"
 
-#include <QFutureWatcher>
 #include <QGroupBox>
 
 class QComboBox;
@@ -26,7 +26,6 @@ public:
     enum class Side { Source, Target };
 
     explicit ConnectionForm(Side side, QWidget *parent = nullptr);
-    ~ConnectionForm() override;
 
     Side side() const { return m_side; }
     // What the fields say, or a one-line reason they do not name a database yet.
@@ -62,7 +61,6 @@ signals:
 
 private:
     struct TestOutcome {
-        quint64 generation = 0;
         bool ok = false;
         QString message;
     };
@@ -70,7 +68,7 @@ private:
     EngineKind engine() const;
     void onEngineChanged();
     void onFieldChanged();
-    void onTested();
+    void onTested(const TestOutcome &outcome);
     void browse();
     void showStatus(bool ok, const QString &message);
 
@@ -92,8 +90,7 @@ private:
     // for the same engine, so that editing a plan's connection does not drop its TLS.
     EngineKind m_otherParamsEngine = EngineKind::SQLite;
     QMap<QString, QString> m_otherParams;
-    QFutureWatcher<TestOutcome> m_test;
-    quint64 m_generation = 0; // bumped by every change, so a late outcome of old fields is dropped
+    AsyncJob m_test{this}; // superseded by every change: a late outcome of old fields is dropped
 };
 
 } // namespace cockpit

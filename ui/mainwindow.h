@@ -2,12 +2,16 @@
 // The cockpit window: the task grid, the administrator's actions, the run's summary in the
 // status bar and the log pane. Everything that touches a database goes through UpgradeRun,
 // which works on its own threads; this window only asks and shows. GUI thread only.
+// Its parts, one file each: mainwindow.cpp (building the window, the grid, its context menu
+// and selection), mainwindowmenus.cpp (actions, menus, toolbar), mainwindowtaskactions.cpp
+// (what the actions can do for the selection, and asking the run), mainwindowsession.cpp
+// (opening, starting and stopping the run), mainwindowclosing.cpp (closing during a run).
 
 #include "plan/plan.h"
 #include "tasks/taskrules.h"
+#include "ui/asyncjob.h"
+#include "ui/futuresynchronizer.h"
 
-#include <QFuture>
-#include <QFutureWatcher>
 #include <QMainWindow>
 #include <QPointer>
 #include <QTimer>
@@ -55,7 +59,9 @@ public:
     };
 
     explicit MainWindow(QWidget *parent = nullptr);
-    ~MainWindow() override; // waits for a demo being written; the run stops in its destructor
+    // Waits for the background jobs (a demo or a report being written); the run stops in its
+    // destructor.
+    ~MainWindow() override;
 
     // Opens the run of `plan` (control store beside it); runOpened() tells how it went.
     void openPlan(const Plan &plan);
@@ -93,8 +99,8 @@ public:
     QComboBox *phaseFilter() const { return m_phaseFilter; }
     QComboBox *groupFilter() const { return m_groupFilter; }
     QLineEdit *filterEdit() const { return m_filterEdit; }
-    bool isOpen() const { return m_opened; }
-    bool isStopping() const { return m_stopping; }
+    bool isOpen() const;
+    bool isStopping() const { return m_session == Session::Stopping; }
 
     // Selects the grid rows of these tasks (and nothing else).
     void selectTasks(const QStringList &names);
@@ -132,10 +138,31 @@ private:
         QMap<QString, int> refusedCount;
     };
 
+    // Where the run session stands. setSession() moves it and updates the actions.
+    enum class Session {
+        NoRun,        // nothing opened yet, or the run was handed over to upgradectl
+        CreatingDemo, // the demo is being written on a worker thread
+        Opening,      // the run is opening; it stays here when that failed, until another open
+        Open,         // open and idle, or dispatching on the scheduler's own (a rerun after finished())
+        Starting,     // start() asked, the summary does not say dispatching yet
+        Stopping,     // stop() asked, stopped() not yet received
+    };
+
+    // What closing waits for. Not a session phase: a close is asked while the demo is written
+    // or while the run stops, and those phases go on meanwhile.
+    enum class Closing {
+        No,
+        WhenIdle,            // once the demo is written or the run stopped or finished
+        HandOverWhenStopped, // once stopped, the run goes to a detached upgradectl
+        Now,                 // the next closeEvent() is accepted
+    };
+
     void createActions();
     void createMenus();
+    void createTaskMenu(); // the Task menu, also the grid's context menu
     void createToolBar();
     void createDocks();
+    void setSession(Session session);
     void resetRun();
     void connectRun();
     void setWindowTitleFor(const QString &planTitle);
@@ -144,7 +171,7 @@ private:
     void onStopped();
     void onFinished();
     void onRefreshed(bool tasksChanged);
-    void onDemoWritten();
+    void onDemoWritten(const DemoOutcome &outcome);
     void openPlanFile();
     void showContextMenu(const QPoint &pos);
     void copySelectedNames();
@@ -159,6 +186,8 @@ private:
     void flushRefusals();
     QVector<int> selectedSourceRows() const;
     bool isDispatching() const;
+    bool isActive() const; // dispatching or stopping: closing or opening another plan waits
+    bool canStart() const;
     void showStoppingDialog(const QString &text);
     void fillGroupFilter();
     void openSettings();
@@ -184,7 +213,8 @@ private:
     std::array<QAction *, size_t(Command::CommandCount)> m_actions{};
     QPointer<QProgressDialog> m_stoppingDialog;
 
-    QFutureWatcher<DemoOutcome> m_demoWatcher;
+    FutureSynchronizer m_futures{this}; // the background jobs of this window and its dialogs
+    AsyncJob m_demo{this, FutureSynchronizer::OnClose::Finish};
     QTimer m_actionUpdate; // coalesces selection changes (a drag over 10,000 rows)
 
     struct Refusal {
@@ -196,21 +226,19 @@ private:
     QTimer m_refusalFlush;
 
     QString m_planTitle;
-    bool m_opened = false;
-    bool m_startPending = false; // start() asked, the summary does not say dispatching yet
-    bool m_stopping = false;    // stop() asked, stopped() not yet received
-    bool m_closeWhenIdle = false;
-    bool m_forceClose = false;
-    bool m_handOver = false; // closing hands the run over to a detached upgradectl
+    Session m_session = Session::NoRun;
+    Closing m_closing = Closing::No;
     QString m_headlessRunner;
     QPointer<QWidget> m_closeQuestion;
-    bool m_startWhenOpened = false;
-    bool m_confirmDestructive = true;
-    bool m_openedFromMenu = false;
     std::optional<Plan> m_openingPlan; // the plan being opened, to open again with a password
-    // Preflight (issue 5)
-    PreflightGate *m_preflight = nullptr;
+    PreflightGate *m_preflight = nullptr; // issue 5
+    // The booleans left are not phases: two options the caller sets (tests turn them off), a
+    // one-shot request for the next open (--run), who asked for the open under way (an error
+    // gets a box only then), and a cache flag.
+    bool m_confirmDestructive = true;
     bool m_preflightBeforeRun = true;
+    bool m_startWhenOpened = false;
+    bool m_openedFromMenu = false;
     bool m_selectionDirty = false; // the log pane's task filter needs the new selection
 };
 

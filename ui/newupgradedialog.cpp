@@ -26,7 +26,6 @@
 #include <QStandardItemModel>
 #include <QTableView>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace cockpit {
 
@@ -99,14 +98,10 @@ NewUpgradeDialog::NewUpgradeDialog(QWidget *parent) : QDialog(parent)
             loadTables();
     });
     connect(m_targetForm, &ConnectionForm::changed, this, &NewUpgradeDialog::updateSummary);
-    connect(&m_listing, &QFutureWatcherBase::finished, this, &NewUpgradeDialog::onListed);
 
     resize(1040, 700);
     updateSummary();
 }
-
-// A listing still running finishes on its own in the pool; its outcome goes nowhere.
-NewUpgradeDialog::~NewUpgradeDialog() = default;
 
 QWidget *NewUpgradeDialog::createTablePicker()
 {
@@ -235,7 +230,7 @@ void NewUpgradeDialog::setStartingPlan(const Plan &plan)
 void NewUpgradeDialog::onSourceChanged()
 {
     // The listed tables belong to the old source.
-    ++m_generation;
+    m_listing.supersede();
     m_model->removeRows(0, m_model->rowCount());
     updateSummary();
 }
@@ -248,13 +243,11 @@ void NewUpgradeDialog::loadTables()
         return;
     }
     m_sourceForm->rememberPassword();
-    ++m_generation;
     m_model->removeRows(0, m_model->rowCount());
     m_summary->setText(tr("Reading the source's tables\u2026"));
     const ConnectionUrl source = *url;
-    const quint64 generation = m_generation;
-    m_listing.setFuture(QtConcurrent::run([source, generation] {
-        Listing listing{generation, {}, {}};
+    m_listing.start([source] {
+        Listing listing;
         auto c = DbConnection::open(source, DbConnection::Mode::ReadOnly);
         if (!c) {
             listing.error = c.error().message;
@@ -278,14 +271,11 @@ void NewUpgradeDialog::loadTables()
             listing.tables.push_back({t.name, stats->rows, bytes});
         }
         return listing;
-    }));
+    }, [this](const Listing &listing) { onListed(listing); });
 }
 
-void NewUpgradeDialog::onListed()
+void NewUpgradeDialog::onListed(const Listing &listing)
 {
-    const Listing listing = m_listing.result();
-    if (listing.generation != m_generation)
-        return;
     if (!listing.error.isEmpty()) {
         m_summary->clear();
         showMessage(true, tr("Cannot list the source's tables: %1").arg(listing.error));

@@ -5,10 +5,10 @@
 // hands the plan back for the window to open. Passwords go to credentials (memory only).
 
 #include "plan/plan.h"
+#include "ui/asyncjob.h"
 #include "util/result.h"
 
 #include <QDialog>
-#include <QFutureWatcher>
 #include <optional>
 
 class QComboBox;
@@ -30,7 +30,6 @@ public:
     enum Column { NameColumn, RowsColumn, SizeColumn, ColumnCount };
 
     explicit NewUpgradeDialog(QWidget *parent = nullptr);
-    ~NewUpgradeDialog() override;
 
     // Starts from an existing plan's connections and options (the tables load once the
     // source connects).
@@ -70,7 +69,6 @@ private:
         qint64 bytes = -1; // -1: unknown
     };
     struct Listing {
-        quint64 generation = 0;
         QVector<TableRow> tables;
         QString error;
     };
@@ -78,7 +76,7 @@ private:
     QWidget *createTablePicker();
     QWidget *createOptions();
     void onSourceChanged();
-    void onListed();
+    void onListed(const Listing &listing);
     void updateSummary();
     void saveWithDialog();
     void showMessage(bool error, const QString &text);
@@ -96,8 +94,7 @@ private:
     QSpinBox *m_chunkRows = nullptr;
     QComboBox *m_ifExists = nullptr;
     QPushButton *m_saveButton = nullptr;
-    QFutureWatcher<Listing> m_listing;
-    quint64 m_generation = 0; // bumped when the source changes: a late listing is dropped
+    AsyncJob m_listing{this}; // superseded when the source changes: a late listing is dropped
     std::optional<Plan> m_startingPlan; // its table choice is applied when the tables load
     Plan m_plan;
 };

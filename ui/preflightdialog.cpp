@@ -14,7 +14,6 @@
 #include <QStyle>
 #include <QTreeWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace cockpit {
 
@@ -128,8 +127,6 @@ PreflightDialog::PreflightDialog(const Plan &plan, std::optional<PreflightReport
     connect(m_confirm, &QCheckBox::toggled, this, &PreflightDialog::updateButtons);
     connect(m_who, &QLineEdit::textChanged, this, &PreflightDialog::updateButtons);
     connect(m_reason, &QLineEdit::textChanged, this, &PreflightDialog::updateButtons);
-    connect(&m_checks, &QFutureWatcherBase::finished, this, [this] { showOutcome(m_checks.result()); });
-    connect(&m_recording, &QFutureWatcherBase::finished, this, &PreflightDialog::onOverrideRecorded);
 
     // Fits a 1366x768 screen with room for long session lines.
     resize(900, 560);
@@ -154,10 +151,12 @@ void PreflightDialog::runChecks()
     m_error->hide();
     m_checking = true;
     const Plan plan = m_plan;
-    m_checks.setFuture(QtConcurrent::run([plan] {
-        auto r = runPreflight(plan);
-        return r ? Outcome{*r, {}} : Outcome{std::nullopt, r.error().message};
-    }));
+    m_checks.start(
+        [plan] {
+            auto r = runPreflight(plan);
+            return r ? Outcome{*r, {}} : Outcome{std::nullopt, r.error().message};
+        },
+        [this](const Outcome &outcome) { showOutcome(outcome); });
     updateButtons();
 }
 
@@ -209,17 +208,19 @@ void PreflightDialog::startAnyway()
     const Plan plan = m_plan;
     m_override = decision;
     m_recordingOverride = true;
-    m_recording.setFuture(QtConcurrent::run([plan, ids, decision] {
-        const Status st = recordOverride(plan, ids, decision);
-        return st ? QString() : st.error().message;
-    }));
+    m_recording.start(
+        [plan, ids, decision] {
+            const Status st = recordOverride(plan, ids, decision);
+            return st ? QString() : st.error().message; // "" once logged, else why not
+        },
+        [this](const QString &error) { onOverrideRecorded(error); });
     updateButtons();
 }
 
-void PreflightDialog::onOverrideRecorded()
+void PreflightDialog::onOverrideRecorded(const QString &error)
 {
     m_recordingOverride = false;
-    if (const QString error = m_recording.result(); !error.isEmpty()) {
+    if (!error.isEmpty()) {
         m_override.reset();
         m_error->setText(tr("The override could not be logged, so the run does not start: %1").arg(error));
         m_error->show();

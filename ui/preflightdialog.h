@@ -7,9 +7,9 @@
 
 #include "plan/plan.h"
 #include "run/preflightreport.h"
+#include "ui/asyncjob.h"
 
 #include <QDialog>
-#include <QFutureWatcher>
 #include <optional>
 
 class QCheckBox;
@@ -56,15 +56,15 @@ private:
     };
     void showOutcome(const Outcome &outcome);
     void startAnyway();
-    void onOverrideRecorded();
+    void onOverrideRecorded(const QString &error);
     void updateButtons();
 
     Plan m_plan;
     std::optional<PreflightReport> m_report;
     std::optional<PreflightOverride> m_override;
-    QFutureWatcher<Outcome> m_checks;
-    QFutureWatcher<QString> m_recording; // "" once logged, else why not
-    bool m_checking = false;  // until the watcher's result is shown (it may finish sooner)
+    AsyncJob m_checks{this};
+    AsyncJob m_recording{this, FutureSynchronizer::OnClose::Finish};
+    bool m_checking = false;  // until the checks' result is shown
     bool m_recordingOverride = false;
 
     QLabel *m_summary = nullptr;

@@ -4,32 +4,30 @@
 #include "ui/preflightdialog.h"
 
 #include <QWidget>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace cockpit {
 
-PreflightGate::PreflightGate(QWidget *window) : QObject(window), m_window(window)
-{
-    connect(&m_checks, &QFutureWatcherBase::finished, this, [this] {
-        std::optional<PreflightReport> report = m_checks.result();
-        if (report && report->idsWith(CheckStatus::Ok).size() == report->checks.size())
-            emit cleared();
-        else // something to read, or the preflight itself failed: the dialog says which
-            showDialog(m_plan, std::move(report));
-    });
-}
-
-PreflightGate::~PreflightGate() { m_checks.waitForFinished(); }
+PreflightGate::PreflightGate(QWidget *window) : QObject(window), m_window(window) {}
 
 void PreflightGate::beforeStart(const Plan &plan)
 {
     if (isBusy())
         return;
     m_plan = plan;
-    m_checks.setFuture(QtConcurrent::run([plan]() -> std::optional<PreflightReport> {
-        auto r = runPreflight(plan);
-        return r ? std::optional<PreflightReport>(*r) : std::nullopt;
-    }));
+    m_checks.start(
+        [plan]() -> std::optional<PreflightReport> {
+            auto r = runPreflight(plan);
+            return r ? std::optional<PreflightReport>(*r) : std::nullopt;
+        },
+        [this](std::optional<PreflightReport> report) { onChecked(std::move(report)); });
+}
+
+void PreflightGate::onChecked(std::optional<PreflightReport> report)
+{
+    if (report && report->idsWith(CheckStatus::Ok).size() == report->checks.size())
+        emit cleared();
+    else // something to read, or the preflight itself failed: the dialog says which
+        showDialog(m_plan, std::move(report));
 }
 
 void PreflightGate::showDialog(const Plan &plan, std::optional<PreflightReport> known)

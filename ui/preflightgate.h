@@ -5,9 +5,9 @@
 
 #include "plan/plan.h"
 #include "run/preflightreport.h"
+#include "ui/asyncjob.h"
 #include "ui/preflightdialog.h"
 
-#include <QFutureWatcher>
 #include <QObject>
 #include <QPointer>
 #include <optional>
@@ -18,7 +18,6 @@ class PreflightGate final : public QObject {
     Q_OBJECT
 public:
     explicit PreflightGate(QWidget *window);
-    ~PreflightGate() override;
 
     // Run: cleared() right away when every check is OK, else the dialog decides.
     void beforeStart(const Plan &plan);
@@ -32,9 +31,11 @@ signals:
     void cleared(); // start the run now
 
 private:
+    void onChecked(std::optional<PreflightReport> report);
+
     QWidget *m_window;
     Plan m_plan;
-    QFutureWatcher<std::optional<PreflightReport>> m_checks;
+    AsyncJob m_checks{this};
     QPointer<PreflightDialog> m_dialog;
 };
 

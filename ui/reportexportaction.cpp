@@ -8,7 +8,6 @@
 #include <QMainWindow>
 #include <QMessageBox>
 #include <QStatusBar>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace cockpit {
 
@@ -19,12 +18,6 @@ ReportExportAction::ReportExportAction(std::function<QString()> statePath, QWidg
     setStatusTip(tr("Write the run's report (HTML, CSV or JSON) to attach to the change ticket"));
     setEnabled(false); // until a run is open
     connect(this, &QAction::triggered, this, &ReportExportAction::chooseFile);
-    connect(&m_writing, &QFutureWatcher<Status>::finished, this, &ReportExportAction::onWritten);
-}
-
-ReportExportAction::~ReportExportAction()
-{
-    m_writing.waitForFinished();
 }
 
 void ReportExportAction::chooseFile()
@@ -71,13 +64,13 @@ void ReportExportAction::exportTo(const QString &file)
     setEnabled(false);
     if (auto *w = qobject_cast<QMainWindow *>(m_window))
         w->statusBar()->showMessage(tr("Writing the report to %1\u2026").arg(QDir::toNativeSeparators(file)));
-    m_writing.setFuture(QtConcurrent::run([state, file, f = *format] { return writeRunReport(state, file, f); }));
+    m_writing.start([state, file, f = *format] { return writeRunReport(state, file, f); },
+                    [this](const Status &st) { onWritten(st); });
 }
 
-void ReportExportAction::onWritten()
+void ReportExportAction::onWritten(const Status &st)
 {
     setEnabled(true);
-    const Status st = m_writing.result();
     const QString error = st ? QString() : st.error().message;
     if (auto *w = qobject_cast<QMainWindow *>(m_window))
         w->statusBar()->showMessage(error.isEmpty() ? tr("Report written to %1").arg(QDir::toNativeSeparators(m_writingFile))

@@ -6,10 +6,10 @@
 
 #include <QAction>
 #include <QFileDialog>
-#include <QFutureWatcher>
 #include <QPointer>
 #include <functional>
 
+#include "ui/asyncjob.h"
 #include "util/result.h"
 
 namespace cockpit {
@@ -19,8 +19,8 @@ class ReportExportAction final : public QAction {
 public:
     // `statePath` gives the open run's state file ("" when no run is open); `window` parents
     // the dialogs and shows the outcome in its status bar.
+    // A report being written when the window closes is finished first (its synchronizer).
     ReportExportAction(std::function<QString()> statePath, QWidget *window);
-    ~ReportExportAction() override; // waits for a report being written
 
     // Writes the report of the open run to `file` (format by extension) in the background.
     void exportTo(const QString &file);
@@ -33,12 +33,12 @@ signals:
 
 private:
     void chooseFile();
-    void onWritten();
+    void onWritten(const Status &st);
 
     std::function<QString()> m_statePath;
     QWidget *m_window = nullptr;
     QPointer<QFileDialog> m_dialog;
-    QFutureWatcher<Status> m_writing;
+    AsyncJob m_writing{this, FutureSynchronizer::OnClose::Finish};
     QString m_writingFile;
     QString m_lastFolder;
 };

@@ -5,7 +5,6 @@
 #include "ui/taskstatepresentation.h"
 
 #include <QTabWidget>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <QDir>
 #include <QFile>
@@ -78,7 +77,6 @@ TaskDetailsPane::TaskDetailsPane(QWidget *parent) : QWidget(parent)
     layout->addWidget(m_summary);
     layout->addWidget(m_sparkline);
     layout->addWidget(m_tabs, 1);
-    connect(&m_storedLoad, &QFutureWatcher<Stored>::finished, this, [this] { showStored(m_storedLoad.result()); });
     showTask(std::nullopt, Plan());
 }
 
@@ -95,7 +93,7 @@ void TaskDetailsPane::loadStored(const QString &task)
     if (m_statePath.isEmpty() || m_storedLoad.isRunning())
         return;
     m_storedAge.start();
-    m_storedLoad.setFuture(QtConcurrent::run([path = m_statePath, task]() {
+    m_storedLoad.start([path = m_statePath, task]() {
         Stored out{task, {}, {}};
         auto store = ControlStore::open(path);
         if (!store) {
@@ -121,7 +119,7 @@ void TaskDetailsPane::loadStored(const QString &task)
             out.log = text.join(u'\n');
         }
         return out;
-    }));
+    }, [this](const Stored &stored) { showStored(stored); });
 }
 
 void TaskDetailsPane::showStored(const Stored &stored)

@@ -7,9 +7,9 @@
 
 #include "plan/plan.h"
 #include "tasks/task.h"
+#include "ui/asyncjob.h"
 
 #include <QElapsedTimer>
-#include <QFutureWatcher>
 #include <QWidget>
 #include <optional>
 
@@ -62,7 +62,7 @@ private:
     QString m_shownTask;          // whose sparkline and stored details are shown
     quint64 m_storedVersion = 0;  // the task's version when they were read
     QElapsedTimer m_storedAge;
-    QFutureWatcher<Stored> m_storedLoad;
+    AsyncJob m_storedLoad{this};
     QString m_scriptKey;    // file, its modification time and the task's message last shown
     QString m_scriptHeader; // what the summary adds for that script
     QString m_scriptShown;  // task name and message whose script was read last

@@ -1,6 +1,7 @@
 // File > "Export report…" in the real window on a real run (a small demo run to its end): the
 // action is off until the run is open, its dialog writes the report in the format of the
-// file's extension, and the file holds every task of the run.
+// file's extension, and the file holds every task of the run. Closing the window while the
+// report is written waits for it.
 
 #include "demo/demogenerator.h"
 #include "run/upgraderun.h"
@@ -26,6 +27,7 @@ class TestReportExport : public QObject {
     Q_OBJECT
 private slots:
     void menuActionWritesTheReportOfTheOpenRun();
+    void closingTheWindowWaitsForTheReport();
 };
 
 static ReportExportAction *exportAction(MainWindow &window)
@@ -96,6 +98,28 @@ void TestReportExport::menuActionWritesTheReportOfTheOpenRun()
     const QJsonDocument doc = QJsonDocument::fromJson(readAll(json).toUtf8());
     QCOMPARE(doc[QStringLiteral("tasks")].toArray().size(), qsizetype(tasks));
     QCOMPARE(doc[QStringLiteral("summary")][QStringLiteral("states")][QStringLiteral("Ended")].toInt(), tasks);
+}
+
+void TestReportExport::closingTheWindowWaitsForTheReport()
+{
+    QTemporaryDir dir;
+    auto plan = writeDemo(DemoOptions{dir.path(), 3000, 0.02});
+    QVERIFY2(plan.ok(), plan.ok() ? "" : qPrintable(plan.error().message));
+    const QString json = dir.filePath(QStringLiteral("on-close.json"));
+    int tasks = 0;
+    {
+        MainWindow window;
+        QSignalSpy opened(&window, &MainWindow::runOpened);
+        window.openPlan(*plan);
+        QVERIFY(opened.wait(60'000));
+        QVERIFY2(opened.first().at(0).toBool(), qPrintable(opened.first().at(1).toString()));
+        tasks = window.model()->rowCount();
+        exportAction(window)->exportTo(json);
+    } // the window goes at once, its report job most likely still working
+    // No event loop ran since: the file is complete only because the window waited for it.
+    const QJsonDocument doc = QJsonDocument::fromJson(readAll(json).toUtf8());
+    QVERIFY(tasks > 50);
+    QCOMPARE(doc[QStringLiteral("tasks")].toArray().size(), qsizetype(tasks));
 }
 
 QTEST_MAIN(TestReportExport)
