@@ -9,6 +9,7 @@
 #include "ui/planfileactions.h"
 #include "ui/recentplans.h"
 #include "ui/preflightgate.h"
+#include "ui/priorityactions.h"
 
 #include "demo/demogenerator.h"
 #include "run/upgraderun.h"
@@ -135,6 +136,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     fit(TaskTableModel::RateColumn, {QStringLiteral("123,456/s")});
     fit(TaskTableModel::TimeColumn, {QStringLiteral("12:34 / 12:34 left")});
     fit(TaskTableModel::AttemptsColumn, {});
+    fit(TaskTableModel::PriorityColumn, {});
     setCentralWidget(m_view);
 
     m_summaryBar = new RunSummaryBar(this);
@@ -327,6 +329,9 @@ void MainWindow::createMenus()
     for (Command c : {Command::Pause, Command::Resume, Command::Cancel, Command::Skip,
                       Command::Rerun, Command::RerunWithDependents})
         m_taskMenu->addAction(action(c));
+    m_priority = new PriorityActions(m_model, [this] { return selectedSourceRows(); }, this);
+    m_taskMenu->addAction(m_priority->raiseAction());
+    m_taskMenu->addAction(m_priority->lowerAction());
     m_taskMenu->addSeparator();
     QAction *copy = m_taskMenu->addAction(tr("&Copy task names"), this,
                                           &MainWindow::copySelectedNames);
@@ -973,6 +978,7 @@ void MainWindow::updateActions()
     updateTaskAction(Command::RerunWithDependents, TaskAction::Rerun, rows,
                      tr("Rerun the selected failed or canceled tasks and every task that depends "
                         "on them."));
+    m_priority->update(m_opened ? m_run.get() : nullptr, rows);
 
     m_openAction->setEnabled(!m_demoWatcher.isRunning() && !dispatching && !m_stopping);
     if (m_selectionDirty) {
