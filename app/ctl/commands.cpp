@@ -647,7 +647,8 @@ int priority(const QStringList &args)
                                                "dependencies are met, a higher priority is dispatched first (before "
                                                "the size order). Waiting, Paused, Error and Canceled tasks take it."));
     p.addOption({QStringLiteral("state"), QStringLiteral("Control store file."), QStringLiteral("S")});
-    p.addPositionalArgument(QStringLiteral("TASK"), QStringLiteral("Task names or globs, e.g. 'copy:INVENTTRANS#*'."));
+    p.addPositionalArgument(QStringLiteral("TASK"), QStringLiteral("Task names or globs, e.g. 'copy:INVENTTRANS#*'."),
+                            QStringLiteral("TASK..."));
     p.addPositionalArgument(QStringLiteral("N"), QStringLiteral("The priority, a whole number (default 0; higher first)."));
     // A negative N ("-1") would parse as an option: it is taken off first.
     QStringList rest = args;
