@@ -6,6 +6,7 @@
 #include "ui/batchgroupspanel.h"
 #include "ui/headlessrun.h"
 #include "ui/logpane.h"
+#include "ui/priorityactions.h"
 #include "ui/progressdelegate.h"
 #include "ui/runsummarybar.h"
 #include "ui/settingsdialog.h"
@@ -85,6 +86,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     fit(TaskTableModel::RateColumn, {QStringLiteral("123,456/s")});
     fit(TaskTableModel::TimeColumn, {QStringLiteral("12:34 / 12:34 left")});
     fit(TaskTableModel::AttemptsColumn, {});
+    fit(TaskTableModel::PriorityColumn, {});
     setCentralWidget(m_view);
 
     m_summaryBar = new RunSummaryBar(this);
@@ -170,6 +172,9 @@ void MainWindow::createTaskMenu()
     for (Command c : {Command::Pause, Command::Resume, Command::Cancel, Command::Skip,
                       Command::Rerun, Command::RerunWithDependents})
         m_taskMenu->addAction(action(c));
+    m_priority = new PriorityActions(m_model, [this] { return selectedSourceRows(); }, this);
+    m_taskMenu->addAction(m_priority->raiseAction());
+    m_taskMenu->addAction(m_priority->lowerAction());
     m_taskMenu->addSeparator();
     QAction *copy = m_taskMenu->addAction(tr("&Copy task names"), this,
                                           &MainWindow::copySelectedNames);

@@ -30,6 +30,7 @@ namespace cockpit {
 
 class PasswordDialog;
 class PreflightGate;
+class PriorityActions;
 
 struct AppSettings;
 class LogPane;
@@ -209,6 +210,7 @@ private:
     QComboBox *m_phaseFilter = nullptr;
     QComboBox *m_groupFilter = nullptr;
     QMenu *m_taskMenu = nullptr;
+    PriorityActions *m_priority = nullptr; // Raise / Lower priority in the Task menu
     QAction *m_openAction = nullptr;
     std::array<QAction *, size_t(Command::CommandCount)> m_actions{};
     QPointer<QProgressDialog> m_stoppingDialog;

@@ -1,6 +1,7 @@
 // The task actions for the grid's selection: what each would do (enabled state and tips, one
 // pass over a selection of up to 10,000 rows), asking the run, and its refusals in one line.
 #include "ui/mainwindow.h"
+#include "ui/priorityactions.h"
 
 #include "run/upgraderun.h"
 #include "ui/logpane.h"
@@ -192,6 +193,7 @@ void MainWindow::updateActions()
     updateTaskAction(Command::RerunWithDependents, TaskAction::Rerun, rows,
                      tr("Rerun the selected failed or canceled tasks and every task that depends "
                         "on them."));
+    m_priority->update(isOpen() ? m_run.get() : nullptr, rows);
 
     m_openAction->setEnabled(m_session != Session::CreatingDemo && !isActive());
     if (m_selectionDirty) {

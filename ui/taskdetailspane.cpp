@@ -104,6 +104,10 @@ void TaskDetailsPane::loadStored(const QString &task)
             QStringList rows;
             int attempt = 0;
             for (const StoredEvent &e : *events) {
+                if (e.fromState.isEmpty() && e.toState.isEmpty()) { // no state change (a new priority)
+                    rows << QStringLiteral("%1 &nbsp; %2").arg(timeText(e.at), e.message.toHtmlEscaped());
+                    continue;
+                }
                 attempt += e.toState == QLatin1String("Executing");
                 rows << QStringLiteral("%1 &nbsp; %2 &rarr; <b>%3</b>%4%5")
                             .arg(timeText(e.at), e.fromState.toHtmlEscaped(), e.toState.toHtmlEscaped(),
@@ -173,6 +177,9 @@ void TaskDetailsPane::showTask(const std::optional<TaskView> &task, const Plan &
                  .arg(s.attempts)
                  .arg(timeText(s.startedAt), s.state == TaskState::Executing ? tr("-") : timeText(s.endedAt))
                  .arg(s.seconds, 0, 'f', 1);
+    lines << tr("Batch group: %1 &middot; priority %2 (higher starts first; Task &gt; Raise / Lower priority)")
+                 .arg(spec.group.toHtmlEscaped())
+                 .arg(spec.priority);
     if (countsRows && (s.rowsDone > 0 || s.rowsTotal > 0))
         lines << tr("Rows: %1 of %2%3%4")
                      .arg(QLocale().toString(s.rowsDone), s.rowsTotal > 0 ? QLocale().toString(s.rowsTotal) : tr("?"),

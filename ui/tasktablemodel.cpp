@@ -267,7 +267,8 @@ QVariant TaskTableModel::data(const QModelIndex &index, int role) const
         switch (Column(column)) {
         case RateColumn:
         case TimeColumn:
-        case AttemptsColumn: return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        case AttemptsColumn:
+        case PriorityColumn: return QVariant(Qt::AlignRight | Qt::AlignVCenter);
         case ProgressColumn: return QVariant(Qt::AlignCenter);
         case TaskColumn:
         case PhaseColumn:
@@ -327,6 +328,7 @@ QVariant TaskTableModel::displayData(const TaskView &t, int column) const
         return e;
     }
     case AttemptsColumn: return s.attempts > 0 ? QString::number(s.attempts) : QString();
+    case PriorityColumn: return QString::number(t.spec.priority);
     case MessageColumn:
         if (!s.message.isEmpty())
             return s.message;
@@ -365,6 +367,7 @@ QVariant TaskTableModel::sortData(const TaskView &t, int column) const
     case RateColumn: return s.state == TaskState::Executing ? t.rowsPerSecond : 0.0;
     case TimeColumn: return elapsedSeconds(t);
     case AttemptsColumn: return s.attempts;
+    case PriorityColumn: return t.spec.priority;
     case MessageColumn: return displayData(t, MessageColumn);
     case ColumnCount: break;
     }
@@ -425,6 +428,7 @@ QString TaskTableModel::toolTip(const TaskView &t, int column) const
     case GroupColumn:
     case RateColumn:
     case AttemptsColumn:
+    case PriorityColumn:
     case ColumnCount: break;
     }
     return {};
@@ -444,6 +448,7 @@ QVariant TaskTableModel::headerData(int section, Qt::Orientation orientation, in
         case RateColumn: return tr("Rows/s");
         case TimeColumn: return tr("Elapsed / ETA");
         case AttemptsColumn: return tr("Attempts");
+        case PriorityColumn: return tr("Priority");
         case MessageColumn: return tr("Message");
         case ColumnCount: break;
         }
@@ -454,6 +459,9 @@ QVariant TaskTableModel::headerData(int section, Qt::Orientation orientation, in
         case RateColumn: return tr("Rows per second over the last seconds");
         case TimeColumn: return tr("Time spent executing, and the estimated time left");
         case AttemptsColumn: return tr("How many times the task was started");
+        case PriorityColumn:
+            return tr("The administrator's priority: of the tasks ready to start, a higher one goes first "
+                      "(before the largest-first order). Task > Raise / Lower priority changes it.");
         case MessageColumn: return tr("Why a task waits, or why it failed");
         case TaskColumn:
         case PhaseColumn:

@@ -30,6 +30,7 @@ public:
         RateColumn,
         TimeColumn,
         AttemptsColumn,
+        PriorityColumn, // the administrator's (TaskSpec::priority)
         MessageColumn,
         ColumnCount
     };

@@ -10,7 +10,8 @@ namespace {
 
 const QString kGeometry = QStringLiteral("window/geometry");
 const QString kDocks = QStringLiteral("window/state");
-const QString kGrid = QStringLiteral("window/gridHeader");
+// A new key when the grid's columns change: a header state of other columns would misplace widths.
+const QString kGrid = QStringLiteral("window/gridHeader2"); // 2: the Priority column
 constexpr int kLayoutVersion = 1; // bump when docks or columns change incompatibly
 
 } // namespace

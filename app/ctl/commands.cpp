@@ -20,6 +20,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLocale>
+#include <QRegularExpression>
 #include <QThread>
 #include <QTimer>
 #include <atomic>
@@ -94,6 +95,7 @@ QJsonObject toJson(const TaskView &t)
                        {QStringLiteral("rowsTotal"), t.status.rowsTotal},
                        {QStringLiteral("seconds"), t.status.seconds},
                        {QStringLiteral("attempts"), t.status.attempts},
+                       {QStringLiteral("priority"), t.spec.priority},
                        {QStringLiteral("skipped"), t.status.skipped},
                        {QStringLiteral("checkpoint"), t.status.hasCheckpoint ? QJsonValue(t.status.checkpoint) : QJsonValue()},
                        // A sampled-key chunk's checkpoint is a row position in key order, not a key.
@@ -572,6 +574,13 @@ int status(const QStringList &args)
     return exitCodeFor(tasks);
 }
 
+// "TASK: ok" or "TASK: refused (why)", as the scheduler answers a command posted to it.
+static void printOutcome(const QString &task, bool ok, const QString &reason)
+{
+    std::printf("%s: %s%s\n", qPrintable(task), ok ? "ok" : "refused",
+                reason.isEmpty() ? "" : qPrintable(QStringLiteral(" (") + reason + u')'));
+}
+
 int act(const QString &verb, const QStringList &args)
 {
     QCommandLineParser p;
@@ -621,12 +630,78 @@ int act(const QString &verb, const QStringList &args)
     QObject::connect(&run, &UpgradeRun::actionDone, &loop,
                      [&](const QString &task, TaskAction, bool ok, const QString &reason) {
                          allOk &= ok;
-                         std::printf("%s: %s%s\n", qPrintable(task), ok ? "ok" : "refused",
-                                     reason.isEmpty() ? "" : qPrintable(QStringLiteral(" (") + reason + u')'));
+                         printOutcome(task, ok, reason);
                      });
     // stop() is handled after the action in the scheduler's queue, so `stopped` ends the wait.
     QObject::connect(&run, &UpgradeRun::stopped, &loop, &QEventLoop::quit);
     run.request(action, names, withDependents);
+    run.stop();
+    loop.exec();
+    return allOk ? Ok : TaskFailed;
+}
+
+int priority(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Set the administrator's priority of tasks: among the tasks whose "
+                                               "dependencies are met, a higher priority is dispatched first (before "
+                                               "the size order). Waiting, Paused, Error and Canceled tasks take it."));
+    p.addOption({QStringLiteral("state"), QStringLiteral("Control store file."), QStringLiteral("S")});
+    p.addPositionalArgument(QStringLiteral("TASK"), QStringLiteral("Task names or globs, e.g. 'copy:INVENTTRANS#*'."),
+                            QStringLiteral("TASK..."));
+    p.addPositionalArgument(QStringLiteral("N"), QStringLiteral("The priority, a whole number (default 0; higher first)."));
+    // A negative N ("-1") would parse as an option: it is taken off first.
+    QStringList rest = args;
+    QString n;
+    if (!rest.isEmpty() && QRegularExpression(QStringLiteral("^-\\d+$")).match(rest.last()).hasMatch())
+        n = rest.takeLast();
+    if (!parse(p, QStringLiteral("priority"), rest))
+        return BadInput;
+    QStringList names = p.positionalArguments();
+    if (n.isEmpty() && !names.isEmpty())
+        n = names.takeLast();
+    if (!p.isSet(QStringLiteral("state")) || names.isEmpty()) {
+        fail(QStringLiteral("priority: --state S, at least one TASK and the priority N are required"));
+        return BadInput;
+    }
+    bool isNumber = false;
+    const int value = n.toInt(&isNumber);
+    if (!isNumber) {
+        fail(QStringLiteral("priority: N must be a whole number, not \"%1\"").arg(n));
+        return BadInput;
+    }
+    const QString state = QFileInfo(p.value(QStringLiteral("state"))).absoluteFilePath();
+    auto steered = openRunStore(state);
+    if (!steered)
+        return BadInput;
+    bool allOk = true;
+    if (steered->ownedElsewhere()) {
+        // Another process runs the upgrade: it applies our commands within a second.
+        for (const auto &name : names) {
+            auto id = steered->store->postPriorityCommand(name, value);
+            if (!id) {
+                fail(id.error().message);
+                return BadInput;
+            }
+            const auto ok = awaitCommand(*steered->store, *id, QStringLiteral("priority ") + name, steered->owner.pid);
+            if (!ok)
+                return TaskFailed;
+            allOk &= *ok;
+        }
+        return allOk ? Ok : TaskFailed;
+    }
+    steered->store.reset();
+    // Nobody runs it: take the run, set the priority with the scheduler's own rules, release.
+    UpgradeRun run;
+    if (!openRun(run, nullptr, state))
+        return BadInput;
+    QEventLoop loop;
+    QObject::connect(&run, &UpgradeRun::priorityDone, &loop, [&](const QString &task, bool ok, const QString &message) {
+        allOk &= ok;
+        printOutcome(task, ok, message);
+    });
+    QObject::connect(&run, &UpgradeRun::stopped, &loop, &QEventLoop::quit);
+    run.setPriority(names, value);
     run.stop();
     loop.exec();
     return allOk ? Ok : TaskFailed;

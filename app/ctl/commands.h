@@ -15,6 +15,7 @@ int preflight(const QStringList &args); // exit 1 when it finds blockers
 int run(const QStringList &args);
 int status(const QStringList &args);
 int act(const QString &verb, const QStringList &args); // pause, resume, rerun, skip, cancel
+int priority(const QStringList &args); // the administrator's priority of tasks
 int worker(const QStringList &args); // remove | add | threads of a batch group
 int report(const QStringList &args);
 

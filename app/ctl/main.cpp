@@ -24,6 +24,9 @@ static const char kUsage[] =
     "  pause|resume|rerun|skip|cancel --state S [--with-dependents] TASK...\n"
     "                                            act on tasks (globs allowed), also while\n"
     "                                            another process runs the upgrade\n"
+    "  priority --state S TASK... N              set the priority of Waiting, Paused, Error or\n"
+    "                                            Canceled tasks (a whole number, default 0; higher\n"
+    "                                            is dispatched first), also while another runs it\n"
     "  worker remove|add --state S --group G     stop / restart dispatching a batch group's\n"
     "                                            tasks (executing ones finish)\n"
     "  worker threads --state S --group G --count N\n"
@@ -69,6 +72,8 @@ int main(int argc, char *argv[])
         return cockpit::ctl::status(args);
     if (command == QLatin1String("worker"))
         return cockpit::ctl::worker(args);
+    if (command == QLatin1String("priority"))
+        return cockpit::ctl::priority(args);
     if (command == QLatin1String("report"))
         return cockpit::ctl::report(args);
     for (const char *verb : {"pause", "resume", "rerun", "skip", "cancel"})

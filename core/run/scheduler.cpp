@@ -1,6 +1,7 @@
 #include "run/scheduler.h"
 #include "run/dispatchpolicy.h"
 #include "run/runsetup.h"
+#include "run/taskpriority.h"
 #include "run/workerpriority.h"
 #include "engine/engine.h"
 #include "engine/transientfault.h"
@@ -739,6 +740,43 @@ void Scheduler::act(TaskAction action, const QStringList &patterns, bool withDep
     checkIdle();
 }
 
+void Scheduler::setPriority(const QStringList &patterns, int priority)
+{
+    if (!m_store)
+        return;
+    const QVector<int> targets = match(patterns);
+    if (targets.isEmpty()) {
+        Q_EMIT priorityDone(patterns.join(u' '), false, QStringLiteral("no task matches"));
+        return;
+    }
+    for (int i : targets) {
+        Entry &e = m_tasks[size_t(i)];
+        const ActionCheck check = checkPriorityChange(e.status.state);
+        bool ok = check.possible();
+        QString message = check.reason;
+        if (ok && e.spec.priority == priority) {
+            message = QStringLiteral("priority is %1 already").arg(priority);
+        } else if (ok) {
+            message = QStringLiteral("priority set from %1 to %2 by administrator%3")
+                          .arg(e.spec.priority)
+                          .arg(priority)
+                          .arg(check.reason.isEmpty() ? QString() : QStringLiteral("; ") + check.reason);
+            if (auto st = m_store->setPriority(e.spec.name, priority, message); !st) {
+                ok = false;
+                message = st.error().message;
+            } else {
+                e.spec.priority = priority;
+                e.dirty = true;
+            }
+        }
+        log(e.spec.name, ok ? QStringLiteral("info") : QStringLiteral("warn"),
+            ok ? message : QStringLiteral("priority %1 refused: %2").arg(priority).arg(message));
+        Q_EMIT priorityDone(e.spec.name, ok, message);
+    }
+    // Dispatch sorts its candidates each time it runs: the next one honours the new order.
+    publish();
+}
+
 void Scheduler::pauseAll()
 {
     if (!m_store)
@@ -1056,6 +1094,13 @@ void Scheduler::pollCommands()
                 setGroupThreads(c.task, c.threads);
             else
                 setGroupWorkerRemoved(c.task, *c.groupAction == GroupAction::RemoveWorker);
+            disconnect(conn);
+        } else if (c.priority) {
+            auto conn = connect(this, &Scheduler::priorityDone, this, [&](const QString &task, bool done, const QString &message) {
+                ok = ok && done;
+                results << QStringLiteral("%1: %2 (%3)").arg(task, done ? QStringLiteral("ok") : QStringLiteral("refused"), message);
+            });
+            setPriority({c.task}, *c.priority);
             disconnect(conn);
         } else if (c.task == QLatin1String("*")) {
             if (c.action == TaskAction::Pause)

@@ -50,6 +50,10 @@ public:
     // removed: nothing of the group is dispatched any more (the seed's "remove the AOS from the
     // batch group"); its queued (Ready) tasks go back to Waiting, executing ones finish.
     void setGroupWorkerRemoved(const QString &group, bool removed);
+    // The administrator's priority of the matching tasks (run/taskpriority.h says when it may
+    // change): stored, recorded in each task's events, honoured by the next dispatch. Emits
+    // priorityDone per task.
+    void setPriority(const QStringList &patterns, int priority);
     void shutdown(); // before the thread ends: stop, wait for workers, release the run
 
     // Any thread.
@@ -65,6 +69,7 @@ Q_SIGNALS:
     void opened(bool ok, const QString &error);
     void actionDone(const QString &task, cockpit::TaskAction action, bool ok, const QString &reason);
     void groupActionDone(const QString &group, bool ok, const QString &message);
+    void priorityDone(const QString &task, bool ok, const QString &message);
     void finished();
     void stopped();
     void logLine(const QString &task, const QString &level, const QString &message);

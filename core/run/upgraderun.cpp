@@ -15,6 +15,7 @@ UpgradeRun::UpgradeRun(QObject *parent) : QObject(parent)
     connect(m_scheduler, &Scheduler::opened, this, &UpgradeRun::opened);
     connect(m_scheduler, &Scheduler::actionDone, this, &UpgradeRun::actionDone);
     connect(m_scheduler, &Scheduler::groupActionDone, this, &UpgradeRun::groupActionDone);
+    connect(m_scheduler, &Scheduler::priorityDone, this, &UpgradeRun::priorityDone);
     connect(m_scheduler, &Scheduler::finished, this, &UpgradeRun::finished);
     connect(m_scheduler, &Scheduler::stopped, this, &UpgradeRun::stopped);
     connect(m_scheduler, &Scheduler::logLine, this, &UpgradeRun::logLine);
@@ -70,6 +71,12 @@ void UpgradeRun::resumeAll()
 {
     Scheduler *s = m_scheduler;
     QMetaObject::invokeMethod(s, [s] { s->resumeAll(); }, Qt::QueuedConnection);
+}
+
+void UpgradeRun::setPriority(const QStringList &taskNames, int priority)
+{
+    Scheduler *s = m_scheduler;
+    QMetaObject::invokeMethod(s, [=] { s->setPriority(taskNames, priority); }, Qt::QueuedConnection);
 }
 
 void UpgradeRun::setGroupThreads(const QString &group, int threads)

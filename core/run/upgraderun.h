@@ -37,6 +37,9 @@ public:
     // groupActionDone; the snapshot's groups show the result.
     void setGroupThreads(const QString &group, int threads);
     void setGroupWorkerRemoved(const QString &group, bool removed);
+    // The administrator's priority of these tasks (Scheduler::setPriority): answered by
+    // priorityDone, one per task.
+    void setPriority(const QStringList &taskNames, int priority);
 
     // Thread-safe: tasks changed since `sinceVersion` (0: all) and the summary.
     RunSnapshot snapshot(quint64 sinceVersion = 0) const;
@@ -47,6 +50,7 @@ signals:
     // One per task an action was asked for: ok, or refused with the reason.
     void actionDone(const QString &task, cockpit::TaskAction action, bool ok, const QString &reason);
     void groupActionDone(const QString &group, bool ok, const QString &message);
+    void priorityDone(const QString &task, bool ok, const QString &message);
     void finished();       // dispatching and nothing left that can run
     void stopped();        // after stop(): nothing executing any more
     void logLine(const QString &task, const QString &level, const QString &message);

@@ -44,10 +44,14 @@ const char *const kSchema[] = {
     "CREATE INDEX IF NOT EXISTS event_by_task ON event (task, id)",
     "CREATE TABLE IF NOT EXISTS command (id INTEGER PRIMARY KEY, at TEXT NOT NULL, action TEXT NOT NULL,"
     " task TEXT NOT NULL, with_dependents INTEGER NOT NULL, done INTEGER NOT NULL DEFAULT 0,"
-    " ok INTEGER NOT NULL DEFAULT 0, result TEXT NOT NULL DEFAULT '', threads INTEGER NOT NULL DEFAULT 0)",
+    " ok INTEGER NOT NULL DEFAULT 0, result TEXT NOT NULL DEFAULT '', threads INTEGER NOT NULL DEFAULT 0,"
+    " priority INTEGER NOT NULL DEFAULT 0)",
     "CREATE TABLE IF NOT EXISTS owner (id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL,"
     " host TEXT NOT NULL, app TEXT NOT NULL, heartbeat_at REAL NOT NULL)",
 };
+
+// The action of a priority command (a TaskAction's or GroupAction's text otherwise).
+const QString kPriorityAction = QStringLiteral("priority");
 
 // Qt binds a null QString as SQL NULL; these columns hold "" instead.
 QString text(const QString &s) { return s.isNull() ? QStringLiteral("") : s; }
@@ -153,7 +157,8 @@ Result<std::unique_ptr<ControlStore>> ControlStore::open(const QString &path)
     const Added added[] = {{"task", "sampled_range", "INTEGER NOT NULL DEFAULT 0"},
                            {"task", "key_after", "TEXT"},
                            {"task", "key_through", "TEXT"},
-                           {"command", "threads", "INTEGER NOT NULL DEFAULT 0"}};
+                           {"command", "threads", "INTEGER NOT NULL DEFAULT 0"},
+                           {"command", "priority", "INTEGER NOT NULL DEFAULT 0"}};
     for (const auto &[table, column, type] : added) {
         QSqlQuery has(s->m_db);
         if (!has.exec(QStringLiteral("SELECT 1 FROM pragma_table_info('%1') WHERE name = '%2'")
@@ -390,9 +395,13 @@ Status ControlStore::saveProgress(const QVector<std::pair<QString, TaskStatus>> 
     });
 }
 
-Status ControlStore::setPriority(const QString &task, int priority)
+Status ControlStore::setPriority(const QString &task, int priority, const QString &eventMessage)
 {
-    return exec(QStringLiteral("UPDATE task SET priority = ? WHERE name = ?"), {priority, task});
+    return transaction([&]() -> Status {
+        if (auto st = exec(QStringLiteral("UPDATE task SET priority = ? WHERE name = ?"), {priority, task}); !st)
+            return st;
+        return recordEvent(task, eventMessage);
+    });
 }
 
 Result<QVector<StoredEvent>> ControlStore::events(const QString &task)
@@ -468,10 +477,23 @@ Result<qint64> ControlStore::postGroupCommand(GroupAction action, const QString 
     return q.lastInsertId().toLongLong();
 }
 
+Result<qint64> ControlStore::postPriorityCommand(const QString &task, int priority)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("INSERT INTO command (at, action, task, with_dependents, priority) VALUES (?, ?, ?, 0, ?)"));
+    q.addBindValue(now());
+    q.addBindValue(kPriorityAction);
+    q.addBindValue(text(task));
+    q.addBindValue(priority);
+    if (!q.exec())
+        return makeError(QStringLiteral("control store: %1").arg(q.lastError().text()));
+    return q.lastInsertId().toLongLong();
+}
+
 Result<QVector<StoredCommand>> ControlStore::pendingCommands()
 {
     QSqlQuery q(m_db);
-    if (!q.exec(QStringLiteral("SELECT id, action, task, with_dependents, threads FROM command WHERE done = 0 ORDER BY id")))
+    if (!q.exec(QStringLiteral("SELECT id, action, task, with_dependents, threads, priority FROM command WHERE done = 0 ORDER BY id")))
         return makeError(QStringLiteral("control store: %1").arg(q.lastError().text()));
     QVector<StoredCommand> out;
     QVector<qint64> unknown;
@@ -486,6 +508,8 @@ Result<QVector<StoredCommand>> ControlStore::pendingCommands()
             c.action = *action;
         else if (const auto group = groupActionFromString(actionText))
             c.groupAction = group;
+        else if (actionText == kPriorityAction)
+            c.priority = q.value(5).toInt();
         else {
             unknown << c.id;
             continue;

@@ -30,6 +30,7 @@ struct StoredCommand {
     bool withDependents = false;
     std::optional<GroupAction> groupAction; // set: a group command, `action` is unused
     int threads = 0;                        // for GroupAction::SetThreads
+    std::optional<int> priority;            // set: a priority command (`task`), `action` is unused
 };
 
 struct CommandOutcome {
@@ -81,7 +82,8 @@ public:
                       const QString &eventMessage);
     // Progress of executing tasks (rows, checkpoint), in one transaction.
     Status saveProgress(const QVector<std::pair<QString, TaskStatus>> &updates);
-    Status setPriority(const QString &task, int priority);
+    // The administrator's new priority of a task and its event (empty states), in one transaction.
+    Status setPriority(const QString &task, int priority, const QString &eventMessage);
     Result<QVector<StoredEvent>> events(const QString &task = {}); // oldest first; one task's or all
     // An administrator's action that is no task's state change (e.g. on a batch group): an
     // event of `subject` with empty states.
@@ -92,6 +94,7 @@ public:
 
     Result<qint64> postCommand(TaskAction action, const QString &task, bool withDependents);
     Result<qint64> postGroupCommand(GroupAction action, const QString &group, int threads = 0);
+    Result<qint64> postPriorityCommand(const QString &task, int priority);
     Result<QVector<StoredCommand>> pendingCommands();
     Status finishCommand(qint64 id, bool ok, const QString &result);
     Result<CommandOutcome> commandOutcome(qint64 id);

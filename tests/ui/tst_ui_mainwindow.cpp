@@ -9,6 +9,7 @@
 #include "ui/mainwindow.h"
 #include "ui/passworddialog.h"
 #include "ui/runsummarybar.h"
+#include "ui/taskdetailspane.h"
 #include "ui/taskfilterproxymodel.h"
 #include "ui/taskstatepresentation.h"
 #include "ui/tasktablemodel.h"
@@ -39,6 +40,7 @@ private slots:
     void gridShowsThePlansTasks();
     void actionsAreEnabledByTheSelectedTasksState();
     void pausingAWaitingTaskShowsPausedBeforeRun();
+    void raisingAndLoweringPriorityPostsTheChangeAndShowsIt();
     void fullRunEndsWithEveryTaskEnded();
     void closingWhileRunningStopsAtTheNextBatchFirst();
     void refusalsAreShownInTheStatusBarAndLog();
@@ -200,6 +202,55 @@ void TestMainWindow::pausingAWaitingTaskShowsPausedBeforeRun()
 
     m_window->action(Command::Resume)->trigger();
     QTRY_COMPARE_WITH_TIMEOUT(stateInGrid(task), toString(TaskState::Waiting), 5000);
+}
+
+void TestMainWindow::raisingAndLoweringPriorityPostsTheChangeAndShowsIt()
+{
+    QVERIFY(openDemo());
+    auto *raise = m_window->findChild<QAction *>(QStringLiteral("actionRaisePriority"));
+    auto *lower = m_window->findChild<QAction *>(QStringLiteral("actionLowerPriority"));
+    QVERIFY(raise && lower);
+    QVERIFY(!raise->isEnabled()); // nothing selected
+    QVERIFY(raise->toolTip().contains(QStringLiteral("select")));
+
+    const QString task = firstTaskIn(TaskState::Waiting, TaskKind::Copy);
+    QVERIFY(!task.isEmpty());
+    m_window->selectTasks({task});
+    QTRY_VERIFY(raise->isEnabled());
+    QVERIFY(lower->isEnabled());
+    const int row = m_window->model()->rowOfTask(task);
+    auto priorityInGrid = [&] {
+        return m_window->model()->index(row, TaskTableModel::PriorityColumn).data().toString();
+    };
+    QCOMPARE(priorityInGrid(), QStringLiteral("0"));
+
+    QSignalSpy done(m_window->run(), &UpgradeRun::priorityDone);
+    raise->trigger();
+    QVERIFY(done.wait(10'000));
+    QCOMPARE(done.first().at(0).toString(), task);
+    QVERIFY2(done.first().at(1).toBool(), qPrintable(done.first().at(2).toString()));
+    QCOMPARE(done.first().at(2).toString(), QStringLiteral("priority set from 0 to 1 by administrator"));
+    QTRY_COMPARE(priorityInGrid(), QStringLiteral("1"));
+    QTRY_VERIFY2(m_window->detailsPane()->summaryLabel()->text().contains(QStringLiteral("priority 1")), qPrintable(m_window->detailsPane()->summaryLabel()->text()));
+    // Recorded in the task's history as the administrator's action.
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->detailsPane()->historyView()->text().contains(
+                                 QStringLiteral("priority set from 0 to 1 by administrator")), 10000);
+    lower->trigger();
+    QTRY_COMPARE(priorityInGrid(), QStringLiteral("0"));
+    lower->trigger();
+    QTRY_COMPARE(priorityInGrid(), QStringLiteral("-1"));
+    for (const TaskView &t : m_window->run()->snapshot(0).tasks) {
+        if (t.spec.name == task) {
+            QCOMPARE(t.spec.priority, -1);
+        }
+    }
+
+    // An ended task takes no priority: the actions are off and say why.
+    m_window->action(Command::Skip)->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(stateInGrid(task), toString(TaskState::Ended), 5000);
+    QTRY_VERIFY(!raise->isEnabled());
+    QVERIFY2(raise->toolTip().contains(QStringLiteral("already ended")), qPrintable(raise->toolTip()));
+    QVERIFY(!lower->isEnabled());
 }
 
 void TestMainWindow::fullRunEndsWithEveryTaskEnded()

@@ -28,6 +28,7 @@ private slots:
     void modelCoalescesUpdatesWithinOneTick();
     void displayRoleIsFormattedAndRawRolesAreNumbers();
     void waitingTaskShowsWhyItWaits();
+    void priorityColumnShowsTheAdministratorsPriority();
     void stalledTaskIsFlaggedWithWhatHoldsItUp();
     void timerPollsAtTheSetInterval();
     void sortingByStateKeepsFollowingTheRun();
@@ -227,6 +228,31 @@ void TestTaskTableModel::displayRoleIsFormattedAndRawRolesAreNumbers()
     model.refresh();
     QCOMPARE(at(TaskTableModel::ProgressColumn, TaskTableModel::ProgressRole).toInt(), 1000);
     QCOMPARE(at(TaskTableModel::RateColumn).toString(), QString()); // only while executing
+}
+
+void TestTaskTableModel::priorityColumnShowsTheAdministratorsPriority()
+{
+    FakeRun run;
+    run.add(makeTask(0, QStringLiteral("copy:INVENTTRANS")));
+    run.add(makeTask(1, QStringLiteral("copy:CUSTTABLE")));
+    TaskTableModel model;
+    model.setSnapshotSource(run.source());
+    QCOMPARE(model.headerData(TaskTableModel::PriorityColumn, Qt::Horizontal).toString(), QStringLiteral("Priority"));
+    QCOMPARE(model.index(0, TaskTableModel::PriorityColumn).data().toString(), QStringLiteral("0"));
+
+    // Raised by the administrator while the run goes on: the next tick shows it, sortable by value.
+    run.update(1, [](TaskView &v) { v.spec.priority = 3; });
+    run.update(0, [](TaskView &v) { v.spec.priority = -1; });
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    model.refresh();
+    QVERIFY(!changed.isEmpty());
+    QCOMPARE(model.index(1, TaskTableModel::PriorityColumn).data().toString(), QStringLiteral("3"));
+    QCOMPARE(model.index(0, TaskTableModel::PriorityColumn).data().toString(), QStringLiteral("-1"));
+    QCOMPARE(model.index(1, TaskTableModel::PriorityColumn).data(TaskTableModel::SortRole).toInt(), 3);
+    TaskFilterProxyModel proxy;
+    proxy.setSourceModel(&model);
+    proxy.sort(TaskTableModel::PriorityColumn, Qt::DescendingOrder);
+    QCOMPARE(proxy.index(0, TaskTableModel::TaskColumn).data().toString(), QStringLiteral("copy:CUSTTABLE"));
 }
 
 void TestTaskTableModel::waitingTaskShowsWhyItWaits()
