@@ -57,7 +57,7 @@ void LogPane::setMaximumLines(int lines)
         m_entries.pop_front();
 }
 
-void LogPane::addLine(const QString &task, const QString &level, const QString &message)
+void LogPane::addLine(const QString &task, LogLevel level, const QString &message)
 {
     m_entries.push_back({QDateTime::currentDateTime(), task, level, message});
     if (int(m_entries.size()) > m_maximumLines)
@@ -91,7 +91,7 @@ bool LogPane::shows(const Entry &e) const
 QString LogPane::format(const Entry &e) const
 {
     QString line = e.time.toString(QStringLiteral("HH:mm:ss"));
-    line += QStringLiteral(" %1 ").arg(e.level.toUpper(), -5);
+    line += QStringLiteral(" %1 ").arg(toString(e.level).toUpper(), -5);
     if (!e.task.isEmpty())
         line += e.task + QStringLiteral(": ");
     line += e.message;

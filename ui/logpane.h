@@ -4,6 +4,8 @@
 // few thousand are kept, so a long upgrade cannot fill memory the way AX's Infolog did.
 // GUI thread only.
 
+#include "log/logging.h"
+
 #include <QDateTime>
 #include <QSet>
 #include <QStringList>
@@ -21,7 +23,7 @@ class LogPane final : public QWidget {
 public:
     explicit LogPane(QWidget *parent = nullptr);
 
-    void addLine(const QString &task, const QString &level, const QString &message);
+    void addLine(const QString &task, cockpit::LogLevel level, const QString &message);
     // The tasks selected in the grid; with "Selected tasks only" checked, only their lines
     // (and run-level lines without a task) are shown.
     void setSelectedTasks(const QStringList &names);
@@ -35,7 +37,7 @@ private:
     struct Entry {
         QDateTime time;
         QString task;
-        QString level;
+        LogLevel level = LogLevel::Info;
         QString message;
     };
     bool shows(const Entry &e) const;

@@ -83,7 +83,7 @@ void MainWindow::handOverAndClose()
         if (m_stoppingDialog)
             m_stoppingDialog->deleteLater();
         openState(statePath);
-        m_log->addLine({}, QStringLiteral("error"), tr("Keep running without the window: %1").arg(started.error));
+        m_log->addLine({}, LogLevel::Error, tr("Keep running without the window: %1").arg(started.error));
         statusBar()->showMessage(tr("Could not hand the run over (%1); it is stopped, Continue resumes it.")
                                      .arg(started.error));
         return;

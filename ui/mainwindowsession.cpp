@@ -98,7 +98,7 @@ void MainWindow::openDemo(const QString &dir, qint64 inventTransRows)
             return;
         }
         // A demo from an older version, or edited by hand: write it again.
-        m_log->addLine({}, QStringLiteral("warn"),
+        m_log->addLine({}, LogLevel::Warn,
                        tr("The demo's plan could not be read (%1); writing the demo again.")
                            .arg(plan.error().message));
     }

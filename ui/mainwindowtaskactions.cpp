@@ -245,7 +245,7 @@ void MainWindow::onActionDone(const QString &task, TaskAction action, bool ok,
     m_model->refresh(); // show the new state now, not at the next tick
     if (ok)
         return;
-    m_log->addLine(task, QStringLiteral("warn"),
+    m_log->addLine(task, LogLevel::Warn,
                    tr("%1 refused: %2").arg(TaskStatePresentation::actionLabel(action), reason));
     m_refusals.push_back({task, action, reason});
     if (!m_refusalFlush.isActive())

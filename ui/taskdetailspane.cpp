@@ -119,7 +119,7 @@ void TaskDetailsPane::loadStored(const QString &task)
         if (auto lines = (*store)->log(task, 200)) {
             QStringList text;
             for (const LogLine &l : *lines)
-                text << QStringLiteral("%1 %2 %3").arg(timeText(l.at), l.level, l.message);
+                text << QStringLiteral("%1 %2 %3").arg(timeText(l.at), toString(l.level), l.message);
             out.log = text.join(u'\n');
         }
         return out;

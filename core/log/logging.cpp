@@ -77,4 +77,23 @@ void setLogLevel(spdlog::level::level_enum level)
     spdlog::set_level(level);
 }
 
+QString toString(LogLevel level)
+{
+    switch (level) {
+    case LogLevel::Info: return QStringLiteral("info");
+    case LogLevel::Warn: return QStringLiteral("warn");
+    case LogLevel::Error: return QStringLiteral("error");
+    }
+    return QStringLiteral("info");
+}
+
+LogLevel logLevelFromString(const QString &name)
+{
+    if (name == QLatin1String("error"))
+        return LogLevel::Error;
+    if (name == QLatin1String("warn"))
+        return LogLevel::Warn;
+    return LogLevel::Info;
+}
+
 } // namespace cockpit

@@ -19,4 +19,10 @@ void setLogLevel(spdlog::level::level_enum level);
 
 inline std::string str(const QString &s) { return s.toStdString(); }
 
+// The level of a line in a run's log (the window's log pane, the control store, the task
+// details); stored and shown by its name.
+enum class LogLevel { Info, Warn, Error };
+QString toString(LogLevel level); // "info", "warn", "error"
+LogLevel logLevelFromString(const QString &name); // unknown names read as Info
+
 } // namespace cockpit

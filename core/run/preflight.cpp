@@ -357,7 +357,7 @@ Status recordOverride(const Plan &plan, const QStringList &checkIds, const Prefl
     auto store = ControlStore::open(plan.statePath);
     if (!store)
         return store.error();
-    return (*store)->appendLog(QString(), QStringLiteral("warn"), message);
+    return (*store)->appendLog(QString(), LogLevel::Warn, message);
 }
 
 } // namespace cockpit

@@ -14,7 +14,7 @@
 namespace cockpit {
 
 Result<PlannedRun> setUpRun(const Plan &plan, ControlStore &store, bool planIfEmpty,
-                            const std::function<void(const QString &level, const QString &message)> &log)
+                            const std::function<void(LogLevel level, const QString &message)> &log)
 {
     PlannedRun run;
     auto runId = store.meta(QStringLiteral("run_id"));
@@ -89,14 +89,14 @@ Result<PlannedRun> setUpRun(const Plan &plan, ControlStore &store, bool planIfEm
                 return makeError(QStringLiteral("scripts: %1").arg(folder.error().message));
             scripts = folder->scripts;
             for (const QString &other : folder->notForThisEngine)
-                log(QStringLiteral("info"), QStringLiteral("script %1: not for %2, left out").arg(other, toString(plan.target.engine)));
+                log(LogLevel::Info, QStringLiteral("script %1: not for %2, left out").arg(other, toString(plan.target.engine)));
         }
         QStringList warnings;
         auto specs = planTasks(plan, *tables, *views, *sourceEngine, **source, scripts, &warnings);
         if (!specs)
             return specs.error();
         for (const QString &w : warnings)
-            log(QStringLiteral("warn"), w);
+            log(LogLevel::Warn, w);
         const double planSeconds = planning.elapsed() / 1000.0;
         run.runId = QUuid::createUuid().toString(QUuid::WithoutBraces);
         Plan stored = plan;
@@ -111,7 +111,7 @@ Result<PlannedRun> setUpRun(const Plan &plan, ControlStore &store, bool planIfEm
                 return st.error();
         if (auto st = store.createTasks(*specs); !st)
             return st.error();
-        log(QStringLiteral("info"), QStringLiteral("planned %1 tasks for %2 -> %3 (row counts and key ranges %4 s)")
+        log(LogLevel::Info, QStringLiteral("planned %1 tasks for %2 -> %3 (row counts and key ranges %4 s)")
                                             .arg(specs->size())
                                             .arg(plan.source.display(), plan.target.display())
                                             .arg(planSeconds, 0, 'f', 2));

@@ -8,6 +8,7 @@
 // key ranges of every table (planning), never in the GUI thread.
 
 #include "engine/schema.h"
+#include "log/logging.h"
 #include "plan/plan.h"
 #include "store/controlstore.h"
 #include "tasks/targettable.h"
@@ -34,6 +35,6 @@ struct PlannedRun {
 // then). Every error names the side and what failed. `log` gets what planning says (scripts
 // left out, warnings, how long it took) for the run's log.
 Result<PlannedRun> setUpRun(const Plan &plan, ControlStore &store, bool planIfEmpty,
-                            const std::function<void(const QString &level, const QString &message)> &log);
+                            const std::function<void(LogLevel level, const QString &message)> &log);
 
 } // namespace cockpit

@@ -53,7 +53,7 @@ private:
 };
 
 // The store is best-effort for logs and heartbeats: a failure there is logged, never fatal.
-static void warnIfFailed(const Status &st, const char *what)
+void Scheduler::warnIfFailed(const Status &st, const char *what)
 {
     if (!st)
         logger("store")->error("{} failed: {}", what, str(st.error().message));
@@ -83,16 +83,15 @@ void Scheduler::forgetOpenRun()
     m_openStatePath.clear();
 }
 
-void Scheduler::log(const QString &task, const QString &level, const QString &message)
+void Scheduler::log(const QString &task, LogLevel level, const QString &message)
 {
     auto l = logger("scheduler");
     const std::string text = task.isEmpty() ? str(message) : str(task + QStringLiteral(": ") + message);
-    if (level == QLatin1String("error"))
-        l->error(text);
-    else if (level == QLatin1String("warn"))
-        l->warn(text);
-    else
-        l->info(text);
+    switch (level) {
+    case LogLevel::Error: l->error(text); break;
+    case LogLevel::Warn: l->warn(text); break;
+    case LogLevel::Info: l->info(text); break;
+    }
     if (m_store)
         warnIfFailed(m_store->appendLog(task, level, message), "saving a log line");
     Q_EMIT logLine(task, level, message);
@@ -181,7 +180,7 @@ void Scheduler::open(const Plan &plan)
 Status Scheduler::load(const Plan &plan, bool planIfEmpty)
 {
     auto planned = setUpRun(plan, *m_store, planIfEmpty,
-                            [this](const QString &level, const QString &message) { log({}, level, message); });
+                            [this](LogLevel level, const QString &message) { log({}, level, message); });
     if (!planned)
         return planned.error();
     m_plan = plan;
@@ -240,7 +239,7 @@ void Scheduler::recoverInterrupted()
         if (executing && e.status.startedAt.isValid())
             e.status.seconds += std::max<qint64>(0, e.status.startedAt.secsTo(QDateTime::currentDateTime()));
         setState(e, TaskState::Waiting, e.status.message);
-        log(e.spec.name, QStringLiteral("warn"), e.status.message);
+        log(e.spec.name, LogLevel::Warn, e.status.message);
     }
 }
 
@@ -264,11 +263,11 @@ void Scheduler::start()
         m_dispatching = true;
         m_finishedEmitted = false;
         m_runTime.start();
-        log({}, QStringLiteral("info"), QStringLiteral("Run pressed"));
+        log({}, LogLevel::Info, QStringLiteral("Run pressed"));
         // A removed worker outlives a reopen: say so, or a headless run just seems stuck.
         for (const auto &[name, g] : m_groups)
             if (g.removed)
-                log({}, QStringLiteral("warn"), QStringLiteral("batch group %1 has no worker (removed by the administrator): its tasks "
+                log({}, LogLevel::Warn, QStringLiteral("batch group %1 has no worker (removed by the administrator): its tasks "
                                                                "wait until it is added back (upgradectl worker add --group %1)")
                                                     .arg(name));
     }
@@ -294,7 +293,7 @@ void Scheduler::stop()
         else if (e.control)
             e.control->requestStop(StopRequest::Interrupt);
     }
-    log({}, QStringLiteral("info"), QStringLiteral("stop requested: executing tasks stop at their next safe point"));
+    log({}, LogLevel::Info, QStringLiteral("stop requested: executing tasks stop at their next safe point"));
     updateWaitReasons();
     publish();
     checkIdle();
@@ -396,7 +395,7 @@ void Scheduler::launch(Entry &e)
     }
     ctx.control = control.get();
     const QString name = e.spec.name;
-    ctx.log = [this, name](const QString &level, const QString &message) {
+    ctx.log = [this, name](LogLevel level, const QString &message) {
         QMetaObject::invokeMethod(this, [this, name, level, message] { onTaskLog(name, level, message); },
                                   Qt::QueuedConnection);
     };
@@ -410,7 +409,7 @@ void Scheduler::launch(Entry &e)
     g.pool->start(e.runnable.get());
 }
 
-void Scheduler::onTaskLog(const QString &name, const QString &level, const QString &message)
+void Scheduler::onTaskLog(const QString &name, LogLevel level, const QString &message)
 {
     log(name, level, message);
 }
@@ -485,7 +484,7 @@ void Scheduler::onFinished(const QString &name, const TaskOutcome &outcome)
         e.status.rowsTotal = outcome.rowsDone;
     }
     TaskState to = TaskState::Ended;
-    QString level = QStringLiteral("info");
+    LogLevel level = LogLevel::Info;
     if (outcome.kind != TaskOutcome::Failed)
         e.faultStreak = 0;
     switch (outcome.kind) {
@@ -503,7 +502,7 @@ void Scheduler::onFinished(const QString &name, const TaskOutcome &outcome)
             return;
         }
         to = TaskState::Error;
-        level = QStringLiteral("error");
+        level = LogLevel::Error;
         if (const auto remedy = administratorRemedy(outcome.message))
             e.status.message = QStringLiteral("%1 (%2)").arg(e.status.message, *remedy);
         if (!outcome.error.sql.isEmpty())
@@ -514,7 +513,7 @@ void Scheduler::onFinished(const QString &name, const TaskOutcome &outcome)
     case TaskOutcome::Interrupted: to = TaskState::Waiting; break;
     case TaskOutcome::Skipped:
         to = TaskState::Ended;
-        level = QStringLiteral("warn");
+        level = LogLevel::Warn;
         e.status.skipped = true;
         break;
     }
@@ -558,7 +557,7 @@ bool Scheduler::scheduleRetry(Entry &e, const TaskOutcome &outcome)
         m_holdReason = QStringLiteral("dispatch held until %1 after a transient fault of %2 (%3)").arg(at, e.spec.name, *cause);
     }
     setState(e, TaskState::Waiting, e.status.message);
-    log(e.spec.name, QStringLiteral("warn"), QStringLiteral("attempt %1 failed after %2 s: %3; retry in %4 s (attempt %5 of %6)")
+    log(e.spec.name, LogLevel::Warn, QStringLiteral("attempt %1 failed after %2 s: %3; retry in %4 s (attempt %5 of %6)")
                                                  .arg(e.status.attempts)
                                                  .arg(e.status.seconds, 0, 'f', 1)
                                                  .arg(outcome.message)
@@ -580,7 +579,7 @@ void Scheduler::checkIdle()
     if (m_stopping && !active) {
         m_stopping = false;
         saveProgressNow();
-        log({}, QStringLiteral("info"), QStringLiteral("stopped; the run continues on the next Run"));
+        log({}, LogLevel::Info, QStringLiteral("stopped; the run continues on the next Run"));
         Q_EMIT stopped();
     }
     if (m_dispatching && !active && !dispatchable && !m_finishedEmitted) {
@@ -589,344 +588,9 @@ void Scheduler::checkIdle()
             QMutexLocker lock(&m_viewMutex);
             m_summary.finished = true;
         }
-        log({}, QStringLiteral("info"), QStringLiteral("nothing left to run"));
+        log({}, LogLevel::Info, QStringLiteral("nothing left to run"));
         Q_EMIT finished();
     }
-}
-
-QVector<int> Scheduler::match(const QStringList &patterns) const
-{
-    QVector<int> out;
-    for (size_t i = 0; i < m_tasks.size(); ++i)
-        for (const auto &p : patterns)
-            if (m_tasks[i].spec.name == p || globMatches(p, m_tasks[i].spec.name)) {
-                out << int(i);
-                break;
-            }
-    return out;
-}
-
-QVector<int> Scheduler::dependentsOf(int index) const
-{
-    QVector<int> out;
-    std::vector<bool> seen(m_tasks.size(), false);
-    std::vector<int> stack{index};
-    while (!stack.empty()) {
-        const int i = stack.back();
-        stack.pop_back();
-        for (int d : m_dependents[size_t(i)])
-            if (!seen[size_t(d)]) {
-                seen[size_t(d)] = true;
-                out << d;
-                stack.push_back(d);
-            }
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
-bool Scheduler::applyAction(Entry &e, TaskAction action, QString *reason)
-{
-    const ActionCheck check = checkAction(action, e.status.state, e.spec.stopsAtBatch());
-    if (!check.possible()) {
-        *reason = check.reason;
-        return false;
-    }
-    const TaskState state = e.status.state;
-    auto fromQueue = [&]() {
-        if (state != TaskState::Ready)
-            return true;
-        if (takeBack(e))
-            return true;
-        *reason = readyPauseRefusal();
-        return false;
-    };
-    switch (action) {
-    case TaskAction::Pause:
-        if (state == TaskState::Executing) {
-            e.control->requestStop(StopRequest::Pause);
-            *reason = check.reason;
-            return true;
-        }
-        if (!fromQueue())
-            return false;
-        e.status.message = QStringLiteral("paused by administrator");
-        setState(e, TaskState::Paused, e.status.message);
-        return true;
-    case TaskAction::Resume:
-        e.faultStreak = 0;
-        e.retryAtMs = -1;
-        e.status.message = QStringLiteral("resumed by administrator");
-        setState(e, TaskState::Waiting, e.status.message);
-        return true;
-    case TaskAction::Rerun:
-        e.faultStreak = 0;
-        e.retryAtMs = -1;
-        e.status.message = QStringLiteral("rerun by administrator");
-        e.status.skipped = false;
-        setState(e, TaskState::Waiting, e.status.message);
-        return true;
-    case TaskAction::Skip:
-        if (!fromQueue())
-            return false;
-        e.status.skipped = true;
-        e.status.message = QStringLiteral("skipped by administrator");
-        e.status.endedAt = QDateTime::currentDateTime();
-        setState(e, TaskState::Ended, e.status.message);
-        return true;
-    case TaskAction::Cancel:
-        if (state == TaskState::Executing) {
-            e.control->requestStop(StopRequest::Cancel);
-            *reason = check.reason;
-            return true;
-        }
-        if (!fromQueue())
-            return false;
-        e.status.message = QStringLiteral("canceled by administrator");
-        setState(e, TaskState::Canceled, e.status.message);
-        return true;
-    }
-    return false;
-}
-
-void Scheduler::act(TaskAction action, const QStringList &patterns, bool withDependents)
-{
-    if (!m_store)
-        return;
-    const QVector<int> targets = match(patterns);
-    if (targets.isEmpty()) {
-        Q_EMIT actionDone(patterns.join(u' '), action, false, QStringLiteral("no task matches"));
-        return;
-    }
-    for (int i : targets) {
-        Entry &e = m_tasks[size_t(i)];
-        // Rerunning a prepare drops and recreates the table: what was copied into it must be
-        // copied, indexed and validated again.
-        const bool cascade = action == TaskAction::Rerun && (withDependents || e.spec.kind == TaskKind::Prepare);
-        QString reason;
-        const bool ok = applyAction(e, action, &reason);
-        if (ok && cascade) {
-            int reset = 0;
-            for (int d : dependentsOf(i)) {
-                Entry &dep = m_tasks[size_t(d)];
-                const TaskState s = dep.status.state;
-                if (s != TaskState::Ended && s != TaskState::Error && s != TaskState::Canceled
-                    && !(e.spec.kind == TaskKind::Prepare && s == TaskState::Waiting))
-                    continue;
-                if (e.spec.kind == TaskKind::Prepare && dep.spec.kind == TaskKind::Copy) {
-                    dep.status.rowsDone = 0;
-                    dep.status.bytesDone = 0;
-                    dep.status.hasCheckpoint = false;
-                    dep.status.rowsTotal = dep.spec.estimatedRows;
-                }
-                dep.status.skipped = false;
-                dep.status.message = QStringLiteral("rerun with %1").arg(e.spec.name);
-                setState(dep, TaskState::Waiting, dep.status.message);
-                ++reset;
-            }
-            reason = QStringLiteral("with %1 dependent task(s)").arg(reset);
-        }
-        log(e.spec.name, ok ? QStringLiteral("info") : QStringLiteral("warn"),
-            QStringLiteral("%1 %2%3").arg(toString(action), ok ? QStringLiteral("done") : QStringLiteral("refused"),
-                                          reason.isEmpty() ? QString() : QStringLiteral(": ") + reason));
-        Q_EMIT actionDone(e.spec.name, action, ok, reason);
-    }
-    // Said again after an action, even when it starts nothing: a run held by a paused task
-    // that was canceled or skipped is now over.
-    m_finishedEmitted = false;
-    dispatch();
-    updateWaitReasons();
-    publish();
-    checkIdle();
-}
-
-void Scheduler::setPriority(const QStringList &patterns, int priority)
-{
-    if (!m_store)
-        return;
-    const QVector<int> targets = match(patterns);
-    if (targets.isEmpty()) {
-        Q_EMIT priorityDone(patterns.join(u' '), false, QStringLiteral("no task matches"));
-        return;
-    }
-    for (int i : targets) {
-        Entry &e = m_tasks[size_t(i)];
-        const ActionCheck check = checkPriorityChange(e.status.state);
-        bool ok = check.possible();
-        QString message = check.reason;
-        if (ok && e.spec.priority == priority) {
-            message = QStringLiteral("priority is %1 already").arg(priority);
-        } else if (ok) {
-            message = QStringLiteral("priority set from %1 to %2 by administrator%3")
-                          .arg(e.spec.priority)
-                          .arg(priority)
-                          .arg(check.reason.isEmpty() ? QString() : QStringLiteral("; ") + check.reason);
-            if (auto st = m_store->setPriority(e.spec.name, priority, message); !st) {
-                ok = false;
-                message = st.error().message;
-            } else {
-                e.spec.priority = priority;
-                e.dirty = true;
-            }
-        }
-        log(e.spec.name, ok ? QStringLiteral("info") : QStringLiteral("warn"),
-            ok ? message : QStringLiteral("priority %1 refused: %2").arg(priority).arg(message));
-        Q_EMIT priorityDone(e.spec.name, ok, message);
-    }
-    // Dispatch sorts its candidates each time it runs: the next one honours the new order.
-    publish();
-}
-
-void Scheduler::pauseAll()
-{
-    if (!m_store)
-        return;
-    // The seed's "remove the AOS from the batch group": everything not executing is withheld.
-    int paused = 0, refused = 0;
-    for (auto &e : m_tasks) {
-        if (e.status.state != TaskState::Waiting && e.status.state != TaskState::Ready)
-            continue;
-        QString reason;
-        (applyAction(e, TaskAction::Pause, &reason) ? paused : refused)++;
-    }
-    log({}, QStringLiteral("info"), QStringLiteral("pause all: %1 paused, %2 already taken by a worker")
-                                        .arg(paused)
-                                        .arg(refused));
-    Q_EMIT actionDone(QStringLiteral("*"), TaskAction::Pause, true,
-                      QStringLiteral("%1 paused, %2 already taken by a worker").arg(paused).arg(refused));
-    updateWaitReasons();
-    publish();
-    checkIdle();
-}
-
-void Scheduler::resumeAll()
-{
-    if (!m_store)
-        return;
-    int resumed = 0;
-    for (auto &e : m_tasks)
-        if (e.status.state == TaskState::Paused) {
-            QString reason;
-            resumed += applyAction(e, TaskAction::Resume, &reason) ? 1 : 0;
-        }
-    log({}, QStringLiteral("info"), QStringLiteral("resume all: %1 resumed").arg(resumed));
-    Q_EMIT actionDone(QStringLiteral("*"), TaskAction::Resume, true, QStringLiteral("%1 resumed").arg(resumed));
-    dispatch();
-    updateWaitReasons();
-    publish();
-    checkIdle();
-}
-
-Scheduler::Group *Scheduler::groupFor(const QString &name, QString *error)
-{
-    auto it = m_groups.find(name);
-    if (it != m_groups.end())
-        return &it->second;
-    QStringList names;
-    for (const auto &[n, g] : m_groups)
-        names << n;
-    *error = QStringLiteral("no batch group \"%1\" in this run (its groups: %2)").arg(name, names.join(QStringLiteral(", ")));
-    return nullptr;
-}
-
-Status Scheduler::loadGroupSettings()
-{
-    auto text = m_store->meta(QStringLiteral("batch_groups"));
-    if (!text)
-        return text.error();
-    // {"group": {"threads": n, "removed": bool}}; a group the plan no longer has is ignored.
-    const QJsonObject stored = QJsonDocument::fromJson(text->toUtf8()).object();
-    for (auto it = stored.begin(); it != stored.end(); ++it) {
-        auto g = m_groups.find(it.key());
-        if (g == m_groups.end())
-            continue;
-        const QJsonObject o = it.value().toObject();
-        g->second.threads = std::clamp(o.value(QStringLiteral("threads")).toInt(g->second.threads), 1, kMaxGroupThreads);
-        g->second.removed = o.value(QStringLiteral("removed")).toBool();
-    }
-    return {};
-}
-
-void Scheduler::saveGroupSettings()
-{
-    QJsonObject groups;
-    for (const auto &[name, g] : m_groups)
-        groups.insert(name, QJsonObject{{QStringLiteral("threads"), g.threads}, {QStringLiteral("removed"), g.removed}});
-    warnIfFailed(m_store->setMeta(QStringLiteral("batch_groups"), QString::fromUtf8(QJsonDocument(groups).toJson(QJsonDocument::Compact))),
-                 "saving the batch groups");
-}
-
-void Scheduler::groupActionApplied(const QString &group, const QString &message)
-{
-    saveGroupSettings();
-    warnIfFailed(m_store->recordEvent(QStringLiteral("batch group %1").arg(group), message), "recording an event");
-    log({}, QStringLiteral("info"), message);
-    dispatch();
-    updateWaitReasons();
-    publish();
-    checkIdle();
-    Q_EMIT groupActionDone(group, true, message); // after publish: the snapshot shows it
-}
-
-void Scheduler::setGroupThreads(const QString &group, int threads)
-{
-    if (!m_store)
-        return;
-    QString error;
-    Group *g = groupFor(group, &error);
-    if (g && (threads < 1 || threads > kMaxGroupThreads))
-        error = QStringLiteral("threads of batch group %1 must be between 1 and %2, not %3").arg(group).arg(kMaxGroupThreads).arg(threads);
-    if (!error.isEmpty()) {
-        log({}, QStringLiteral("warn"), error);
-        Q_EMIT groupActionDone(group, false, error);
-        return;
-    }
-    const int before = g->threads;
-    if (before == threads) { // nothing to change, nothing to record
-        Q_EMIT groupActionDone(group, true, QStringLiteral("batch group %1 has %2 thread(s) already").arg(group).arg(threads));
-        return;
-    }
-    g->threads = threads;
-    // Raising starts queued tasks now; lowering lets the executing ones end and starts no
-    // more until the group is below its new limit.
-    g->pool->setMaxThreadCount(threads);
-    groupActionApplied(group, QStringLiteral("threads of batch group %1 set from %2 to %3 by administrator")
-                                  .arg(group).arg(before).arg(threads));
-}
-
-void Scheduler::setGroupWorkerRemoved(const QString &group, bool removed)
-{
-    if (!m_store)
-        return;
-    QString error;
-    Group *g = groupFor(group, &error);
-    if (!g) {
-        log({}, QStringLiteral("warn"), error);
-        Q_EMIT groupActionDone(group, false, error);
-        return;
-    }
-    if (g->removed == removed) { // nothing to change, nothing to record
-        Q_EMIT groupActionDone(group, true, removed ? QStringLiteral("batch group %1 has no worker already").arg(group)
-                                                    : QStringLiteral("batch group %1 has its worker already").arg(group));
-        return;
-    }
-    g->removed = removed;
-    int takenBack = 0, executing = 0;
-    for (auto &e : m_tasks) {
-        if (e.spec.group != group)
-            continue;
-        if (removed && e.status.state == TaskState::Ready && takeBack(e)) {
-            e.status.message = QStringLiteral("taken back from the queue: worker removed from batch group %1 by administrator").arg(group);
-            setState(e, TaskState::Waiting, e.status.message);
-            ++takenBack;
-        } else if (e.status.state == TaskState::Ready || e.status.state == TaskState::Executing) {
-            ++executing; // a Ready task a thread already took runs to its end as well
-        }
-    }
-    groupActionApplied(group, removed ? QStringLiteral("worker removed from batch group %1 by administrator: "
-                                                      "%2 queued task(s) taken back, %3 executing finish")
-                                            .arg(group).arg(takenBack).arg(executing)
-                                      : QStringLiteral("worker added back to batch group %1 by administrator").arg(group));
 }
 
 void Scheduler::saveProgressNow()
@@ -977,149 +641,6 @@ void Scheduler::tick()
     }
     pollCommands();
     publish();
-}
-
-namespace {
-QString quietFor(qint64 ms)
-{
-    const qint64 s = ms / 1000;
-    return s < 120 ? QStringLiteral("%1 s").arg(s) : QStringLiteral("%1 min").arg(s / 60);
-}
-} // namespace
-
-void Scheduler::watchStalls(qint64 nowMs)
-{
-    const qint64 limitMs = qint64(m_plan.stallSeconds * 1000);
-    for (auto &e : m_tasks) {
-        if (e.status.state != TaskState::Executing || !e.control)
-            continue;
-        // Rows for copies and validations, statements for scripts, bytes where a task counts them.
-        const qint64 marker = e.control->rowsDone + e.control->bytesDone;
-        if (marker != e.progressMarker) {
-            e.progressMarker = marker;
-            e.progressAtMs = nowMs;
-            if (e.stalled) {
-                e.stalled = false;
-                e.diagnosis.clear();
-                e.status.message.clear();
-                e.dirty = true;
-                log(e.spec.name, QStringLiteral("info"), QStringLiteral("moving again"));
-            }
-            continue;
-        }
-        if (limitMs <= 0 || nowMs - e.progressAtMs < limitMs)
-            continue;
-        if (!e.stalled) {
-            e.stalled = true;
-            log(e.spec.name, QStringLiteral("warn"), QStringLiteral("no progress for %1; asking the server why").arg(quietFor(nowMs - e.progressAtMs)));
-        }
-        if (!e.diagnosing && (e.diagnosedAtMs < 0 || nowMs - e.diagnosedAtMs >= std::min<qint64>(limitMs, 30000)))
-            diagnoseStall(e);
-        QString message = QStringLiteral("no progress for %1").arg(quietFor(nowMs - e.progressAtMs));
-        if (!e.diagnosis.isEmpty())
-            message += QStringLiteral("; ") + e.diagnosis;
-        if (message != e.status.message) {
-            e.status.message = message;
-            e.dirty = true;
-        }
-    }
-}
-
-void Scheduler::diagnoseStall(Entry &e)
-{
-    e.diagnosing = true;
-    struct Side {
-        ConnectionUrl url;
-        qint64 session;
-        QString label;
-    };
-    // The target first (where locks usually hold a copy or a build up), then the source.
-    QVector<Side> sides;
-    if (e.control->targetSession != 0 || m_plan.target.isFile())
-        sides.push_back({m_plan.target, e.control->targetSession, QString()});
-    if (e.control->sourceSession != 0)
-        sides.push_back({m_plan.source, e.control->sourceSession, QStringLiteral("source: ")});
-    const QString name = e.spec.name;
-    const int attempt = e.status.attempts;
-    m_watchPool.start([this, sides, name, attempt] {
-        QStringList said;
-        for (const Side &side : sides) {
-            auto c = DbConnection::open(side.url, DbConnection::Mode::ReadOnly);
-            if (!c) {
-                said << side.label + QStringLiteral("the server cannot be asked: ") + c.error().message;
-                continue;
-            }
-            auto d = Engine::create(side.url.engine)->describeSession(**c, side.session);
-            if (!d)
-                said << side.label + QStringLiteral("the server cannot be asked: ") + d.error().message;
-            else if (!d->isEmpty())
-                said << side.label + *d;
-        }
-        const QString text = said.join(QStringLiteral("; "));
-        QMetaObject::invokeMethod(this, [this, name, attempt, text] { onStallDiagnosed(name, attempt, text); },
-                                  Qt::QueuedConnection);
-    });
-}
-
-void Scheduler::onStallDiagnosed(const QString &name, int attempt, const QString &diagnosis)
-{
-    const int i = m_byName.value(name, -1);
-    if (i < 0)
-        return;
-    Entry &e = m_tasks[size_t(i)];
-    e.diagnosing = false;
-    if (e.status.state != TaskState::Executing || e.status.attempts != attempt || !e.stalled)
-        return; // it moved, ended or started again meanwhile
-    e.diagnosedAtMs = m_clock.elapsed();
-    if (diagnosis != e.diagnosis && !diagnosis.isEmpty())
-        log(name, QStringLiteral("warn"), QStringLiteral("no progress for %1; %2").arg(quietFor(e.diagnosedAtMs - e.progressAtMs), diagnosis));
-    e.diagnosis = diagnosis;
-}
-
-void Scheduler::pollCommands()
-{
-    auto commands = m_store->pendingCommands();
-    if (!commands || commands->isEmpty())
-        return;
-    for (const auto &c : *commands) {
-        bool ok = true;
-        QStringList results;
-        if (c.groupAction) {
-            auto conn = connect(this, &Scheduler::groupActionDone, this,
-                                [&](const QString &, bool done, const QString &message) {
-                                    ok = done;
-                                    results << message;
-                                });
-            if (*c.groupAction == GroupAction::SetThreads)
-                setGroupThreads(c.task, c.threads);
-            else
-                setGroupWorkerRemoved(c.task, *c.groupAction == GroupAction::RemoveWorker);
-            disconnect(conn);
-        } else if (c.priority) {
-            auto conn = connect(this, &Scheduler::priorityDone, this, [&](const QString &task, bool done, const QString &message) {
-                ok = ok && done;
-                results << QStringLiteral("%1: %2 (%3)").arg(task, done ? QStringLiteral("ok") : QStringLiteral("refused"), message);
-            });
-            setPriority({c.task}, *c.priority);
-            disconnect(conn);
-        } else if (c.task == QLatin1String("*")) {
-            if (c.action == TaskAction::Pause)
-                pauseAll();
-            else if (c.action == TaskAction::Resume)
-                resumeAll();
-            results << QStringLiteral("done");
-        } else {
-            auto conn = connect(this, &Scheduler::actionDone, this,
-                                [&](const QString &task, TaskAction, bool done, const QString &reason) {
-                                    ok = ok && done;
-                                    results << QStringLiteral("%1: %2%3").arg(task, done ? QStringLiteral("ok") : QStringLiteral("refused"),
-                                                                             reason.isEmpty() ? QString() : QStringLiteral(" (") + reason + u')');
-                                });
-            act(c.action, {c.task}, c.withDependents);
-            disconnect(conn);
-        }
-        warnIfFailed(m_store->finishCommand(c.id, ok, results.join(u'\n')), "answering a command");
-    }
 }
 
 void Scheduler::updateWaitReasons()

@@ -1,10 +1,15 @@
 #pragma once
-// The one place where task states change. Lives in its own thread (see UpgradeRun): it plans
-// the tasks, dispatches them to one QThreadPool per batch group, applies the administrators'
-// actions (from this process or, through the control store, from others), persists every
-// transition before publishing it, and samples the workers' counters a few times a second.
+// The one place where task states change. Lives in its own thread (see UpgradeRun): it takes
+// the planned run (runsetup.h), dispatches its tasks to one QThreadPool per batch group,
+// applies the administrators' actions (from this process or, through the control store, from
+// others), persists every transition before publishing it, and samples the workers' counters
+// a few times a second.
 //
 // Thread contract: every method except snapshot() runs in the scheduler's thread.
+//
+// Files: scheduler.cpp (loading, dispatch, outcomes, progress), scheduleractions.cpp (the
+// administrators' actions and the commands of other processes), schedulergroups.cpp (batch
+// groups), schedulerstalls.cpp (the stall watchdog).
 
 #include "engine/schema.h"
 #include "plan/plan.h"
@@ -72,7 +77,7 @@ Q_SIGNALS:
     void priorityDone(const QString &task, bool ok, const QString &message);
     void finished();
     void stopped();
-    void logLine(const QString &task, const QString &level, const QString &message);
+    void logLine(const QString &task, cockpit::LogLevel level, const QString &message);
 
 private:
     struct Entry {
@@ -108,6 +113,8 @@ private:
         std::unique_ptr<QThreadPool> pool;
     };
 
+    // The store is best effort for logs and progress: a failed write there is logged, never fatal.
+    static void warnIfFailed(const Status &st, const char *what);
     Status load(const Plan &plan, bool planIfEmpty);
     void recoverInterrupted();
     void setState(Entry &e, TaskState to, const QString &eventMessage);
@@ -116,7 +123,7 @@ private:
     bool takeBack(Entry &e); // tryTake from the pool; true if it had not started
     void onStarted(const QString &name);
     void onFinished(const QString &name, const TaskOutcome &outcome);
-    void onTaskLog(const QString &name, const QString &level, const QString &message);
+    void onTaskLog(const QString &name, LogLevel level, const QString &message);
     // A Failed outcome that is a transient fault with attempts left: back to Waiting until its
     // delay passes (true), else false and the task ends in Error.
     bool scheduleRetry(Entry &e, const TaskOutcome &outcome);
@@ -139,7 +146,7 @@ private:
     void checkIdle();
     void forgetOpenRun();
     void saveProgressNow();
-    void log(const QString &task, const QString &level, const QString &message);
+    void log(const QString &task, LogLevel level, const QString &message);
 
     QString m_appName;
     QString m_openStatePath;

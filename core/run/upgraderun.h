@@ -3,6 +3,7 @@
 // every method is cheap and thread-safe (it posts to the scheduler), results come back as
 // signals in the caller's thread. No database work ever runs in the caller's thread.
 
+#include "log/logging.h"
 #include "plan/plan.h"
 #include "run/runsnapshot.h"
 #include "tasks/taskrules.h"
@@ -53,7 +54,7 @@ signals:
     void priorityDone(const QString &task, bool ok, const QString &message);
     void finished();       // dispatching and nothing left that can run
     void stopped();        // after stop(): nothing executing any more
-    void logLine(const QString &task, const QString &level, const QString &message);
+    void logLine(const QString &task, cockpit::LogLevel level, const QString &message);
 
 private:
     QThread m_thread;

@@ -427,10 +427,10 @@ Status ControlStore::recordEvent(const QString &subject, const QString &message)
                 {now(), text(subject), text(message)});
 }
 
-Status ControlStore::appendLog(const QString &task, const QString &level, const QString &message)
+Status ControlStore::appendLog(const QString &task, LogLevel level, const QString &message)
 {
     return exec(QStringLiteral("INSERT INTO task_log (at, task, level, message) VALUES (?, ?, ?, ?)"),
-                {now(), text(task), level, text(message)});
+                {now(), text(task), toString(level), text(message)});
 }
 
 Result<QVector<LogLine>> ControlStore::log(const QString &task, int limit)
@@ -446,7 +446,7 @@ Result<QVector<LogLine>> ControlStore::log(const QString &task, int limit)
         return makeError(QStringLiteral("control store: %1").arg(q.lastError().text()));
     QVector<LogLine> out;
     while (q.next())
-        out.push_back({parseDate(q.value(0)), q.value(1).toString(), q.value(2).toString(),
+        out.push_back({parseDate(q.value(0)), q.value(1).toString(), logLevelFromString(q.value(2).toString()),
                        q.value(3).toString()});
     return out;
 }

@@ -8,6 +8,7 @@
 // processes may open the same file: the running scheduler owns the run (a heartbeat lease);
 // other processes post commands that it applies within a second.
 
+#include "log/logging.h"
 #include "tasks/task.h"
 #include "tasks/taskrules.h"
 #include "util/result.h"
@@ -58,7 +59,7 @@ struct StoredEvent {
 struct LogLine {
     QDateTime at;
     QString task;
-    QString level;
+    LogLevel level = LogLevel::Info;
     QString message;
 };
 
@@ -89,7 +90,7 @@ public:
     // event of `subject` with empty states.
     Status recordEvent(const QString &subject, const QString &message);
 
-    Status appendLog(const QString &task, const QString &level, const QString &message);
+    Status appendLog(const QString &task, LogLevel level, const QString &message);
     Result<QVector<LogLine>> log(const QString &task, int limit);
 
     Result<qint64> postCommand(TaskAction action, const QString &task, bool withDependents);

@@ -20,7 +20,7 @@ TaskOutcome runForeignKey(const TaskContext &ctx)
         InterruptibleScope scope(*ctx.control, c->target.get());
         const QString adapted = c->engines.target().adaptForeignKey(t, fk);
         if (!adapted.isEmpty())
-            ctx.log(QStringLiteral("warn"), adapted);
+            ctx.log(LogLevel::Warn, adapted);
         if (auto st = c->engines.target().addForeignKey(*c->target, t, fk); !st)
             return failedOrStopped(ctx, st.error());
         return ended(QStringLiteral("foreign key (%1) -> %2 (%3) in place%4")
@@ -85,7 +85,7 @@ TaskOutcome runView(const TaskContext &ctx)
     if (auto st = c->engines.target().createView(*c->target, view); !st) {
         if (ctx.control->stopRequest() != StopRequest::None)
             return failedOrStopped(ctx, st.error());
-        ctx.log(QStringLiteral("warn"), QStringLiteral("view SQL: %1").arg(view.selectSql));
+        ctx.log(LogLevel::Warn, QStringLiteral("view SQL: %1").arg(view.selectSql));
         return skipped(QStringLiteral("skipped: the target rejects the view's SQL: ") + st.error().message);
     }
     return ended(QStringLiteral("view created"));

@@ -62,7 +62,7 @@ TaskOutcome runCopy(const TaskContext &ctx)
         if (auto st = c->engines.target().clearTable(*c->target, table); !st)
             return failed(st.error());
     } else if (rowsDone > 0) {
-        ctx.log(QStringLiteral("info"), QStringLiteral("resuming after %1 (%2 rows already committed)")
+        ctx.log(LogLevel::Info, QStringLiteral("resuming after %1 (%2 rows already committed)")
                                             .arg(position(after), number(rowsDone)));
     }
 
@@ -167,7 +167,7 @@ TaskOutcome runCopy(const TaskContext &ctx)
             return failedAtCheckpoint(copier.error());
         if ((*copier)->hashesRows())
             checkpoint.rowHashSum = rowHashSum;
-        ctx.log(QStringLiteral("info"), EnginePair::describe(route.copy));
+        ctx.log(LogLevel::Info, EnginePair::describe(route.copy));
         if (!(*copier)->copiesWhole() || !wholeFromStart)
             return copyInBatches([&] { return (*copier)->copyBatch(checkpoint, ctx.batchSize); });
         // One statement: a Cancel or a stop interrupts it (rolled back), a Pause lets it end.

@@ -19,9 +19,9 @@ TaskOutcome createTargetTable(const TaskContext &ctx)
     if (auto st = c->engines.target().prepareTable(*c->target, targetSchema(ctx), ctx.runId, mode, &warnings); !st)
         return failedOrStopped(ctx, st.error());
     for (const auto &w : warnings)
-        ctx.log(QStringLiteral("warn"), w);
+        ctx.log(LogLevel::Warn, w);
     for (const auto &conversion : converterFor(ctx).describe())
-        ctx.log(QStringLiteral("info"), QStringLiteral("values converted: ") + conversion);
+        ctx.log(LogLevel::Info, QStringLiteral("values converted: ") + conversion);
     if (ctx.transfer) {
         // Empty indexes now: the transfer then appends their entries in order, which is
         // cheaper than sorting the table for each CREATE INDEX after the copy.
@@ -33,7 +33,7 @@ TaskOutcome createTargetTable(const TaskContext &ctx)
                 return failedOrStopped(ctx, st.error());
         }
         if (!ctx.indexesAtPrepare.isEmpty())
-            ctx.log(QStringLiteral("info"), QStringLiteral("indexes created with the table, filled by the copy: ")
+            ctx.log(LogLevel::Info, QStringLiteral("indexes created with the table, filled by the copy: ")
                                                 + ctx.indexesAtPrepare.join(QStringLiteral(", ")));
     }
     return ended(warnings.isEmpty() ? QStringLiteral("table created")

@@ -246,13 +246,13 @@ TaskOutcome runScript(const TaskContext &ctx)
     const ScriptFile &s = *script;
     const QString file = QFileInfo(s.path).fileName();
     const bool single = s.transaction == ScriptTransaction::Single;
-    ctx.log(QStringLiteral("info"), QStringLiteral("%1: %2, %3, %4")
+    ctx.log(LogLevel::Info, QStringLiteral("%1: %2, %3, %4")
                                         .arg(file, counted(s.statements.size(), QStringLiteral("statement")),
                                              counted(s.checks.size(), QStringLiteral("check")),
                                              single ? QStringLiteral("one transaction") : QStringLiteral("a transaction per statement")));
     const auto engine = Engine::create(ctx.target.engine);
     if (single && engine->commitsDdlAtOnce())
-        ctx.log(QStringLiteral("warn"), QStringLiteral("MariaDB commits CREATE/ALTER/DROP statements at once: a failure after "
+        ctx.log(LogLevel::Warn, QStringLiteral("MariaDB commits CREATE/ALTER/DROP statements at once: a failure after "
                                                        "one leaves it done; write such scripts to be safe to run again"));
 
     // A connection of its own, closed at the end: nothing a script sets outlives it.
@@ -279,7 +279,7 @@ TaskOutcome runScript(const TaskContext &ctx)
     clock.start();
     for (qsizetype k = 0; k < n; ++k) {
         const SqlStatement &st = s.statements[k];
-        ctx.log(QStringLiteral("info"), QStringLiteral("statement %1 of %2 (line %3): %4").arg(k + 1).arg(n).arg(st.line).arg(firstLine(st.sql)));
+        ctx.log(LogLevel::Info, QStringLiteral("statement %1 of %2 (line %3): %4").arg(k + 1).arg(n).arg(st.line).arg(firstLine(st.sql)));
         const qint64 startedMs = clock.elapsed();
         if (!run(st.sql)) {
             const TaskError e = makeError(QStringLiteral("%1:%2: statement %3 of %4 failed: %5")
@@ -295,7 +295,7 @@ TaskOutcome runScript(const TaskContext &ctx)
         }
         const double seconds = (clock.elapsed() - startedMs) / 1000.0;
         if (seconds >= 1)
-            ctx.log(QStringLiteral("info"), QStringLiteral("statement %1 took %2 s%3")
+            ctx.log(LogLevel::Info, QStringLiteral("statement %1 took %2 s%3")
                                                 .arg(k + 1)
                                                 .arg(seconds, 0, 'f', 1)
                                                 .arg(q.numRowsAffected() >= 0 ? QStringLiteral(", %1 rows").arg(q.numRowsAffected()) : QString()));

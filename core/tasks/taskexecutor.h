@@ -3,6 +3,7 @@
 // and returns what happened as a value. Never touches the scheduler's state.
 
 #include "engine/schema.h"
+#include "log/logging.h"
 #include "plan/plan.h"
 #include "tasks/task.h"
 #include "tasks/taskcontrol.h"
@@ -40,7 +41,7 @@ struct TaskContext {
     bool referencedKeyDropped = false;
     TaskControl *control = nullptr;
     // Thread-safe: adds a line to the task's log (file, store, window).
-    std::function<void(const QString &level, const QString &message)> log;
+    std::function<void(LogLevel level, const QString &message)> log;
 };
 
 struct TaskOutcome {

@@ -148,7 +148,7 @@ TaskOutcome runValidate(const TaskContext &ctx)
         QString why;
         streamed = streamedSourceSum(ctx, *c, &why);
         if (!streamed)
-            ctx.log(QStringLiteral("info"), QStringLiteral("reading the source again in full: ") + why);
+            ctx.log(LogLevel::Info, QStringLiteral("reading the source again in full: ") + why);
     }
     // Progress: rows hashed (the target only, when the copies hashed the source).
     ctx.control->rowsTotal = (streamed ? 1 : 2) * ctx.spec.estimatedRows;
@@ -203,13 +203,13 @@ TaskOutcome runValidate(const TaskContext &ctx)
     if (!targetSum)
         return failedOrStopped(ctx, targetSum.error());
     const TableChecksum source = sourceResult.value(), target = targetSum.value();
-    ctx.log(QStringLiteral("info"), QStringLiteral("source%1: %2; target%3: %4")
+    ctx.log(LogLevel::Info, QStringLiteral("source%1: %2; target%3: %4")
                                         .arg(streamed ? QStringLiteral(" (hashed by the copy)") : QString(), source.toString(),
                                              onServer ? QStringLiteral(" (summed on the server)") : QString(), target.toString()));
     if (onServer && !(source == target)) {
         // The authoritative comparison, which also names the rows that differ; it also covers
         // sums an earlier build committed with another hash before a resume.
-        ctx.log(QStringLiteral("info"), QStringLiteral("the server's sum differs from the copy's: reading both sides in full"));
+        ctx.log(LogLevel::Info, QStringLiteral("the server's sum differs from the copy's: reading both sides in full"));
         TaskContext full = ctx;
         full.validation = ValidationMode::Full;
         return runValidate(full);

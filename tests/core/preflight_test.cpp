@@ -180,7 +180,7 @@ TEST(Preflight, OverrideIsLoggedWithTheRun)
     auto lines = (*store)->log(QString(), 10);
     ASSERT_TRUE(lines.ok());
     ASSERT_EQ(lines->size(), 1);
-    EXPECT_EQ(lines->first().level, QStringLiteral("warn"));
+    EXPECT_EQ(lines->first().level, LogLevel::Warn);
     EXPECT_EQ(lines->first().message, QStringLiteral("preflight override by alice: started despite target.sessions, "
                                                      "target.tables; reason: reporting job is read-only"));
 }

@@ -94,8 +94,8 @@ protected:
     {
         UpgradeRun run;
         QStringList log;
-        QObject::connect(&run, &UpgradeRun::logLine, [&](const QString &task, const QString &level, const QString &message) {
-            log << task + u' ' + level + u' ' + message;
+        QObject::connect(&run, &UpgradeRun::logLine, [&](const QString &task, LogLevel level, const QString &message) {
+            log << task + u' ' + toString(level) + u' ' + message;
         });
         const QString error = openAndWait(run, p);
         EXPECT_EQ(error, QString());
@@ -177,7 +177,7 @@ TEST_F(Rejects, ResumedCopyDoesNotDuplicateRejectLines)
     ctx.maxRejects = 5;
     ctx.rejectsDir = p.rejectsDirectory();
     ctx.control = &control;
-    ctx.log = [](const QString &, const QString &) {};
+    ctx.log = [](LogLevel, const QString &) {};
     ctx.spec.name = QStringLiteral("prepare:ITEMS");
     ctx.spec.kind = TaskKind::Prepare;
     ctx.spec.table = QStringLiteral("ITEMS");

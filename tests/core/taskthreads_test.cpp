@@ -57,9 +57,9 @@ protected:
         ctx.rejectsDir = plan.rejectsDirectory();
         ctx.validation = GetParam();
         ctx.control = control;
-        ctx.log = [this](const QString &level, const QString &message) {
+        ctx.log = [this](LogLevel level, const QString &message) {
             std::lock_guard lock(logMutex);
-            log << level + QStringLiteral(": ") + message;
+            log << toString(level) + QStringLiteral(": ") + message;
         };
         ctx.spec.kind = kind;
         ctx.spec.table = table.name;

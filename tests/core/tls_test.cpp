@@ -4,6 +4,7 @@
 
 #include "demo/demogenerator.h"
 #include "engine/dbconnection.h"
+#include "log/logging.h" // str()
 #include "support/testsupport.h"
 
 #include <QDir>
@@ -26,8 +27,6 @@ using namespace cockpit;
 using namespace cockpit::test;
 
 namespace {
-
-std::string str(const QString &s) { return s.toStdString(); }
 
 QString parseError(const QString &url, const QString &baseDir = QStringLiteral("/"))
 {
