@@ -1,5 +1,6 @@
 #include "engine/postgres/postgresengine.h"
 #include "engine/postgres/pginternal.h"
+#include "engine/tablesizes.h"
 
 #include <QRegularExpression>
 
@@ -63,19 +64,14 @@ Result<QString> PostgresEngine::describeSession(DbConnection &observer, qint64 s
 
 Result<qint64> PostgresEngine::sizeOnDisk(DbConnection &c, const QVector<TableSchema> &tables)
 {
-    QStringList names;
+    // What the New upgrade dialog shows per table: a partitioned table counts its partitions.
+    auto sizes = tableSizes(c);
+    if (!sizes)
+        return sizes.error();
+    qint64 total = 0;
     for (const auto &t : tables)
-        names << t.name;
-    // Partitions are tables of their own in pg_class: a partitioned table counts its partitions.
-    auto r = pgExec(c.postgres(), QStringLiteral(
-        "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
-        "JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname = $1 AND (c.relname = ANY($2::text[]) OR c.oid IN (SELECT i.inhrelid FROM pg_inherits i "
-        "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relnamespace = n.oid AND p.relname = ANY($2::text[])))"),
-        {c.schema(), textArray(names)});
-    if (!r)
-        return r.error();
-    return r->text(0, 0).toLongLong();
+        total += sizes->value(t.name);
+    return total;
 }
 
 Result<QString> PostgresEngine::dataDirectory(DbConnection &c)
