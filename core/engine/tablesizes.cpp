@@ -44,10 +44,17 @@ Result<QHash<QString, qint64>> tableSizes(DbConnection &c)
                        {});
     }
     case EngineKind::PostgreSQL:
+        // Partitions are tables of their own in pg_class: a partitioned table counts its
+        // partitions, and theirs (a partitioned table has no storage of its own). Children by
+        // plain inheritance are not partitions: they are read, and counted, as tables of their own.
         return collect(c,
-                       QStringLiteral("SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c "
-                                      "JOIN pg_namespace n ON n.oid = c.relnamespace "
-                                      "WHERE n.nspname = ? AND c.relkind IN ('r', 'p')"),
+                       QStringLiteral("WITH RECURSIVE tree(root, rel) AS ("
+                                      "SELECT c.oid, c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                      "WHERE n.nspname = ? AND c.relkind IN ('r', 'p') "
+                                      "UNION ALL SELECT t.root, i.inhrelid FROM tree t JOIN pg_inherits i ON i.inhparent = t.rel "
+                                      "JOIN pg_class p ON p.oid = i.inhrelid WHERE p.relispartition) "
+                                      "SELECT c.relname, sum(pg_total_relation_size(t.rel))::bigint FROM tree t "
+                                      "JOIN pg_class c ON c.oid = t.root GROUP BY c.relname"),
                        {c.schema()});
     case EngineKind::MySQL:
         return collect(c,

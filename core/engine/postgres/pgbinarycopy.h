@@ -7,9 +7,9 @@
 // A table is written in binary only when every target column has a type encoded here (see
 // binaryCopyKind); the rest (arrays, enums as PostgreSQL types, intervals, float4, ...) stay
 // on text COPY. Within a binary table, a value this encoder does not recognise exactly (a date
-// written some other way than YYYY-MM-DD, a numeric with text around it) makes encodeRows()
-// fail, and the writer sends that batch as text instead: the server then parses or refuses it
-// exactly as before, so the binary path never changes what arrives.
+// written some other way than YYYY-MM-DD, a numeric with text around it) makes
+// encodeBinaryCopy() fail, and the writer sends that batch as text instead: the server then
+// parses or refuses it exactly as before, so the binary path never changes what arrives.
 
 #include "engine/columntype.h"
 #include "engine/rowbatch.h"

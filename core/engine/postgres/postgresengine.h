@@ -1,8 +1,16 @@
 #pragma once
-// PostgreSQL: bulk writing with COPY ... FROM STDIN (text format) and bulk reading with
-// COPY ... TO STDOUT, both through the libpq connection Qt's QPSQL driver exposes. Each batch
-// is one transaction holding the rows and the checkpoint; synchronous_commit is off for the
-// loader's session, which stays safe because a lost commit loses its checkpoint with it.
+// PostgreSQL: bulk writing with COPY ... FROM STDIN and bulk reading with COPY ... TO STDOUT,
+// in the binary format where every column has one (pgbinarycopy.h, pgbinaryread.h), else in
+// text, both through the libpq connection Qt's QPSQL driver exposes. Each batch is one
+// transaction holding the rows and the checkpoint; synchronous_commit is off for the loader's
+// session, which stays safe because a lost commit loses its checkpoint with it.
+//
+// The methods are defined by concern: pgtypes.cpp (type mapping, quoting, relations),
+// pgintrospect.cpp (schema, views, access, stats), pgreader.cpp, pgwriter.cpp, pgcheckpoint.cpp
+// (checkpoint table, prepare and finish of the target), pgddl.cpp (tables, indexes, keys,
+// constraints, views, identities), pgpassthrough.cpp, pgchecksum.cpp (text, raw and server
+// checksums) and pgsessions.cpp (preflight: sessions, size on disk, data directory); what
+// several of them share is in pgsession.h (libpq) and pginternal.h.
 
 #include "engine/engine.h"
 #include "engine/postgres/pgbinarycopy.h"
@@ -63,9 +71,10 @@ public:
 
     // PostgreSQL to PostgreSQL, every column of a plain built-in type declared the same on both
     // sides: rows travel in COPY's binary format from the source to the target without being
-    // decoded (only each batch's last key is read), and are hashed as they pass by their raw
-    // binary values. Both sides of such a table's validation hash those raw values
-    // (rawChecksum), which on one engine with one type per column is the same normalization.
+    // decoded (only each batch's last key is read), and are hashed as they pass: by their raw
+    // binary values, and then both sides of such a table's validation hash those raw values
+    // (rawChecksum), which on one engine with one type per column is the same normalization;
+    // or, when open() is given the server's hash kinds, with pgrowhash (serverChecksum).
     class Passthrough final : public TableCopier {
     public:
         // Whether `t` (the table as created on the target) can travel this way.

@@ -1,0 +1,59 @@
+#pragma once
+// What several of the PostgreSQL engine's files (pg*.cpp) share beyond libpq (pgsession.h):
+// the checkpoint table's statements, the column classes, the reader's COPY OUT start and the
+// walk over binary COPY rows. Internal to core/engine/postgres.
+
+#include "engine/engine.h"
+#include "engine/postgres/pgsession.h"
+
+#include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace cockpit {
+
+class RowHasher;
+
+namespace pginternal {
+
+inline const QString kCheckpoint = QString::fromLatin1(kCheckpointTable);
+
+// A row from this size on: a passthrough row ends its batch and is sent from where libpq put it
+// (Passthrough::copyBatch; smaller rows are copied together, as per-batch costs outweigh a
+// copy), and the connection that read it is not kept (connectionpool::dropWhenGivenBack).
+constexpr size_t kDirectRow = size_t(16) << 20;
+
+// The statement that records a copy task's checkpoint in `schema` (quoted), inserted or replaced
+// (pgcheckpoint.cpp).
+QString checkpointUpsertSql(const QString &schema);
+
+// Inside a batch's transaction, once its rows are in: records `cp` and commits (pgcheckpoint.cpp).
+Status saveCheckpointAndCommit(PGconn *conn, const QString &upsertSql, const Checkpoint &cp);
+
+inline std::vector<TypeClass> classesOf(const TableSchema &t)
+{
+    std::vector<TypeClass> out;
+    for (const auto &c : t.columns)
+        out.push_back(c.type.cls);
+    return out;
+}
+
+// Rows of `query` (COPY (query) TO STDOUT, binary when every column reads so, else text),
+// typed by `classes`; `keyFirst`: the query's first column is the copy key (pgreader.cpp).
+Result<std::unique_ptr<RowReader>> startCopyOut(PGconn *conn, const QString &query, std::vector<TypeClass> classes,
+                                                bool keyFirst);
+
+// Walks one binary row: hashes every field's raw bytes into `hasher` (when given) and reads
+// the integer at `keyColumn` into `key`. False when the row is not `columns` well-formed fields
+// (pgpassthrough.cpp).
+bool walkBinaryRow(const char *p, size_t n, int columns, int keyColumn, RowHasher *hasher, qint64 &key);
+
+// Reads one message of a binary COPY OUT: a row (returned), the trailer or the end (nullopt,
+// `done` set). The header, which the server sends in front of the first row, is skipped
+// (pgpassthrough.cpp).
+Result<std::optional<std::pair<char *, size_t>>> nextBinaryRow(PGconn *conn, bool &headerSeen, bool &done, char *&buffer);
+
+} // namespace pginternal
+
+} // namespace cockpit
