@@ -4,6 +4,7 @@
 #include "engine/sqlite/sqliteengine.h"
 #include "engine/sqlite/sqliteinternal.h"
 #include "engine/sqlexpression.h"
+#include "scripts/sqllexer.h"
 
 #include <QRegularExpression>
 
@@ -13,47 +14,30 @@ using namespace sqliteinternal;
 
 namespace {
 
-// A token of SQLite DDL: a bare word, a quoted name or literal, or one other character.
-struct SqlToken {
-    qsizetype at = 0;
-    qsizetype size = 0;
-    bool word = false;
-};
-
+// The code of SQLite DDL as the SQL lexer reads it: words, quoted names and literals, and
+// single characters, comments left out (and what follows anything left open, which SQLite
+// itself would not have accepted).
 QVector<SqlToken> tokenize(const QString &sql)
 {
     QVector<SqlToken> out;
-    qsizetype i = 0;
-    while (i < sql.size()) {
-        const QChar ch = sql[i];
-        if (ch.isSpace()) {
-            ++i;
-        } else if (sql.mid(i, 2) == QLatin1String("--")) {
-            while (i < sql.size() && sql[i] != u'\n')
-                ++i;
-        } else if (sql.mid(i, 2) == QLatin1String("/*")) {
-            const qsizetype end = sql.indexOf(QLatin1String("*/"), i + 2);
-            i = end < 0 ? sql.size() : end + 2;
-        } else if (const qsizetype n = quotedLength(sql, i, u"'\"`["); n > 0) {
-            out << SqlToken{i, n, false};
-            i += n;
-        } else if (ch.isLetterOrNumber() || ch == u'_') {
-            qsizetype end = i + 1;
-            while (end < sql.size() && (sql[end].isLetterOrNumber() || sql[end] == u'_' || sql[end] == u'$'))
-                ++end;
-            out << SqlToken{i, end - i, true};
-            i = end;
-        } else {
-            out << SqlToken{i, 1, false};
-            ++i;
-        }
-    }
+    SqlLexer lexer(sql, EngineKind::SQLite);
+    SqlToken t;
+    while (lexer.next(t))
+        if (!t.isComment())
+            out << t;
     return out;
 }
 
+// As written, ignoring case: SQLite's keywords are ASCII (`upper` is Unicode's upper case).
 bool isWord(const QString &sql, const SqlToken &t, QLatin1String word)
 {
-    return t.word && QStringView(sql).mid(t.at, t.size).compare(word, Qt::CaseInsensitive) == 0;
+    return t.kind == SqlToken::Kind::Word && QStringView(sql).mid(t.begin, t.end - t.begin).compare(word, Qt::CaseInsensitive) == 0;
+}
+
+// The character of a one-character token, else null.
+QChar punct(const QString &sql, const SqlToken &t)
+{
+    return t.kind == SqlToken::Kind::Punct ? sql[t.begin] : QChar();
 }
 
 // The CHECK constraints of a CREATE TABLE (column and table constraints), in order. SQLite
@@ -63,12 +47,12 @@ QVector<CheckSchema> checksOf(const QString &table, const QString &createSql)
     const QVector<SqlToken> tokens = tokenize(createSql);
     QVector<CheckSchema> out;
     for (qsizetype k = 0; k + 1 < tokens.size(); ++k) {
-        if (!isWord(createSql, tokens[k], QLatin1String("CHECK")) || createSql[tokens[k + 1].at] != u'(')
+        if (!isWord(createSql, tokens[k], QLatin1String("CHECK")) || punct(createSql, tokens[k + 1]) != u'(')
             continue;
         int depth = 0;
         qsizetype end = k + 1;
         for (; end < tokens.size(); ++end) {
-            const QChar ch = tokens[end].size == 1 ? createSql[tokens[end].at] : QChar();
+            const QChar ch = punct(createSql, tokens[end]);
             depth += ch == u'(' ? 1 : ch == u')' ? -1 : 0;
             if (depth == 0)
                 break;
@@ -76,10 +60,10 @@ QVector<CheckSchema> checksOf(const QString &table, const QString &createSql)
         if (end >= tokens.size())
             break; // unbalanced: SQLite itself would not have accepted it
         CheckSchema check;
-        const qsizetype from = tokens[k + 1].at + 1;
-        check.expression = createSql.mid(from, tokens[end].at - from).trimmed();
+        const qsizetype from = tokens[k + 1].begin + 1;
+        check.expression = createSql.mid(from, tokens[end].begin - from).trimmed();
         if (k >= 2 && isWord(createSql, tokens[k - 2], QLatin1String("CONSTRAINT")))
-            check.name = unquoteIdentifier(createSql.mid(tokens[k - 1].at, tokens[k - 1].size));
+            check.name = unquoteIdentifier(createSql.mid(tokens[k - 1].begin, tokens[k - 1].end - tokens[k - 1].begin));
         else
             check.name = QStringLiteral("ck_%1_%2").arg(table).arg(out.size() + 1);
         out << check;
@@ -93,10 +77,10 @@ QString viewSelect(const QString &createSql)
 {
     int depth = 0;
     for (const auto &t : tokenize(createSql)) {
-        const QChar ch = t.size == 1 ? createSql[t.at] : QChar();
+        const QChar ch = punct(createSql, t);
         depth += ch == u'(' ? 1 : ch == u')' ? -1 : 0;
         if (depth == 0 && isWord(createSql, t, QLatin1String("AS")))
-            return createSql.mid(t.at + t.size).trimmed();
+            return createSql.mid(t.end).trimmed();
     }
     return createSql;
 }
@@ -110,20 +94,20 @@ QStringList viewColumns(const QString &createSql)
     bool inList = false;
     qsizetype start = -1;
     for (const auto &t : tokenize(createSql)) {
-        const QChar ch = t.size == 1 ? createSql[t.at] : QChar();
+        const QChar ch = punct(createSql, t);
         if (depth == 0 && !inList && isWord(createSql, t, QLatin1String("AS")))
             break;
         if (ch == u'(') {
             if (depth++ == 0 && !inList) {
                 inList = true;
-                start = t.at + 1;
+                start = t.begin + 1;
             }
         } else if (ch == u')' || (ch == u',' && depth == 1 && inList)) {
             if (ch == u')' && --depth > 0)
                 continue;
             if (inList && start >= 0)
-                names << unquoteIdentifier(createSql.mid(start, t.at - start).trimmed());
-            start = t.at + 1;
+                names << unquoteIdentifier(createSql.mid(start, t.begin - start).trimmed());
+            start = t.begin + 1;
             if (ch == u')')
                 return names;
         }
