@@ -1,5 +1,6 @@
 #include "engine/sqlexpression.h"
 #include "engine/engine.h"
+#include "scripts/sqllexer.h"
 
 #include <QRegularExpression>
 
@@ -10,16 +11,11 @@ qsizetype quotedLength(const QString &sql, qsizetype at, QStringView quotes)
     const QChar open = sql[at];
     if (!quotes.contains(open))
         return 0;
-    const QChar close = open == u'[' ? QChar(u']') : open;
-    for (qsizetype i = at + 1; i < sql.size(); ++i) {
-        if (sql[i] != close)
-            continue;
-        if (close != u']' && i + 1 < sql.size() && sql[i + 1] == close) {
-            ++i; // a doubled quote inside
-            continue;
-        }
-        return i - at + 1;
-    }
+    // SQLite's dialect knows all four quotes: doubled inside, [...] closed by the first ].
+    SqlLexer lexer(sql, EngineKind::SQLite, 1, int(at));
+    SqlToken token;
+    if (lexer.next(token))
+        return token.end - at;
     return sql.size() - at; // unterminated: the rest
 }
 
@@ -85,9 +81,9 @@ QString translateExpression(const QString &expression, EngineKind from, const En
             continue;
         }
         if (ch.isLetter() || ch == u'_') {
-            qsizetype end = i + 1;
-            while (end < expression.size() && (expression[end].isLetterOrNumber() || expression[end] == u'_' || expression[end] == u'$'))
-                ++end;
+            SqlLexer lexer(expression, EngineKind::SQLite, 1, int(i)); // a word: letters, digits, '_' and '$'
+            SqlToken token;
+            const qsizetype end = lexer.next(token) ? token.end : i + 1;
             const QString word = expression.mid(i, end - i);
             QString replaced = word;
             for (const auto &col : columns)

@@ -20,8 +20,10 @@ QString translateExpression(const QString &expression, EngineKind from, const En
                             const QVector<ColumnSchema> &columns, Rewrite rewrite = Rewrite::Expression);
 
 // The length of the quoted identifier or string literal that starts at `sql[at]` (its quote
-// character included), or 0 when no quote starts there. `quotes` lists the opening
-// characters that count: e.g. "'\"`[".
+// character included; the rest of `sql` when it is not closed), or 0 when no quote starts
+// there. `quotes` lists the opening characters that count, among ' " ` and [: e.g. "'\"`[".
+// Read by the SQL lexer (scripts/sqllexer.h): a quote closes at the same character not
+// doubled, [ at the first ].
 qsizetype quotedLength(const QString &sql, qsizetype at, QStringView quotes);
 
 // The text of a quoted identifier without its quotes and doubled quotes.

@@ -1,6 +1,7 @@
 #pragma once
-// A small SQL tokenizer for script files: enough to find statement ends and table names, not
-// to understand SQL. Knows each dialect's quoting and comments (see sqllexer.cpp).
+// The SQL tokenizer of scripts and engines: enough to find statement ends, table names, the
+// quotes and words of an expression, not to understand SQL. Knows each dialect's quoting and
+// comments (see sqllexer.cpp).
 
 #include "plan/connectionurl.h"
 #include "util/result.h"
@@ -31,9 +32,39 @@ struct SqlToken {
     bool isComment() const { return kind == Kind::Comment; }
 };
 
-// Tokens of `text` (whitespace dropped), lines counted from `firstLine`. An unterminated
-// string, quoted identifier, block comment or dollar quote is an error
-// "unterminated … starting at line N" with position N.
+// The tokens of `text` one at a time (whitespace dropped), from offset `from` on (where a token
+// or whitespace starts), lines counted from `firstLine`. `text` must outlive the lexer.
+class SqlLexer {
+public:
+    SqlLexer(const QString &text, EngineKind dialect, int firstLine = 1, int from = 0)
+        : m_text(text), m_dialect(dialect), m_line(firstLine), m_pos(from) {}
+
+    // The next token into `token`; false at the end of the text, and at an unterminated
+    // string, quoted identifier, block comment or dollar quote: then failed() is true and
+    // error() is "unterminated … starting at line N" with position N.
+    bool next(SqlToken &token);
+    bool failed() const { return !m_error.message.isEmpty(); }
+    const TaskError &error() const { return m_error; }
+
+private:
+    QChar peek(int ahead) const;
+    bool startsLineComment() const;
+    bool blockComment();
+    bool quoted(int begin, QChar quote, bool backslash, SqlToken::Kind kind);
+    bool bracketed();
+    bool dollar();
+    bool fail(const QString &what);
+    void push(SqlToken::Kind kind, int end);
+
+    const QString &m_text;
+    EngineKind m_dialect;
+    int m_line;
+    int m_pos;
+    SqlToken *m_token = nullptr; // where push() puts the token next() returns
+    TaskError m_error;
+};
+
+// All tokens of `text`, as SqlLexer gives them, or its error.
 Result<QVector<SqlToken>> lexSql(const QString &text, EngineKind dialect, int firstLine = 1);
 
 } // namespace cockpit

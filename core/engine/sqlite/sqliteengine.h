@@ -1,12 +1,16 @@
 #pragma once
 // SQLite: introspection through sqlite_master and the table pragmas; bulk reading and writing
 // through the native sqlite3* handle Qt's driver exposes (prepared statements, one
-// transaction per batch, WAL on the target).
+// transaction per batch, WAL on the target). The methods are defined by concern:
+// sqliteintrospect.cpp (tables, views, counts), sqliteddl.cpp (tables, indexes, views,
+// constraints), sqlitecheckpoint.cpp, sqlitereader.cpp, sqlitewriter.cpp,
+// sqliteattachedcopy.cpp (AttachedCopy), sqlitechecksum.cpp, sqlitevaluescan.cpp, and
+// sqliteengine.cpp (quoting, firstRows, the preflight's sessions); sqliteinternal.h holds
+// what several of them share.
 
 #include "engine/engine.h"
 
 #include <functional>
-
 #include <optional>
 #include <vector>
 
