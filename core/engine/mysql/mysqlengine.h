@@ -3,6 +3,11 @@
 // server's max_allowed_packet) and streaming reads with mysql_use_result, both through the
 // MariaDB client handle Qt's QMYSQL driver exposes. Each batch is one transaction holding
 // the rows and the checkpoint. The database is the URL's path; identifiers use backticks.
+// The methods are defined by concern: mysqlintrospect.cpp (tables, views, counts),
+// mysqlddl.cpp (tables, indexes, views, constraints, identity), mysqlcheckpoint.cpp,
+// mysqlreader.cpp (copy, ordered and checksum reads), mysqlwriter.cpp, and mysqlengine.cpp
+// (quoting, access, firstRows, the preflight's sessions); mysqlclient.h holds what several
+// of them share.
 
 #include "engine/engine.h"
 
@@ -49,12 +54,12 @@ protected:
 
 public:
 
-    // CREATE TABLE for the target (InnoDB, utf8mb4_bin so text compares byte-exact).
+    // CREATE TABLE for the target (InnoDB, utf8mb4_nopad_bin so text compares byte-exact).
     QString createTableSql(const TableSchema &t, QStringList *dropped = nullptr) const;
 
     // The server's max_allowed_packet: the largest statement, hence row, it takes.
     static Result<qint64> maxAllowedPacket(DbConnection &c);
-    // max_allowed_packet less the INSERT around the row (valueconvert.h).
+    // max_allowed_packet less 64 KB for the INSERT around the row (ValueConverter::setMaxRowBytes).
     Result<std::optional<qint64>> maxRowBytes(DbConnection &c) override;
     QString beginTransactionSql() const override { return QStringLiteral("START TRANSACTION"); }
     bool commitsDdlAtOnce() const override { return true; }
