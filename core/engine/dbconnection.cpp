@@ -8,6 +8,7 @@
 #include <QSqlQuery>
 #include <QThread>
 #include <atomic>
+#include <cstring>
 #include <iterator>
 #include <optional>
 #include <libpq-fe.h>
@@ -136,9 +137,15 @@ Result<std::unique_ptr<DbConnection>> DbConnection::open(const ConnectionUrl &ur
             return makeError(QStringLiteral("the Qt SQLite driver exposes no native handle"));
         // Reading the schema proves the file is a database (opening alone does not).
         QSqlQuery q(c->m_db);
-        if (!q.exec(QStringLiteral("SELECT count(*) FROM sqlite_master")))
-            return makeError(QStringLiteral("%1 is not a usable SQLite database: %2")
-                                 .arg(url.display(), q.lastError().text()));
+        if (!q.exec(QStringLiteral("SELECT count(*) FROM sqlite_master"))) {
+            // SQLite says only "unable to open database file" when the OS refused (e.g. the
+            // WAL's -shm file on a file system turned read-only): name the OS's reason too, so
+            // the error is classified and its remedy shown.
+            const int osError = sqlite3_system_errno(c->m_sqlite);
+            const QString why = osError ? QStringLiteral(" (%1)").arg(QString::fromLocal8Bit(strerror(osError))) : QString();
+            return makeError(QStringLiteral("%1 is not a usable SQLite database: %2%3")
+                                 .arg(url.display(), q.lastError().text(), why));
+        }
         return c;
     }
     case EngineKind::PostgreSQL: {

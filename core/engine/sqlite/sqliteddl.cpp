@@ -69,8 +69,7 @@ Status SqliteEngine::prepareTable(DbConnection &c, const TableSchema &t, const Q
                                   PrepareMode mode, QStringList *warnings)
 {
     sqlite3 *db = c.sqlite();
-    // WAL: readers (validation, the UI's status) never block the loader; synchronous=NORMAL
-    // commits without fsync yet stays consistent after a crash or kill -9.
+    // WAL: readers (validation, the UI's status) never block the loader.
     auto lock = SqliteWriteLock::acquire(c);
     if (!lock)
         return lock.error();
