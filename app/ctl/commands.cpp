@@ -24,6 +24,7 @@
 #include <QThread>
 #include <QTimer>
 #include <atomic>
+#include <functional>
 #include <optional>
 #include <csignal>
 #include <cstdio>
@@ -581,6 +582,51 @@ static void printOutcome(const QString &task, bool ok, const QString &reason)
                 reason.isEmpty() ? "" : qPrintable(QStringLiteral(" (") + reason + u')'));
 }
 
+// What a task's command came to: "TASK: ok" or refused, as printOutcome prints it.
+using OutcomePrinter = std::function<void(const QString &task, bool ok, const QString &reason)>;
+
+// Steers tasks of the run in `state`. When another process runs the upgrade, each task's command
+// is posted to it (`post`) and awaited: it applies them within a second. When nobody runs it, the
+// run is taken here, `applyHere` connects its outcome signal to the printer and issues the command
+// with the scheduler's own rules, and the run is released.
+static int steer(const QString &state, const QStringList &names, const QString &verb,
+                 const std::function<Result<qint64>(ControlStore &, const QString &task)> &post,
+                 const std::function<void(UpgradeRun &, const OutcomePrinter &)> &applyHere)
+{
+    auto steered = openRunStore(state);
+    if (!steered)
+        return BadInput;
+    bool allOk = true;
+    if (steered->ownedElsewhere()) {
+        for (const auto &name : names) {
+            auto id = post(*steered->store, name);
+            if (!id) {
+                fail(id.error().message);
+                return BadInput;
+            }
+            const auto ok = awaitCommand(*steered->store, *id, verb + u' ' + name, steered->owner.pid);
+            if (!ok)
+                return TaskFailed;
+            allOk &= *ok;
+        }
+        return allOk ? Ok : TaskFailed;
+    }
+    steered->store.reset();
+    UpgradeRun run;
+    if (!openRun(run, nullptr, state))
+        return BadInput;
+    QEventLoop loop;
+    applyHere(run, [&allOk](const QString &task, bool ok, const QString &reason) {
+        allOk &= ok;
+        printOutcome(task, ok, reason);
+    });
+    // stop() is handled after the command in the scheduler's queue, so `stopped` ends the wait.
+    QObject::connect(&run, &UpgradeRun::stopped, &loop, &QEventLoop::quit);
+    run.stop();
+    loop.exec();
+    return allOk ? Ok : TaskFailed;
+}
+
 int act(const QString &verb, const QStringList &args)
 {
     QCommandLineParser p;
@@ -602,42 +648,13 @@ int act(const QString &verb, const QStringList &args)
     const bool withDependents = p.isSet(QStringLiteral("with-dependents"));
     const QString state = QFileInfo(p.value(QStringLiteral("state"))).absoluteFilePath();
 
-    auto steered = openRunStore(state);
-    if (!steered)
-        return BadInput;
-    bool allOk = true;
-    if (steered->ownedElsewhere()) {
-        // Another process runs the upgrade: it applies our commands within a second.
-        for (const auto &name : names) {
-            auto id = steered->store->postCommand(action, name, withDependents);
-            if (!id) {
-                fail(id.error().message);
-                return BadInput;
-            }
-            const auto ok = awaitCommand(*steered->store, *id, verb + u' ' + name, steered->owner.pid);
-            if (!ok)
-                return TaskFailed;
-            allOk &= *ok;
-        }
-        return allOk ? Ok : TaskFailed;
-    }
-    steered->store.reset();
-    // Nobody runs it: take the run, apply the action with the scheduler's own rules, release.
-    UpgradeRun run;
-    if (!openRun(run, nullptr, state))
-        return BadInput;
-    QEventLoop loop;
-    QObject::connect(&run, &UpgradeRun::actionDone, &loop,
-                     [&](const QString &task, TaskAction, bool ok, const QString &reason) {
-                         allOk &= ok;
-                         printOutcome(task, ok, reason);
-                     });
-    // stop() is handled after the action in the scheduler's queue, so `stopped` ends the wait.
-    QObject::connect(&run, &UpgradeRun::stopped, &loop, &QEventLoop::quit);
-    run.request(action, names, withDependents);
-    run.stop();
-    loop.exec();
-    return allOk ? Ok : TaskFailed;
+    return steer(
+        state, names, verb, [&](ControlStore &store, const QString &name) { return store.postCommand(action, name, withDependents); },
+        [&](UpgradeRun &run, const OutcomePrinter &outcome) {
+            QObject::connect(&run, &UpgradeRun::actionDone, &run,
+                             [outcome](const QString &task, TaskAction, bool ok, const QString &reason) { outcome(task, ok, reason); });
+            run.request(action, names, withDependents);
+        });
 }
 
 int priority(const QStringList &args)
@@ -671,40 +688,12 @@ int priority(const QStringList &args)
         return BadInput;
     }
     const QString state = QFileInfo(p.value(QStringLiteral("state"))).absoluteFilePath();
-    auto steered = openRunStore(state);
-    if (!steered)
-        return BadInput;
-    bool allOk = true;
-    if (steered->ownedElsewhere()) {
-        // Another process runs the upgrade: it applies our commands within a second.
-        for (const auto &name : names) {
-            auto id = steered->store->postPriorityCommand(name, value);
-            if (!id) {
-                fail(id.error().message);
-                return BadInput;
-            }
-            const auto ok = awaitCommand(*steered->store, *id, QStringLiteral("priority ") + name, steered->owner.pid);
-            if (!ok)
-                return TaskFailed;
-            allOk &= *ok;
-        }
-        return allOk ? Ok : TaskFailed;
-    }
-    steered->store.reset();
-    // Nobody runs it: take the run, set the priority with the scheduler's own rules, release.
-    UpgradeRun run;
-    if (!openRun(run, nullptr, state))
-        return BadInput;
-    QEventLoop loop;
-    QObject::connect(&run, &UpgradeRun::priorityDone, &loop, [&](const QString &task, bool ok, const QString &message) {
-        allOk &= ok;
-        printOutcome(task, ok, message);
-    });
-    QObject::connect(&run, &UpgradeRun::stopped, &loop, &QEventLoop::quit);
-    run.setPriority(names, value);
-    run.stop();
-    loop.exec();
-    return allOk ? Ok : TaskFailed;
+    return steer(
+        state, names, QStringLiteral("priority"), [&](ControlStore &store, const QString &name) { return store.postPriorityCommand(name, value); },
+        [&](UpgradeRun &run, const OutcomePrinter &outcome) {
+            QObject::connect(&run, &UpgradeRun::priorityDone, &run, outcome);
+            run.setPriority(names, value);
+        });
 }
 
 int worker(const QStringList &args)
