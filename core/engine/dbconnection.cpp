@@ -1,5 +1,6 @@
 #include "engine/dbconnection.h"
 #include "engine/credentials.h"
+#include "engine/sqlite/sqlitestatement.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -139,12 +140,11 @@ Result<std::unique_ptr<DbConnection>> DbConnection::open(const ConnectionUrl &ur
         QSqlQuery q(c->m_db);
         if (!q.exec(QStringLiteral("SELECT count(*) FROM sqlite_master"))) {
             // SQLite says only "unable to open database file" when the OS refused (e.g. the
-            // WAL's -shm file on a file system turned read-only): name the OS's reason too, so
-            // the error is classified and its remedy shown.
-            const int osError = sqlite3_system_errno(c->m_sqlite);
-            const QString why = osError ? QStringLiteral(" (%1)").arg(QString::fromLocal8Bit(strerror(osError))) : QString();
-            return makeError(QStringLiteral("%1 is not a usable SQLite database: %2%3")
-                                 .arg(url.display(), q.lastError().text(), why));
+            // WAL's -shm file on a file system turned read-only): sqliteErrorMessage names the
+            // OS's reason for I/O and open errors only, so the error is classified and its
+            // remedy shown, and a stale errno never decorates a different error.
+            return makeError(QStringLiteral("%1 is not a usable SQLite database: %2")
+                                 .arg(url.display(), sqliteErrorMessage(c->m_sqlite)));
         }
         return c;
     }

@@ -1,7 +1,7 @@
 #pragma once
 // A small but nasty dataset that can be created on SQLite, PostgreSQL and MariaDB alike, and
 // read back from any of them with plain SQL as canonical text, independently of the code under
-// test. Used to prove a copy faithful in every direction (tests/core/directions_test.cpp).
+// test. Used to prove a copy faithful in every direction (tests/core/engine/directions_test.cpp).
 //
 // Tables: `Order`, `my table` (big enough for several chunks and batches), `select` (no key,
 // duplicate rows), `quo"te` (composite key), `quo`te` (empty), `Kunden_Übersicht`, `Leer` (only
