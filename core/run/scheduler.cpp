@@ -345,6 +345,54 @@ void Scheduler::dispatch()
         launch(m_tasks[size_t(m_byName.value(spec->name))]);
 }
 
+// The task's kind's own inputs (taskexecutor.h), from the plan and what the prepare tasks'
+// value scans decided about each table.
+TaskInputs Scheduler::kindInputs(const TaskSpec &spec, const TableSchema &table) const
+{
+    const TableOptions options = m_plan.optionsFor(spec.table);
+    const TargetTable target = m_targetTables.value(spec.table);
+    const bool transfer = m_plan.copiesByTransfer(spec.table);
+    switch (spec.kind) {
+    case TaskKind::Prepare: {
+        PrepareInputs in{target.typeScan.warnings, target.scanColumns, target.nullKeys, m_plan.ifTargetExists,
+                         m_plan.indexBuilds, transfer, {}};
+        if (transfer)
+            for (const auto &index : table.indexes) {
+                const int i = m_byName.value(indexTaskName(spec.table, index.name), -1);
+                if (i >= 0 && !m_tasks[size_t(i)].status.skipped)
+                    in.indexesAtPrepare << index.name;
+            }
+        return in;
+    }
+    case TaskKind::Copy:
+        return CopyInputs{options.batchSize, options.maxRejects, m_plan.rejectsDirectory(), transfer, m_plan.validation};
+    case TaskKind::Validate:
+        return ValidateInputs{m_plan.validation, m_plan.rejectsDirectory(), m_plan.indexBuilds};
+    case TaskKind::Index:
+    case TaskKind::PrimaryKey:
+        return IndexInputs{m_plan.indexBuilds, transfer};
+    case TaskKind::ForeignKey:
+        for (const ForeignKeySchema &fk : table.foreignKeys)
+            if (fk.name == spec.object) {
+                const TargetTable parent = m_targetTables.value(fk.referencedTable);
+                const TableSchema referenced = m_tables.value(fk.referencedTable);
+                return ForeignKeyInputs{parent.typeScan.keyDropped
+                                        && QSet<QString>(referenced.primaryKey.begin(), referenced.primaryKey.end())
+                                               == QSet<QString>(fk.referencedColumns.begin(), fk.referencedColumns.end())};
+            }
+        return ForeignKeyInputs{};
+    case TaskKind::View:
+        return ViewInputs{m_sourceViews.value(spec.object)};
+    case TaskKind::Script:
+        return ScriptInputs{m_plan.scriptsDir};
+    case TaskKind::Check:
+    case TaskKind::Identity:
+    case TaskKind::Finalize:
+        break;
+    }
+    return std::monostate{};
+}
+
 void Scheduler::launch(Entry &e)
 {
     Group &g = m_groups[e.spec.group];
@@ -358,41 +406,11 @@ void Scheduler::launch(Entry &e)
     TaskContext ctx;
     ctx.spec = e.spec;
     ctx.table = m_tables.value(e.spec.table);
-    if (e.spec.kind == TaskKind::View)
-        ctx.view = m_sourceViews.value(e.spec.object);
     ctx.targetTable = m_targetTables.value(e.spec.table).schema;
-    ctx.typeWarnings = m_targetTables.value(e.spec.table).typeScan.warnings;
-    if (e.spec.kind == TaskKind::Prepare) {
-        ctx.scanColumns = m_targetTables.value(e.spec.table).scanColumns;
-        ctx.nullKeys = m_targetTables.value(e.spec.table).nullKeys;
-    }
-    ctx.maxRejects = m_plan.optionsFor(e.spec.table).maxRejects;
-    ctx.rejectsDir = m_plan.rejectsDirectory();
     ctx.source = m_plan.source;
     ctx.target = m_plan.target;
     ctx.runId = m_runId;
-    ctx.batchSize = m_plan.optionsFor(e.spec.table).batchSize;
-    ctx.ifTargetExists = m_plan.ifTargetExists;
-    ctx.validation = m_plan.validation;
-    ctx.indexBuilds = m_plan.indexBuilds;
-    ctx.transfer = m_plan.copiesByTransfer(e.spec.table);
-    ctx.scriptsDir = m_plan.scriptsDir;
-    if (e.spec.kind == TaskKind::ForeignKey)
-        for (const ForeignKeySchema &fk : ctx.table.foreignKeys)
-            if (fk.name == e.spec.object) {
-                const TargetTable parent = m_targetTables.value(fk.referencedTable);
-                const TableSchema source = m_tables.value(fk.referencedTable);
-                ctx.referencedKeyDropped = parent.typeScan.keyDropped
-                                           && QSet<QString>(source.primaryKey.begin(), source.primaryKey.end())
-                                                  == QSet<QString>(fk.referencedColumns.begin(), fk.referencedColumns.end());
-            }
-    if (ctx.transfer && e.spec.kind == TaskKind::Prepare) {
-        for (const auto &index : ctx.table.indexes) {
-            const int i = m_byName.value(indexTaskName(e.spec.table, index.name), -1);
-            if (i >= 0 && !m_tasks[size_t(i)].status.skipped)
-                ctx.indexesAtPrepare << index.name;
-        }
-    }
+    ctx.kindInputs = kindInputs(e.spec, ctx.table);
     ctx.control = control.get();
     const QString name = e.spec.name;
     ctx.log = [this, name](LogLevel level, const QString &message) {

@@ -120,6 +120,7 @@ private:
     void setState(Entry &e, TaskState to, const QString &eventMessage);
     void dispatch();
     void launch(Entry &e);
+    TaskInputs kindInputs(const TaskSpec &spec, const TableSchema &table) const;
     bool takeBack(Entry &e); // tryTake from the pool; true if it had not started
     void onStarted(const QString &name);
     void onFinished(const QString &name, const TaskOutcome &outcome);

@@ -10,7 +10,7 @@ TaskOutcome runForeignKey(const TaskContext &ctx)
     for (ForeignKeySchema fk : t.foreignKeys) {
         if (fk.name != ctx.spec.object)
             continue;
-        if (ctx.referencedKeyDropped)
+        if (ctx.inputs<ForeignKeyInputs>().referencedKeyDropped)
             return skipped(QStringLiteral("not created: \"%1\" is on the target without its primary key (its key columns "
                                           "hold NULLs on the source), so nothing unique backs (%2)")
                                .arg(fk.referencedTable, fk.referencedColumns.join(QStringLiteral(", "))));
@@ -75,13 +75,14 @@ TaskOutcome runIdentity(const TaskContext &ctx)
 // the target's reason.
 TaskOutcome runView(const TaskContext &ctx)
 {
-    if (ctx.view.name.isEmpty())
+    const ViewSchema &source = ctx.inputs<ViewInputs>().view;
+    if (source.name.isEmpty())
         return failed(makeError(QStringLiteral("view \"%1\" is no longer in the source schema").arg(ctx.spec.object)));
     auto c = connect(ctx, false);
     if (!c)
         return failed(c.error());
     InterruptibleScope scope(*ctx.control, c->target.get());
-    const ViewSchema view = c->engines.targetView(ctx.view);
+    const ViewSchema view = c->engines.targetView(source);
     if (auto st = c->engines.target().createView(*c->target, view); !st) {
         if (ctx.control->stopRequest() != StopRequest::None)
             return failedOrStopped(ctx, st.error());

@@ -21,6 +21,7 @@ QStringList columnNames(const TableSchema &t)
 
 TaskOutcome runCopy(const TaskContext &ctx)
 {
+    const CopyInputs &in = ctx.inputs<CopyInputs>();
     TaskControl &control = *ctx.control;
     auto c = connect(ctx, true);
     if (!c)
@@ -77,7 +78,7 @@ TaskOutcome runCopy(const TaskContext &ctx)
     std::shared_ptr<RejectFile> rejects;
     qint64 chunkRejects = 0; // rows of this chunk listed in the reject file
     if (converter.active()) {
-        rejects = RejectFile::open(ctx.rejectsDir, table.name);
+        rejects = RejectFile::open(in.rejectsDir, table.name);
         auto committed = rejects->startCopy(resumable, spec.keyLo, after, spec.keyHi);
         if (!committed)
             return failed(committed.error());
@@ -156,8 +157,8 @@ TaskOutcome runCopy(const TaskContext &ctx)
     // batches, which is less than the per-batch overhead saves.
     constexpr qint64 kBatchesPerWholeCopy = 10;
     const bool wholeTable = spec.name == QStringLiteral("copy:") + table.name
-                            && spec.estimatedRows <= qint64(ctx.batchSize) * kBatchesPerWholeCopy;
-    const bool transfer = ctx.transfer && spec.name == QStringLiteral("copy:") + table.name;
+                            && spec.estimatedRows <= qint64(in.batchSize) * kBatchesPerWholeCopy;
+    const bool transfer = in.transfer && spec.name == QStringLiteral("copy:") + table.name;
     const bool wholeFromStart = (wholeTable || transfer) && checkpoint.rowsDone == 0;
     const TableSchema target = targetSchema(ctx);
     const EnginePair::Route route = c->engines.route(*c->target, table, target, converter.active(), wholeFromStart);
@@ -169,7 +170,7 @@ TaskOutcome runCopy(const TaskContext &ctx)
             checkpoint.rowHashSum = rowHashSum;
         ctx.log(LogLevel::Info, EnginePair::describe(route.copy));
         if (!(*copier)->copiesWhole() || !wholeFromStart)
-            return copyInBatches([&] { return (*copier)->copyBatch(checkpoint, ctx.batchSize); });
+            return copyInBatches([&] { return (*copier)->copyBatch(checkpoint, in.batchSize); });
         // One statement: a Cancel or a stop interrupts it (rolled back), a Pause lets it end.
         control.setInterruptStatements(true);
         InterruptibleScope scope(control, c->target.get());
@@ -177,7 +178,7 @@ TaskOutcome runCopy(const TaskContext &ctx)
         // connection of its own while the copy runs (on the other core), and the sum is
         // committed with the checkpoint; validation then reads only the target.
         std::future<Result<TableChecksum>> sourceSum;
-        if (ctx.validation == ValidationMode::Streamed)
+        if (in.validation == ValidationMode::Streamed)
             sourceSum = std::async(std::launch::async, [&ctx, &control, &c]() -> Result<TableChecksum> {
                 auto source = DbConnection::open(ctx.source, DbConnection::Mode::ReadOnly);
                 if (!source)
@@ -220,7 +221,7 @@ TaskOutcome runCopy(const TaskContext &ctx)
         return failedAtCheckpoint(writer.error());
 
     while (true) {
-        auto n = (*reader)->next(batch, ctx.batchSize);
+        auto n = (*reader)->next(batch, in.batchSize);
         if (!n)
             return failedAtCheckpoint(n.error());
         if (*n == 0)
@@ -236,11 +237,11 @@ TaskOutcome runCopy(const TaskContext &ctx)
                 if (!total)
                     return failedAtCheckpoint(total.error());
                 chunkRejects += qint64(rejected.size());
-                if (*total > ctx.maxRejects)
+                if (*total > in.maxRejects)
                     return failedAtCheckpoint(makeError(QStringLiteral("%1 rows of \"%2\" did not convert to the target's types, "
                                                            "more than maxRejects (%3); see %4")
                                                 .arg(number(*total), table.name)
-                                                .arg(ctx.maxRejects)
+                                                .arg(in.maxRejects)
                                                 .arg(rejects->path())));
             }
         }

@@ -13,7 +13,7 @@ TaskOutcome runIndex(const TaskContext &ctx)
     for (const auto &idx : t.indexes) {
         if (idx.name != ctx.spec.object)
             continue;
-        if (ctx.transfer) { // created at prepare, filled by the copy
+        if (ctx.inputs<IndexInputs>().transfer) { // created at prepare, filled by the copy
             auto exists = c->engines.target().hasIndex(*c->target, idx.name);
             if (!exists)
                 return failed(exists.error());
@@ -21,7 +21,7 @@ TaskOutcome runIndex(const TaskContext &ctx)
                 return ended(QStringLiteral("index filled by the table's transfer"));
         }
         InterruptibleScope scope(*ctx.control, c->target.get());
-        if (auto st = c->engines.target().createIndex(*c->target, t, idx, ctx.indexBuilds); !st)
+        if (auto st = c->engines.target().createIndex(*c->target, t, idx, ctx.inputs<IndexInputs>().indexBuilds); !st)
             return failedOrStopped(ctx, st.error());
         return ended(QStringLiteral("index created"));
     }
@@ -37,7 +37,7 @@ TaskOutcome runPrimaryKey(const TaskContext &ctx)
     if (!c)
         return failed(c.error());
     InterruptibleScope scope(*ctx.control, c->target.get());
-    auto done = c->engines.target().addPrimaryKey(*c->target, targetSchema(ctx), ctx.indexBuilds);
+    auto done = c->engines.target().addPrimaryKey(*c->target, targetSchema(ctx), ctx.inputs<IndexInputs>().indexBuilds);
     if (!done)
         return failedOrStopped(ctx, done.error());
     return ended(*done);

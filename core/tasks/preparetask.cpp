@@ -13,28 +13,29 @@ TaskOutcome createTargetTable(const TaskContext &ctx)
     if (!c)
         return failed(c.error());
     InterruptibleScope scope(*ctx.control, c->target.get());
-    const auto mode = ctx.ifTargetExists == IfTargetExists::Replace ? PrepareMode::Replace
+    const PrepareInputs &in = ctx.inputs<PrepareInputs>();
+    const auto mode = in.ifTargetExists == IfTargetExists::Replace ? PrepareMode::Replace
                                                                     : PrepareMode::FailIfExists;
-    QStringList warnings = ctx.typeWarnings;
+    QStringList warnings = in.typeWarnings;
     if (auto st = c->engines.target().prepareTable(*c->target, targetSchema(ctx), ctx.runId, mode, &warnings); !st)
         return failedOrStopped(ctx, st.error());
     for (const auto &w : warnings)
         ctx.log(LogLevel::Warn, w);
     for (const auto &conversion : converterFor(ctx).describe())
         ctx.log(LogLevel::Info, QStringLiteral("values converted: ") + conversion);
-    if (ctx.transfer) {
+    if (in.transfer) {
         // Empty indexes now: the transfer then appends their entries in order, which is
         // cheaper than sorting the table for each CREATE INDEX after the copy.
         const TableSchema t = targetSchema(ctx);
         for (const auto &index : t.indexes) {
-            if (!ctx.indexesAtPrepare.contains(index.name))
+            if (!in.indexesAtPrepare.contains(index.name))
                 continue;
-            if (auto st = c->engines.target().createIndex(*c->target, t, index, ctx.indexBuilds); !st)
+            if (auto st = c->engines.target().createIndex(*c->target, t, index, in.indexBuilds); !st)
                 return failedOrStopped(ctx, st.error());
         }
-        if (!ctx.indexesAtPrepare.isEmpty())
+        if (!in.indexesAtPrepare.isEmpty())
             ctx.log(LogLevel::Info, QStringLiteral("indexes created with the table, filled by the copy: ")
-                                                + ctx.indexesAtPrepare.join(QStringLiteral(", ")));
+                                                + in.indexesAtPrepare.join(QStringLiteral(", ")));
     }
     return ended(warnings.isEmpty() ? QStringLiteral("table created")
                                     : QStringLiteral("table created; %1 warning(s) in the task log").arg(warnings.size()));
@@ -46,9 +47,10 @@ TaskOutcome createTargetTable(const TaskContext &ctx)
 // the decision goes back to the scheduler with the outcome, for the table's other tasks.
 TaskOutcome runPrepare(const TaskContext &ctx)
 {
-    if (ctx.scanColumns.isEmpty())
+    const PrepareInputs &in = ctx.inputs<PrepareInputs>();
+    if (in.scanColumns.isEmpty())
         return createTargetTable(ctx);
-    TargetTable table{ctx.targetTable.columns.isEmpty() ? ctx.table : ctx.targetTable, {}, ctx.scanColumns, ctx.nullKeys};
+    TargetTable table{ctx.targetTable.columns.isEmpty() ? ctx.table : ctx.targetTable, {}, in.scanColumns, in.nullKeys};
     Result<TypeScan> scan = TypeScan{};
     {
         auto source = DbConnection::open(ctx.source, DbConnection::Mode::ReadOnly);
@@ -62,7 +64,9 @@ TaskOutcome runPrepare(const TaskContext &ctx)
     applyTypeScan(table, *scan);
     TaskContext scanned = ctx;
     scanned.targetTable = table.schema;
-    scanned.typeWarnings = scan->warnings;
+    PrepareInputs afterScan = in;
+    afterScan.typeWarnings = scan->warnings;
+    scanned.kindInputs = afterScan;
     TaskOutcome o = createTargetTable(scanned);
     o.typeScan = *scan;
     return o;

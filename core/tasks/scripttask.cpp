@@ -240,7 +240,7 @@ QString sampleRows(QSqlQuery &q, int limit)
 TaskOutcome runScript(const TaskContext &ctx)
 {
     auto failed = [&ctx](const TaskError &e) { return failedOrStopped(ctx, e, QStringLiteral("the script")); };
-    auto script = loadScript(ctx.scriptsDir, ctx.spec.object, ctx.target.engine);
+    auto script = loadScript(ctx.inputs<ScriptInputs>().scriptsDir, ctx.spec.object, ctx.target.engine);
     if (!script)
         return failed(script.error());
     const ScriptFile &s = *script;

@@ -10,38 +10,71 @@
 #include "tasks/targettable.h"
 
 #include <functional>
+#include <variant>
 
 namespace cockpit {
 
-struct TaskContext {
-    TaskSpec spec;
-    TableSchema table;     // the source table (empty for finalize and views)
-    ViewSchema view;       // the source view (view tasks)
-    // The table as the target has it (targettable.h); no columns: the same as `table`.
-    TableSchema targetTable;
+// What one kind of task uses besides what all share (TaskContext): each kind's file reads its
+// own with TaskContext::inputs<T>(), so a field exists only where a kind needs it.
+struct PrepareInputs {
     QStringList typeWarnings; // logged by the prepare task
-    QStringList scanColumns;  // prepare: SQLite columns whose values to scan first (targettable.h)
-    NullKeys nullKeys = NullKeys::DropKey; // prepare: what the scan makes of a key holding NULLs
-    int maxRejects = 0;
-    QString rejectsDir;
-    ConnectionUrl source;
-    ConnectionUrl target;
-    QString runId;
-    int batchSize = 20000;
+    QStringList scanColumns;  // SQLite columns whose values to scan first (targettable.h)
+    NullKeys nullKeys = NullKeys::DropKey; // what the scan makes of a key holding NULLs
     IfTargetExists ifTargetExists = IfTargetExists::Fail;
-    ValidationMode validation = ValidationMode::Streamed;
     IndexBuilds indexBuilds = IndexBuilds::Threads;
     // The table is copied whole by SQLite's transfer (Plan::copiesByTransfer): prepare creates
     // `indexesAtPrepare` (its index tasks not skipped) so that the copy fills them in order.
     bool transfer = false;
     QStringList indexesAtPrepare;
-    QString scriptsDir; // script tasks: the plan's scripts folder
-    // Foreign key tasks: the referenced key is not on the target (the value scan dropped it,
-    // targettable.h), so nothing unique backs the reference.
+};
+struct CopyInputs {
+    int batchSize = 20000;
+    int maxRejects = 0;
+    QString rejectsDir;
+    bool transfer = false; // the whole table by SQLite's transfer (Plan::copiesByTransfer)
+    ValidationMode validation = ValidationMode::Streamed; // Streamed: hash the rows as they pass
+};
+struct ValidateInputs {
+    ValidationMode validation = ValidationMode::Streamed;
+    QString rejectsDir; // the rejected rows are accounted for
+    IndexBuilds indexBuilds = IndexBuilds::Threads;
+};
+struct IndexInputs { // index and primary key tasks
+    IndexBuilds indexBuilds = IndexBuilds::Threads;
+    bool transfer = false; // the index was created at prepare and filled by the copy
+};
+struct ForeignKeyInputs {
+    // The referenced key is not on the target (the value scan dropped it, targettable.h), so
+    // nothing unique backs the reference.
     bool referencedKeyDropped = false;
+};
+struct ViewInputs {
+    ViewSchema view; // the source view
+};
+struct ScriptInputs {
+    QString scriptsDir; // the plan's scripts folder
+};
+// Check, identity and finalize tasks need nothing of their own (monostate).
+using TaskInputs = std::variant<std::monostate, PrepareInputs, CopyInputs, ValidateInputs, IndexInputs,
+                                ForeignKeyInputs, ViewInputs, ScriptInputs>;
+
+// What every task kind uses.
+struct TaskContext {
+    TaskSpec spec;
+    TableSchema table; // the source table (empty for finalize, views and scripts)
+    // The table as the target has it (targettable.h); no columns: the same as `table`.
+    TableSchema targetTable;
+    ConnectionUrl source;
+    ConnectionUrl target;
+    QString runId;
+    TaskInputs kindInputs; // the spec's kind's own
     TaskControl *control = nullptr;
     // Thread-safe: adds a line to the task's log (file, store, window).
     std::function<void(LogLevel level, const QString &message)> log;
+
+    // This kind's inputs. A task given another kind's is a programming error: it throws
+    // std::bad_variant_access, which the worker reports as the task's internal error.
+    template <class T> const T &inputs() const { return std::get<T>(kindInputs); }
 };
 
 struct TaskOutcome {

@@ -132,6 +132,7 @@ std::optional<TableChecksum> streamedSourceSum(const TaskContext &ctx, Connectio
 
 TaskOutcome runValidate(const TaskContext &ctx)
 {
+    const ValidateInputs &in = ctx.inputs<ValidateInputs>();
     auto c = connect(ctx, false);
     if (!c)
         return failed(c.error());
@@ -144,7 +145,7 @@ TaskOutcome runValidate(const TaskContext &ctx)
     ctx.control->rowsDone = 0;
 
     std::optional<TableChecksum> streamed;
-    if (ctx.validation == ValidationMode::Streamed) {
+    if (in.validation == ValidationMode::Streamed) {
         QString why;
         streamed = streamedSourceSum(ctx, *c, &why);
         if (!streamed)
@@ -195,7 +196,7 @@ TaskOutcome runValidate(const TaskContext &ctx)
     Result<TableChecksum> targetSum = TableChecksum{};
     {
         InterruptibleScope scope(*ctx.control, c->target.get());
-        targetSum = engines.targetSum(route, bool(streamed), *c->target, targetTable, ctx.indexBuilds, &ctx.control->rowsDone);
+        targetSum = engines.targetSum(route, bool(streamed), *c->target, targetTable, in.indexBuilds, &ctx.control->rowsDone);
     }
     const Result<TableChecksum> sourceResult = sourceSum.get();
     if (!sourceResult)
@@ -211,14 +212,16 @@ TaskOutcome runValidate(const TaskContext &ctx)
         // sums an earlier build committed with another hash before a resume.
         ctx.log(LogLevel::Info, QStringLiteral("the server's sum differs from the copy's: reading both sides in full"));
         TaskContext full = ctx;
-        full.validation = ValidationMode::Full;
+        ValidateInputs fullInputs = in;
+        fullInputs.validation = ValidationMode::Full;
+        full.kindInputs = fullInputs;
         return runValidate(full);
     }
     QString rejectNote;
     qint64 listed = 0;
     std::shared_ptr<RejectFile> rejects;
     if (converted) {
-        rejects = RejectFile::open(ctx.rejectsDir, ctx.table.name);
+        rejects = RejectFile::open(in.rejectsDir, ctx.table.name);
         auto n = rejects->count();
         if (!n)
             return failed(n.error());

@@ -173,20 +173,23 @@ TEST_F(Rejects, ResumedCopyDoesNotDuplicateRejectLines)
     ctx.source = p.source;
     ctx.target = p.target;
     ctx.runId = QStringLiteral("run-1");
-    ctx.batchSize = 10;
-    ctx.maxRejects = 5;
-    ctx.rejectsDir = p.rejectsDirectory();
     ctx.control = &control;
     ctx.log = [](LogLevel, const QString &) {};
     ctx.spec.name = QStringLiteral("prepare:ITEMS");
     ctx.spec.kind = TaskKind::Prepare;
     ctx.spec.table = QStringLiteral("ITEMS");
+    ctx.kindInputs = PrepareInputs{};
     ASSERT_EQ(executeTask(ctx).kind, TaskOutcome::Ended);
 
     ctx.spec.name = QStringLiteral("copy:ITEMS");
     ctx.spec.kind = TaskKind::Copy;
     ctx.spec.keyLo = 1;
     ctx.spec.keyHi = 100;
+    CopyInputs copy;
+    copy.batchSize = 10;
+    copy.maxRejects = 5;
+    copy.rejectsDir = p.rejectsDirectory();
+    ctx.kindInputs = copy;
     control.requestStop(StopRequest::Pause);
     const TaskOutcome paused = executeTask(ctx);
     ASSERT_EQ(paused.kind, TaskOutcome::Paused) << qPrintable(paused.message);

@@ -53,9 +53,6 @@ protected:
         ctx.source = plan.source;
         ctx.target = plan.target;
         ctx.runId = QStringLiteral("run-threads");
-        ctx.batchSize = 1000; // many batches, many checkpoints
-        ctx.rejectsDir = plan.rejectsDirectory();
-        ctx.validation = GetParam();
         ctx.control = control;
         ctx.log = [this](LogLevel level, const QString &message) {
             std::lock_guard lock(logMutex);
@@ -67,8 +64,22 @@ protected:
         ctx.spec.keyLo = 1;
         ctx.spec.keyHi = kRows;
         ctx.spec.estimatedRows = kRows;
-        if (kind == TaskKind::Validate) // streamed validation sums its copies' checkpoints
-            ctx.spec.dependsOn = {QStringLiteral("copy:") + table.name};
+        switch (kind) {
+        case TaskKind::Prepare: ctx.kindInputs = PrepareInputs{}; break;
+        case TaskKind::Copy: {
+            CopyInputs copy;
+            copy.batchSize = 1000; // many batches, many checkpoints
+            copy.rejectsDir = plan.rejectsDirectory();
+            copy.validation = GetParam();
+            ctx.kindInputs = copy;
+            break;
+        }
+        case TaskKind::Validate:
+            ctx.kindInputs = ValidateInputs{GetParam(), plan.rejectsDirectory(), IndexBuilds::Threads};
+            ctx.spec.dependsOn = {QStringLiteral("copy:") + table.name}; // streamed validation sums its copies' checkpoints
+            break;
+        default: ADD_FAILURE() << "no inputs for " << qPrintable(toString(kind));
+        }
         return ctx;
     }
 };
