@@ -1,11 +1,15 @@
 // The type mapping, the heart of schema fidelity (README "Type mapping"): each engine's native
 // types into the neutral class and back, the SQLite affinity fallbacks, the per-column
 // override's parser. The directions tests prove the mapping on data; these pin each rule.
+// ColumnTypeMapping walks every row of the README table (tests/support/typemappingcases.h) from
+// each engine to SQLite and MariaDB and back; the PostgreSQL names are pgtypes_test.cpp's.
 #include "engine/columntype.h"
+#include "support/typemappingcases.h"
 
 #include <gtest/gtest.h>
 
 using namespace cockpit;
+using namespace cockpit::test;
 
 TEST(ColumnTypes, SqliteDeclaredTypesAndItsAffinityRules)
 {
@@ -103,4 +107,121 @@ TEST(ColumnTypes, OverridesParseAsTheTargetSpellsThem)
     EXPECT_EQ(parseTypeName(EngineKind::PostgreSQL, QStringLiteral("date"))->cls, TypeClass::Date);
     EXPECT_FALSE(parseTypeName(EngineKind::PostgreSQL, QStringLiteral("numbr(12,2)")).has_value()); // a typo stops the plan
     EXPECT_FALSE(parseTypeName(EngineKind::MySQL, QStringLiteral("bytea")).has_value());             // not a MariaDB type
+}
+
+class ColumnTypeMapping : public ::testing::TestWithParam<TypeMappingCase> {};
+
+// Source type -> class, as each engine's introspection reads it ("from ..." columns).
+TEST_P(ColumnTypeMapping, SourceTypeBecomesItsClass)
+{
+    const TypeMappingCase &c = GetParam();
+    const ColumnType t = introspected(c.from);
+    EXPECT_STREQ(className(t.cls), className(c.as.cls));
+    EXPECT_EQ(t.length, c.as.length);
+    EXPECT_EQ(t.precision, c.as.precision);
+    EXPECT_EQ(t.scale, c.as.scale);
+    EXPECT_EQ(t.nativeEngine, c.from.engine);
+    // The README lists MariaDB's unsigned bigint under integer; it travels as an exact decimal.
+    const bool unsignedBigint = c.from.engine == EngineKind::MySQL && c.as.cls == TypeClass::Numeric
+                                && std::string(c.row) == "integer";
+    EXPECT_EQ(readmeRowOf(t.cls), unsignedBigint ? std::string("exact decimal") : std::string(c.row));
+}
+
+// Class -> the type created on SQLite ("to SQLite"); a SQLite source keeps its declaration.
+TEST_P(ColumnTypeMapping, CreatedOnSqlite)
+{
+    const TypeMappingCase &c = GetParam();
+    EXPECT_EQ(sqliteTypeName(introspected(c.from)).toStdString(), c.toSqlite);
+}
+
+// Class -> the type created on MariaDB ("to MariaDB"), plain and in a key; a MariaDB source
+// keeps its declaration.
+TEST_P(ColumnTypeMapping, CreatedOnMariaDb)
+{
+    const TypeMappingCase &c = GetParam();
+    const ColumnType t = introspected(c.from);
+    EXPECT_EQ(mysqlTypeName(t, false).toStdString(), c.toMariaDb);
+    EXPECT_EQ(mysqlTypeName(t, true).toStdString(), c.toMariaDbKey);
+}
+
+// And back: the type created on SQLite or MariaDB, read by that engine's introspection as a
+// source of the next copy, is in the same README row, its length/precision kept where the
+// target holds them. (MariaDB's introspection is given what information_schema reports for the
+// created type: parseTypeName reads it the same way.)
+TEST_P(ColumnTypeMapping, ReadBackInTheSameRow)
+{
+    const TypeMappingCase &c = GetParam();
+    const ColumnType t = introspected(c.from);
+    for (const EngineKind target : {EngineKind::SQLite, EngineKind::MySQL}) {
+        if (target == c.from.engine)
+            continue; // same-engine copies keep the declaration
+        // See DISABLED_SqliteReadsBackTheTimestamptzItCreates.
+        if (target == EngineKind::SQLite && t.cls == TypeClass::TimestampTz)
+            continue;
+        // uuid and json have no type of their own there: text (README "other").
+        const std::string row = readmeRowOf(t.cls) == "other" ? "text" : readmeRowOf(t.cls);
+        for (const bool key : {false, true}) {
+            if (target == EngineKind::SQLite && key)
+                continue; // SQLite's names do not depend on keys
+            const QString created = target == EngineKind::SQLite ? sqliteTypeName(t) : mysqlTypeName(t, key);
+            SCOPED_TRACE(std::string("on ") + engineLabel(target) + " as " + created.toStdString());
+            const std::optional<ColumnType> back = target == EngineKind::SQLite
+                                                       ? std::optional<ColumnType>(sqliteColumnType(created))
+                                                       : parseTypeName(EngineKind::MySQL, created);
+            ASSERT_TRUE(back.has_value());
+            EXPECT_EQ(readmeRowOf(back->cls), row);
+            if (t.cls == TypeClass::Numeric && t.precision > 0 && t.precision <= 65 && t.scale <= 30) {
+                EXPECT_EQ(back->precision, t.precision);
+                EXPECT_EQ(back->scale, t.scale);
+            }
+            if ((t.cls == TypeClass::VarChar || t.cls == TypeClass::Char) && t.length <= (key ? 768 : 16383)) {
+                EXPECT_EQ(back->length, t.length);
+            }
+        }
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(ColumnTypeReadme, ColumnTypeMapping, ::testing::ValuesIn(typeMappingCases()),
+                         [](const ::testing::TestParamInfo<TypeMappingCase> &info) {
+                             return typeMappingCaseName(info.param, info.index);
+                         });
+
+// README "date / time", to SQLite: a timestamptz from PostgreSQL or MariaDB is created as
+// TIMESTAMPTZ, but SQLite's introspection does not know that name: it falls to the affinity
+// rules (no INT/CHAR/TEXT/BLOB/REAL in it: numeric), so copying that SQLite file on makes the
+// column numeric(...)/decimal(65,30) and its timestamps rejects. The code looks wrong (a
+// TIMESTAMPTZ case in sqliteColumnType), not the README: disabled until it is fixed.
+TEST(ColumnTypes, DISABLED_SqliteReadsBackTheTimestamptzItCreates)
+{
+    ColumnType tz;
+    tz.cls = TypeClass::TimestampTz;
+    tz.nativeEngine = EngineKind::PostgreSQL;
+    ASSERT_EQ(sqliteTypeName(tz), QStringLiteral("TIMESTAMPTZ"));
+    EXPECT_STREQ(className(sqliteColumnType(QStringLiteral("TIMESTAMPTZ")).cls), className(TypeClass::TimestampTz));
+}
+
+// README "integer": "SQLite integers are 64-bit: `bigint`", and SQLite stores any 64-bit integer
+// in a column declared INT or SMALLINT. sqliteColumnType keeps those names' widths (INT and
+// MEDIUMINT 32-bit, SMALLINT and TINYINT 16-bit), and the value scan does not widen them (it
+// retypes only for reals, text and blobs): a 5000000000 in an INT column is a reject on
+// PostgreSQL and MariaDB. (directions_test.cpp expects INT as integer.) Disabled until decided.
+TEST(ColumnTypes, DISABLED_SqliteIntegersOfEveryNameAreBigint)
+{
+    for (const char *declared : {"INT", "MEDIUMINT", "SMALLINT", "TINYINT", "INT4", "INT2"}) {
+        SCOPED_TRACE(declared);
+        const ColumnType t = sqliteColumnType(QString::fromUtf8(declared));
+        EXPECT_STREQ(className(t.cls), className(TypeClass::BigInt));
+        EXPECT_EQ(mysqlTypeName(t, false), QStringLiteral("bigint"));
+    }
+}
+
+// What the README's "from SQLite" column says of them either way: they are integers.
+TEST(ColumnTypes, SqliteNarrowIntegerNamesAreIntegers)
+{
+    for (const char *declared : {"INT", "MEDIUMINT", "SMALLINT", "TINYINT", "INT4", "INT2"}) {
+        SCOPED_TRACE(declared);
+        const ColumnType t = sqliteColumnType(QString::fromUtf8(declared));
+        EXPECT_TRUE(t.isInteger());
+        EXPECT_EQ(sqliteTypeName(t), QString::fromUtf8(declared)); // SQLite to SQLite: as declared
+    }
 }
