@@ -52,6 +52,8 @@ ColumnType sqliteColumnType(const QString &declared)
         t.cls = TypeClass::Date;
     else if (name == QLatin1String("DATETIME") || name == QLatin1String("TIMESTAMP"))
         t.cls = TypeClass::Timestamp;
+    else if (name == QLatin1String("TIMESTAMPTZ") || name == QLatin1String("TIMESTAMP WITH TIME ZONE"))
+        t.cls = TypeClass::TimestampTz; // what sqliteTypeName creates for one: read back as it was
     else if (name == QLatin1String("TIME"))
         t.cls = TypeClass::Time;
     else if (name == QLatin1String("UUID") || name == QLatin1String("GUID") || name == QLatin1String("UNIQUEIDENTIFIER"))

@@ -14,6 +14,10 @@ enum class ScanAs {
     Date,      // text other than an ISO date (valueconvert.h's parser), any number or binary
     Timestamp, // the same for an ISO timestamp
     Integer,   // text, binary, a real with a fraction
+    // As Integer, and an integer beyond the declared width (SQLite keeps 64 bits in any
+    // integer column, whatever its name says): found as firstInteger.
+    Integer32,
+    Integer16,
     Boolean,   // text other than true/false/yes/no/on/off/t/f/y/n/1/0, binary, numbers but 0 and 1
     Number,    // text, binary
     Any,       // nothing: only whether it holds NULLs

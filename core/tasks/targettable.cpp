@@ -66,8 +66,8 @@ std::optional<ScanAs> scanAs(TypeClass cls)
     case TypeClass::Timestamp:
     case TypeClass::TimestampTz: return ScanAs::Timestamp;
     case TypeClass::Boolean: return ScanAs::Boolean;
-    case TypeClass::SmallInt:
-    case TypeClass::Integer:
+    case TypeClass::SmallInt: return ScanAs::Integer16;
+    case TypeClass::Integer: return ScanAs::Integer32;
     case TypeClass::BigInt: return ScanAs::Integer;
     case TypeClass::Float32:
     case TypeClass::Float64:
@@ -159,10 +159,14 @@ Result<TypeScan> scanColumnValues(const TargetTable &table, Engine &sourceEngine
             continue;
         }
         scan.retyped.insert(column.name, to);
-        const QString why = as[size_t(k)] == ScanAs::Date        ? QStringLiteral("is not an ISO date (YYYY-MM-DD)")
-                            : as[size_t(k)] == ScanAs::Timestamp ? QStringLiteral("is not an ISO timestamp (YYYY-MM-DD HH:MM:SS)")
-                            : as[size_t(k)] == ScanAs::Integer   ? QStringLiteral("is not an integer")
-                            : as[size_t(k)] == ScanAs::Boolean   ? QStringLiteral("is not a boolean (0/1, true/false, yes/no)")
+        const ScanAs a = as[size_t(k)];
+        const bool wider = to == TypeClass::BigInt && (a == ScanAs::Integer16 || a == ScanAs::Integer32);
+        const QString why = a == ScanAs::Date        ? QStringLiteral("is not an ISO date (YYYY-MM-DD)")
+                            : a == ScanAs::Timestamp ? QStringLiteral("is not an ISO timestamp (YYYY-MM-DD HH:MM:SS)")
+                            : wider                  ? QStringLiteral("does not fit in %1 bits").arg(a == ScanAs::Integer16 ? 16 : 32)
+                            : a == ScanAs::Integer || a == ScanAs::Integer32 || a == ScanAs::Integer16
+                                ? QStringLiteral("is not an integer")
+                            : a == ScanAs::Boolean ? QStringLiteral("is not a boolean (0/1, true/false, yes/no)")
                                                                  : QStringLiteral("is not a number");
         scan.warnings << QStringLiteral("column \"%1\" (declared %2) is %3 on the target: the value \"%4\" %5; "
                                         "SQLite keeps any value in any column, a type override in the plan makes such "

@@ -44,6 +44,9 @@ void valueScanStep(sqlite3_context *context, int argc, sqlite3_value **argv)
         ColumnValues &found = scan->found[size_t(i)];
         const ScanAs as = scan->as[size_t(i)];
         const bool date = as == ScanAs::Date || as == ScanAs::Timestamp;
+        const bool integer = as == ScanAs::Integer || as == ScanAs::Integer32 || as == ScanAs::Integer16;
+        const qint64 widest = as == ScanAs::Integer16 ? 32767 : as == ScanAs::Integer32 ? 2147483647 : 0;
+        auto beyond = [widest](double x) { return widest && (x > double(widest) || x < -double(widest) - 1); };
         switch (sqlite3_value_type(v)) {
         case SQLITE_NULL:
             found.hasNull = true;
@@ -63,14 +66,19 @@ void valueScanStep(sqlite3_context *context, int argc, sqlite3_value **argv)
             break;
         }
         case SQLITE_INTEGER:
-            if (!found.firstInteger && (date || (as == ScanAs::Boolean && sqlite3_value_int64(v) != 0 && sqlite3_value_int64(v) != 1)))
-                found.firstInteger = QString::number(sqlite3_value_int64(v));
+        {
+            const qint64 x = sqlite3_value_int64(v);
+            if (!found.firstInteger && (date || (as == ScanAs::Boolean && x != 0 && x != 1) || beyond(double(x))))
+                found.firstInteger = QString::number(x);
             break;
+        }
         case SQLITE_FLOAT: {
             const double x = sqlite3_value_double(v);
             const bool integral = x == std::trunc(x) && std::abs(x) < 9.2e18;
-            if (!found.firstReal && (date || (as == ScanAs::Integer && !integral) || (as == ScanAs::Boolean && x != 0 && x != 1)))
+            if (!found.firstReal && (date || (integer && !integral) || (as == ScanAs::Boolean && x != 0 && x != 1)))
                 found.firstReal = QString::number(x, 'g', 17);
+            else if (!found.firstInteger && integral && beyond(x)) // a whole real, copied as that integer
+                found.firstInteger = QString::number(qint64(x));
             break;
         }
         default:

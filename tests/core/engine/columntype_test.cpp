@@ -155,9 +155,6 @@ TEST_P(ColumnTypeMapping, ReadBackInTheSameRow)
     for (const EngineKind target : {EngineKind::SQLite, EngineKind::MySQL}) {
         if (target == c.from.engine)
             continue; // same-engine copies keep the declaration
-        // See DISABLED_SqliteReadsBackTheTimestamptzItCreates.
-        if (target == EngineKind::SQLite && t.cls == TypeClass::TimestampTz)
-            continue;
         // uuid and json have no type of their own there: text (README "other").
         const std::string row = readmeRowOf(t.cls) == "other" ? "text" : readmeRowOf(t.cls);
         for (const bool key : {false, true}) {
@@ -187,11 +184,9 @@ INSTANTIATE_TEST_SUITE_P(ColumnTypeReadme, ColumnTypeMapping, ::testing::ValuesI
                          });
 
 // README "date / time", to SQLite: a timestamptz from PostgreSQL or MariaDB is created as
-// TIMESTAMPTZ, but SQLite's introspection does not know that name: it falls to the affinity
-// rules (no INT/CHAR/TEXT/BLOB/REAL in it: numeric), so copying that SQLite file on makes the
-// column numeric(...)/decimal(65,30) and its timestamps rejects. The code looks wrong (a
-// TIMESTAMPTZ case in sqliteColumnType), not the README: disabled until it is fixed.
-TEST(ColumnTypes, DISABLED_SqliteReadsBackTheTimestamptzItCreates)
+// TIMESTAMPTZ, and a SQLite file holding one is read back as timestamptz (without that name
+// SQLite's affinity rules made it numeric, and the timestamps rejects on a server).
+TEST(ColumnTypes, SqliteReadsBackTheTimestamptzItCreates)
 {
     ColumnType tz;
     tz.cls = TypeClass::TimestampTz;
@@ -200,22 +195,9 @@ TEST(ColumnTypes, DISABLED_SqliteReadsBackTheTimestamptzItCreates)
     EXPECT_STREQ(className(sqliteColumnType(QStringLiteral("TIMESTAMPTZ")).cls), className(TypeClass::TimestampTz));
 }
 
-// README "integer": "SQLite integers are 64-bit: `bigint`", and SQLite stores any 64-bit integer
-// in a column declared INT or SMALLINT. sqliteColumnType keeps those names' widths (INT and
-// MEDIUMINT 32-bit, SMALLINT and TINYINT 16-bit), and the value scan does not widen them (it
-// retypes only for reals, text and blobs): a 5000000000 in an INT column is a reject on
-// PostgreSQL and MariaDB. (directions_test.cpp expects INT as integer.) Disabled until decided.
-TEST(ColumnTypes, DISABLED_SqliteIntegersOfEveryNameAreBigint)
-{
-    for (const char *declared : {"INT", "MEDIUMINT", "SMALLINT", "TINYINT", "INT4", "INT2"}) {
-        SCOPED_TRACE(declared);
-        const ColumnType t = sqliteColumnType(QString::fromUtf8(declared));
-        EXPECT_STREQ(className(t.cls), className(TypeClass::BigInt));
-        EXPECT_EQ(mysqlTypeName(t, false), QStringLiteral("bigint"));
-    }
-}
-
-// What the README's "from SQLite" column says of them either way: they are integers.
+// README "integer": SQLite keeps any 64-bit integer in a column declared INT or SMALLINT; the
+// names keep their widths here, and the value scan makes such a column bigint when a value is
+// beyond it (tests/core/engine/sqlite/sqlitetyping_test.cpp, table wideint).
 TEST(ColumnTypes, SqliteNarrowIntegerNamesAreIntegers)
 {
     for (const char *declared : {"INT", "MEDIUMINT", "SMALLINT", "TINYINT", "INT4", "INT2"}) {

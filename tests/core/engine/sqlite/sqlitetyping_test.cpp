@@ -49,7 +49,12 @@ void writeSource(const QString &path)
         "CREATE TABLE dq (id INTEGER PRIMARY KEY, a integer default '\"0\"', a2 integer default '\"0\"', "
         "b text DEFAULT \"x\", c varchar(10) default \"it's\");"
         "INSERT INTO dq (id, a2) VALUES (1, 7);"
-        "CREATE TABLE blobtext (id INTEGER PRIMARY KEY, data BLOB);"));
+        "CREATE TABLE blobtext (id INTEGER PRIMARY KEY, data BLOB);"
+        // Integers beyond the declared width: SQLite keeps 64 bits in an INT or SMALLINT column
+        // (a whole real too); w stays within 32 bits.
+        "CREATE TABLE wideint (id INTEGER PRIMARY KEY, i int, s smallint, w int);"
+        "INSERT INTO wideint VALUES (1, 5000000000, 70000, 2147483647), (2, -2147483649, 2.0, -2147483648), "
+        "(3, 1, -32769.0, 7);"));
     sqlite3 *db = nullptr;
     ASSERT_EQ(sqlite3_open(path.toUtf8().constData(), &db), SQLITE_OK);
     sqlite3_stmt *st = nullptr;
@@ -157,6 +162,10 @@ TEST_P(SqliteTyping, EveryShapeCopiesAndValidatesEqual)
     EXPECT_EQ(value(QStringLiteral("SELECT count(*) FROM nullkey WHERE id IS NULL")), QStringLiteral("2"));
     EXPECT_EQ(value(QStringLiteral("SELECT length(data) FROM blobtext WHERE id = 1")), QStringLiteral("1000000"));
     EXPECT_EQ(value(QStringLiteral("SELECT length(data) FROM blobtext WHERE id = 2")), QStringLiteral("7"));
+    EXPECT_EQ(value(QStringLiteral("SELECT i FROM wideint WHERE id = 1")), QStringLiteral("5000000000"));
+    EXPECT_EQ(value(QStringLiteral("SELECT i FROM wideint WHERE id = 2")), QStringLiteral("-2147483649"));
+    EXPECT_EQ(value(QStringLiteral("SELECT s FROM wideint WHERE id = 1")), QStringLiteral("70000"));
+    EXPECT_EQ(value(QStringLiteral("SELECT w FROM wideint WHERE id = 2")), QStringLiteral("-2147483648"));
 
     // The double-quoted defaults hold as SQLite reads them: '"0"' is that text in a column
     // holding text, and on a server the number it spells in a column holding integers
@@ -190,6 +199,18 @@ TEST_P(SqliteTyping, EveryShapeCopiesAndValidatesEqual)
     EXPECT_TRUE(log.join(u'\n').contains(QStringLiteral("column \"qty\" (declared INTEGER) is text on the target: the value \"many\" "
                                                         "is not an integer"), Qt::CaseInsensitive))
         << qPrintable(log.join(u'\n'));
+    // An integer column holding values beyond its declared width is bigint; one within it keeps its type.
+    const QString wideType = QString(typeOf).replace(QStringLiteral("'inttext'"), QStringLiteral("'wideint'"));
+    EXPECT_EQ(value(wideType.arg(QStringLiteral("i"))), QStringLiteral("bigint"));
+    EXPECT_EQ(value(wideType.arg(QStringLiteral("s"))), QStringLiteral("bigint"));
+    EXPECT_EQ(value(wideType.arg(QStringLiteral("w"))), pg ? QStringLiteral("integer") : QStringLiteral("int"));
+    EXPECT_EQ(value(QStringLiteral("SELECT s FROM wideint WHERE id = 3")), QStringLiteral("-32769"));
+    const QStringList wideLog = queryStrings(dir.filePath(QStringLiteral("state.db")),
+                                             QStringLiteral("SELECT message FROM task_log WHERE task = 'prepare:wideint' AND level = 'warn'"));
+    EXPECT_EQ(wideLog.size(), 2) << qPrintable(wideLog.join(u'\n'));
+    EXPECT_TRUE(wideLog.join(u'\n').contains(QStringLiteral("column \"i\" (declared int) is bigint on the target: the value "
+                                                            "\"5000000000\" does not fit in 32 bits"), Qt::CaseInsensitive))
+        << qPrintable(wideLog.join(u'\n'));
     // The key with NULLs: copied without it, and said where an administrator looks.
     EXPECT_TRUE(taskView(run, QStringLiteral("prepare:nullkey")).status.message.contains(QStringLiteral("1 warning")));
     if (pg) {
