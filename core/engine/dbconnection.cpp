@@ -13,14 +13,8 @@
 #include <iterator>
 #include <optional>
 #include <libpq-fe.h>
+#include <errmsg.h>
 #include <mysql.h>
-// The connection's TLS session (mysqlCheckServerCertificate), after mysql.h, which they build
-// on. HAVE_TLS as the library was built (Debian's links OpenSSL): else ctls reads as void*.
-#define HAVE_TLS
-#include <ma_pvio.h>
-#undef HAVE_TLS
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
 #include <sqlite3.h>
 
 namespace cockpit {
@@ -81,30 +75,36 @@ static bool mysqlVerifiesHost(const ConnectionUrl &url)
     return url.params.value(QStringLiteral("ssl-verify-server-cert")) == QLatin1String("true");
 }
 
-// Qt 6.4's QMYSQL sets the TLS files (mysql_ssl_set: the client then requires TLS and checks the
-// certificate chain against ssl-ca in the handshake) but cannot ask the client library to check
-// the host name (MYSQL_OPT_SSL_VERIFY_SERVER_CERT). So the same connection's certificate is
-// checked here, before any statement of ours (the login went to a server whose certificate that
-// CA signed, whatever its name): why it fails, or nullopt.
-static std::optional<QString> mysqlCheckServerCertificate(MYSQL *mysql, const QString &host)
+// Qt 6.4's QMYSQL sets the TLS files (the client then requires TLS and checks the certificate
+// chain against ssl-ca in the handshake) but passes no option that would have the client library
+// check the host name too: its connect options are SSL_KEY, SSL_CERT, SSL_CA, SSL_CAPATH,
+// SSL_CIPHER, the timeouts, MYSQL_OPT_RECONNECT, UNIX_SOCKET and CLIENT_* flags (no
+// MYSQL_OPT_SSL_VERIFY_SERVER_CERT, no option file), and Connector/C 3.3 reads no option file
+// unless told to (MYSQL_READ_DEFAULT_FILE/GROUP). So once Qt's open() connected, the same handle
+// is told to verify the server certificate and reconnected (mariadb_reconnect, public API; it
+// needs MYSQL_OPT_RECONNECT for this one call, off again after it so that a lost session is
+// never silently replaced): the session Qt's driver and we go on with is a new handshake, with
+// the handle's options, user, password and database, in which the client library itself checked
+// the name. The first session, closed by then, logged in to a server whose certificate that CA
+// signed, whatever its name, and ran no statement of ours. Why it failed, or nullopt.
+static std::optional<QString> mysqlReconnectCheckingHostName(MYSQL *mysql, const QString &host)
 {
-    const MARIADB_PVIO *pvio = mysql->net.pvio;
-    SSL *ssl = pvio && pvio->ctls ? static_cast<SSL *>(pvio->ctls->ssl) : nullptr;
-    if (!ssl)
-        return QStringLiteral("the connection is not encrypted");
-    if (const long verified = SSL_get_verify_result(ssl); verified != X509_V_OK)
-        return QStringLiteral("server certificate: %1").arg(QString::fromUtf8(X509_verify_cert_error_string(verified)));
-    X509 *cert = SSL_get1_peer_certificate(ssl);
-    if (!cert)
-        return QStringLiteral("the server sent no certificate");
-    const QByteArray name = host.toUtf8();
-    int matched = X509_check_ip_asc(cert, name.constData(), 0);
-    if (matched == -2) // not an address: a host name
-        matched = X509_check_host(cert, name.constData(), std::size_t(name.size()), 0, nullptr);
-    X509_free(cert);
-    if (matched != 1)
+    const my_bool on = 1, off = 0;
+    if (mysql_optionsv(mysql, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &on) != 0
+        || mysql_optionsv(mysql, MYSQL_OPT_RECONNECT, &on) != 0)
+        return QStringLiteral("the client library cannot check the server certificate's name: %1")
+            .arg(QString::fromUtf8(mysql_error(mysql)));
+    const bool failed = mariadb_reconnect(mysql) != 0;
+    mysql_optionsv(mysql, MYSQL_OPT_RECONNECT, &off);
+    if (!failed)
+        return std::nullopt;
+    // The client library's words for a certificate of another name (a chain it does not trust
+    // gets OpenSSL's reason, shown as it is, like any other failure: refused either way).
+    const QString why = QString::fromUtf8(mysql_error(mysql));
+    if (mysql_errno(mysql) == CR_SSL_CONNECTION_ERROR
+        && why.contains(QLatin1String("Validation of SSL server certificate failed")))
         return QStringLiteral("the server certificate is not for \"%1\"").arg(host);
-    return std::nullopt;
+    return why;
 }
 
 QString DbConnection::applicationName()
@@ -225,12 +225,13 @@ Result<std::unique_ptr<DbConnection>> DbConnection::open(const ConnectionUrl &ur
         if (!c->m_mysql)
             return makeError(QStringLiteral("the Qt MySQL driver exposes no native handle (%1)")
                                  .arg(QString::fromLatin1(h.typeName())));
+        if (mysqlVerifiesHost(url))
+            if (const auto why = mysqlReconnectCheckingHostName(c->m_mysql, url.host))
+                return makeError(QStringLiteral("cannot connect to %1: %2").arg(url.display(), *why));
+        // The session's own, after any reconnect: KILL QUERY names it.
         c->m_mysqlThreadId = mysql_thread_id(c->m_mysql);
         if (mysqlUsesTls(url) && !mysql_get_ssl_cipher(c->m_mysql))
             return makeError(QStringLiteral("cannot connect to %1: the connection is not encrypted").arg(url.display()));
-        if (mysqlVerifiesHost(url))
-            if (const auto why = mysqlCheckServerCertificate(c->m_mysql, url.host))
-                return makeError(QStringLiteral("cannot connect to %1: %2").arg(url.display(), *why));
         // UTF-8 everywhere, UTC, and strict values: a value the column cannot hold fails the
         // batch instead of being truncated. NO_BACKSLASH_ESCAPES: string literals are quoted
         // by doubling ' only (the writer relies on it). NO_AUTO_VALUE_ON_ZERO: a
@@ -324,7 +325,7 @@ void DbConnection::interrupt()
             return;
         const unsigned int timeout = 5;
         mysql_options(k, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-        // The same TLS as the session's own; here the client library checks the host name itself.
+        // The same TLS as the session's own, the host name checked by the client library as there.
         QByteArray files[std::size(kMysqlTlsFiles)];
         for (std::size_t i = 0; i < std::size(kMysqlTlsFiles); ++i) {
             files[i] = m_url.params.value(QLatin1String(kMysqlTlsFiles[i].param)).toUtf8();

@@ -252,8 +252,8 @@ TEST_F(Tls, MariadbWrongCaIsRefused)
 }
 
 // ssl-verify-server-cert=true also checks the certificate's names: "127.1" reaches 127.0.0.1 but is
-// none of them (the client library's own check says so for KILL QUERY's connection too), and
-// without the check the same URL connects.
+// none of them (the client library's check, in the handshake of open()'s second session and of
+// KILL QUERY's connection), and without the check the same URL connects.
 TEST_F(Tls, MariadbVerifyServerCertChecksTheHostName)
 {
     requireMysql();
@@ -274,6 +274,33 @@ TEST_F(Tls, MariadbVerifyServerCertChecksTheHostName)
     EXPECT_EQ(checked.error().message, QStringLiteral("cannot connect to mysql://cockpit@127.1:%1/cockpit_test?ssl-ca=%2"
                                                       "&ssl-verify-server-cert=true: the server certificate is not for \"127.1\"")
                                            .arg(port, ca));
+}
+
+// With ssl-verify-server-cert=true, open() reconnects the handle Qt opened, the host name checked
+// by the client library: the session in use is that second one, set up as any other, with the
+// check kept on the handle and reconnecting off again (a lost session stays lost, never silently
+// replaced by one without our settings).
+TEST_F(Tls, MariadbHostCheckedSessionIsTheOneInUse)
+{
+    requireMysql();
+    auto c = openUrl(mysqlUrl(ca));
+    ASSERT_TRUE(c.ok()) << str(c.error().message);
+    EXPECT_EQ(firstValue(**c, QStringLiteral("SELECT CONNECTION_ID()")), QString::number((*c)->sessionId()));
+    EXPECT_FALSE(firstValue(**c, QStringLiteral("SHOW SESSION STATUS LIKE 'Ssl_cipher'"), 1).isEmpty());
+    EXPECT_EQ(firstValue(**c, QStringLiteral("SELECT @@session.time_zone")), QStringLiteral("+00:00"));
+    EXPECT_EQ(firstValue(**c, QStringLiteral("SELECT @@character_set_client")), QStringLiteral("utf8mb4"));
+    EXPECT_TRUE(firstValue(**c, QStringLiteral("SELECT @@session.sql_mode")).contains(QLatin1String("NO_BACKSLASH_ESCAPES")));
+    my_bool reconnect = 1, verify = 0;
+    ASSERT_EQ(mysql_get_optionv((*c)->mysql(), MYSQL_OPT_RECONNECT, &reconnect), 0);
+    ASSERT_EQ(mysql_get_optionv((*c)->mysql(), MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify), 0);
+    EXPECT_EQ(reconnect, 0);
+    EXPECT_EQ(verify, 1);
+
+    auto killer = openUrl(mysqlUrl(ca));
+    ASSERT_TRUE(killer.ok()) << str(killer.error().message);
+    QSqlQuery kill((*killer)->db());
+    ASSERT_TRUE(kill.exec(QStringLiteral("KILL CONNECTION %1").arg((*c)->sessionId())));
+    EXPECT_FALSE((*c)->isAlive());
 }
 
 // interrupt() sends KILL QUERY from a connection of its own, with the URL's TLS: with the CA
