@@ -13,8 +13,8 @@ PKGS=(
   # PostgreSQL and MariaDB: servers for the tests, clients, Qt drivers, client libraries.
   postgresql-15 postgresql-client-15 mariadb-server mariadb-client
   libqt6sql6-psql libqt6sql6-mysql libpq-dev libmariadb-dev
-  # TLS: the test servers' certificates (openssl), the MariaDB host name check (libssl-dev).
-  openssl libssl-dev
+  # TLS: the test servers' certificates (openssl).
+  openssl
 )
 
 missing=()
