@@ -84,6 +84,19 @@ public:
     }
     void addText(const char *data, int size) { addBytes(ValueType::Text, data, size); }
     void addBlob(const void *data, int size) { addBytes(ValueType::Blob, data, size); }
+    // Appends a blob of `size` bytes and returns where the caller writes them (valid until the
+    // next add*): a big value read straight into the batch, not copied from another buffer.
+    char *addBlobSpace(int size)
+    {
+        char *p = m_arena.room(size_t(size));
+        const auto offset = quint32(m_arena.size());
+        m_arena.commit(p + size);
+        Value &x = m_values.emplace_back();
+        x.type = ValueType::Blob;
+        x.size = quint32(size);
+        x.offset = offset;
+        return p;
+    }
 
     // In-place edits for the value conversion (valueconvert.h): replaced bytes are appended to
     // the arena (the old ones stay unused until clear()), removed rows close up.

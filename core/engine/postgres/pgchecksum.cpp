@@ -106,6 +106,8 @@ Result<TableChecksum> PostgresEngine::rawChecksum(DbConnection &c, const TableSc
 
 Result<TableChecksum> PostgresEngine::checksum(DbConnection &c, const TableSchema &t, std::atomic<qint64> *rowsHashed)
 {
+    if (readsBigByteaInPieces(t))
+        return typedChecksumInPieces(c, t, relation(c, t), rowsHashed);
     auto reader = startCopyOut(c.postgres(),
                                QStringLiteral("SELECT %1 FROM %2").arg(columnList(t), relation(c, t)),
                                classesOf(t), false);
