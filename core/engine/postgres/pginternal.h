@@ -60,6 +60,16 @@ Result<std::optional<std::pair<char *, size_t>>> nextBinaryRow(PGconn *conn, boo
 constexpr int kBigBytea = int(kDirectRow); // 16 MB: a smaller value keeps the one-COPY read
 constexpr int kByteaPiece = 4 * 1024 * 1024;
 
+// A big bytea in a keyed read (the reader's, a passthrough's) arrives as this value instead:
+// `byteaOrStandIn` (the server's octet_length reads no TOASTed value); the row is then read
+// again, its big values in pieces (a small value equal to the stand-in is told apart by its size).
+inline const QByteArray kBigByteaStandIn = QByteArrayLiteral("cockpit big bytea read in pieces");
+inline QString byteaOrStandIn(const QString &quoted)
+{
+    return QStringLiteral("CASE WHEN octet_length(%1) >= %2 THEN decode('%3', 'hex') ELSE %1 END")
+        .arg(quoted, QString::number(kBigBytea), QString::fromLatin1(kBigByteaStandIn.toHex()));
+}
+
 // Column `column` (quoted) of `relation`'s row `where` (a condition naming one row), `size`
 // bytes from the server in pieces, each handed to `piece` (pgbigvalue.cpp).
 Status readByteaInPieces(PGconn *conn, const QString &relation, const QString &column, const QString &where,
