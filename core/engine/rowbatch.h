@@ -122,6 +122,19 @@ public:
         x.size = quint32(size);
         x.offset = offset;
     }
+    // Replaces a value by a blob of `size` bytes and returns where the caller writes them
+    // (valid until the next add* or set*): a big value read straight into the batch.
+    char *setBlobSpace(int row, int column, int size)
+    {
+        char *p = m_arena.room(size_t(size));
+        const auto offset = quint32(m_arena.size());
+        m_arena.commit(p + size);
+        Value &x = m_values[size_t(row) * m_columns + column];
+        x.type = ValueType::Blob;
+        x.size = quint32(size);
+        x.offset = offset;
+        return p;
+    }
     // `rows` ascending.
     void removeRows(const std::vector<int> &rows)
     {
