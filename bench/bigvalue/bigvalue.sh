@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 MB=${1:-100}
 COUNT=${2:-1}
-CTL=build/app/upgradectl
+CTL=${CTL:-build/app/upgradectl} # CTL=...: another build's, to compare
 [ -x "$CTL" ] || { echo "build $CTL first" >&2; exit 1; }
 W=$(mktemp -d /tmp/bigvalue.XXXXXX)
 trap 'rm -rf "$W"' EXIT

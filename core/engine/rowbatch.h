@@ -84,6 +84,19 @@ public:
     }
     void addText(const char *data, int size) { addBytes(ValueType::Text, data, size); }
     void addBlob(const void *data, int size) { addBytes(ValueType::Blob, data, size); }
+    // Appends a blob of `size` bytes and returns where the caller writes them (valid until the
+    // next add*): a big value read straight into the batch, not copied from another buffer.
+    char *addBlobSpace(int size)
+    {
+        char *p = m_arena.room(size_t(size));
+        const auto offset = quint32(m_arena.size());
+        m_arena.commit(p + size);
+        Value &x = m_values.emplace_back();
+        x.type = ValueType::Blob;
+        x.size = quint32(size);
+        x.offset = offset;
+        return p;
+    }
 
     // In-place edits for the value conversion (valueconvert.h): replaced bytes are appended to
     // the arena (the old ones stay unused until clear()), removed rows close up.
@@ -108,6 +121,19 @@ public:
         x.type = t;
         x.size = quint32(size);
         x.offset = offset;
+    }
+    // Replaces a value by a blob of `size` bytes and returns where the caller writes them
+    // (valid until the next add* or set*): a big value read straight into the batch.
+    char *setBlobSpace(int row, int column, int size)
+    {
+        char *p = m_arena.room(size_t(size));
+        const auto offset = quint32(m_arena.size());
+        m_arena.commit(p + size);
+        Value &x = m_values[size_t(row) * m_columns + column];
+        x.type = ValueType::Blob;
+        x.size = quint32(size);
+        x.offset = offset;
+        return p;
     }
     // `rows` ascending.
     void removeRows(const std::vector<int> &rows)

@@ -50,6 +50,11 @@ public:
         tag('b', size);
         bytes(data, size);
     }
+    // A blob hashed exactly as addBlob(all of its bytes) would, read in pieces (a big value
+    // never held whole): beginBlob(its size), then addPiece for each piece in order, every
+    // piece's size a multiple of 8 but the last's.
+    void beginBlob(int size) { tag('b', size); }
+    void addPiece(const void *data, int size) { bytes(data, size); }
     // One value, wherever it is stored: a RowBatch's Value, or a SQLite value hashed inside
     // the library (SqliteEngine::checksum).
     struct View {

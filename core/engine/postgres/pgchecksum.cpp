@@ -74,6 +74,8 @@ Result<TableChecksum> PostgresEngine::serverChecksum(DbConnection &c, const Tabl
 Result<TableChecksum> PostgresEngine::rawChecksum(DbConnection &c, const TableSchema &t, std::atomic<qint64> *rowsHashed)
 {
     PostgresEngine e;
+    if (readsBigByteaInPieces(t))
+        return rawChecksumInPieces(c, t, e.relation(c, t), rowsHashed);
     const QString sql = QStringLiteral("COPY (SELECT %1 FROM %2) TO STDOUT (FORMAT binary)").arg(e.columnList(t), e.relation(c, t));
     PgResult r(PQexec(c.postgres(), sql.toUtf8().constData()));
     if (PQresultStatus(r.get()) != PGRES_COPY_OUT)
@@ -106,6 +108,8 @@ Result<TableChecksum> PostgresEngine::rawChecksum(DbConnection &c, const TableSc
 
 Result<TableChecksum> PostgresEngine::checksum(DbConnection &c, const TableSchema &t, std::atomic<qint64> *rowsHashed)
 {
+    if (readsBigByteaInPieces(t))
+        return typedChecksumInPieces(c, t, relation(c, t), rowsHashed);
     auto reader = startCopyOut(c.postgres(),
                                QStringLiteral("SELECT %1 FROM %2").arg(columnList(t), relation(c, t)),
                                classesOf(t), false);

@@ -6,6 +6,7 @@
 #include "engine/engine.h"
 #include "engine/postgres/pgsession.h"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -53,6 +54,35 @@ bool walkBinaryRow(const char *p, size_t n, int columns, int keyColumn, RowHashe
 // `done` set). The header, which the server sends in front of the first row, is skipped
 // (pgpassthrough.cpp).
 Result<std::optional<std::pair<char *, size_t>>> nextBinaryRow(PGconn *conn, bool &headerSeen, bool &done, char *&buffer);
+
+// From this size on a bytea value is read in pieces of kByteaPiece (a multiple of 8:
+// RowHasher::addPiece), never whole (pgbigvalue.cpp, and the reader: pgreader.cpp).
+constexpr int kBigBytea = int(kDirectRow); // 16 MB: a smaller value keeps the one-COPY read
+constexpr int kByteaPiece = 4 * 1024 * 1024;
+
+// A big bytea in a keyed read (the reader's, a passthrough's) arrives as this value instead:
+// `byteaOrStandIn` (the server's octet_length reads no TOASTed value); the row is then read
+// again, its big values in pieces (a small value equal to the stand-in is told apart by its size).
+inline const QByteArray kBigByteaStandIn = QByteArrayLiteral("cockpit big bytea read in pieces");
+inline QString byteaOrStandIn(const QString &quoted)
+{
+    return QStringLiteral("CASE WHEN octet_length(%1) >= %2 THEN decode('%3', 'hex') ELSE %1 END")
+        .arg(quoted, QString::number(kBigBytea), QString::fromLatin1(kBigByteaStandIn.toHex()));
+}
+
+// Column `column` (quoted) of `relation`'s row `where` (a condition naming one row), `size`
+// bytes from the server in pieces, each handed to `piece` (pgbigvalue.cpp).
+Status readByteaInPieces(PGconn *conn, const QString &relation, const QString &column, const QString &where,
+                         const QStringList &whereParams, qint64 size,
+                         const std::function<void(const char *, int)> &piece);
+
+// Checksums of a table with bytea columns that read a big value in pieces, never whole
+// (pgbigvalue.cpp): rawChecksum's and checksumRows' sums. `relation`: t's for a FROM clause.
+bool readsBigByteaInPieces(const TableSchema &t);
+Result<TableChecksum> rawChecksumInPieces(DbConnection &c, const TableSchema &t, const QString &relation,
+                                          std::atomic<qint64> *rowsHashed);
+Result<TableChecksum> typedChecksumInPieces(DbConnection &c, const TableSchema &t, const QString &relation,
+                                            std::atomic<qint64> *rowsHashed);
 
 } // namespace pginternal
 

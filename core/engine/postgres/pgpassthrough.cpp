@@ -5,7 +5,9 @@
 #include "engine/rowhasher.h"
 
 #include <QScopeGuard>
+#include <algorithm>
 #include <cstring>
+#include <optional>
 
 namespace cockpit {
 
@@ -142,7 +144,31 @@ Result<std::unique_ptr<PostgresEngine::Passthrough>> PostgresEngine::Passthrough
                        .arg(schema, e.quoteIdentifier(t.name), e.columnList(t))
                        .toUtf8();
     p->m_checkpointSql = checkpointUpsertSql(schema);
-    QString query = QStringLiteral("SELECT %1 FROM %2").arg(e.columnList(t), e.relation(source, t));
+    QString columns = e.columnList(t);
+    // A keyed read outside a transaction (ending a COPY early cancels it): a big bytea as the
+    // stand-in, its row then sent alone, the value read in pieces.
+    if (t.hasCopyKey() && PQtransactionStatus(p->m_source) == PQTRANS_IDLE) {
+        QStringList guarded;
+        bool any = false;
+        for (const auto &col : t.columns) {
+            const QString q = e.quoteIdentifier(col.name);
+            const bool bytea = col.type.cls == TypeClass::Blob;
+            any |= bytea;
+            p->m_quoted << q;
+            p->m_bytea.push_back(bytea);
+            guarded << (bytea ? byteaOrStandIn(q) : q);
+        }
+        if (any) {
+            columns = guarded.join(QStringLiteral(", "));
+            p->m_relation = e.relation(source, t);
+            p->m_key = t.copyKey;
+            p->m_keyHi = keyHi;
+        } else {
+            p->m_bytea.clear();
+        }
+    }
+    QString query = QStringLiteral("SELECT %1 FROM %2").arg(columns, e.relation(source, t));
+    p->m_select = query;
     if (t.hasCopyKey())
         query += QStringLiteral(" WHERE %1 > %2 AND %1 <= %3 ORDER BY %1").arg(t.copyKey).arg(afterKey).arg(keyHi);
     const QString sql = QStringLiteral("COPY (%1) TO STDOUT (FORMAT binary)").arg(query);
@@ -158,9 +184,133 @@ PostgresEngine::Passthrough::~Passthrough()
         abandonCopyOut(m_source);
 }
 
+Status PostgresEngine::Passthrough::restartSource(qint64 afterKey)
+{
+    const QString sql = QStringLiteral("COPY (%1 WHERE %2 > %3 AND %2 <= %4 ORDER BY %2) TO STDOUT (FORMAT binary)")
+                            .arg(m_select, m_key, QString::number(afterKey), QString::number(m_keyHi));
+    PgResult r(PQexec(m_source, sql.toUtf8().constData()));
+    if (PQresultStatus(r.get()) != PGRES_COPY_OUT)
+        return makeError(QStringLiteral("reading rows failed: ") + pgError(m_source, r.get()), sql);
+    m_headerSeen = false;
+    m_done = false;
+    return {};
+}
+
+bool PostgresEngine::Passthrough::hasStandIn(const char *p, size_t n) const
+{
+    size_t at = 2;
+    for (int f = 0; f < m_columns && at + 4 <= n; ++f) {
+        const auto len = qint32(readBig32(p + at));
+        at += 4;
+        if (len < 0)
+            continue;
+        if (m_bytea[size_t(f)] && len == kBigByteaStandIn.size() && at + size_t(len) <= n
+            && std::memcmp(p + at, kBigByteaStandIn.constData(), size_t(len)) == 0)
+            return true;
+        at += size_t(len);
+    }
+    return false;
+}
+
+// Inside the target's COPY: row `key` read again from the source in one snapshot, its big
+// values in pieces, sent as one tuple and hashed (raw) as it goes. `sent`: false when the row
+// is gone since.
+Status PostgresEngine::Passthrough::sendBigRow(qint64 key, RowHasher *hasher, quint64 &sum, bool &sent)
+{
+    sent = false;
+    if (auto st = pgRun(m_source, QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"), QStringLiteral("begin reading a big row"));
+        !st)
+        return st;
+    auto rollback = qScopeGuard([&] { PQclear(PQexec(m_source, "ROLLBACK")); });
+    QStringList sizes;
+    for (int i = 0; i < m_columns; ++i)
+        if (m_bytea[size_t(i)])
+            sizes << QStringLiteral("octet_length(%1)::bigint").arg(m_quoted[i]);
+    const QString where = QStringLiteral("%1 = $1").arg(m_key);
+    // m_select is "SELECT columns FROM relation": the sizes go after the columns.
+    const QString select = m_select.left(m_select.lastIndexOf(QLatin1String(" FROM "))) + QStringLiteral(", ")
+                           + sizes.join(QStringLiteral(", ")) + m_select.mid(m_select.lastIndexOf(QLatin1String(" FROM ")))
+                           + QStringLiteral(" WHERE ") + where;
+    const QByteArray text = select.toUtf8(), keyText = QByteArray::number(key);
+    const char *params[1] = {keyText.constData()};
+    PgResult r(PQexecParams(m_source, text.constData(), 1, nullptr, params, nullptr, nullptr, 1));
+    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK)
+        return makeError(QStringLiteral("reading a big row failed: ") + pgError(m_source, r.get()), select);
+    if (PQntuples(r.get()) == 0)
+        return {}; // gone since
+    auto sendBytes = [&](const char *p, size_t n) { return PQputCopyData(m_target, p, int(n)) == 1; };
+    auto big32 = [](qint32 v) {
+        std::string b(4, '\0');
+        for (int k = 0; k < 4; ++k)
+            b[size_t(k)] = char(quint32(v) >> (24 - 8 * k));
+        return b;
+    };
+    const char count[2] = {char(quint32(m_columns) >> 8), char(m_columns & 0xff)};
+    if (!sendBytes(count, 2))
+        return makeError(QStringLiteral("sending rows failed: ") + pgError(m_target));
+    int sizeField = m_columns;
+    constexpr size_t kSendSize = 1 << 20;
+    for (int i = 0; i < m_columns; ++i) {
+        qint64 size = -1;
+        if (m_bytea[size_t(i)]) {
+            const int f = sizeField++;
+            if (!PQgetisnull(r.get(), 0, f)) {
+                size = 0;
+                const char *v = PQgetvalue(r.get(), 0, f);
+                for (int k = 0; k < 8; ++k)
+                    size = (size << 8) | quint8(v[k]);
+            }
+        }
+        if (size >= kBigBytea) {
+            if (hasher)
+                hasher->beginBlob(int(size));
+            if (!sendBytes(big32(qint32(size)).data(), 4))
+                return makeError(QStringLiteral("sending rows failed: ") + pgError(m_target));
+            bool sendFailed = false;
+            if (auto st = readByteaInPieces(m_source, m_relation, m_quoted[i], where, {QString::number(key)}, size,
+                                            [&](const char *p, int n) {
+                                                if (hasher)
+                                                    hasher->addPiece(p, n);
+                                                for (size_t at = 0; at < size_t(n) && !sendFailed; at += kSendSize)
+                                                    sendFailed = !sendBytes(p + at, std::min(kSendSize, size_t(n) - at));
+                                            });
+                !st)
+                return st;
+            if (sendFailed)
+                return makeError(QStringLiteral("sending rows failed: ") + pgError(m_target));
+            continue;
+        }
+        if (PQgetisnull(r.get(), 0, i)) {
+            if (hasher)
+                hasher->addNull();
+            if (!sendBytes(big32(-1).data(), 4))
+                return makeError(QStringLiteral("sending rows failed: ") + pgError(m_target));
+            continue;
+        }
+        const int len = PQgetlength(r.get(), 0, i);
+        if (hasher)
+            hasher->addBlob(PQgetvalue(r.get(), 0, i), len);
+        if (!sendBytes(big32(len).data(), 4) || !sendBytes(PQgetvalue(r.get(), 0, i), size_t(len)))
+            return makeError(QStringLiteral("sending rows failed: ") + pgError(m_target));
+    }
+    if (hasher)
+        sum += hasher->finishRow();
+    rollback.dismiss();
+    if (auto st = pgRun(m_source, QStringLiteral("COMMIT"), QStringLiteral("end reading a big row")); !st)
+        return st;
+    sent = true;
+    return {};
+}
+
 Result<int> PostgresEngine::Passthrough::copyBatch(Checkpoint &cp, int maxRows)
 {
     m_tuples.clear();
+    if (m_restart) {
+        m_restart = false;
+        if (auto st = restartSource(m_restartAfter); !st)
+            return st.error();
+    }
+    std::optional<qint64> bigRow; // the key of a row sent alone, its big values in pieces
     RowHasher hasher;
     const bool serverHash = !m_serverKinds.empty();
     bool hashed = true; // false once a row the server could not hash went by (pgrowhash::addTuple)
@@ -180,6 +330,26 @@ Result<int> PostgresEngine::Passthrough::copyBatch(Checkpoint &cp, int maxRows)
         if (!*row)
             break;
         const auto [p, n] = **row;
+        if (!m_bytea.empty() && hasStandIn(p, n)) {
+            // The COPY ends here: a row after others ends the batch without it (the next one
+            // starts with it); alone, it is read again and sent with its values in pieces.
+            qint64 key = 0;
+            if (!walkBinaryRow(p, n, m_columns, m_keyColumn, nullptr, key))
+                return makeError(QStringLiteral("reading rows failed: a binary COPY row does not have %1 fields").arg(m_columns));
+            abandonCopyOut(m_source);
+            m_done = true;
+            if (rows > 0) {
+                m_restart = true;
+                m_restartAfter = lastKey;
+                break;
+            }
+            if (key < m_keyHi) {
+                m_restart = true;
+                m_restartAfter = key;
+            }
+            bigRow = key;
+            break;
+        }
         if (!walkBinaryRow(p, n, m_columns, m_keyColumn, serverHash ? nullptr : &hasher, lastKey))
             return makeError(QStringLiteral("reading rows failed: a binary COPY row does not have %1 fields").arg(m_columns));
         if (!serverHash)
@@ -195,7 +365,7 @@ Result<int> PostgresEngine::Passthrough::copyBatch(Checkpoint &cp, int maxRows)
         }
         m_tuples.append(p, n);
     }
-    if (rows == 0)
+    if (rows == 0 && !bigRow)
         return 0;
 
     if (auto st = pgRun(m_target, QStringLiteral("BEGIN"), QStringLiteral("begin batch")); !st)
@@ -220,8 +390,28 @@ Result<int> PostgresEngine::Passthrough::copyBatch(Checkpoint &cp, int maxRows)
         return true;
     };
     if (PQputCopyData(m_target, header.data(), kBinaryHeader) != 1 || !send(m_tuples.data(), m_tuples.size())
-        || !send(direct.first, direct.second) || PQputCopyData(m_target, trailer, 2) != 1
-        || PQputCopyEnd(m_target, nullptr) != 1)
+        || !send(direct.first, direct.second))
+        return fail(makeError(QStringLiteral("sending rows failed: ") + pgError(m_target)));
+    if (bigRow) {
+        bool sent = false;
+        if (auto st = sendBigRow(*bigRow, serverHash ? nullptr : &hasher, sum, sent); !st) {
+            PQputCopyEnd(m_target, "a big row could not be read");
+            copyResultError(m_target);
+            return fail(st.error());
+        }
+        if (sent) {
+            ++rows;
+            lastKey = *bigRow;
+            hashed = hashed && !serverHash; // the server's hash kinds cover no bytea
+        } else if (m_restart) {
+            // Gone since: nothing sent; the batch goes on after it.
+            PQputCopyEnd(m_target, "nothing to copy");
+            copyResultError(m_target);
+            PQclear(PQexec(m_target, "ROLLBACK"));
+            return copyBatch(cp, maxRows);
+        }
+    }
+    if (PQputCopyData(m_target, trailer, 2) != 1 || PQputCopyEnd(m_target, nullptr) != 1)
         return fail(makeError(QStringLiteral("sending rows failed: ") + pgError(m_target)));
     if (const QString error = copyResultError(m_target); !error.isEmpty())
         return fail(makeError(QStringLiteral("COPY into the target failed (source keys after %1 up to %2): %3")

@@ -76,6 +76,37 @@ int hexValue(char c)
     return -1;
 }
 
+// A keyed read that reads big bytea values in pieces (kBigByteaStandIn): libpq would hold a
+// whole row in its input buffer, and hand it over in a buffer of its own.
+struct BigByteaRead {
+    QString relation;
+    QString key;    // the copy key expression
+    QString select; // "SELECT key, columns FROM relation", each bytea as the stand-in when big
+    qint64 keyHi = 0;
+    std::vector<int> byteaColumns;
+    QStringList quoted; // each column's name
+};
+
+Result<std::optional<std::vector<PgBinaryRead>>> binaryReadPlan(PGconn *conn, const QByteArray &query,
+                                                                const std::vector<TypeClass> &classes, bool keyFirst);
+
+// Starts COPY (query) TO STDOUT, binary when every column reads so (then `binary` holds the decoder).
+Status startCopy(PGconn *conn, const QString &query, const std::vector<TypeClass> &classes, bool keyFirst,
+                 std::optional<PgBinaryRowDecoder> &binary)
+{
+    auto plan = binaryReadPlan(conn, query.toUtf8(), classes, keyFirst);
+    if (!plan)
+        return plan.error();
+    const QString sql = QStringLiteral("COPY (%1) TO STDOUT%2").arg(query, *plan ? QStringLiteral(" (FORMAT binary)") : QString());
+    PgResult r(PQexec(conn, sql.toUtf8().constData()));
+    if (PQresultStatus(r.get()) != PGRES_COPY_OUT)
+        return makeError(QStringLiteral("reading rows failed: ") + pgError(conn, r.get()), sql);
+    binary.reset();
+    if (*plan)
+        binary.emplace(std::move(**plan), keyFirst);
+    return {};
+}
+
 // Streams COPY ... TO STDOUT rows into batches, typed by the columns' classes: text COPY
 // parsed here, or binary COPY decoded by `binary` (pgbinaryread.h) into the same values.
 class PostgresReader final : public RowReader {
@@ -92,9 +123,32 @@ public:
             abandonCopyOut(m_conn);
     }
 
+    void readBigByteaInPieces(BigByteaRead big) { m_big = std::move(big); }
+
     Result<int> next(RowBatch &batch, int maxRows) override
     {
+        while (true) {
+            auto n = nextRows(batch, maxRows);
+            // A big row read alone can have vanished: the read goes on after it.
+            if (!n || *n > 0 || !m_restartAfter)
+                return n;
+        }
+    }
+
+private:
+    Result<int> nextRows(RowBatch &batch, int maxRows)
+    {
         batch.reset(int(m_classes.size()));
+        if (m_restartAfter) {
+            const qint64 after = *m_restartAfter;
+            m_restartAfter.reset();
+            if (auto st = startCopy(m_conn,
+                                    m_big->select + QStringLiteral(" WHERE %1 > %2 AND %1 <= %3 ORDER BY %1").arg(m_big->key, QString::number(after), QString::number(m_big->keyHi)),
+                                    m_classes, m_keyFirst, m_binary);
+                !st)
+                return st.error();
+            m_done = false;
+        }
         int n = 0;
         while (!m_done && n < maxRows && batch.byteSize() < kBatchByteBudget) {
             char *line = nullptr;
@@ -120,18 +174,124 @@ public:
                     return rows.error();
                 m_rowNumber += *rows;
                 n += *rows;
-                continue;
+            } else {
+                auto st = parseLine(batch, line, size_t(len), m_rowNumber++);
+                PQfreemem(line);
+                if (!st)
+                    return st.error();
+                ++n;
             }
-            auto st = parseLine(batch, line, size_t(len), m_rowNumber++);
-            PQfreemem(line);
-            if (!st)
-                return st.error();
-            ++n;
+            if (m_big && n > 0 && hasStandIn(batch, n - 1)) {
+                if (auto st = readBigRow(batch); !st)
+                    return st.error();
+                return batch.rows();
+            }
         }
         return n;
     }
 
-private:
+    // Whether a bytea column of `row` holds the stand-in of a big value.
+    bool hasStandIn(const RowBatch &batch, int row) const
+    {
+        for (const int col : m_big->byteaColumns) {
+            const Value &v = batch.value(row, col);
+            if (v.type == ValueType::Blob && v.size == quint32(kBigByteaStandIn.size())
+                && std::memcmp(batch.bytes(v), kBigByteaStandIn.constData(), v.size) == 0)
+                return true;
+        }
+        return false;
+    }
+
+    // The batch's last row has a big value: the COPY ends there. A row after others ends the
+    // batch without it (the next batch starts with it: the batch then holds little besides);
+    // alone, it is read again, its big values in pieces, in one snapshot; the read then goes
+    // on after it.
+    Status readBigRow(RowBatch &batch)
+    {
+        abandonCopyOut(m_conn);
+        m_done = true;
+        const int row = batch.rows() - 1;
+        const qint64 key = batch.key(row);
+        batch.removeRows({row});
+        if (row > 0) {
+            m_restartAfter = batch.lastKey();
+            return {};
+        }
+        if (key < m_big->keyHi)
+            m_restartAfter = key;
+        const bool began = PQtransactionStatus(m_conn) == PQTRANS_IDLE;
+        if (began)
+            if (auto st = pgRun(m_conn, QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"), QStringLiteral("begin reading a big row")); !st)
+                return st;
+        auto st = readBigRowInSnapshot(batch, key);
+        if (began) {
+            if (!st)
+                PQclear(PQexec(m_conn, "ROLLBACK"));
+            else if (auto end = pgRun(m_conn, QStringLiteral("COMMIT"), QStringLiteral("end reading a big row")); !end)
+                return end;
+        }
+        return st;
+    }
+
+    Status readBigRowInSnapshot(RowBatch &batch, qint64 key)
+    {
+        const QString where = QStringLiteral("%1 = $1").arg(m_big->key);
+        RowBatch one;
+        {
+            auto reader = startCopyOut(m_conn, m_big->select + QStringLiteral(" WHERE %1 = %2").arg(m_big->key, QString::number(key)), m_classes, true);
+            if (!reader)
+                return reader.error();
+            RowBatch more;
+            auto n = (*reader)->next(one, 2);
+            if (!n)
+                return n.error();
+            if (*n == 1) {
+                auto end = (*reader)->next(more, 1);
+                if (!end)
+                    return end.error();
+            }
+            if (*n == 0)
+                return {}; // gone since
+        }
+        batch.beginRow(one.key(0));
+        for (int col = 0; col < one.columns(); ++col) {
+            const Value &v = one.value(0, col);
+            switch (v.type) {
+            case ValueType::Null: batch.addNull(); break;
+            case ValueType::Integer: batch.addInteger(v.integer); break;
+            case ValueType::Real: batch.addReal(v.real); break;
+            case ValueType::Text: batch.addText(one.bytes(v), int(v.size)); break;
+            case ValueType::Blob: batch.addBlob(one.bytes(v), int(v.size)); break;
+            }
+        }
+        // Which stand-ins are big values (a small value can equal the stand-in: it stays).
+        QStringList lengths;
+        for (const int col : m_big->byteaColumns)
+            lengths << QStringLiteral("octet_length(%1)::bigint").arg(m_big->quoted[col]);
+        auto sizes = pgExec(m_conn, QStringLiteral("SELECT %1 FROM %2 WHERE %3").arg(lengths.join(QStringLiteral(", ")), m_big->relation, where),
+                            {QString::number(key)});
+        if (!sizes)
+            return sizes.error();
+        if (sizes->rows() != 1)
+            return makeError(QStringLiteral("reading a big value of %1 failed: the row changed while it was read").arg(m_big->relation));
+        for (size_t i = 0; i < m_big->byteaColumns.size(); ++i) {
+            const int col = m_big->byteaColumns[i];
+            const Value &v = batch.value(0, col);
+            const qint64 size = sizes->isNull(0, int(i)) ? -1 : sizes->text(0, int(i)).toLongLong();
+            if (v.type != ValueType::Blob || size < kBigBytea)
+                continue;
+            char *into = batch.setBlobSpace(0, col, int(size));
+            if (auto st = readByteaInPieces(m_conn, m_big->relation, m_big->quoted[col], where, {QString::number(key)}, size,
+                                            [&into](const char *p, int n) {
+                                                std::memcpy(into, p, size_t(n));
+                                                into += n;
+                                            });
+                !st)
+                return st;
+        }
+        return {};
+    }
+
     Status parseLine(RowBatch &batch, char *line, size_t len, qint64 rowNumber)
     {
         if (len > 0 && line[len - 1] == '\n')
@@ -199,17 +359,16 @@ private:
     bool m_done = false;
     qint64 m_rowNumber = 0;
     std::string m_bytes;
+    std::optional<BigByteaRead> m_big;
+    std::optional<qint64> m_restartAfter; // a COPY to start, for the keys after this one
 };
-
-} // namespace
 
 // How each value column of `query` is read in binary, or nothing when some column (or the
 // session) needs the text path. Preparing and describing the query (two short round trips,
 // nothing planned or run) gives its result types.
 // COCKPIT_PG_TEXT_COPY=1 forces text (to compare both paths).
-static Result<std::optional<std::vector<PgBinaryRead>>> binaryReadPlan(PGconn *conn, const QByteArray &query,
-                                                                       const std::vector<TypeClass> &classes,
-                                                                       bool keyFirst)
+Result<std::optional<std::vector<PgBinaryRead>>> binaryReadPlan(PGconn *conn, const QByteArray &query,
+                                                                const std::vector<TypeClass> &classes, bool keyFirst)
 {
     using Reads = std::optional<std::vector<PgBinaryRead>>;
     if (qEnvironmentVariableIntValue("COCKPIT_PG_TEXT_COPY") == 1)
@@ -241,19 +400,14 @@ static Result<std::optional<std::vector<PgBinaryRead>>> binaryReadPlan(PGconn *c
     return Reads(std::move(reads));
 }
 
+} // namespace
+
 Result<std::unique_ptr<RowReader>> pginternal::startCopyOut(PGconn *conn, const QString &query, std::vector<TypeClass> classes,
                                                             bool keyFirst)
 {
-    auto plan = binaryReadPlan(conn, query.toUtf8(), classes, keyFirst);
-    if (!plan)
-        return plan.error();
-    const QString sql = QStringLiteral("COPY (%1) TO STDOUT%2").arg(query, *plan ? QStringLiteral(" (FORMAT binary)") : QString());
-    PgResult r(PQexec(conn, sql.toUtf8().constData()));
-    if (PQresultStatus(r.get()) != PGRES_COPY_OUT)
-        return makeError(QStringLiteral("reading rows failed: ") + pgError(conn, r.get()), sql);
     std::optional<PgBinaryRowDecoder> binary;
-    if (*plan)
-        binary.emplace(std::move(**plan), keyFirst);
+    if (auto st = startCopy(conn, query, classes, keyFirst, binary); !st)
+        return st.error();
     return std::unique_ptr<RowReader>(new PostgresReader(conn, std::move(classes), keyFirst, std::move(binary)));
 }
 
@@ -266,11 +420,38 @@ bool PostgresEngine::readsBinary(const RowReader &reader)
 Result<std::unique_ptr<RowReader>> PostgresEngine::openReader(DbConnection &c, const TableSchema &t,
                                                              qint64 afterKey, qint64 keyHi)
 {
+    QString columns = columnList(t);
+    BigByteaRead big;
+    // Not inside a transaction: ending a COPY early cancels it, which would abort the transaction.
+    if (t.hasCopyKey() && PQtransactionStatus(c.postgres()) == PQTRANS_IDLE) {
+        // A big bytea as the stand-in, read in pieces.
+        QStringList guarded;
+        for (int i = 0; i < t.columns.size(); ++i) {
+            const QString q = quoteIdentifier(t.columns[i].name);
+            big.quoted << q;
+            if (t.columns[i].type.cls != TypeClass::Blob) {
+                guarded << q;
+                continue;
+            }
+            big.byteaColumns.push_back(i);
+            guarded << byteaOrStandIn(q);
+        }
+        if (!big.byteaColumns.empty())
+            columns = guarded.join(QStringLiteral(", "));
+    }
     QString query = QStringLiteral("SELECT %1, %2 FROM %3")
-                        .arg(t.hasCopyKey() ? t.copyKey : QStringLiteral("0"), columnList(t), relation(c, t));
+                        .arg(t.hasCopyKey() ? t.copyKey : QStringLiteral("0"), columns, relation(c, t));
+    big.select = query;
     if (t.hasCopyKey())
         query += QStringLiteral(" WHERE %1 > %2 AND %1 <= %3 ORDER BY %1").arg(t.copyKey).arg(afterKey).arg(keyHi);
-    return startCopyOut(c.postgres(), query, classesOf(t), true);
+    auto reader = startCopyOut(c.postgres(), query, classesOf(t), true);
+    if (!reader || big.byteaColumns.empty())
+        return reader;
+    big.relation = relation(c, t);
+    big.key = t.copyKey;
+    big.keyHi = keyHi;
+    static_cast<PostgresReader &>(**reader).readBigByteaInPieces(std::move(big));
+    return reader;
 }
 
 Result<std::unique_ptr<RowReader>> PostgresEngine::openKeyRangeRows(DbConnection &c, const TableSchema &t,

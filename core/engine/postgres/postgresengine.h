@@ -17,6 +17,8 @@
 
 namespace cockpit {
 
+class RowHasher;
+
 class PostgresEngine final : public Engine {
 public:
     QString quoteIdentifier(const QString &name) const override;
@@ -102,6 +104,17 @@ public:
         bool m_done = false;
         std::vector<PgBinaryKind> m_serverKinds; // empty: raw hashing
         std::string m_tuples;
+        // A keyed read of a table with bytea columns: a big value arrives as a stand-in, and its
+        // row is sent alone, the value read in pieces (pgpassthrough.cpp).
+        Status restartSource(qint64 afterKey);
+        bool hasStandIn(const char *p, size_t n) const;
+        Status sendBigRow(qint64 key, RowHasher *hasher, quint64 &sum, bool &sent);
+        QString m_select, m_relation, m_key;
+        qint64 m_keyHi = 0;
+        std::vector<bool> m_bytea; // per column; empty: no big value is read in pieces
+        QStringList m_quoted;
+        bool m_restart = false; // the source COPY to start again, after m_restartAfter
+        qint64 m_restartAfter = 0;
     };
     // Row count and the sum of raw-binary row hashes (see Passthrough).
     static Result<TableChecksum> rawChecksum(DbConnection &c, const TableSchema &t, std::atomic<qint64> *rowsHashed);

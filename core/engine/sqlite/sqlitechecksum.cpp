@@ -1,9 +1,12 @@
 // The SQLite table checksum as an SQL aggregate (cockpit_checksum), the rows hashed inside SQLite.
 #include "engine/sqlite/sqliteengine.h"
 #include "engine/sqlite/sqliteinternal.h"
+#include "engine/sqlite/sqlitebigblob.h"
 #include "engine/rowhasher.h"
 
 #include <QScopeGuard>
+#include <algorithm>
+#include <memory>
 #include <atomic>
 
 namespace cockpit {
@@ -19,7 +22,39 @@ struct ChecksumFunction {
     std::vector<TypeClass> classes;
     std::atomic<qint64> *rowsHashed = nullptr;
     RowHasher hasher; // one per checksum: its buffers serve every row
+    // Big blobs read in pieces (sqlitebigblob.h): the function's arguments then start with the
+    // rowid and the masks. 0: every value is an argument.
+    int masks = 0;
+    QByteArray table;
+    std::vector<QByteArray> columns;
+    std::unique_ptr<char[]> piece;
 };
+
+// Hashes column `col` of row `rowid`, a big blob, in pieces. False: the error is set.
+bool hashBigBlob(sqlite3_context *context, ChecksumFunction &f, sqlite3_int64 rowid, int col)
+{
+    sqlite3 *db = sqlite3_context_db_handle(context);
+    SqliteBlob blob;
+    int rc = blob.open(db, f.table, f.columns[size_t(col)], rowid, false);
+    if (rc == SQLITE_OK) {
+        if (!f.piece)
+            f.piece = std::make_unique_for_overwrite<char[]>(kBlobPieceBytes);
+        const int size = blob.size();
+        f.hasher.beginBlob(size);
+        for (int at = 0; at < size && rc == SQLITE_OK; at += kBlobPieceBytes) {
+            const int n = std::min(kBlobPieceBytes, size - at);
+            rc = blob.read(f.piece.get(), n, at);
+            if (rc == SQLITE_OK)
+                f.hasher.addPiece(f.piece.get(), n);
+        }
+    }
+    if (rc != SQLITE_OK) {
+        const QByteArray message = "reading a big value of column " + f.columns[size_t(col)] + " failed: " + sqlite3_errmsg(db);
+        sqlite3_result_error(context, message.constData(), int(message.size()));
+        return false;
+    }
+    return true;
+}
 
 struct ChecksumAccumulator { // zeroed by sqlite3_aggregate_context
     quint64 sum;
@@ -34,7 +69,20 @@ void checksumStep(sqlite3_context *context, int argc, sqlite3_value **argv)
     if (!acc)
         return sqlite3_result_error_nomem(context);
     RowHasher &hasher = f->hasher;
+    sqlite3_int64 rowid = 0;
+    sqlite3_value **masks = nullptr;
+    if (f->masks) {
+        rowid = sqlite3_value_int64(argv[0]);
+        masks = argv + 1;
+        argv += 1 + f->masks;
+        argc -= 1 + f->masks;
+    }
     for (int i = 0; i < argc; ++i) {
+        if (masks && isBigBlob(masks, i)) { // a blob: hashed as one whatever the column's class
+            if (!hashBigBlob(context, *f, rowid, i))
+                return;
+            continue;
+        }
         sqlite3_value *v = argv[i];
         RowHasher::View x;
         switch (sqlite3_value_type(v)) {
@@ -101,13 +149,22 @@ Result<TableChecksum> SqliteEngine::checksum(DbConnection &c, const TableSchema 
     for (const auto &col : t.columns)
         function.classes.push_back(col.type.cls);
     function.rowsHashed = rowsHashed;
-    if (auto st = addSqlFunction(c.sqlite(), "cockpit_checksum", int(t.columns.size()), &function, nullptr, checksumStep,
+    QString arguments = columnList(t);
+    if (const QString rowid = rowidAlias(c.sqlite(), t.name, t.columns); !rowid.isEmpty()) {
+        function.masks = bigBlobMasks(int(t.columns.size()));
+        function.table = t.name.toUtf8();
+        for (const auto &col : t.columns)
+            function.columns.push_back(col.name.toUtf8());
+        arguments = bigBlobArguments(rowid, t.columns);
+    }
+    const int argumentCount = int(t.columns.size()) + (function.masks ? 1 + function.masks : 0);
+    if (auto st = addSqlFunction(c.sqlite(), "cockpit_checksum", argumentCount, &function, nullptr, checksumStep,
                                  checksumFinal, QStringLiteral("the checksum function"));
         !st)
         return st.error();
-    auto unregister = qScopeGuard([&] { removeSqlFunction(c.sqlite(), "cockpit_checksum", int(t.columns.size())); });
+    auto unregister = qScopeGuard([&] { removeSqlFunction(c.sqlite(), "cockpit_checksum", argumentCount); });
     auto s = SqliteStatement::prepare(c.sqlite(), QStringLiteral("SELECT cockpit_checksum(%1) FROM %2")
-                                                      .arg(columnList(t), quoteIdentifier(t.name)));
+                                                      .arg(arguments, quoteIdentifier(t.name)));
     if (!s)
         return s.error();
     if (sqlite3_step(s->get()) != SQLITE_ROW)

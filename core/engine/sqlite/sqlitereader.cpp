@@ -2,6 +2,7 @@
 // a sampled text key's ranges, and the ordered reads of first-difference reports.
 #include "engine/sqlite/sqliteengine.h"
 #include "engine/sqlite/sqliteinternal.h"
+#include "engine/sqlite/sqlitebigblob.h"
 
 #include <atomic>
 
@@ -17,16 +18,31 @@ namespace {
 // PostgreSQL run's CPU in perf. Tables wider than a function's argument limit use the columns.
 class SqliteReader final : public RowReader {
 public:
-    // `key`: the key expression ("0" when there is none); `from`: " FROM ... [WHERE/ORDER BY]".
-    static Result<std::unique_ptr<SqliteReader>> open(sqlite3 *db, const QString &key, const QString &columns,
-                                                      int columnCount, const QString &from)
+    // `key`: the key expression ("0" when there is none); `from`: " FROM t [WHERE/ORDER BY]",
+    // t being `table`'s name.
+    static Result<std::unique_ptr<SqliteReader>> open(sqlite3 *db, const QString &key, const TableSchema &table,
+                                                      const QString &from)
     {
+        const int columnCount = int(table.columns.size());
         std::unique_ptr<SqliteReader> r(new SqliteReader(db, columnCount));
-        QString select = key + QStringLiteral(", ") + columns;
+        QString select = key + QStringLiteral(", ") + SqliteEngine().columnList(table);
         if (columnCount + 1 <= kMaxFunctionArguments && !needsSort(db, select, from)) {
+            // Big blobs read in pieces straight into the batch (sqlitebigblob.h), where the
+            // arguments allow.
+            if (columnCount + 2 + bigBlobMasks(columnCount) <= kMaxFunctionArguments) {
+                if (const QString rowid = rowidAlias(db, table.name, table.columns); !rowid.isEmpty()) {
+                    r->m_masks = bigBlobMasks(columnCount);
+                    r->m_table = table.name.toUtf8();
+                    for (const auto &col : table.columns)
+                        r->m_columnNames.push_back(col.name.toUtf8());
+                    select = key + QStringLiteral(", ") + bigBlobArguments(rowid, table.columns);
+                }
+            }
+            const int arguments = columnCount + 1 + (r->m_masks ? 1 + r->m_masks : 0);
             static std::atomic<quint64> counter{0};
             r->m_function = QStringLiteral("cockpit_row_%1").arg(counter.fetch_add(1)).toUtf8();
-            if (auto st = addSqlFunction(db, r->m_function.constData(), columnCount + 1, r.get(), appendRow, nullptr,
+            r->m_arguments = arguments;
+            if (auto st = addSqlFunction(db, r->m_function.constData(), arguments, r.get(), appendRow, nullptr,
                                          nullptr, QStringLiteral("the row reader"));
                 !st)
                 return st.error();
@@ -43,7 +59,7 @@ public:
     {
         m_stmt = SqliteStatement(); // finalized first: SQLite keeps a function its statements use
         if (!m_function.isEmpty())
-            removeSqlFunction(m_db, m_function.constData(), m_columns + 1);
+            removeSqlFunction(m_db, m_function.constData(), m_arguments);
     }
 
     sqlite3_stmt *statement() const { return m_stmt.get(); }
@@ -92,11 +108,42 @@ private:
 
     SqliteReader(sqlite3 *db, int columns) : m_db(db), m_columns(columns) {}
 
+    // Reads column `col` of row `rowid`, a big blob, into the batch. False: the error is set.
+    bool readBigBlob(sqlite3_context *context, RowBatch &batch, sqlite3_int64 rowid, int col)
+    {
+        SqliteBlob blob;
+        int rc = blob.open(m_db, m_table, m_columnNames[size_t(col)], rowid, false);
+        if (rc == SQLITE_OK) {
+            const int size = blob.size();
+            rc = blob.read(batch.addBlobSpace(size), size, 0); // page by page, into the batch
+        }
+        if (rc != SQLITE_OK) {
+            const QByteArray message = "reading a big value of column " + m_columnNames[size_t(col)] + " failed: " + sqlite3_errmsg(m_db);
+            sqlite3_result_error(context, message.constData(), int(message.size()));
+            return false;
+        }
+        return true;
+    }
+
     static void appendRow(sqlite3_context *context, int argc, sqlite3_value **argv)
     {
-        RowBatch &batch = *static_cast<SqliteReader *>(sqlite3_user_data(context))->m_batch;
+        auto *r = static_cast<SqliteReader *>(sqlite3_user_data(context));
+        RowBatch &batch = *r->m_batch;
         batch.beginRow(sqlite3_value_int64(argv[0]));
-        for (int i = 1; i < argc; ++i) {
+        int first = 1;
+        sqlite3_int64 rowid = 0;
+        sqlite3_value **masks = nullptr;
+        if (r->m_masks) {
+            rowid = sqlite3_value_int64(argv[1]);
+            masks = argv + 2;
+            first = 2 + r->m_masks;
+        }
+        for (int i = first; i < argc; ++i) {
+            if (masks && isBigBlob(masks, i - first)) {
+                if (!r->readBigBlob(context, batch, rowid, i - first))
+                    return;
+                continue;
+            }
             sqlite3_value *v = argv[i];
             switch (sqlite3_value_type(v)) {
             case SQLITE_NULL: batch.addNull(); break;
@@ -142,6 +189,10 @@ private:
     sqlite3 *m_db;
     int m_columns;
     QByteArray m_function; // empty: read through the columns
+    int m_arguments = 0;   // the function's
+    int m_masks = 0;       // big blobs read in pieces: the rowid and this many masks lead the values
+    QByteArray m_table;
+    std::vector<QByteArray> m_columnNames;
     SqliteStatement m_stmt;
     RowBatch *m_batch = nullptr; // the batch next() fills
     bool m_done = false;
@@ -163,8 +214,7 @@ Result<std::unique_ptr<RowReader>> SqliteEngine::openReader(DbConnection &c, con
                              QStringLiteral("set read pragmas"));
         !st)
         return st.error();
-    auto r = SqliteReader::open(c.sqlite(), t.hasCopyKey() ? t.copyKey : QStringLiteral("0"), columnList(t),
-                                int(t.columns.size()),
+    auto r = SqliteReader::open(c.sqlite(), t.hasCopyKey() ? t.copyKey : QStringLiteral("0"), t,
                                 QStringLiteral(" FROM ") + quoteIdentifier(t.name) + (t.hasCopyKey() ? keyBounds(t) : QString()));
     if (!r)
         return r.error();
@@ -195,7 +245,7 @@ Result<std::unique_ptr<RowReader>> SqliteEngine::openKeyRangeRows(DbConnection &
                              .arg(quoteIdentifier(t.name),
                                   where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND ")), key,
                                   QString::number(bounds.size() + 1));
-    auto r = SqliteReader::open(c.sqlite(), QStringLiteral("0"), columnList(t), int(t.columns.size()), from);
+    auto r = SqliteReader::open(c.sqlite(), QStringLiteral("0"), t, from);
     if (!r)
         return r.error();
     for (int i = 0; i < bounds.size(); ++i)
@@ -206,7 +256,7 @@ Result<std::unique_ptr<RowReader>> SqliteEngine::openKeyRangeRows(DbConnection &
 
 Result<std::unique_ptr<RowReader>> SqliteEngine::openOrderedReader(DbConnection &c, const TableSchema &t)
 {
-    auto r = SqliteReader::open(c.sqlite(), QStringLiteral("0"), columnList(t), int(t.columns.size()),
+    auto r = SqliteReader::open(c.sqlite(), QStringLiteral("0"), t,
                                 QStringLiteral(" FROM %1 ORDER BY %2").arg(quoteIdentifier(t.name), keyOrder(t)));
     if (!r)
         return r.error();

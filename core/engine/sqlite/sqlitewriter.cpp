@@ -1,6 +1,7 @@
 // SQLite writes a batch as prepared INSERTs and the checkpoint in one IMMEDIATE transaction.
 #include "engine/sqlite/sqliteengine.h"
 #include "engine/sqlite/sqliteinternal.h"
+#include "engine/sqlite/sqlitebigblob.h"
 #include "engine/sqlite/sqlitewritelock.h"
 #include "engine/valuetext.h"
 
@@ -44,6 +45,18 @@ public:
     {
     }
 
+    // Big blobs of the columns marked in `inPieces` are inserted as a zeroblob and written in
+    // pieces (sqlitebigblob.h): SQLite never builds their record whole. A rowid table only.
+    void writeBigBlobsInPieces(const TableSchema &t, const QString &rowid, std::vector<bool> inPieces)
+    {
+        m_inPieces = std::move(inPieces);
+        m_table = t.name.toUtf8();
+        m_quotedTable = SqliteEngine().quoteIdentifier(t.name);
+        m_rowid = rowid;
+        for (const auto &col : t.columns)
+            m_columnNames.push_back(col.name.toUtf8());
+    }
+
     Status writeBatch(const RowBatch &batch, Checkpoint &cp) override
     {
         auto lock = SqliteWriteLock::acquire(m_connection);
@@ -58,7 +71,9 @@ public:
             return e;
         };
         sqlite3_stmt *s = m_insert.get();
+        std::vector<int> big; // the row's columns bound as a zeroblob
         for (int row = 0; row < batch.rows(); ++row) {
+            big.clear();
             for (int col = 0; col < batch.columns(); ++col) {
                 const Value &v = batch.value(row, col);
                 const int p = col + 1;
@@ -74,7 +89,14 @@ public:
                     else
                         sqlite3_bind_text(s, p, v.size ? batch.bytes(v) : "", int(v.size), SQLITE_STATIC);
                     break;
-                case ValueType::Blob: sqlite3_bind_blob(s, p, v.size ? batch.bytes(v) : "", int(v.size), SQLITE_STATIC); break;
+                case ValueType::Blob:
+                    if (v.size >= quint32(kBigBlobBytes) && !m_inPieces.empty() && m_inPieces[size_t(col)]) {
+                        sqlite3_bind_zeroblob(s, p, int(v.size));
+                        big.push_back(col);
+                    } else {
+                        sqlite3_bind_blob(s, p, v.size ? batch.bytes(v) : "", int(v.size), SQLITE_STATIC);
+                    }
+                    break;
                 }
             }
             const int rc = sqlite3_step(s);
@@ -82,6 +104,9 @@ public:
             if (rc != SQLITE_DONE)
                 return fail(m_insert.error(QStringLiteral("inserting a row failed (source key %1)")
                                                .arg(batch.key(row))));
+            if (!big.empty())
+                if (auto st = writeBigBlobs(batch, row, big); !st)
+                    return fail(st.error());
         }
         sqlite3_stmt *c = m_checkpoint.get();
         const QByteArray task = cp.task.toUtf8(), table = cp.table.toUtf8(), run = cp.runId.toUtf8();
@@ -102,11 +127,41 @@ public:
     }
 
 private:
+    // Writes the big blobs of `row` over the zeroblobs its insert left.
+    Status writeBigBlobs(const RowBatch &batch, int row, const std::vector<int> &columns)
+    {
+        const sqlite3_int64 rowid = sqlite3_last_insert_rowid(m_db);
+        for (const int col : columns) {
+            const Value &v = batch.value(row, col);
+            SqliteBlob blob;
+            if (blob.open(m_db, m_table, m_columnNames[size_t(col)], rowid, true) == SQLITE_OK
+                && blob.write(batch.bytes(v), int(v.size), 0) == SQLITE_OK) // page by page
+                continue;
+            // A column SQLite will not write through a blob (an indexed one, say): the value
+            // whole, by an UPDATE.
+            auto update = SqliteStatement::prepare(m_db, QStringLiteral("UPDATE %1 SET %2 = ?1 WHERE %3 = ?2")
+                                                             .arg(m_quotedTable,
+                                                                  SqliteEngine().quoteIdentifier(QString::fromUtf8(m_columnNames[size_t(col)])),
+                                                                  m_rowid));
+            if (!update)
+                return update.error();
+            sqlite3_bind_blob(update->get(), 1, batch.bytes(v), int(v.size), SQLITE_STATIC);
+            sqlite3_bind_int64(update->get(), 2, rowid);
+            if (auto st = update->exec(QStringLiteral("writing a big value failed (source key %1)").arg(batch.key(row))); !st)
+                return st;
+        }
+        return {};
+    }
+
     DbConnection &m_connection;
     sqlite3 *m_db;
     SqliteStatement m_insert;
     SqliteStatement m_checkpoint;
     std::vector<bool> m_decimals; // per column: an exact decimal (TypeClass::Numeric)
+    std::vector<bool> m_inPieces; // per column: a big blob is written in pieces (empty: none is)
+    QByteArray m_table;
+    QString m_quotedTable, m_rowid;
+    std::vector<QByteArray> m_columnNames;
 };
 
 } // namespace
@@ -133,7 +188,21 @@ Result<std::unique_ptr<RowWriter>> SqliteEngine::openWriter(DbConnection &c, con
     std::vector<bool> decimals;
     for (const auto &col : t.columns)
         decimals.push_back(col.type.cls == TypeClass::Numeric);
-    return std::unique_ptr<RowWriter>(new SqliteWriter(c, std::move(*insert), std::move(*cp), std::move(decimals)));
+    std::unique_ptr<SqliteWriter> writer(new SqliteWriter(c, std::move(*insert), std::move(*cp), std::move(decimals)));
+    // Not where the written zeros could be seen before the value: a key's or a foreign key's
+    // column, a table with checks or generated columns.
+    const QString rowid = rowidAlias(db, t.name, t.columns);
+    if (!rowid.isEmpty() && t.checks.isEmpty() && !t.createSql.contains(QLatin1String("GENERATED"), Qt::CaseInsensitive)) {
+        std::vector<bool> inPieces;
+        for (const auto &col : t.columns) {
+            bool keyed = t.primaryKey.contains(col.name);
+            for (const auto &fk : t.foreignKeys)
+                keyed |= fk.columns.contains(col.name);
+            inPieces.push_back(!keyed);
+        }
+        writer->writeBigBlobsInPieces(t, rowid, std::move(inPieces));
+    }
+    return std::unique_ptr<RowWriter>(std::move(writer));
 }
 
 } // namespace cockpit

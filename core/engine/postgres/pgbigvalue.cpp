@@ -1,0 +1,375 @@
+// Checksums of a PostgreSQL table with big bytea values, without a value held whole: libpq keeps a
+// whole COPY row in its input buffer and hands it over in a buffer of its own, so a 100 MB value
+// read back cost 200 MB. The rows are read with each bytea of kBigBytea or more as NULL (the
+// server's octet_length reads no TOASTed value) and, first, the row's ctid when it has one; the
+// sum of row hashes does not depend on the order of the rows, so those rows are hashed after the
+// COPY, one by one, their big values in pieces (substring on the server). All in one snapshot.
+#include "engine/postgres/postgresengine.h"
+#include "engine/postgres/pginternal.h"
+#include "engine/rowhasher.h"
+
+#include <QRegularExpression>
+#include <QScopeGuard>
+#include <algorithm>
+#include <cstring>
+
+namespace cockpit {
+
+using namespace pginternal;
+
+namespace {
+
+quint32 big32(const char *p)
+{
+    return (quint32(quint8(p[0])) << 24) | (quint32(quint8(p[1])) << 16) | (quint32(quint8(p[2])) << 8) | quint32(quint8(p[3]));
+}
+
+bool isBytea(const ColumnSchema &col) { return col.type.cls == TypeClass::Blob; }
+
+// Not a partitioned table: a ctid names a row within one partition only.
+bool hasBytea(const TableSchema &t) { return !t.partitioned && std::any_of(t.columns.begin(), t.columns.end(), isBytea); }
+
+QString bigCondition(const PostgresEngine &e, const ColumnSchema &col)
+{
+    return QStringLiteral("octet_length(%1) >= %2").arg(e.quoteIdentifier(col.name), QString::number(kBigBytea));
+}
+
+// The columns, a big bytea as NULL.
+QStringList guardedColumns(const PostgresEngine &e, const TableSchema &t)
+{
+    QStringList out;
+    for (const auto &col : t.columns)
+        out << (isBytea(col) ? QStringLiteral("CASE WHEN %1 THEN NULL ELSE %2 END").arg(bigCondition(e, col), e.quoteIdentifier(col.name))
+                             : e.quoteIdentifier(col.name));
+    return out;
+}
+
+// The row's ctid as text when it has a big bytea, else NULL.
+QString bigRowMarker(const PostgresEngine &e, const TableSchema &t)
+{
+    QStringList any;
+    for (const auto &col : t.columns)
+        if (isBytea(col))
+            any << bigCondition(e, col);
+    return QStringLiteral("CASE WHEN %1 THEN ctid::text END").arg(any.join(QStringLiteral(" OR ")));
+}
+
+// A statement with text parameters, its result in binary.
+Result<PgResult> execBinary(PGconn *conn, const QString &sql, const QList<QByteArray> &params)
+{
+    std::vector<const char *> values;
+    for (const auto &p : params)
+        values.push_back(p.constData());
+    const QByteArray text = sql.toUtf8();
+    PgResult r(PQexecParams(conn, text.constData(), int(values.size()), nullptr, values.data(), nullptr, nullptr, 1));
+    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK)
+        return makeError(QStringLiteral("reading a big value failed: ") + pgError(conn, r.get()), sql);
+    return r;
+}
+
+// Opens a snapshot for the checksum's reads unless the connection is in a transaction already;
+// the guard ends it.
+Result<bool> beginSnapshot(PGconn *conn)
+{
+    if (PQtransactionStatus(conn) != PQTRANS_IDLE)
+        return false;
+    if (auto st = pgRun(conn, QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"), QStringLiteral("begin the checksum")); !st)
+        return st.error();
+    return true;
+}
+
+} // namespace
+
+Status pginternal::readByteaInPieces(PGconn *conn, const QString &relation, const QString &column, const QString &where,
+                                     const QStringList &whereParams, qint64 size,
+                                     const std::function<void(const char *, int)> &piece)
+{
+    const int first = int(whereParams.size()) + 1;
+    const QString sql = QStringLiteral("SELECT substring(%1 FROM $%4::int FOR $%5::int) FROM %2 WHERE %3")
+                            .arg(column, relation, where, QString::number(first), QString::number(first + 1));
+    for (qint64 at = 0; at < size; at += kByteaPiece) {
+        const qint64 n = std::min<qint64>(kByteaPiece, size - at);
+        QList<QByteArray> params;
+        for (const auto &p : whereParams)
+            params << p.toUtf8();
+        params << QByteArray::number(at + 1) << QByteArray::number(n);
+        auto r = execBinary(conn, sql, params);
+        if (!r)
+            return r.error();
+        if (r->rows() != 1 || r->isNull(0, 0) || PQgetlength(r->get(), 0, 0) != int(n))
+            return makeError(QStringLiteral("reading a big value of %1 failed: the row changed while it was read").arg(relation));
+        piece(PQgetvalue(r->get(), 0, 0), int(n));
+    }
+    return {};
+}
+
+namespace {
+
+class BigRows {
+public:
+    BigRows(PGconn *conn, const PostgresEngine &e, const QString &relation, const TableSchema &t)
+        : m_conn(conn), m_t(t), m_relation(relation), m_columns(guardedColumns(e, t))
+    {
+        for (const auto &col : t.columns)
+            m_quoted << e.quoteIdentifier(col.name);
+    }
+
+    // Hashes the big bytea at column `col` of row `ctid`, `size` bytes, in pieces.
+    Status hashBytea(const QByteArray &ctid, int col, qint64 size, RowHasher &hasher)
+    {
+        hasher.beginBlob(int(size));
+        return readByteaInPieces(m_conn, m_relation, m_quoted[col], QStringLiteral("ctid = $1::tid"), {QString::fromUtf8(ctid)},
+                                 size, [&](const char *p, int n) { hasher.addPiece(p, n); });
+    }
+
+    // The sizes of row `ctid`'s bytea values (-1: NULL or not a bytea).
+    Result<std::vector<qint64>> sizes(const QByteArray &ctid)
+    {
+        QStringList lengths;
+        for (int i = 0; i < m_t.columns.size(); ++i)
+            lengths << (isBytea(m_t.columns[i]) ? QStringLiteral("octet_length(%1)::bigint").arg(m_quoted[i]) : QStringLiteral("NULL::bigint"));
+        auto r = pgExec(m_conn, QStringLiteral("SELECT %1 FROM %2 WHERE ctid = $1::tid").arg(lengths.join(QStringLiteral(", ")), m_relation),
+                        {QString::fromUtf8(ctid)});
+        if (!r)
+            return r.error();
+        if (r->rows() != 1)
+            return makeError(QStringLiteral("reading a big value of \"%1\" failed: the row changed while it was read").arg(m_t.name));
+        std::vector<qint64> out;
+        for (int i = 0; i < m_t.columns.size(); ++i)
+            out.push_back(r->isNull(0, i) ? -1 : r->text(0, i).toLongLong());
+        return out;
+    }
+
+    // The row hash of row `ctid` as rawChecksum hashes a row: every field's binary bytes.
+    Result<quint64> rawRowHash(const QByteArray &ctid, RowHasher &hasher)
+    {
+        auto size = sizes(ctid);
+        if (!size)
+            return size.error();
+        auto r = execBinary(m_conn, QStringLiteral("SELECT %1 FROM %2 WHERE ctid = $1::tid").arg(m_columns.join(QStringLiteral(", ")), m_relation),
+                            {ctid});
+        if (!r)
+            return r.error();
+        if (r->rows() != 1)
+            return makeError(QStringLiteral("reading a big value of \"%1\" failed: the row changed while it was read").arg(m_t.name));
+        for (int i = 0; i < m_t.columns.size(); ++i) {
+            if ((*size)[size_t(i)] >= kBigBytea) {
+                if (auto st = hashBytea(ctid, i, (*size)[size_t(i)], hasher); !st)
+                    return st.error();
+            } else if (r->isNull(0, i)) {
+                hasher.addNull();
+            } else {
+                hasher.addBlob(PQgetvalue(r->get(), 0, i), PQgetlength(r->get(), 0, i));
+            }
+        }
+        return hasher.finishRow();
+    }
+
+    // The row hash of row `ctid` as checksumRows hashes a row: its values typed.
+    Result<quint64> typedRowHash(const QByteArray &ctid, RowHasher &hasher)
+    {
+        auto size = sizes(ctid);
+        if (!size)
+            return size.error();
+        // COPY takes no parameters: the ctid (checked: "(block,offset)") is written in.
+        static const QRegularExpression tid(QStringLiteral("^\\(\\d+,\\d+\\)$"));
+        if (!tid.match(QString::fromUtf8(ctid)).hasMatch())
+            return makeError(QStringLiteral("reading a big value of \"%1\" failed: unexpected ctid %2").arg(m_t.name, QString::fromUtf8(ctid)));
+        RowBatch batch;
+        {
+            auto reader = startCopyOut(m_conn,
+                                       QStringLiteral("SELECT %1 FROM %2 WHERE ctid = '%3'::tid")
+                                           .arg(m_columns.join(QStringLiteral(", ")), m_relation, QString::fromUtf8(ctid)),
+                                       classesOf(m_t), false);
+            if (!reader)
+                return reader.error();
+            RowBatch more;
+            auto n = (*reader)->next(batch, 1);
+            if (!n)
+                return n.error();
+            auto end = (*reader)->next(more, 1);
+            if (!end)
+                return end.error();
+            if (*n != 1 || *end != 0)
+                return makeError(QStringLiteral("reading a big value of \"%1\" failed: the row changed while it was read").arg(m_t.name));
+        }
+        for (int i = 0; i < m_t.columns.size(); ++i) {
+            if ((*size)[size_t(i)] >= kBigBytea) {
+                if (auto st = hashBytea(ctid, i, (*size)[size_t(i)], hasher); !st)
+                    return st.error();
+            } else {
+                hasher.addTyped(batch, batch.value(0, i), m_t.columns[i].type.cls);
+            }
+        }
+        return hasher.finishRow();
+    }
+
+    const QStringList &columns() const { return m_columns; }
+    const QString &relation() const { return m_relation; }
+
+private:
+    PGconn *m_conn;
+    const TableSchema &m_t;
+    QString m_relation;
+    QStringList m_columns; // guarded
+    QStringList m_quoted;
+};
+
+} // namespace
+
+bool pginternal::readsBigByteaInPieces(const TableSchema &t) { return hasBytea(t); }
+
+Result<TableChecksum> pginternal::rawChecksumInPieces(DbConnection &c, const TableSchema &t, const QString &relation,
+                                                      std::atomic<qint64> *rowsHashed)
+{
+    PGconn *conn = c.postgres();
+    PostgresEngine e;
+    auto began = beginSnapshot(conn);
+    if (!began)
+        return began.error();
+    auto rollback = qScopeGuard([&] {
+        if (*began)
+            PQclear(PQexec(conn, "ROLLBACK"));
+    });
+    BigRows big(conn, e, relation, t);
+    const QString sql = QStringLiteral("COPY (SELECT %1, %2 FROM %3) TO STDOUT (FORMAT binary)")
+                            .arg(bigRowMarker(e, t), big.columns().join(QStringLiteral(", ")), big.relation());
+    std::vector<QByteArray> bigRows;
+    TableChecksum sum;
+    RowHasher hasher;
+    {
+        PgResult r(PQexec(conn, sql.toUtf8().constData()));
+        if (PQresultStatus(r.get()) != PGRES_COPY_OUT)
+            return makeError(QStringLiteral("reading rows failed: ") + pgError(conn, r.get()), sql);
+        bool headerSeen = false, done = false;
+        char *buffer = nullptr;
+        auto cleanUp = qScopeGuard([&] {
+            if (buffer)
+                PQfreemem(buffer);
+            if (!done)
+                abandonCopyOut(conn);
+        });
+        const int fields = int(t.columns.size()) + 1;
+        while (true) {
+            auto row = nextBinaryRow(conn, headerSeen, done, buffer);
+            if (!row)
+                return row.error();
+            if (!*row)
+                break;
+            const char *p = (*row)->first;
+            const size_t n = (*row)->second;
+            auto malformed = [&] {
+                return makeError(QStringLiteral("reading rows failed: a binary COPY row does not have %1 fields").arg(fields));
+            };
+            if (n < 6 || int(qint16((quint8(p[0]) << 8) | quint8(p[1]))) != fields)
+                return malformed();
+            const auto markerLength = qint32(big32(p + 2));
+            if (markerLength >= 0) { // a row with a big value: hashed after the COPY
+                if (size_t(6) + size_t(markerLength) > n)
+                    return malformed();
+                bigRows.emplace_back(p + 6, markerLength);
+                continue;
+            }
+            size_t at = 6;
+            for (int f = 1; f < fields; ++f) {
+                if (at + 4 > n)
+                    return malformed();
+                const auto len = qint32(big32(p + at));
+                at += 4;
+                if (len < 0) {
+                    hasher.addNull();
+                    continue;
+                }
+                if (at + size_t(len) > n)
+                    return malformed();
+                hasher.addBlob(p + at, len);
+                at += size_t(len);
+            }
+            if (at != n)
+                return malformed();
+            sum.sum += hasher.finishRow();
+            if (++sum.rows % 4096 == 0 && rowsHashed)
+                *rowsHashed += 4096;
+        }
+    }
+    for (const auto &ctid : bigRows) {
+        auto h = big.rawRowHash(ctid, hasher);
+        if (!h)
+            return h.error();
+        sum.sum += *h;
+        ++sum.rows;
+    }
+    if (rowsHashed)
+        *rowsHashed += qint64(bigRows.size());
+    if (*began) {
+        rollback.dismiss();
+        if (auto st = pgRun(conn, QStringLiteral("COMMIT"), QStringLiteral("end the checksum")); !st)
+            return st.error();
+    }
+    return sum;
+}
+
+Result<TableChecksum> pginternal::typedChecksumInPieces(DbConnection &c, const TableSchema &t, const QString &relation,
+                                                        std::atomic<qint64> *rowsHashed)
+{
+    PGconn *conn = c.postgres();
+    PostgresEngine e;
+    auto began = beginSnapshot(conn);
+    if (!began)
+        return began.error();
+    auto rollback = qScopeGuard([&] {
+        if (*began)
+            PQclear(PQexec(conn, "ROLLBACK"));
+    });
+    BigRows big(conn, e, relation, t);
+    std::vector<TypeClass> classes = classesOf(t);
+    classes.push_back(TypeClass::Text); // the marker, last
+    const int columns = int(t.columns.size());
+    std::vector<QByteArray> bigRows;
+    TableChecksum sum;
+    RowHasher hasher;
+    {
+        auto reader = startCopyOut(conn,
+                                   QStringLiteral("SELECT %1, %2 FROM %3")
+                                       .arg(big.columns().join(QStringLiteral(", ")), bigRowMarker(e, t), big.relation()),
+                                   classes, false);
+        if (!reader)
+            return reader.error();
+        RowBatch batch;
+        while (true) {
+            auto n = (*reader)->next(batch, 4096);
+            if (!n)
+                return n.error();
+            if (*n == 0)
+                break;
+            for (int row = 0; row < batch.rows(); ++row) {
+                const Value &marker = batch.value(row, columns);
+                if (marker.type != ValueType::Null) {
+                    bigRows.emplace_back(batch.bytes(marker), qsizetype(marker.size));
+                    continue;
+                }
+                for (int col = 0; col < columns; ++col)
+                    hasher.addTyped(batch, batch.value(row, col), t.columns[col].type.cls);
+                sum.sum += hasher.finishRow();
+                ++sum.rows;
+            }
+            if (rowsHashed)
+                *rowsHashed += *n;
+        }
+    }
+    for (const auto &ctid : bigRows) {
+        auto h = big.typedRowHash(ctid, hasher);
+        if (!h)
+            return h.error();
+        sum.sum += *h;
+        ++sum.rows;
+    }
+    if (*began) {
+        rollback.dismiss();
+        if (auto st = pgRun(conn, QStringLiteral("COMMIT"), QStringLiteral("end the checksum")); !st)
+            return st.error();
+    }
+    return sum;
+}
+
+} // namespace cockpit
