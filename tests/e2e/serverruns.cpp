@@ -10,9 +10,9 @@
 
 namespace cockpit::test {
 
-QString writeServerPlan(const QTemporaryDir &dir, const QString &targetUrl, const QString &retryJson)
+QString writeServerPlan(const QTemporaryDir &dir, const QString &targetUrl, const QString &retryJson, int rows)
 {
-    auto demo = writeDemo(DemoOptions{dir.path(), 300000, 0.05});
+    auto demo = writeDemo(DemoOptions{dir.path(), rows, 0.05});
     EXPECT_TRUE(demo.ok());
     if (!demo.ok())
         return {};

@@ -13,7 +13,8 @@ namespace cockpit::test {
 
 // A 300,000-row demo (copies only) into `targetUrl`, in small batches so the copy takes
 // seconds. `retryJson` replaces the plan's "retry" object as an administrator writes it.
-QString writeServerPlan(const QTemporaryDir &dir, const QString &targetUrl, const QString &retryJson = {});
+// `rows`: INVENTTRANS's, for a test that needs its copy to last.
+QString writeServerPlan(const QTemporaryDir &dir, const QString &targetUrl, const QString &retryJson = {}, int rows = 300000);
 
 // The same demo with its upgrade scripts, plus a script "slow_audit" (after copy:SALESTABLE)
 // that waits `sleepSeconds` on the server, so that a fault surely lands in it.
