@@ -9,7 +9,7 @@
 // pgintrospect.cpp (schema, views, access, stats), pgreader.cpp, pgwriter.cpp, pgcheckpoint.cpp
 // (checkpoint table, prepare and finish of the target), pgddl.cpp (tables, indexes, keys,
 // constraints, views, identities), pgpassthrough.cpp, pgchecksum.cpp (text, raw and server
-// checksums) and pgsessions.cpp (preflight: sessions, size on disk, data directory); what
+// checksums) and pgserverstate.cpp (preflight: sessions, size on disk, data directory); what
 // several of them share is in pgsession.h (libpq) and pginternal.h.
 
 #include "engine/engine.h"
