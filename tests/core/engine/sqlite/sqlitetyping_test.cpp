@@ -1,5 +1,5 @@
 // SQLite's dynamic typing: a declared type is only a hint, and SQLite holds values of any
-// storage class in any column. Four shapes seen in real-world files, each copied to SQLite,
+// storage class in any column. Five shapes seen in real-world files, each copied to SQLite,
 // PostgreSQL and MariaDB: the run ends with every table copied and validated equal, the
 // target's types and key decided by the values actually present, and warnings that say so.
 #include "engine/columntype.h"
