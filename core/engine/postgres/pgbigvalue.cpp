@@ -12,6 +12,7 @@
 #include <QScopeGuard>
 #include <algorithm>
 #include <cstring>
+#include <functional>
 
 namespace cockpit {
 
@@ -69,13 +70,23 @@ Result<PgResult> execBinary(PGconn *conn, const QString &sql, const QList<QByteA
 
 // Opens a snapshot for the checksum's reads unless the connection is in a transaction already;
 // the guard ends it.
-Result<bool> beginSnapshot(PGconn *conn)
+// `sum` in one snapshot: the COPY and the big rows read again after it see the same rows. A
+// connection already in a transaction keeps it (its snapshot is the caller's); else a read-only
+// REPEATABLE READ transaction is begun, rolled back when `sum` fails and committed after it.
+Result<TableChecksum> inOneSnapshot(PGconn *conn, const std::function<Result<TableChecksum>()> &sum)
 {
     if (PQtransactionStatus(conn) != PQTRANS_IDLE)
-        return false;
+        return sum();
     if (auto st = pgRun(conn, QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"), QStringLiteral("begin the checksum")); !st)
         return st.error();
-    return true;
+    auto rollback = qScopeGuard([&] { PQclear(PQexec(conn, "ROLLBACK")); });
+    auto result = sum();
+    if (!result)
+        return result;
+    rollback.dismiss();
+    if (auto st = pgRun(conn, QStringLiteral("COMMIT"), QStringLiteral("end the checksum")); !st)
+        return st.error();
+    return result;
 }
 
 } // namespace
@@ -223,153 +234,119 @@ Result<TableChecksum> pginternal::rawChecksumInPieces(DbConnection &c, const Tab
                                                       std::atomic<qint64> *rowsHashed)
 {
     PGconn *conn = c.postgres();
-    PostgresEngine e;
-    auto began = beginSnapshot(conn);
-    if (!began)
-        return began.error();
-    auto rollback = qScopeGuard([&] {
-        if (*began)
-            PQclear(PQexec(conn, "ROLLBACK"));
-    });
-    BigRows big(conn, e, relation, t);
-    const QString sql = QStringLiteral("COPY (SELECT %1, %2 FROM %3) TO STDOUT (FORMAT binary)")
-                            .arg(bigRowMarker(e, t), big.columns().join(QStringLiteral(", ")), big.relation());
-    std::vector<QByteArray> bigRows;
-    TableChecksum sum;
-    RowHasher hasher;
-    {
-        PgResult r(PQexec(conn, sql.toUtf8().constData()));
-        if (PQresultStatus(r.get()) != PGRES_COPY_OUT)
-            return makeError(QStringLiteral("reading rows failed: ") + pgError(conn, r.get()), sql);
-        bool headerSeen = false, done = false;
-        char *buffer = nullptr;
-        auto cleanUp = qScopeGuard([&] {
-            if (buffer)
-                PQfreemem(buffer);
-            if (!done)
-                abandonCopyOut(conn);
-        });
-        const int fields = int(t.columns.size()) + 1;
-        while (true) {
-            auto row = nextBinaryRow(conn, headerSeen, done, buffer);
-            if (!row)
-                return row.error();
-            if (!*row)
-                break;
-            const char *p = (*row)->first;
-            const size_t n = (*row)->second;
-            auto malformed = [&] {
-                return makeError(QStringLiteral("reading rows failed: a binary COPY row does not have %1 fields").arg(fields));
-            };
-            if (n < 6 || int(qint16((quint8(p[0]) << 8) | quint8(p[1]))) != fields)
-                return malformed();
-            const auto markerLength = qint32(big32(p + 2));
-            if (markerLength >= 0) { // a row with a big value: hashed after the COPY
-                if (size_t(6) + size_t(markerLength) > n)
+    return inOneSnapshot(conn, [&]() -> Result<TableChecksum> {
+        PostgresEngine e;
+        BigRows big(conn, e, relation, t);
+        const QString sql = QStringLiteral("COPY (SELECT %1, %2 FROM %3) TO STDOUT (FORMAT binary)")
+                                .arg(bigRowMarker(e, t), big.columns().join(QStringLiteral(", ")), big.relation());
+        std::vector<QByteArray> bigRows;
+        TableChecksum sum;
+        RowHasher hasher;
+        {
+            PgResult r(PQexec(conn, sql.toUtf8().constData()));
+            if (PQresultStatus(r.get()) != PGRES_COPY_OUT)
+                return makeError(QStringLiteral("reading rows failed: ") + pgError(conn, r.get()), sql);
+            bool headerSeen = false, done = false;
+            char *buffer = nullptr;
+            auto cleanUp = qScopeGuard([&] {
+                if (buffer)
+                    PQfreemem(buffer);
+                if (!done)
+                    abandonCopyOut(conn);
+            });
+            const int fields = int(t.columns.size()) + 1;
+            while (true) {
+                auto row = nextBinaryRow(conn, headerSeen, done, buffer);
+                if (!row)
+                    return row.error();
+                if (!*row)
+                    break;
+                const char *p = (*row)->first;
+                const size_t n = (*row)->second;
+                auto malformed = [&] {
+                    return makeError(QStringLiteral("reading rows failed: a binary COPY row does not have %1 fields").arg(fields));
+                };
+                if (n < 6 || int(qint16((quint8(p[0]) << 8) | quint8(p[1]))) != fields)
                     return malformed();
-                bigRows.emplace_back(p + 6, markerLength);
-                continue;
-            }
-            size_t at = 6;
-            for (int f = 1; f < fields; ++f) {
-                if (at + 4 > n)
-                    return malformed();
-                const auto len = qint32(big32(p + at));
-                at += 4;
-                if (len < 0) {
-                    hasher.addNull();
+                const auto markerLength = qint32(big32(p + 2));
+                if (markerLength >= 0) { // a row with a big value: hashed after the COPY
+                    if (size_t(6) + size_t(markerLength) > n)
+                        return malformed();
+                    bigRows.emplace_back(p + 6, markerLength);
                     continue;
                 }
-                if (at + size_t(len) > n)
+                qint64 unusedKey = 0;
+                if (!walkBinaryRow(p, n, fields, -1, &hasher, unusedKey, 1)) // the marker (NULL here) unhashed
                     return malformed();
-                hasher.addBlob(p + at, len);
-                at += size_t(len);
+                sum.sum += hasher.finishRow();
+                if (++sum.rows % 4096 == 0 && rowsHashed)
+                    *rowsHashed += 4096;
             }
-            if (at != n)
-                return malformed();
-            sum.sum += hasher.finishRow();
-            if (++sum.rows % 4096 == 0 && rowsHashed)
-                *rowsHashed += 4096;
         }
-    }
-    for (const auto &ctid : bigRows) {
-        auto h = big.rawRowHash(ctid, hasher);
-        if (!h)
-            return h.error();
-        sum.sum += *h;
-        ++sum.rows;
-    }
-    if (rowsHashed)
-        *rowsHashed += qint64(bigRows.size());
-    if (*began) {
-        rollback.dismiss();
-        if (auto st = pgRun(conn, QStringLiteral("COMMIT"), QStringLiteral("end the checksum")); !st)
-            return st.error();
-    }
-    return sum;
+        for (const auto &ctid : bigRows) {
+            auto h = big.rawRowHash(ctid, hasher);
+            if (!h)
+                return h.error();
+            sum.sum += *h;
+            ++sum.rows;
+        }
+        if (rowsHashed)
+            *rowsHashed += qint64(bigRows.size());
+        return sum;
+    });
 }
 
 Result<TableChecksum> pginternal::typedChecksumInPieces(DbConnection &c, const TableSchema &t, const QString &relation,
                                                         std::atomic<qint64> *rowsHashed)
 {
     PGconn *conn = c.postgres();
-    PostgresEngine e;
-    auto began = beginSnapshot(conn);
-    if (!began)
-        return began.error();
-    auto rollback = qScopeGuard([&] {
-        if (*began)
-            PQclear(PQexec(conn, "ROLLBACK"));
-    });
-    BigRows big(conn, e, relation, t);
-    std::vector<TypeClass> classes = classesOf(t);
-    classes.push_back(TypeClass::Text); // the marker, last
-    const int columns = int(t.columns.size());
-    std::vector<QByteArray> bigRows;
-    TableChecksum sum;
-    RowHasher hasher;
-    {
-        auto reader = startCopyOut(conn,
-                                   QStringLiteral("SELECT %1, %2 FROM %3")
-                                       .arg(big.columns().join(QStringLiteral(", ")), bigRowMarker(e, t), big.relation()),
-                                   classes, false);
-        if (!reader)
-            return reader.error();
-        RowBatch batch;
-        while (true) {
-            auto n = (*reader)->next(batch, 4096);
-            if (!n)
-                return n.error();
-            if (*n == 0)
-                break;
-            for (int row = 0; row < batch.rows(); ++row) {
-                const Value &marker = batch.value(row, columns);
-                if (marker.type != ValueType::Null) {
-                    bigRows.emplace_back(batch.bytes(marker), qsizetype(marker.size));
-                    continue;
+    return inOneSnapshot(conn, [&]() -> Result<TableChecksum> {
+        PostgresEngine e;
+        BigRows big(conn, e, relation, t);
+        std::vector<TypeClass> classes = classesOf(t);
+        classes.push_back(TypeClass::Text); // the marker, last
+        const int columns = int(t.columns.size());
+        std::vector<QByteArray> bigRows;
+        TableChecksum sum;
+        RowHasher hasher;
+        {
+            auto reader = startCopyOut(conn,
+                                       QStringLiteral("SELECT %1, %2 FROM %3")
+                                           .arg(big.columns().join(QStringLiteral(", ")), bigRowMarker(e, t), big.relation()),
+                                       classes, false);
+            if (!reader)
+                return reader.error();
+            RowBatch batch;
+            while (true) {
+                auto n = (*reader)->next(batch, 4096);
+                if (!n)
+                    return n.error();
+                if (*n == 0)
+                    break;
+                for (int row = 0; row < batch.rows(); ++row) {
+                    const Value &marker = batch.value(row, columns);
+                    if (marker.type != ValueType::Null) {
+                        bigRows.emplace_back(batch.bytes(marker), qsizetype(marker.size));
+                        continue;
+                    }
+                    for (int col = 0; col < columns; ++col)
+                        hasher.addTyped(batch, batch.value(row, col), t.columns[col].type.cls);
+                    sum.sum += hasher.finishRow();
+                    ++sum.rows;
                 }
-                for (int col = 0; col < columns; ++col)
-                    hasher.addTyped(batch, batch.value(row, col), t.columns[col].type.cls);
-                sum.sum += hasher.finishRow();
-                ++sum.rows;
+                if (rowsHashed)
+                    *rowsHashed += *n;
             }
-            if (rowsHashed)
-                *rowsHashed += *n;
         }
-    }
-    for (const auto &ctid : bigRows) {
-        auto h = big.typedRowHash(ctid, hasher);
-        if (!h)
-            return h.error();
-        sum.sum += *h;
-        ++sum.rows;
-    }
-    if (*began) {
-        rollback.dismiss();
-        if (auto st = pgRun(conn, QStringLiteral("COMMIT"), QStringLiteral("end the checksum")); !st)
-            return st.error();
-    }
-    return sum;
+        for (const auto &ctid : bigRows) {
+            auto h = big.typedRowHash(ctid, hasher);
+            if (!h)
+                return h.error();
+            sum.sum += *h;
+            ++sum.rows;
+        }
+        return sum;
+    });
 }
 
 } // namespace cockpit

@@ -45,10 +45,10 @@ inline std::vector<TypeClass> classesOf(const TableSchema &t)
 Result<std::unique_ptr<RowReader>> startCopyOut(PGconn *conn, const QString &query, std::vector<TypeClass> classes,
                                                 bool keyFirst);
 
-// Walks one binary row: hashes every field's raw bytes into `hasher` (when given) and reads
-// the integer at `keyColumn` into `key`. False when the row is not `columns` well-formed fields
-// (pgpassthrough.cpp).
-bool walkBinaryRow(const char *p, size_t n, int columns, int keyColumn, RowHasher *hasher, qint64 &key);
+// Walks one binary row: hashes the raw bytes of every field from `firstHashed` on into `hasher`
+// (when given) and reads the integer at `keyColumn` into `key`. False when the row is not
+// `columns` well-formed fields (pgpassthrough.cpp).
+bool walkBinaryRow(const char *p, size_t n, int columns, int keyColumn, RowHasher *hasher, qint64 &key, int firstHashed = 0);
 
 // Reads one message of a binary COPY OUT: a row (returned), the trailer or the end (nullopt,
 // `done` set). The header, which the server sends in front of the first row, is skipped

@@ -30,7 +30,7 @@ quint32 readBig32(const char *p)
 
 // Walks one binary row: hashes every field's raw bytes into `hasher` (when given) and reads
 // the integer at `keyColumn` into `key`. False when the row is not `columns` well-formed fields.
-bool pginternal::walkBinaryRow(const char *p, size_t n, int columns, int keyColumn, RowHasher *hasher, qint64 &key)
+bool pginternal::walkBinaryRow(const char *p, size_t n, int columns, int keyColumn, RowHasher *hasher, qint64 &key, int firstHashed)
 {
     if (n < 2 || int(qint16((quint8(p[0]) << 8) | quint8(p[1]))) != columns)
         return false;
@@ -41,13 +41,13 @@ bool pginternal::walkBinaryRow(const char *p, size_t n, int columns, int keyColu
         const auto len = qint32(readBig32(p + at));
         at += 4;
         if (len < 0) {
-            if (hasher)
+            if (hasher && f >= firstHashed)
                 hasher->addNull();
             continue;
         }
         if (at + size_t(len) > n)
             return false;
-        if (hasher)
+        if (hasher && f >= firstHashed)
             hasher->addBlob(p + at, len);
         if (f == keyColumn) {
             qint64 v = 0;
