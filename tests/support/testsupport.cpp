@@ -294,4 +294,14 @@ QString MysqlScratchDatabase::value(const QString &sql)
     return q.value(0).toString();
 }
 
+ColumnSchema testColumn(const QString &name, const ColumnType &type, int keyPosition)
+{
+    ColumnSchema c;
+    c.name = name;
+    c.type = type;
+    c.notNull = keyPosition > 0;
+    c.primaryKeyPosition = keyPosition;
+    return c;
+}
+
 } // namespace cockpit::test

@@ -2,6 +2,7 @@
 // Shared helpers for core and end-to-end tests. The equality check reads both databases
 // with the sqlite3 C API and plain SQL, independently of the code under test.
 
+#include "engine/schema.h"
 #include "plan/plan.h"
 #include "run/upgraderun.h"
 
@@ -25,6 +26,9 @@ QStringList tableDifferences(const QString &sourceDb, const QString &targetDb);
 qint64 queryInt(const QString &db, const QString &sql);
 QStringList queryStrings(const QString &db, const QString &sql);
 void execSqlite(const QString &db, const QString &sql);
+
+// A column of the column model for DDL tests; keyPosition > 0: that place in the primary key (NOT NULL).
+ColumnSchema testColumn(const QString &name, const ColumnType &type, int keyPosition = 0);
 
 // Opens the plan in `run` and waits (event loop) for opened(); returns the error or "".
 QString openAndWait(UpgradeRun &run, const Plan &plan, int timeoutMs = 60000);

@@ -1,24 +1,12 @@
 // MariaDB target tables built from the column model (README "Type mapping", to MariaDB): text
 // compares byte for byte (utf8mb4_nopad_bin), and text in a key gets a bounded length.
 #include "engine/mysql/mysqlengine.h"
+#include "support/testsupport.h"
 
 #include <gtest/gtest.h>
 
 using namespace cockpit;
-
-namespace {
-
-ColumnSchema column(const QString &name, const ColumnType &type, int keyPosition = 0)
-{
-    ColumnSchema c;
-    c.name = name;
-    c.type = type;
-    c.notNull = keyPosition > 0;
-    c.primaryKeyPosition = keyPosition;
-    return c;
-}
-
-} // namespace
+using namespace cockpit::test;
 
 // README "text", to MariaDB: `varchar(n)`, `longtext` (`varchar(255)` in a key), `utf8mb4_nopad_bin`.
 TEST(MysqlDdl, TextIsNoPadBinaryAndBoundedInKeys)
@@ -26,9 +14,9 @@ TEST(MysqlDdl, TextIsNoPadBinaryAndBoundedInKeys)
     const ColumnType text = postgresColumnType(QStringLiteral("text"), -1, QStringLiteral("text"));
     TableSchema t;
     t.name = QStringLiteral("t");
-    t.columns << column(QStringLiteral("code"), text, 1) << column(QStringLiteral("note"), text)
-              << column(QStringLiteral("label"), sqliteColumnType(QStringLiteral("VARCHAR(40)")))
-              << column(QStringLiteral("tag"), text);
+    t.columns << testColumn(QStringLiteral("code"), text, 1) << testColumn(QStringLiteral("note"), text)
+              << testColumn(QStringLiteral("label"), sqliteColumnType(QStringLiteral("VARCHAR(40)")))
+              << testColumn(QStringLiteral("tag"), text);
     t.primaryKey = QStringList{QStringLiteral("code")};
     IndexSchema byTag;
     byTag.name = QStringLiteral("t_tag");

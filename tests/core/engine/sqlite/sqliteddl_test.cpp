@@ -1,23 +1,15 @@
 // SQLite target tables built from the column model (README "Type mapping", to SQLite): an
 // integer key from another engine is declared INTEGER, so that it stays the rowid alias.
 #include "engine/sqlite/sqliteengine.h"
+#include "support/testsupport.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
 using namespace cockpit;
+using namespace cockpit::test;
 
 namespace {
-
-ColumnSchema column(const QString &name, const ColumnType &type, int keyPosition = 0)
-{
-    ColumnSchema c;
-    c.name = name;
-    c.type = type;
-    c.notNull = keyPosition > 0;
-    c.primaryKeyPosition = keyPosition;
-    return c;
-}
 
 // Whether `createSql`'s table "t" numbers its rows by `key`: a row inserted with key 42 has rowid 42.
 bool keyIsRowid(const QString &createSql, const QString &key)
@@ -47,8 +39,8 @@ TEST(SqliteDdl, IntegerKeyFromAServerIsTheRowidAlias)
                                  mysqlColumnType(QStringLiteral("bigint"), QStringLiteral("bigint(20)"), -1, 19, 0)}) {
         TableSchema t;
         t.name = QStringLiteral("t");
-        t.columns << column(QStringLiteral("id"), id, 1)
-                  << column(QStringLiteral("v"), postgresColumnType(QStringLiteral("text"), -1, QStringLiteral("text")));
+        t.columns << testColumn(QStringLiteral("id"), id, 1)
+                  << testColumn(QStringLiteral("v"), postgresColumnType(QStringLiteral("text"), -1, QStringLiteral("text")));
         t.primaryKey = QStringList{QStringLiteral("id")};
         const QString sql = SqliteEngine().createTableSql(t);
         SCOPED_TRACE(sql.toStdString());
@@ -64,7 +56,7 @@ TEST(SqliteDdl, IdentityKeyIsIntegerWhateverItsOverride)
 {
     TableSchema t;
     t.name = QStringLiteral("t");
-    t.columns << column(QStringLiteral("id"), *parseTypeName(EngineKind::SQLite, QStringLiteral("BIGINT")), 1);
+    t.columns << testColumn(QStringLiteral("id"), *parseTypeName(EngineKind::SQLite, QStringLiteral("BIGINT")), 1);
     t.columns.first().identity = true;
     t.primaryKey = QStringList{QStringLiteral("id")};
     const QString sql = SqliteEngine().createTableSql(t);
