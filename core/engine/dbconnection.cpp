@@ -107,20 +107,16 @@ static std::optional<QString> mysqlReconnectCheckingHostName(MYSQL *mysql, const
     return why;
 }
 
-// Why a statement on a new PostgreSQL session failed. Qt's driver can report a connection that
-// died during open() (a server shutting down) as open, and a statement on it then fails with no
-// text: libpq's own reason (or that there is no connection) is named, so the fault is classified
-// as the server's (transientfault.h) and retried, not shown as an empty error.
-static QString pgSessionError(const QSqlQuery &q, PGconn *conn)
+QString DbConnection::errorOf(const QSqlQuery &q) const
 {
     QString text = q.lastError().databaseText().simplified();
-    if (PQstatus(conn) == CONNECTION_BAD) {
-        const QString lost = QString::fromUtf8(PQerrorMessage(conn)).simplified();
+    if (m_postgres && PQstatus(m_postgres) == CONNECTION_BAD) {
+        const QString lost = QString::fromUtf8(PQerrorMessage(m_postgres)).simplified();
         const QString why = lost.isEmpty() ? QStringLiteral("no connection to the server") : lost;
         text = text.isEmpty() || text.contains(why) ? why : text + QStringLiteral("; ") + why;
     }
     if (text.isEmpty())
-        text = q.lastError().driverText().simplified();
+        text = q.lastError().text().simplified();
     return text.isEmpty() ? QStringLiteral("the driver gave no reason") : text;
 }
 
@@ -197,19 +193,19 @@ Result<std::unique_ptr<DbConnection>> DbConnection::open(const ConnectionUrl &ur
         if (!set.exec(QStringLiteral("SET bytea_output = hex; SET DateStyle = ISO, YMD; "
                                      "SET extra_float_digits = 1; SET TimeZone = 'UTC'; "
                                      "SET client_encoding = 'UTF8'")))
-            return makeError(QStringLiteral("%1: cannot set the session: %2").arg(url.display(), pgSessionError(set, c->m_postgres)));
+            return makeError(QStringLiteral("%1: cannot set the session: %2").arg(url.display(), c->errorOf(set)));
         // Unqualified names resolve in the URL's schema only, and a source connection cannot
         // write whatever a bug would try.
         QSqlQuery path(c->m_db);
         path.prepare(QStringLiteral("SELECT set_config('search_path', quote_ident(?), false)"));
         path.addBindValue(c->schema());
         if (!path.exec() || (mode == Mode::ReadOnly && !path.exec(QStringLiteral("SET default_transaction_read_only = on"))))
-            return makeError(QStringLiteral("%1: cannot set the session: %2").arg(url.display(), pgSessionError(path, c->m_postgres)));
+            return makeError(QStringLiteral("%1: cannot set the session: %2").arg(url.display(), c->errorOf(path)));
         QSqlQuery q(c->m_db);
         q.prepare(QStringLiteral("SELECT 1 FROM pg_namespace WHERE nspname = ?"));
         q.addBindValue(c->schema());
         if (!q.exec())
-            return makeError(QStringLiteral("%1: cannot read the schemas: %2").arg(url.display(), pgSessionError(q, c->m_postgres)));
+            return makeError(QStringLiteral("%1: cannot read the schemas: %2").arg(url.display(), c->errorOf(q)));
         if (!q.next())
             return makeError(QStringLiteral("%1: schema \"%2\" does not exist").arg(url.display(), c->schema()));
         return c;

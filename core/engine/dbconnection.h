@@ -52,6 +52,11 @@ public:
     bool isIdle() const;
     // Still connected: the server has not closed the session meanwhile (one cheap round trip).
     bool isAlive();
+    // Why a statement on this connection failed: the server's text, and for PostgreSQL
+    // libpq's reason when the session is gone. Qt's driver can report a connection that died
+    // (a server shutting down) as open, and a statement on it then fails with no text; naming
+    // the lost connection lets transientfault.h classify it as the server's and retry it.
+    QString errorOf(const QSqlQuery &q) const;
 
 private:
     DbConnection() = default;

@@ -1,6 +1,5 @@
 #include "engine/tablesizes.h"
 
-#include <QSqlError>
 #include <QSqlQuery>
 
 namespace cockpit {
@@ -13,13 +12,13 @@ Result<QHash<QString, qint64>> collect(DbConnection &c, const QString &sql, cons
     q.setForwardOnly(true);
     if (!q.prepare(sql))
         return makeError(QStringLiteral("%1: cannot read table sizes: %2")
-                             .arg(c.url().display(), q.lastError().text().simplified()),
+                             .arg(c.url().display(), c.errorOf(q)),
                          sql);
     for (const QVariant &v : binds)
         q.addBindValue(v);
     if (!q.exec())
         return makeError(QStringLiteral("%1: cannot read table sizes: %2")
-                             .arg(c.url().display(), q.lastError().text().simplified()),
+                             .arg(c.url().display(), c.errorOf(q)),
                          sql);
     QHash<QString, qint64> sizes;
     while (q.next())

@@ -8,7 +8,6 @@
 #include <QFileInfo>
 #include <QHash>
 #include <QSet>
-#include <QSqlError>
 #include <QSqlQuery>
 #include <QSqlRecord>
 
@@ -215,13 +214,6 @@ QString counted(qsizetype n, const QString &noun)
     return QStringLiteral("%1 %2%3").arg(n).arg(noun, n == 1 ? QString() : QStringLiteral("s"));
 }
 
-QString dbError(const QSqlQuery &q)
-{
-    const QSqlError e = q.lastError();
-    const QString text = e.databaseText().simplified();
-    return text.isEmpty() ? e.text().simplified() : text;
-}
-
 // The first rows a check query returned, as "(a, b), (c, d)".
 QString sampleRows(QSqlQuery &q, int limit)
 {
@@ -274,7 +266,7 @@ TaskOutcome runScript(const TaskContext &ctx)
     ctx.control->rowsTotal = n;
     ctx.control->rowsDone = 0;
     if (single && !run(engine->beginTransactionSql()))
-        return failed(makeError(QStringLiteral("%1: cannot begin a transaction: %2").arg(file, dbError(q))));
+        return failed(makeError(QStringLiteral("%1: cannot begin a transaction: %2").arg(file, conn->errorOf(q))));
     QElapsedTimer clock;
     clock.start();
     for (qsizetype k = 0; k < n; ++k) {
@@ -287,7 +279,7 @@ TaskOutcome runScript(const TaskContext &ctx)
                                               .arg(st.line)
                                               .arg(k + 1)
                                               .arg(n)
-                                              .arg(dbError(q)),
+                                              .arg(conn->errorOf(q)),
                                           st.sql, st.line);
             if (single)
                 rollback();
@@ -309,7 +301,7 @@ TaskOutcome runScript(const TaskContext &ctx)
     // Post-conditions, inside the script's transaction: a wrong result is rolled back with it.
     for (const ScriptCheck &check : s.checks) {
         if (!run(check.sql)) {
-            const TaskError e = makeError(QStringLiteral("%1:%2: check failed to run: %3").arg(file).arg(check.line).arg(dbError(q)),
+            const TaskError e = makeError(QStringLiteral("%1:%2: check failed to run: %3").arg(file).arg(check.line).arg(conn->errorOf(q)),
                                           check.sql, check.line);
             if (single)
                 rollback();
@@ -330,7 +322,7 @@ TaskOutcome runScript(const TaskContext &ctx)
         q.finish();
     }
     if (single && !run(QStringLiteral("COMMIT"))) {
-        const TaskError e = makeError(QStringLiteral("%1: commit failed: %2").arg(file, dbError(q)));
+        const TaskError e = makeError(QStringLiteral("%1: commit failed: %2").arg(file, conn->errorOf(q)));
         rollback();
         return failed(e);
     }
