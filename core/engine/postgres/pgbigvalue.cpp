@@ -242,47 +242,30 @@ Result<TableChecksum> pginternal::rawChecksumInPieces(DbConnection &c, const Tab
         std::vector<QByteArray> bigRows;
         TableChecksum sum;
         RowHasher hasher;
-        {
-            PgResult r(PQexec(conn, sql.toUtf8().constData()));
-            if (PQresultStatus(r.get()) != PGRES_COPY_OUT)
-                return makeError(QStringLiteral("reading rows failed: ") + pgError(conn, r.get()), sql);
-            bool headerSeen = false, done = false;
-            char *buffer = nullptr;
-            auto cleanUp = qScopeGuard([&] {
-                if (buffer)
-                    PQfreemem(buffer);
-                if (!done)
-                    abandonCopyOut(conn);
-            });
-            const int fields = int(t.columns.size()) + 1;
-            while (true) {
-                auto row = nextBinaryRow(conn, headerSeen, done, buffer);
-                if (!row)
-                    return row.error();
-                if (!*row)
-                    break;
-                const char *p = (*row)->first;
-                const size_t n = (*row)->second;
-                auto malformed = [&] {
-                    return makeError(QStringLiteral("reading rows failed: a binary COPY row does not have %1 fields").arg(fields));
-                };
-                if (n < 6 || int(qint16((quint8(p[0]) << 8) | quint8(p[1]))) != fields)
+        const int fields = int(t.columns.size()) + 1;
+        auto st = forEachBinaryRow(conn, sql, [&](const char *p, size_t n) -> Status {
+            auto malformed = [&] {
+                return makeError(QStringLiteral("reading rows failed: a binary COPY row does not have %1 fields").arg(fields));
+            };
+            if (n < 6 || int(qint16((quint8(p[0]) << 8) | quint8(p[1]))) != fields)
+                return malformed();
+            const auto markerLength = qint32(big32(p + 2));
+            if (markerLength >= 0) { // a row with a big value: hashed after the COPY
+                if (size_t(6) + size_t(markerLength) > n)
                     return malformed();
-                const auto markerLength = qint32(big32(p + 2));
-                if (markerLength >= 0) { // a row with a big value: hashed after the COPY
-                    if (size_t(6) + size_t(markerLength) > n)
-                        return malformed();
-                    bigRows.emplace_back(p + 6, markerLength);
-                    continue;
-                }
-                qint64 unusedKey = 0;
-                if (!walkBinaryRow(p, n, fields, -1, &hasher, unusedKey, 1)) // the marker (NULL here) unhashed
-                    return malformed();
-                sum.sum += hasher.finishRow();
-                if (++sum.rows % 4096 == 0 && rowsHashed)
-                    *rowsHashed += 4096;
+                bigRows.emplace_back(p + 6, markerLength);
+                return {};
             }
-        }
+            qint64 unusedKey = 0;
+            if (!walkBinaryRow(p, n, fields, -1, &hasher, unusedKey, 1)) // the marker (NULL here) unhashed
+                return malformed();
+            sum.sum += hasher.finishRow();
+            if (++sum.rows % 4096 == 0 && rowsHashed)
+                *rowsHashed += 4096;
+            return {};
+        });
+        if (!st)
+            return st.error();
         for (const auto &ctid : bigRows) {
             auto h = big.rawRowHash(ctid, hasher);
             if (!h)

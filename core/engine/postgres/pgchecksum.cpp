@@ -77,32 +77,20 @@ Result<TableChecksum> PostgresEngine::rawChecksum(DbConnection &c, const TableSc
     if (readsBigByteaInPieces(t))
         return rawChecksumInPieces(c, t, e.relation(c, t), rowsHashed);
     const QString sql = QStringLiteral("COPY (SELECT %1 FROM %2) TO STDOUT (FORMAT binary)").arg(e.columnList(t), e.relation(c, t));
-    PgResult r(PQexec(c.postgres(), sql.toUtf8().constData()));
-    if (PQresultStatus(r.get()) != PGRES_COPY_OUT)
-        return makeError(QStringLiteral("reading rows failed: ") + pgError(c.postgres(), r.get()), sql);
-    bool headerSeen = false, done = false;
-    char *buffer = nullptr;
-    auto cleanUp = qScopeGuard([&] {
-        if (buffer)
-            PQfreemem(buffer);
-        if (!done)
-            abandonCopyOut(c.postgres());
-    });
     RowHasher hasher;
     TableChecksum sum;
-    qint64 unusedKey = 0;
-    while (true) {
-        auto row = nextBinaryRow(c.postgres(), headerSeen, done, buffer);
-        if (!row)
-            return row.error();
-        if (!*row)
-            break;
-        if (!walkBinaryRow((*row)->first, (*row)->second, int(t.columns.size()), -1, &hasher, unusedKey))
-            return makeError(QStringLiteral("reading rows failed: a binary COPY row does not have %1 fields").arg(t.columns.size()));
+    const int columns = int(t.columns.size());
+    auto st = forEachBinaryRow(c.postgres(), sql, [&](const char *p, size_t n) -> Status {
+        qint64 unusedKey = 0;
+        if (!walkBinaryRow(p, n, columns, -1, &hasher, unusedKey))
+            return makeError(QStringLiteral("reading rows failed: a binary COPY row does not have %1 fields").arg(columns));
         sum.sum += hasher.finishRow();
         if (++sum.rows % 4096 == 0 && rowsHashed)
             *rowsHashed += 4096;
-    }
+        return {};
+    });
+    if (!st)
+        return st.error();
     return sum;
 }
 

@@ -55,6 +55,11 @@ bool walkBinaryRow(const char *p, size_t n, int columns, int keyColumn, RowHashe
 // (pgpassthrough.cpp).
 Result<std::optional<std::pair<char *, size_t>>> nextBinaryRow(PGconn *conn, bool &headerSeen, bool &done, char *&buffer);
 
+// Runs `copySql` (a COPY … TO STDOUT (FORMAT binary)) and hands each row to `row` until the
+// end, the first error or the first failed `row`; an unfinished COPY is abandoned, so the
+// connection is usable afterwards (pgpassthrough.cpp).
+Status forEachBinaryRow(PGconn *conn, const QString &copySql, const std::function<Status(const char *p, size_t n)> &row);
+
 // From this size on a bytea value is read in pieces of kByteaPiece (a multiple of 8:
 // RowHasher::addPiece), never whole (pgbigvalue.cpp, and the reader: pgreader.cpp).
 constexpr int kBigBytea = int(kDirectRow); // 16 MB: a smaller value keeps the one-COPY read

@@ -106,6 +106,30 @@ Result<std::optional<std::pair<char *, size_t>>> pginternal::nextBinaryRow(PGcon
     }
 }
 
+Status pginternal::forEachBinaryRow(PGconn *conn, const QString &copySql, const std::function<Status(const char *p, size_t n)> &row)
+{
+    PgResult r(PQexec(conn, copySql.toUtf8().constData()));
+    if (PQresultStatus(r.get()) != PGRES_COPY_OUT)
+        return makeError(QStringLiteral("reading rows failed: ") + pgError(conn, r.get()), copySql);
+    bool headerSeen = false, done = false;
+    char *buffer = nullptr;
+    auto cleanUp = qScopeGuard([&] {
+        if (buffer)
+            PQfreemem(buffer);
+        if (!done)
+            abandonCopyOut(conn);
+    });
+    while (true) {
+        auto next = nextBinaryRow(conn, headerSeen, done, buffer);
+        if (!next)
+            return next.error();
+        if (!*next)
+            return {};
+        if (auto st = row((*next)->first, (*next)->second); !st)
+            return st;
+    }
+}
+
 
 bool PostgresEngine::Passthrough::applies(const TableSchema &t)
 {
