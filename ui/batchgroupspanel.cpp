@@ -8,6 +8,7 @@
 #include <QHeaderView>
 #include <QToolButton>
 #include <QSpinBox>
+#include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <limits>
@@ -19,6 +20,10 @@ namespace {
 // Up to this many threads every slot gets a line ("idle" when free); beyond, the idle ones
 // are summed up so a 256-thread group does not make a 256-line row.
 constexpr int kListedSlots = 8;
+
+// A heartbeat older than this is shown as a warning: the worker may be gone (its tasks are
+// handed on once its lease expires).
+constexpr double kLateHeartbeatSeconds = 15;
 
 QString removedText() { return QObject::tr("removed"); }
 QString hasWorkerText() { return QObject::tr("has worker"); }
@@ -53,9 +58,37 @@ BatchGroupsPanel::BatchGroupsPanel(QWidget *parent) : QWidget(parent)
     m_table->setColumnWidth(ReadyColumn, fm.horizontalAdvance(tr("Waiting")) + pad);
     m_table->setColumnWidth(WaitingColumn, fm.horizontalAdvance(tr("Waiting")) + pad);
 
+    m_workers = new QTableWidget(0, WorkerColumnCount, this);
+    m_workers->setObjectName(QStringLiteral("workersTable"));
+    m_workers->setHorizontalHeaderLabels({tr("Worker"), tr("Host"), tr("Threads"), tr("Groups"), tr("Heartbeat"),
+                                          tr("Executing now")});
+    m_workers->verticalHeader()->hide();
+    m_workers->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_workers->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 10);
+    m_workers->setSelectionMode(QAbstractItemView::NoSelection);
+    m_workers->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_workers->setWordWrap(false);
+    m_workers->horizontalHeader()->setStretchLastSection(true);
+    m_workers->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    m_workers->horizontalHeaderItem(WorkerHeartbeatColumn)->setToolTip(
+        tr("Seconds since the worker last said it is alive; a worker that stops beating loses its tasks to the others "
+           "when its lease expires"));
+    m_workers->setColumnWidth(WorkerNameColumn, fm.horizontalAdvance(QStringLiteral("upgrade-cockpit")) + pad);
+    m_workers->setColumnWidth(WorkerHostColumn, fm.horizontalAdvance(QStringLiteral("machine-name")) + pad);
+    m_workers->setColumnWidth(WorkerThreadsColumn, fm.horizontalAdvance(tr("Threads")) + pad);
+    m_workers->setColumnWidth(WorkerGroupsColumn, fm.horizontalAdvance(QStringLiteral("default_group")) + pad);
+    m_workers->setColumnWidth(WorkerHeartbeatColumn, fm.horizontalAdvance(tr("this process")) + pad + 16);
+
+    // Groups above, workers below; the administrator drags the line between them.
+    auto *split = new QSplitter(Qt::Vertical, this);
+    split->setChildrenCollapsible(false);
+    split->addWidget(m_table);
+    split->addWidget(m_workers);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_table);
+    layout->addWidget(split);
 }
 
 void BatchGroupsPanel::setRun(UpgradeRun *run)
@@ -65,15 +98,20 @@ void BatchGroupsPanel::setRun(UpgradeRun *run)
     m_run = run;
     if (run) {
         connect(run, &UpgradeRun::groupActionDone, this, &BatchGroupsPanel::onGroupActionDone);
-        connect(run, &QObject::destroyed, this, [this] { showGroups({}); });
+        connect(run, &QObject::destroyed, this, [this] {
+            showGroups({});
+            showWorkers({});
+        });
     }
     refresh();
 }
 
 void BatchGroupsPanel::refresh()
 {
-    // Only the groups: no task has a version above the largest one.
-    showGroups(m_run ? m_run->snapshot(std::numeric_limits<quint64>::max()).groups : QVector<GroupView>());
+    // Only the groups and workers: no task has a version above the largest one.
+    const RunSnapshot s = m_run ? m_run->snapshot(std::numeric_limits<quint64>::max()) : RunSnapshot();
+    showGroups(s.groups);
+    showWorkers(s.workers);
 }
 
 int BatchGroupsPanel::rowOf(const QString &group) const
@@ -174,6 +212,44 @@ void BatchGroupsPanel::updateRow(int row, const GroupView &g)
     if (executing->text() != text) {
         executing->setText(text);
         executing->setToolTip(slotTexts.join(u'\n'));
+    }
+}
+
+void BatchGroupsPanel::showWorkers(const QVector<WorkerView> &workers)
+{
+    m_workers->setRowCount(int(workers.size()));
+    for (int row = 0; row < workers.size(); ++row) {
+        const WorkerView &w = workers[row];
+        auto cell = [&](int column) {
+            QTableWidgetItem *item = m_workers->item(row, column);
+            if (!item) {
+                item = new QTableWidgetItem;
+                m_workers->setItem(row, column, item);
+            }
+            return item;
+        };
+        cell(WorkerNameColumn)->setText(w.name);
+        cell(WorkerNameColumn)->setToolTip(tr("%1, process %2 on %3").arg(w.name).arg(w.pid).arg(w.host));
+        cell(WorkerHostColumn)->setText(w.host);
+        cell(WorkerThreadsColumn)->setText(QString::number(w.threads));
+        cell(WorkerThreadsColumn)->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        cell(WorkerGroupsColumn)->setText(w.groups.isEmpty() ? tr("none (removed)") : w.groups.join(QStringLiteral(", ")));
+        QTableWidgetItem *beat = cell(WorkerHeartbeatColumn);
+        const bool late = !w.thisProcess && w.heartbeatAge > kLateHeartbeatSeconds;
+        beat->setText(w.thisProcess ? tr("this process") : tr("%1 s ago").arg(w.heartbeatAge, 0, 'f', 0));
+        beat->setIcon(late ? TaskStatePresentation::icon(TaskState::Error) : QIcon());
+        beat->setToolTip(late ? tr("No heartbeat for %1 s: the worker may be gone; its tasks go to another worker when "
+                                   "their lease expires")
+                                    .arg(w.heartbeatAge, 0, 'f', 0)
+                              : QString());
+        if (late)
+            beat->setForeground(TaskStatePresentation::color(TaskState::Error));
+        else
+            beat->setData(Qt::ForegroundRole, QVariant());
+        QTableWidgetItem *executing = cell(WorkerExecutingColumn);
+        const QString text = w.executing.isEmpty() ? tr("idle") : w.executing.join(QStringLiteral(", "));
+        executing->setText(text);
+        executing->setToolTip(w.executing.join(u'\n'));
     }
 }
 

@@ -2,7 +2,9 @@
 // The batch groups dock: per group its thread limit (editable while the run goes on), whether
 // it has a worker or the administrator removed it (then nothing of the group is dispatched;
 // executing tasks finish), what each worker thread executes now, and its Ready and Waiting
-// counts. Fed from the run's snapshot on every refresh of the grid; edits go to the run as
+// counts; below, the run's workers (the processes that execute its tasks: this one, or each
+// `upgradectl worker` of a run shared through PostgreSQL) with their host, threads, groups,
+// heartbeat age and what they run. Fed from the run's snapshot on every refresh of the grid; edits go to the run as
 // requests, and the run's answer comes back as answered(). GUI thread only.
 
 #include "run/runsnapshot.h"
@@ -23,6 +25,9 @@ class BatchGroupsPanel final : public QWidget {
 public:
     enum Column { GroupColumn, ThreadsColumn, WorkerColumn, ActionColumn, ReadyColumn, WaitingColumn, ExecutingColumn, ColumnCount };
 
+    enum WorkerColumnIndex { WorkerNameColumn, WorkerHostColumn, WorkerThreadsColumn, WorkerGroupsColumn,
+                             WorkerHeartbeatColumn, WorkerExecutingColumn, WorkerColumnCount };
+
     explicit BatchGroupsPanel(QWidget *parent = nullptr);
 
     // The run the edits go to (not owned; forgotten when destroyed). nullptr: empty panel.
@@ -32,8 +37,10 @@ public:
     // Shows `groups`; rows are kept (and a spin box being edited is left alone) while the
     // set of group names does not change.
     void showGroups(const QVector<GroupView> &groups);
+    void showWorkers(const QVector<WorkerView> &workers);
 
     QTableWidget *table() const { return m_table; }
+    QTableWidget *workersTable() const { return m_workers; }
     QSpinBox *threadsEditor(const QString &group) const;
     QToolButton *workerButton(const QString &group) const;
     QString workerText(const QString &group) const;    // "has worker" / "removed"
@@ -50,6 +57,7 @@ private:
 
     QPointer<UpgradeRun> m_run;
     QTableWidget *m_table = nullptr;
+    QTableWidget *m_workers = nullptr;
     QStringList m_names; // the groups the rows show, in row order
 };
 

@@ -35,9 +35,23 @@ struct GroupView {
     int waiting = 0;
 };
 
+// A process that executes the run's tasks: this one on one machine, each `upgradectl worker`
+// of a run shared through a PostgreSQL control store.
+struct WorkerView {
+    QString name;
+    QString host;
+    qint64 pid = 0;
+    int threads = 0;           // its threads over all its groups
+    QStringList groups;        // the batch groups it claims tasks of
+    double heartbeatAge = 0;   // seconds since it last said it is alive
+    QStringList executing;     // the tasks it executes now
+    bool thisProcess = false;
+};
+
 struct RunSnapshot {
     QVector<TaskView> tasks; // only those whose version is newer than asked for
     QVector<GroupView> groups; // always every group, in name order
+    QVector<WorkerView> workers; // always every worker, in name order
     RunSummary summary;
     quint64 version = 0;     // pass back as `sinceVersion` next time
 };

@@ -13,6 +13,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
+#include <QSysInfo>
 #include <algorithm>
 #include <numeric>
 
@@ -739,6 +740,20 @@ void Scheduler::publish()
     sum.dispatching = m_dispatching;
     sum.finished = m_finishedEmitted;
     m_summary = sum;
+    // On one machine this process is the run's only worker.
+    WorkerView self;
+    self.name = m_appName;
+    self.host = QSysInfo::machineHostName();
+    self.pid = QCoreApplication::applicationPid();
+    self.thisProcess = true;
+    for (const GroupView &g : groups) {
+        if (g.removed)
+            continue;
+        self.groups << g.name;
+        self.threads += g.threads;
+        self.executing << g.executing;
+    }
+    m_workerViews = {self};
     m_groupViews = std::move(groups);
 }
 
@@ -748,6 +763,7 @@ RunSnapshot Scheduler::snapshot(quint64 sinceVersion) const
     RunSnapshot s;
     s.summary = m_summary;
     s.groups = m_groupViews;
+    s.workers = m_workerViews;
     s.version = m_version;
     for (const auto &v : m_views)
         if (v.version > sinceVersion)

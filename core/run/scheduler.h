@@ -181,6 +181,7 @@ private:
     QVector<TaskView> m_views;
     RunSummary m_summary;
     QVector<GroupView> m_groupViews;
+    QVector<WorkerView> m_workerViews;
     quint64 m_version = 0;
     Plan m_publishedPlan;
 };

@@ -46,6 +46,7 @@ private slots:
     void typedThreadLimitReachesTheRunAndSurvivesRefreshesWhileTyped();
     void removeWorkerHoldsTheGroupAndAddBackLetsTheRunEnd();
     void refusedRequestIsShown();
+    void workersTableShowsThisProcessAndOtherWorkersWithLateHeartbeats();
     void windowHasTheDockTabbedAfterTheTimeline();
 
 private:
@@ -114,6 +115,13 @@ void TestBatchGroupsPanel::listsEveryGroupWithItsThreadsAndIdleWorkers()
     QVERIFY(copy.waiting > 0);
     QCOMPARE(table->item(0, BatchGroupsPanel::WaitingColumn)->text(), QString::number(copy.waiting));
     QCOMPARE(table->item(0, BatchGroupsPanel::ReadyColumn)->text(), QStringLiteral("0"));
+    // On one machine this process is the only worker, with every group's threads.
+    QTableWidget *workers = m_panel->workersTable();
+    QCOMPARE(workers->rowCount(), 1);
+    QCOMPARE(workers->item(0, BatchGroupsPanel::WorkerThreadsColumn)->text(), QStringLiteral("5"));
+    QCOMPARE(workers->item(0, BatchGroupsPanel::WorkerGroupsColumn)->text(), QStringLiteral("copy, post"));
+    QCOMPARE(workers->item(0, BatchGroupsPanel::WorkerHeartbeatColumn)->text(), QStringLiteral("this process"));
+    QCOMPARE(workers->item(0, BatchGroupsPanel::WorkerExecutingColumn)->text(), QStringLiteral("idle"));
 }
 
 void TestBatchGroupsPanel::typedThreadLimitReachesTheRunAndSurvivesRefreshesWhileTyped()
@@ -165,6 +173,9 @@ void TestBatchGroupsPanel::removeWorkerHoldsTheGroupAndAddBackLetsTheRunEnd()
     m_panel->refresh();
     QCOMPARE(m_panel->executingText(kCopy), QStringLiteral("idle, idle"));
     QCOMPARE(m_panel->table()->item(0, BatchGroupsPanel::ReadyColumn)->text(), QStringLiteral("0"));
+    // The worker no longer takes the removed group's tasks, nor counts its threads.
+    QCOMPARE(m_panel->workersTable()->item(0, BatchGroupsPanel::WorkerGroupsColumn)->text(), kPost);
+    QCOMPARE(m_panel->workersTable()->item(0, BatchGroupsPanel::WorkerThreadsColumn)->text(), QStringLiteral("3"));
 
     // Add back: the copies run (the panel names what each worker executes) and the run ends.
     QTest::mouseClick(button, Qt::LeftButton);
@@ -177,6 +188,8 @@ void TestBatchGroupsPanel::removeWorkerHoldsTheGroupAndAddBackLetsTheRunEnd()
         const QString shown = m_panel->executingText(kCopy);
         if (shown.contains(QStringLiteral("copy:INVENTTRANS"))) {
             sawCopyExecuting = true;
+            QVERIFY(m_panel->workersTable()->item(0, BatchGroupsPanel::WorkerExecutingColumn)->text().contains(
+                QStringLiteral("copy:INVENTTRANS")));
             // One entry per worker thread: the 2 threads, busy or idle.
             QCOMPARE(shown.split(QStringLiteral(", ")).size(), 2);
         }
@@ -201,6 +214,36 @@ void TestBatchGroupsPanel::refusedRequestIsShown()
     QCOMPARE(answered.first().at(0).toString(),
              QStringLiteral("Refused: threads of batch group copy must be between 1 and 256, not 300"));
     QCOMPARE(m_panel->threadsEditor(kCopy)->value(), 2);
+}
+
+void TestBatchGroupsPanel::workersTableShowsThisProcessAndOtherWorkersWithLateHeartbeats()
+{
+    // The rows as a shared run's snapshot gives them (three `upgradectl worker`s, one silent).
+    BatchGroupsPanel panel;
+    panel.resize(900, 240);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    WorkerView a{QStringLiteral("w1"), QStringLiteral("aos1"), 101, 4, {kCopy, kPost}, 1.2, {QStringLiteral("copy:INVENTTRANS#1")}, false};
+    WorkerView b{QStringLiteral("w2"), QStringLiteral("aos2"), 202, 2, {kCopy}, 40, {}, false};
+    WorkerView c{QStringLiteral("gui"), QStringLiteral("desk"), 303, 0, {}, 0, {}, true};
+    panel.showWorkers({a, b, c});
+    QTableWidget *t = panel.workersTable();
+    QCOMPARE(t->rowCount(), 3);
+    QCOMPARE(t->item(0, BatchGroupsPanel::WorkerNameColumn)->text(), QStringLiteral("w1"));
+    QCOMPARE(t->item(0, BatchGroupsPanel::WorkerHostColumn)->text(), QStringLiteral("aos1"));
+    QCOMPARE(t->item(0, BatchGroupsPanel::WorkerHeartbeatColumn)->text(), QStringLiteral("1 s ago"));
+    QVERIFY(t->item(0, BatchGroupsPanel::WorkerHeartbeatColumn)->toolTip().isEmpty());
+    QCOMPARE(t->item(0, BatchGroupsPanel::WorkerExecutingColumn)->text(), QStringLiteral("copy:INVENTTRANS#1"));
+    QCOMPARE(t->item(1, BatchGroupsPanel::WorkerHeartbeatColumn)->text(), QStringLiteral("40 s ago"));
+    QVERIFY(t->item(1, BatchGroupsPanel::WorkerHeartbeatColumn)->toolTip().contains(QStringLiteral("may be gone")));
+    QVERIFY(!t->item(1, BatchGroupsPanel::WorkerHeartbeatColumn)->icon().isNull());
+    QCOMPARE(t->item(1, BatchGroupsPanel::WorkerExecutingColumn)->text(), QStringLiteral("idle"));
+    QCOMPARE(t->item(2, BatchGroupsPanel::WorkerGroupsColumn)->text(), QStringLiteral("none (removed)"));
+    QCOMPARE(t->item(2, BatchGroupsPanel::WorkerHeartbeatColumn)->text(), QStringLiteral("this process"));
+    // One worker fewer: its row goes.
+    panel.showWorkers({a, c});
+    QCOMPARE(t->rowCount(), 2);
+    QCOMPARE(t->item(1, BatchGroupsPanel::WorkerNameColumn)->text(), QStringLiteral("gui"));
 }
 
 void TestBatchGroupsPanel::windowHasTheDockTabbedAfterTheTimeline()
