@@ -3,7 +3,9 @@
 // reports and the checksum's full scan.
 #include "engine/mysql/mysqlengine.h"
 #include "engine/mysql/mysqlclient.h"
+#include "engine/rowhasher.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -152,13 +154,159 @@ Result<std::unique_ptr<RowReader>> MysqlEngine::openKeyRangeRows(DbConnection &c
     return startQuery(c.mysql(), query, classesOf(t));
 }
 
+namespace {
+
+// A binary value from this size on is hashed in pieces of kPiece (a multiple of 8, as the
+// hasher's words) read with SUBSTRING: mysql_use_result hands a row over in the client's
+// network buffer, which a copy into the batch doubles (a 100 MB value cost 200 MB).
+constexpr qint64 kBigValue = 16 * 1024 * 1024;
+constexpr qint64 kPiece = 4 * 1024 * 1024;
+
+bool isBlob(const ColumnSchema &c) { return c.type.cls == TypeClass::Blob; }
+
+// The columns, a big binary value as NULL.
+QStringList guardedColumns(const MysqlEngine &e, const TableSchema &t)
+{
+    QStringList out;
+    for (const auto &c : t.columns)
+        out << (isBlob(c) ? QStringLiteral("IF(LENGTH(%1) >= %2, NULL, %1)").arg(e.quoteIdentifier(c.name)).arg(kBigValue)
+                          : e.quoteIdentifier(c.name));
+    return out;
+}
+
+TaskError rowChanged(const TableSchema &t)
+{
+    return makeError(QStringLiteral("reading a big value of \"%1\" failed: the row changed while it was read").arg(t.name));
+}
+
+// The hash of the row with copy key `key`, as checksumRows hashes it, its big values in pieces.
+Result<quint64> bigRowHash(MYSQL *conn, const MysqlEngine &e, const TableSchema &t, qint64 key, RowHasher &hasher)
+{
+    const QString where = QStringLiteral(" FROM %1 WHERE %2 = %3").arg(e.quoteIdentifier(t.name), t.copyKey).arg(key);
+    std::vector<TypeClass> classes = classesOf(t);
+    QStringList columns = guardedColumns(e, t);
+    for (const auto &c : t.columns) {
+        columns << (isBlob(c) ? QStringLiteral("LENGTH(%1)").arg(e.quoteIdentifier(c.name)) : QStringLiteral("NULL"));
+        classes.push_back(TypeClass::BigInt);
+    }
+    RowBatch batch;
+    {
+        auto reader = startQuery(conn, QStringLiteral("SELECT 0, ") + columns.join(QStringLiteral(", ")) + where, classes);
+        if (!reader)
+            return reader.error();
+        RowBatch more;
+        auto n = (*reader)->next(batch, 1);
+        if (!n)
+            return n.error();
+        auto end = (*reader)->next(more, 1);
+        if (!end)
+            return end.error();
+        if (*n != 1 || *end != 0)
+            return rowChanged(t);
+    }
+    const int width = int(t.columns.size());
+    for (int i = 0; i < width; ++i) {
+        const Value &length = batch.value(0, width + i);
+        const qint64 size = length.type == ValueType::Integer ? length.integer : -1;
+        if (size < kBigValue) {
+            hasher.addTyped(batch, batch.value(0, i), t.columns[i].type.cls);
+            continue;
+        }
+        hasher.beginBlob(int(size));
+        const QString column = e.quoteIdentifier(t.columns[i].name);
+        for (qint64 at = 0; at < size; at += kPiece) {
+            const qint64 n = std::min(kPiece, size - at);
+            const QByteArray sql = QStringLiteral("SELECT SUBSTRING(%1, %2, %3)").arg(column).arg(at + 1).arg(n).toUtf8() + where.toUtf8();
+            if (mysql_real_query(conn, sql.constData(), (unsigned long)sql.size()) != 0)
+                return makeError(QStringLiteral("reading a big value of \"%1\" failed: %2").arg(t.name, myError(conn)), QString::fromUtf8(sql));
+            MYSQL_RES *res = mysql_store_result(conn);
+            if (!res)
+                return makeError(QStringLiteral("reading a big value of \"%1\" failed: %2").arg(t.name, myError(conn)), QString::fromUtf8(sql));
+            MYSQL_ROW row = mysql_fetch_row(res);
+            const unsigned long *lengths = row ? mysql_fetch_lengths(res) : nullptr;
+            const bool whole = row && row[0] && lengths[0] == (unsigned long)n && mysql_num_rows(res) == 1;
+            if (whole)
+                hasher.addPiece(row[0], int(n));
+            mysql_free_result(res);
+            if (!whole)
+                return rowChanged(t);
+        }
+    }
+    return hasher.finishRow();
+}
+
+} // namespace
+
+// A table with a binary column and a copy key is hashed with its big values as NULL and the
+// rows that have one marked by their key; those rows are hashed after the scan (the sum of
+// row hashes does not depend on the order), their big values in pieces - all in one snapshot.
 Result<TableChecksum> MysqlEngine::checksum(DbConnection &c, const TableSchema &t, std::atomic<qint64> *rowsHashed)
 {
-    auto reader = startQuery(c.mysql(), QStringLiteral("SELECT 0, %1 FROM %2").arg(columnList(t), quoteIdentifier(t.name)),
-                             classesOf(t));
-    if (!reader)
-        return reader.error();
-    return checksumRows(**reader, t, rowsHashed);
+    MYSQL *conn = c.mysql();
+    if (!t.hasCopyKey() || std::none_of(t.columns.begin(), t.columns.end(), isBlob)) {
+        auto reader = startQuery(conn, QStringLiteral("SELECT 0, %1 FROM %2").arg(columnList(t), quoteIdentifier(t.name)), classesOf(t));
+        if (!reader)
+            return reader.error();
+        return checksumRows(**reader, t, rowsHashed);
+    }
+    unsigned int status = 0;
+    const bool ownSnapshot = mariadb_get_infov(conn, MARIADB_CONNECTION_SERVER_STATUS, &status) == 0 && !(status & SERVER_STATUS_IN_TRANS);
+    if (ownSnapshot)
+        if (auto st = myRun(conn, QStringLiteral("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY"), QStringLiteral("begin the checksum")); !st)
+            return st.error();
+    auto sum = [&]() -> Result<TableChecksum> {
+        QStringList big;
+        for (const auto &col : t.columns)
+            if (isBlob(col))
+                big << QStringLiteral("LENGTH(%1) >= %2").arg(quoteIdentifier(col.name)).arg(kBigValue);
+        std::vector<TypeClass> classes = classesOf(t);
+        classes.push_back(TypeClass::BigInt); // the marker, last
+        const int width = int(t.columns.size());
+        std::vector<qint64> bigRows;
+        TableChecksum out;
+        RowHasher hasher;
+        {
+            auto reader = startQuery(conn,
+                                     QStringLiteral("SELECT 0, %1, IF(%2, %3, NULL) FROM %4")
+                                         .arg(guardedColumns(*this, t).join(QStringLiteral(", ")), big.join(QStringLiteral(" OR ")),
+                                              t.copyKey, quoteIdentifier(t.name)),
+                                     classes);
+            if (!reader)
+                return reader.error();
+            RowBatch batch;
+            while (true) {
+                auto n = (*reader)->next(batch, 4096);
+                if (!n)
+                    return n.error();
+                if (*n == 0)
+                    break;
+                for (int row = 0; row < batch.rows(); ++row) {
+                    const Value &marker = batch.value(row, width);
+                    if (marker.type != ValueType::Null) {
+                        bigRows.push_back(marker.integer);
+                        continue;
+                    }
+                    for (int col = 0; col < width; ++col)
+                        hasher.addTyped(batch, batch.value(row, col), t.columns[col].type.cls);
+                    out.sum += hasher.finishRow();
+                    ++out.rows;
+                }
+                if (rowsHashed)
+                    *rowsHashed += *n;
+            }
+        }
+        for (qint64 key : bigRows) {
+            auto h = bigRowHash(conn, *this, t, key, hasher);
+            if (!h)
+                return h.error();
+            out.sum += *h;
+            ++out.rows;
+        }
+        return out;
+    }();
+    if (ownSnapshot)
+        mysql_real_query(conn, "COMMIT", 6);
+    return sum;
 }
 
 Result<std::unique_ptr<RowReader>> MysqlEngine::openOrderedReader(DbConnection &c, const TableSchema &t)
