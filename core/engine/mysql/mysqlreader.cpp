@@ -164,6 +164,19 @@ constexpr qint64 kPiece = 4 * 1024 * 1024;
 
 bool isBlob(const ColumnSchema &c) { return c.type.cls == TypeClass::Blob; }
 
+// The quoted column of a one-column integer primary key, which names a row; else empty. (Not
+// t.copyKey: a validation's schema may be the source's, its key quoted for another engine.)
+QString integerKey(const MysqlEngine &e, const TableSchema &t)
+{
+    if (t.primaryKey.size() != 1)
+        return {};
+    for (const auto &c : t.columns)
+        if (c.name == t.primaryKey.first()
+            && (c.type.cls == TypeClass::SmallInt || c.type.cls == TypeClass::Integer || c.type.cls == TypeClass::BigInt))
+            return e.quoteIdentifier(c.name);
+    return {};
+}
+
 // The columns, a big binary value as NULL.
 QStringList guardedColumns(const MysqlEngine &e, const TableSchema &t)
 {
@@ -174,15 +187,18 @@ QStringList guardedColumns(const MysqlEngine &e, const TableSchema &t)
     return out;
 }
 
-TaskError rowChanged(const TableSchema &t)
+TaskError rowChanged(const TableSchema &t, qint64 key, const QString &what)
 {
-    return makeError(QStringLiteral("reading a big value of \"%1\" failed: the row changed while it was read").arg(t.name));
+    return makeError(QStringLiteral("reading a big value of \"%1\" failed: the row of key %2 changed while it was read (%3)")
+                         .arg(t.name)
+                         .arg(key)
+                         .arg(what));
 }
 
 // The hash of the row with copy key `key`, as checksumRows hashes it, its big values in pieces.
 Result<quint64> bigRowHash(MYSQL *conn, const MysqlEngine &e, const TableSchema &t, qint64 key, RowHasher &hasher)
 {
-    const QString where = QStringLiteral(" FROM %1 WHERE %2 = %3").arg(e.quoteIdentifier(t.name), t.copyKey).arg(key);
+    const QString where = QStringLiteral(" FROM %1 WHERE %2 = %3").arg(e.quoteIdentifier(t.name), integerKey(e, t)).arg(key);
     std::vector<TypeClass> classes = classesOf(t);
     QStringList columns = guardedColumns(e, t);
     for (const auto &c : t.columns) {
@@ -202,7 +218,7 @@ Result<quint64> bigRowHash(MYSQL *conn, const MysqlEngine &e, const TableSchema 
         if (!end)
             return end.error();
         if (*n != 1 || *end != 0)
-            return rowChanged(t);
+            return rowChanged(t, key, QStringLiteral("%1 rows").arg(*n + *end));
     }
     const int width = int(t.columns.size());
     for (int i = 0; i < width; ++i) {
@@ -224,12 +240,12 @@ Result<quint64> bigRowHash(MYSQL *conn, const MysqlEngine &e, const TableSchema 
                 return makeError(QStringLiteral("reading a big value of \"%1\" failed: %2").arg(t.name, myError(conn)), QString::fromUtf8(sql));
             MYSQL_ROW row = mysql_fetch_row(res);
             const unsigned long *lengths = row ? mysql_fetch_lengths(res) : nullptr;
-            const bool whole = row && row[0] && lengths[0] == (unsigned long)n && mysql_num_rows(res) == 1;
-            if (whole)
+            const qint64 got = row && row[0] ? qint64(lengths[0]) : -1;
+            if (got == n)
                 hasher.addPiece(row[0], int(n));
             mysql_free_result(res);
-            if (!whole)
-                return rowChanged(t);
+            if (got != n)
+                return rowChanged(t, key, QStringLiteral("%1 bytes at offset %2, not %3").arg(got).arg(at).arg(n));
         }
     }
     return hasher.finishRow();
@@ -237,13 +253,14 @@ Result<quint64> bigRowHash(MYSQL *conn, const MysqlEngine &e, const TableSchema 
 
 } // namespace
 
-// A table with a binary column and a copy key is hashed with its big values as NULL and the
+// A table with a binary column and a one-column integer primary key is hashed with its big values as NULL and the
 // rows that have one marked by their key; those rows are hashed after the scan (the sum of
 // row hashes does not depend on the order), their big values in pieces - all in one snapshot.
 Result<TableChecksum> MysqlEngine::checksum(DbConnection &c, const TableSchema &t, std::atomic<qint64> *rowsHashed)
 {
     MYSQL *conn = c.mysql();
-    if (!t.hasCopyKey() || std::none_of(t.columns.begin(), t.columns.end(), isBlob)) {
+    const QString key = integerKey(*this, t);
+    if (key.isEmpty() || std::none_of(t.columns.begin(), t.columns.end(), isBlob)) {
         auto reader = startQuery(conn, QStringLiteral("SELECT 0, %1 FROM %2").arg(columnList(t), quoteIdentifier(t.name)), classesOf(t));
         if (!reader)
             return reader.error();
@@ -269,7 +286,7 @@ Result<TableChecksum> MysqlEngine::checksum(DbConnection &c, const TableSchema &
             auto reader = startQuery(conn,
                                      QStringLiteral("SELECT 0, %1, IF(%2, %3, NULL) FROM %4")
                                          .arg(guardedColumns(*this, t).join(QStringLiteral(", ")), big.join(QStringLiteral(" OR ")),
-                                              t.copyKey, quoteIdentifier(t.name)),
+                                              key, quoteIdentifier(t.name)),
                                      classes);
             if (!reader)
                 return reader.error();
