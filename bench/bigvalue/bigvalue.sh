@@ -3,13 +3,17 @@
 # default) and 1000 small rows, per direction: the memory a single huge value costs (README "Edge values").
 # SQLite directions always; PostgreSQL and MariaDB ones when scripts/test-servers.sh's env is
 # sourced. Prints one line per direction: its tasks' end states, the peak RSS and the seconds.
+# The MariaDB source (MariaDB -> SQLite, MariaDB, PostgreSQL) is filled from the SQLite one by
+# an unmeasured `upgradectl run` of SEED_CTL (default CTL): SQL cannot build a value past the
+# server's max_allowed_packet, so a build that refuses such a value needs SEED_CTL= a newer one.
 #
-#   bench/bigvalue/bigvalue.sh [MB [COUNT]]
+#   [CTL=...] [SEED_CTL=...] bench/bigvalue/bigvalue.sh [MB [COUNT]]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 MB=${1:-100}
 COUNT=${2:-1}
 CTL=${CTL:-build/app/upgradectl} # CTL=...: another build's, to compare
+SEED_CTL=${SEED_CTL:-$CTL}
 [ -x "$CTL" ] || { echo "build $CTL first" >&2; exit 1; }
 W=$(mktemp -d /tmp/bigvalue.XXXXXX)
 trap 'rm -rf "$W"' EXIT
@@ -23,19 +27,26 @@ sqlite3 "$W/source.db" "CREATE TABLE big (id INTEGER PRIMARY KEY, b BLOB);
 PGS=""
 if [ -n "${COCKPIT_TEST_PG_URL:-}" ]; then
   PGS=bigvalue_$$
-  psql "$COCKPIT_TEST_PG_URL" -qc "CREATE SCHEMA ${PGS}_src; CREATE SCHEMA ${PGS}_tgt; CREATE SCHEMA ${PGS}_tgt2;
+  psql "$COCKPIT_TEST_PG_URL" -qc "CREATE SCHEMA ${PGS}_src; CREATE SCHEMA ${PGS}_tgt; CREATE SCHEMA ${PGS}_tgt2; CREATE SCHEMA ${PGS}_tgt3;
     CREATE TABLE ${PGS}_src.big (id bigint PRIMARY KEY, b bytea);
     INSERT INTO ${PGS}_src.big SELECT k, (SELECT decode(string_agg(md5((i + k)::text), '' ORDER BY i), 'hex')
       FROM generate_series(1, $MB * 65536) i) FROM generate_series(1, $COUNT) k;
     INSERT INTO ${PGS}_src.big SELECT i, '\\x00ff'::bytea FROM generate_series($COUNT + 1, $COUNT + 1000) i;"
-  trap 'rm -rf "$W"; psql "$COCKPIT_TEST_PG_URL" -qc "DROP SCHEMA ${PGS}_src, ${PGS}_tgt, ${PGS}_tgt2 CASCADE" 2>/dev/null' EXIT
+  trap 'rm -rf "$W"; psql "$COCKPIT_TEST_PG_URL" -qc "DROP SCHEMA ${PGS}_src, ${PGS}_tgt, ${PGS}_tgt2, ${PGS}_tgt3 CASCADE" 2>/dev/null' EXIT
 fi
 MYDB=""
 if [ -n "${COCKPIT_TEST_MYSQL_URL:-}" ]; then
   MYDB=cockpit_bigvalue_$$
   MY_HOSTPORT=${COCKPIT_TEST_MYSQL_URL#mysql://*@}
   MY_HOSTPORT=${MY_HOSTPORT%%/*}
-  mysql -h"${MY_HOSTPORT%:*}" -P"${MY_HOSTPORT#*:}" -ucockpit -e "CREATE DATABASE $MYDB"
+  my() { mysql -h"${MY_HOSTPORT%:*}" -P"${MY_HOSTPORT#*:}" -ucockpit "$@"; }
+  my -e "CREATE DATABASE $MYDB; CREATE DATABASE ${MYDB}_src; CREATE DATABASE ${MYDB}_tgt2; CREATE DATABASE ${MYDB}_tgt3"
+  trap 'rm -rf "$W"; [ -z "$PGS" ] || psql "$COCKPIT_TEST_PG_URL" -qc "DROP SCHEMA ${PGS}_src, ${PGS}_tgt, ${PGS}_tgt2, ${PGS}_tgt3 CASCADE" 2>/dev/null;
+    my -e "DROP DATABASE $MYDB; DROP DATABASE ${MYDB}_src; DROP DATABASE ${MYDB}_tgt2; DROP DATABASE ${MYDB}_tgt3" 2>/dev/null' EXIT
+  MYURL=${COCKPIT_TEST_MYSQL_URL%/*}
+  "$SEED_CTL" run --source "sqlite:$W/source.db" --target "$MYURL/${MYDB}_src" --state "$W/seed.state" >"$W/seed.out" 2>&1 || true
+  rm -f "$W/rejects/big.rejects.csv"
+  echo "MariaDB source: $(my -N -e "SELECT CONCAT(COUNT(*), ' rows, largest ', MAX(LENGTH(b)), ' bytes') FROM ${MYDB}_src.big" 2>&1)"
 fi
 
 measure() { # name source target
@@ -65,6 +76,11 @@ if [ -n "$PGS" ]; then
   measure PostgreSQLToPostgreSQL "$COCKPIT_TEST_PG_URL?schema=${PGS}_src" "$COCKPIT_TEST_PG_URL?schema=${PGS}_tgt2"
 fi
 if [ -n "$MYDB" ]; then
-  measure SQLiteToMariaDB "sqlite:$W/source.db" "${COCKPIT_TEST_MYSQL_URL%/*}/$MYDB"
-  mysql -h"${MY_HOSTPORT%:*}" -P"${MY_HOSTPORT#*:}" -ucockpit -e "DROP DATABASE $MYDB"
+  measure SQLiteToMariaDB "sqlite:$W/source.db" "$MYURL/$MYDB"
+  measure MariaDBToSQLite "$MYURL/${MYDB}_src" "sqlite:$W/target-my.db"
+  measure MariaDBToMariaDB "$MYURL/${MYDB}_src" "$MYURL/${MYDB}_tgt2"
+  if [ -n "$PGS" ]; then
+    measure PostgreSQLToMariaDB "$COCKPIT_TEST_PG_URL?schema=${PGS}_src" "$MYURL/${MYDB}_tgt3"
+    measure MariaDBToPostgreSQL "$MYURL/${MYDB}_src" "$COCKPIT_TEST_PG_URL?schema=${PGS}_tgt3"
+  fi
 fi

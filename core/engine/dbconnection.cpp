@@ -1,6 +1,7 @@
 #include "engine/dbconnection.h"
 #include "engine/credentials.h"
 #include "engine/sqlite/sqlitestatement.h"
+#include "engine/mysql/mysqlclient.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -241,6 +242,8 @@ Result<std::unique_ptr<DbConnection>> DbConnection::open(const ConnectionUrl &ur
         if (mysqlVerifiesHost(url))
             if (const auto why = mysqlReconnectCheckingHostName(c->m_mysql, url.host))
                 return makeError(QStringLiteral("cannot connect to %1: %2").arg(url.display(), *why));
+        // A server's request for a local file is refused (the copy's LOAD DATA LOCAL streams its own rows).
+        mysqlinternal::refuseLocalFiles(c->m_mysql);
         // The session's own, after any reconnect: KILL QUERY names it.
         c->m_mysqlThreadId = mysql_thread_id(c->m_mysql);
         if (mysqlUsesTls(url) && !mysql_get_ssl_cipher(c->m_mysql))

@@ -6,6 +6,7 @@
 #include "e2e/clisupport.h"
 #include "support/testsupport.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -212,6 +213,58 @@ TEST(KillAndResume, SigkillDuringCopyIntoMariaDbNeverLosesOrDuplicatesARow)
     }
     EXPECT_EQ(queryInt(state, QStringLiteral("SELECT count(*) FROM task WHERE kind = 'validate' AND state = 'Ended'")),
               queryInt(source, QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type='table'")));
+    EXPECT_GT(queryInt(state, QStringLiteral("SELECT max(attempts) FROM task WHERE kind = 'copy'")), 1);
+}
+
+// Values bigger than the test MariaDB's max_allowed_packet (16 MB), each written by LOAD DATA
+// LOCAL in pieces inside its batch's transaction: `upgradectl run` killed while it streams
+// them, then run to its end. Every row arrives once and whole (the same MD5 and length as the
+// source's), and the validation is equal: a kill mid-value left nothing counted as done.
+TEST(KillAndResume, SigkillDuringBigValuesIntoMariaDbKeepsOnlyWholeRows)
+{
+    MysqlScratchDatabase mysql;
+    if (mysql.url().isEmpty())
+        GTEST_SKIP() << "COCKPIT_TEST_MYSQL_URL is not set (scripts/test-servers.sh starts the server)";
+    QTemporaryDir dir;
+    const QString source = dir.filePath(QStringLiteral("source.db"));
+    execSqlite(source, QStringLiteral("CREATE TABLE big (id INTEGER PRIMARY KEY, b BLOB); "
+                                      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 8) "
+                                      "INSERT INTO big SELECT i, randomblob(20 * 1024 * 1024) FROM n; "
+                                      "WITH RECURSIVE n(i) AS (SELECT 9 UNION ALL SELECT i + 1 FROM n WHERE i < 1008) "
+                                      "INSERT INTO big SELECT i, randomblob(100) FROM n"));
+    auto s = ConnectionUrl::parse(QStringLiteral("sqlite:") + source, dir.path());
+    auto t = ConnectionUrl::parse(mysql.url(), dir.path());
+    ASSERT_TRUE(s.ok() && t.ok());
+    const QString state = dir.filePath(QStringLiteral("state.db"));
+    Plan plan = Plan::fromUrls(*s, *t, state);
+    plan.batchSize = 2; // a checkpoint every two big values
+    plan.filePath = dir.filePath(QStringLiteral("plan.json"));
+    {
+        QFile f(plan.filePath);
+        ASSERT_TRUE(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(plan.toJson());
+    }
+    const QStringList overridden{QStringLiteral("--override"), QStringLiteral("the kill-and-resume test's own sessions")};
+    EXPECT_GE(killRepeatedly(plan.filePath, state, {1200, 900, 1500}, overridden), 1);
+    const Cli last = upgradectl(QStringList{QStringLiteral("run"), QStringLiteral("--plan"), plan.filePath, QStringLiteral("--quiet")} + overridden);
+    EXPECT_EQ(last.exitCode, 0) << qPrintable(last.err) << qPrintable(last.out);
+
+    QSqlDatabase db = QSqlDatabase::database(mysql.connectionName());
+    QSqlQuery q(db);
+    ASSERT_TRUE(q.exec(QStringLiteral("SELECT id, CONCAT(MD5(b), ':', LENGTH(b)) FROM big WHERE id <= 8 ORDER BY id")))
+        << qPrintable(q.lastError().text());
+    QStringList target;
+    while (q.next())
+        target << q.value(0).toString() + u'=' + q.value(1).toString();
+    QStringList expected;
+    for (int id = 1; id <= 8; ++id) {
+        const QByteArray b = QByteArray::fromHex(queryStrings(source, QStringLiteral("SELECT hex(b) FROM big WHERE id = %1").arg(id)).value(0).toLatin1());
+        expected << QString::number(id) + u'=' + QString::fromLatin1(QCryptographicHash::hash(b, QCryptographicHash::Md5).toHex()) + u':'
+                        + QString::number(b.size());
+    }
+    EXPECT_EQ(target.join(u' ').toStdString(), expected.join(u' ').toStdString());
+    EXPECT_EQ(mysql.value(QStringLiteral("SELECT CONCAT(COUNT(*), ' ', COUNT(DISTINCT id)) FROM big")), QStringLiteral("1008 1008"));
+    EXPECT_EQ(queryInt(state, QStringLiteral("SELECT count(*) FROM task WHERE kind = 'validate' AND state = 'Ended'")), 1);
     EXPECT_GT(queryInt(state, QStringLiteral("SELECT max(attempts) FROM task WHERE kind = 'copy'")), 1);
 }
 

@@ -28,4 +28,22 @@ QString literal(const QString &s);
 
 std::vector<TypeClass> classesOf(const TableSchema &t);
 
+// LOAD DATA LOCAL INFILE: the client answers the server's request for a "local file" with
+// what a LocalStream hands it, never with a file. Every session refuses such a request
+// (refuseLocalFiles, set when it connects) except during loadLocal() - so a server cannot
+// read the client's files.
+struct LocalStream {
+    virtual ~LocalStream() = default;
+    // Fills up to `size` bytes (at least 16); 0 at the end.
+    virtual size_t read(char *buf, size_t size) = 0;
+};
+void refuseLocalFiles(MYSQL *conn);
+// True when `conn` may run LOAD DATA LOCAL: the client announced CLIENT_LOCAL_FILES and the
+// server's local_infile is ON.
+Result<bool> canLoadLocal(MYSQL *conn);
+// Runs `sql` (a LOAD DATA LOCAL INFILE 'cockpit-stream' ...) with `stream` as the file's bytes.
+// Returns mysql_real_query's result; the session refuses local files again afterwards.
+int loadLocal(MYSQL *conn, const QByteArray &sql, LocalStream &stream);
+inline constexpr const char kLocalStreamName[] = "cockpit-stream";
+
 } // namespace cockpit::mysqlinternal
