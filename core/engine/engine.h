@@ -149,8 +149,8 @@ public:
     virtual QString beginTransactionSql() const { return QStringLiteral("BEGIN"); }
     // Whether CREATE/ALTER/DROP commit at once, whatever transaction is open (MariaDB).
     virtual bool commitsDdlAtOnce() const { return false; }
-    // The largest row the target takes in one statement (MariaDB's max_allowed_packet, less
-    // the statement around it); none when there is no such limit below a value's own.
+    // The largest row the target takes (MariaDB without local_infile: its max_allowed_packet,
+    // less the statement around it); none when there is no such limit below a value's own.
     virtual Result<std::optional<qint64>> maxRowBytes(DbConnection &c);
 
     // Whether a declared type is only a hint (SQLite keeps any value in any column): the

@@ -31,8 +31,9 @@ public:
                    EngineKind targetEngine);
 
     bool active() const { return !m_columns.empty(); }
-    // MariaDB target: the largest INSERT the server takes (Engine::maxRowBytes); a row whose
-    // values need more is a reject naming its size and the limit. 0: no limit.
+    // MariaDB target without local_infile: the largest INSERT the server takes
+    // (Engine::maxRowBytes); a row whose values need more is a reject naming its size and the
+    // limit. 0: no limit (a bigger row goes alone by LOAD DATA LOCAL, mysqlwriter.cpp).
     void setMaxRowBytes(qint64 bytes) { m_maxRowBytes = bytes; }
     // "AMOUNT: TEXT -> numeric(12,2)" (or "B: longblob (checked)"), one per converted column, for the task log.
     QStringList describe() const;
