@@ -122,7 +122,17 @@ Status SqliteControlStore::setUpSchema()
             return 0; // no meta table: a new file
         return q.next() ? q.value(0).toInt() : 0;
     }();
-    if (before == kSchemaVersion)
+    // The columns version 2 added that the file lacks (all of them in a new file). Looked for
+    // whatever the version says, as builds before the version was bumped did.
+    QVector<const AddedColumn *> missing;
+    for (const auto &added : kAddedInVersion2) {
+        QSqlQuery has(m_db);
+        if (has.exec(QStringLiteral("SELECT 1 FROM pragma_table_info('%1') WHERE name = '%2'")
+                         .arg(QLatin1String(added.table), QLatin1String(added.column)))
+            && !has.next())
+            missing << &added;
+    }
+    if (before == kSchemaVersion && missing.isEmpty())
         return {};
     if (before > kSchemaVersion)
         return makeError(QStringLiteral("control store %1 has schema version %2; this build reads %3 (and migrates "
@@ -134,17 +144,19 @@ Status SqliteControlStore::setUpSchema()
         for (const char *ddl : kSchema)
             if (auto st = exec(QString::fromLatin1(ddl)); !st)
                 return st;
-        // Version 1 to 2: the columns added since (a file written before them reads as without them).
-        for (const auto &[table, column, type, pgType] : kAddedInVersion2) {
-            (void)pgType;
+        // Version 1 to 2: the columns added since (a file written before them reads as without
+        // them). A new file's tables were just created with them.
+        for (const AddedColumn *added : missing) {
             QSqlQuery has(m_db);
             if (!has.exec(QStringLiteral("SELECT 1 FROM pragma_table_info('%1') WHERE name = '%2'")
-                              .arg(QLatin1String(table), QLatin1String(column))))
+                              .arg(QLatin1String(added->table), QLatin1String(added->column))))
                 return makeError(errorOf(has));
             if (has.next())
                 continue;
             if (auto st = exec(QStringLiteral("ALTER TABLE %1 ADD COLUMN %2 %3")
-                                   .arg(QLatin1String(table), QLatin1String(column), QLatin1String(type))); !st)
+                                   .arg(QLatin1String(added->table), QLatin1String(added->column),
+                                        QLatin1String(added->sqliteType)));
+                !st)
                 return st;
         }
         return setMeta(QStringLiteral("schema_version"), QString::number(kSchemaVersion));
