@@ -1,9 +1,14 @@
 #pragma once
 // The QtSql code both control stores share: every statement on the tasks, events, log,
-// commands and the owner row is written once here, in SQL that SQLite (3.35+) and PostgreSQL
-// both take (standard upserts, "?" placeholders, integers for flags). An implementation adds
-// its connection, DDL and migration (open()), how a transaction begins, how an inserted id
-// comes back, and the owner lease's lock.
+// commands and the owner row is written once here, in SQL that SQLite (3.24+) and PostgreSQL
+// both take (INSERT ... ON CONFLICT DO UPDATE, "?" placeholders, integers for flags, aliased
+// subqueries). An implementation adds its connection, DDL and migration (open()), how a
+// transaction begins, how an inserted id comes back, and the owner lease's lock.
+//
+// Not yet (the workers' slice): a PostgreSQL store whose session is lost (server restart,
+// network cut) does not reconnect, so every later write of its process fails, and nothing
+// fences a process that lost its lease from writing on: the next owner can claim the run as
+// soon as the server has dropped the lock.
 //
 // Schema versions are the store's, shared by both implementations: version 1 had no
 // task.sampled_range, task.key_after, task.key_through, command.threads, command.priority;
