@@ -1,5 +1,6 @@
 #include "ui/closeduringrunquestion.h"
 
+#include "store/statelocation.h"
 #include <QDir>
 #include <QPushButton>
 
@@ -13,7 +14,7 @@ CloseDuringRunQuestion::CloseDuringRunQuestion(const QString &statePath, const Q
 {
     setObjectName(QStringLiteral("closeDuringRunQuestion"));
     setWindowModality(Qt::WindowModal);
-    const QString state = QDir::toNativeSeparators(statePath);
+    const QString state = statelocation::display(statePath);
     setInformativeText(
         tr("<b>Pause at the next batch and close</b>: executing bulk copies commit their current "
            "batch; Run (or <code>upgradectl run --state %1</code>) continues from there.<br><br>"

@@ -1,5 +1,9 @@
 #include "ui/headlessrun.h"
 
+#include "store/statelocation.h"
+
+#include <QDir>
+#include <QFileInfo>
 #include <QCoreApplication>
 #include <QProcess>
 #include <QStandardPaths>
@@ -16,7 +20,8 @@ QString findRunner()
 Started start(const QString &runner, const QString &statePath)
 {
     Started started;
-    started.logPath = statePath + QStringLiteral(".headless.log");
+    started.logPath = statelocation::headlessLogFile(statePath);
+    QDir().mkpath(QFileInfo(started.logPath).absolutePath());
     QProcess process;
     process.setProgram(runner);
     process.setArguments({QStringLiteral("run"), QStringLiteral("--state"), statePath,

@@ -3,6 +3,7 @@
 #include "ui/mainwindow.h"
 
 #include "run/upgraderun.h"
+#include "store/statelocation.h"
 #include "ui/closeduringrunquestion.h"
 #include "ui/headlessrun.h"
 #include "ui/logpane.h"
@@ -91,7 +92,7 @@ void MainWindow::handOverAndClose()
     const QString where = tr("The run continues in upgradectl (pid %1). Follow it with: upgradectl "
                              "status --state %2 (output in %3)")
                               .arg(started.pid)
-                              .arg(QDir::toNativeSeparators(statePath), QDir::toNativeSeparators(started.logPath));
+                              .arg(statelocation::display(statePath), QDir::toNativeSeparators(started.logPath));
     std::fprintf(stderr, "upgrade-cockpit: %s\n", qPrintable(where));
     emit handedOver(started.pid, statePath);
     m_closing = Closing::Now;

@@ -2,6 +2,7 @@
 #include "ui/mainwindow.h"
 
 #include "run/upgraderun.h"
+#include "store/statelocation.h"
 #include "ui/planfileactions.h"
 #include "ui/preflightgate.h"
 #include "ui/reportexportaction.h"
@@ -10,6 +11,7 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QInputDialog>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
@@ -97,6 +99,28 @@ void MainWindow::createMenus()
     auto *planFiles = new PlanFileActions(this, m_openAction);
     file->addAction(planFiles->newUpgradeAction());
     file->addAction(m_openAction);
+    // A run whose control store is a PostgreSQL schema (store/statelocation.h).
+    QAction *openStore = file->addAction(tr("Open control store &URL\u2026"), this, [this] {
+        if (isActive()) {
+            statusBar()->showMessage(tr("Stop the run before opening another one."), 8000);
+            return;
+        }
+        bool ok = false;
+        const QString url = QInputDialog::getText(
+            this, tr("Open control store"),
+            tr("PostgreSQL control store (postgresql://user@host:port/db?schema=name; the password "
+               "comes from PGPASSWORD or ~/.pgpass):"),
+            QLineEdit::Normal, QStringLiteral("postgresql://"), &ok);
+        if (!ok || url.trimmed().isEmpty())
+            return;
+        if (!statelocation::isUrl(url)) {
+            QMessageBox::warning(this, tr("Open control store"),
+                                 tr("%1 is no postgresql:// URL; open a state file with Open plan.").arg(url));
+            return;
+        }
+        openState(url.trimmed());
+    });
+    openStore->setObjectName(QStringLiteral("openStoreUrlAction"));
     file->addMenu(planFiles->recentMenu());
     file->addAction(planFiles->savePlanAsAction());
     // Issue 5 "Report" (ui/reportexportaction.h): File > Export report…, once a run is open.

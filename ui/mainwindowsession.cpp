@@ -5,6 +5,7 @@
 #include "demo/demogenerator.h"
 #include "engine/credentials.h"
 #include "run/upgraderun.h"
+#include "store/statelocation.h"
 #include "ui/logpane.h"
 #include "ui/passworddialog.h"
 #include "ui/recentplans.h"
@@ -84,7 +85,7 @@ void MainWindow::openState(const QString &statePath)
     resetRun();
     setWindowTitleFor({});
     m_summaryBar->setBusy(tr("Opening\u2026"));
-    statusBar()->showMessage(tr("Opening %1\u2026").arg(QDir::toNativeSeparators(statePath)));
+    statusBar()->showMessage(tr("Opening %1\u2026").arg(statelocation::display(statePath)));
     m_run->openState(statePath);
 }
 

@@ -1,6 +1,7 @@
 #include "ui/reportexportaction.h"
 
 #include "report/reportwriters.h"
+#include "store/statelocation.h"
 
 #include <QDir>
 #include <QFileDialog>
@@ -26,7 +27,7 @@ void ReportExportAction::chooseFile()
     if (state.isEmpty() || m_dialog)
         return;
     const QFileInfo info(state);
-    const QString folder = m_lastFolder.isEmpty() ? info.absolutePath() : m_lastFolder;
+    const QString folder = m_lastFolder.isEmpty() ? statelocation::localFolder(state) : m_lastFolder;
     m_dialog = new QFileDialog(m_window, tr("Export the run's report"), folder);
     m_dialog->setObjectName(QStringLiteral("reportExportDialog"));
     m_dialog->setAttribute(Qt::WA_DeleteOnClose);
@@ -34,7 +35,8 @@ void ReportExportAction::chooseFile()
     m_dialog->setNameFilters({tr("HTML report (*.html *.htm)"), tr("CSV, one row per task (*.csv)"),
                               tr("JSON (*.json)")});
     m_dialog->setDefaultSuffix(QStringLiteral("html"));
-    m_dialog->selectFile(info.completeBaseName() + QStringLiteral("-report.html"));
+    m_dialog->selectFile((statelocation::isUrl(state) ? QStringLiteral("run") : info.completeBaseName())
+                         + QStringLiteral("-report.html"));
     // The typed name keeps its extension; a bare name takes the chosen filter's.
     connect(m_dialog, &QFileDialog::filterSelected, m_dialog, [d = m_dialog.data()](const QString &filter) {
         d->setDefaultSuffix(filter.section(QStringLiteral("*."), 1, 1).section(u' ', 0, 0).remove(u')'));

@@ -95,7 +95,7 @@ void TaskDetailsPane::loadStored(const QString &task)
     m_storedAge.start();
     m_storedLoad.start([path = m_statePath, task]() {
         Stored out{task, {}, {}};
-        auto store = ControlStore::open(path);
+        auto store = ControlStore::open(path, ControlStore::IfMissing::Fail);
         if (!store) {
             out.history = store.error().message.toHtmlEscaped();
             return out;

@@ -2,6 +2,7 @@
 // the per-user data folder, writing it (on a worker thread) the first time.
 
 #include "plan/plan.h"
+#include "store/statelocation.h"
 #include "ui/mainwindow.h"
 
 #include <QApplication>
@@ -53,7 +54,8 @@ int main(int argc, char *argv[])
     parser.addPositionalArgument(
         QStringLiteral("PLAN"),
         QApplication::translate("main", "The upgrade plan (JSON), or a run's control store "
-                                        "(.db). Without it, the demo is opened."),
+                                        "(a .db file or a postgresql:// URL). Without it, the "
+                                        "demo is opened."),
         QStringLiteral("[PLAN]"));
     const QCommandLineOption runOption(
         QStringLiteral("run"), QApplication::translate("main", "Press Run as soon as the plan is open."));
@@ -136,7 +138,9 @@ int main(int argc, char *argv[])
         window.openDemo(dir, demoRows);
     } else {
         const QString path = QFileInfo(args.first()).absoluteFilePath();
-        if (looksLikeSqlite(path)) {
+        if (cockpit::statelocation::isUrl(args.first())) {
+            window.openState(args.first()); // a PostgreSQL control store
+        } else if (looksLikeSqlite(path)) {
             window.openState(path);
         } else {
             auto plan = cockpit::loadPlan(path);

@@ -8,6 +8,7 @@
 #include "run/scheduler.h"
 #include "run/upgraderun.h"
 #include "store/controlstore.h"
+#include "store/statelocation.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -186,6 +187,18 @@ QVector<TaskView> sortedTasks(QVector<TaskView> tasks)
     return tasks;
 }
 
+// The --state option in canonical form (statelocation.h): an absolute path or a postgresql://
+// URL; nullopt after printing why it is unusable.
+std::optional<QString> stateOption(const QCommandLineParser &p)
+{
+    auto location = statelocation::normalized(p.value(QStringLiteral("state")), QDir::currentPath());
+    if (!location) {
+        fail(location.error().message);
+        return std::nullopt;
+    }
+    return *location;
+}
+
 std::atomic<int> g_signal{0};
 extern "C" void onSignal(int sig) { g_signal = sig; }
 
@@ -316,7 +329,7 @@ int run(const QStringList &args)
     p.addOption({QStringLiteral("plan"), QStringLiteral("Plan file."), QStringLiteral("F")});
     p.addOption({QStringLiteral("source"), QStringLiteral("Source URL (instead of a plan)."), QStringLiteral("URL")});
     p.addOption({QStringLiteral("target"), QStringLiteral("Target URL (instead of a plan)."), QStringLiteral("URL")});
-    p.addOption({QStringLiteral("state"), QStringLiteral("Control store file (resumes it if it exists)."), QStringLiteral("S")});
+    p.addOption({QStringLiteral("state"), QStringLiteral("Control store: a file path or a postgresql:// URL (resumes its run if it exists)."), QStringLiteral("S")});
     p.addOption({QStringLiteral("threads"), QStringLiteral("Threads for every batch group."), QStringLiteral("N")});
     p.addOption({QStringLiteral("json"), QStringLiteral("Print the summary as JSON.")});
     p.addOption({QStringLiteral("quiet"), QStringLiteral("No progress line; the preflight only when it finds blockers.")});
@@ -329,7 +342,13 @@ int run(const QStringList &args)
         return BadInput;
 
     std::optional<Plan> plan;
-    const QString state = p.isSet(QStringLiteral("state")) ? QFileInfo(p.value(QStringLiteral("state"))).absoluteFilePath() : QString();
+    QString state;
+    if (p.isSet(QStringLiteral("state"))) {
+        const auto given = stateOption(p);
+        if (!given)
+            return BadInput;
+        state = *given;
+    }
     if (p.isSet(QStringLiteral("plan"))) {
         auto loaded = loadPlan(p.value(QStringLiteral("plan")));
         if (!loaded) {
@@ -421,7 +440,7 @@ int run(const QStringList &args)
         }
         if (held != lastHeld)
             std::fprintf(stderr, "upgradectl: %s --state %s TASK (Ctrl+C stops)\n", qPrintable(held),
-                         qPrintable(run.plan().statePath));
+                         qPrintable(statelocation::display(run.plan().statePath)));
         lastHeld = held;
     });
     QObject::connect(&run, &UpgradeRun::stopped, &loop, &QEventLoop::quit);
@@ -433,7 +452,7 @@ int run(const QStringList &args)
         if (g_signal && !stopping) {
             stopping = true;
             std::fprintf(stderr, "\nstopping at the next committed batch (the run continues with `upgradectl run --state %s`)\n",
-                         qPrintable(run.plan().statePath));
+                         qPrintable(statelocation::display(run.plan().statePath)));
             run.stop();
         }
         if (progress && ++ticks % 5 == 0) {
@@ -489,9 +508,7 @@ int preflight(const QStringList &args)
 
 static Result<std::unique_ptr<ControlStore>> openExistingStore(const QString &state)
 {
-    if (!QFileInfo::exists(state))
-        return makeError(QStringLiteral("no run state at %1").arg(state));
-    return ControlStore::open(state);
+    return ControlStore::open(state, ControlStore::IfMissing::Fail);
 }
 
 // A run's store and who owns it, for the commands that steer a run; errors are printed.
@@ -540,7 +557,7 @@ int status(const QStringList &args)
 {
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral("Show the tasks of a run."));
-    p.addOption({QStringLiteral("state"), QStringLiteral("Control store file."), QStringLiteral("S")});
+    p.addOption({QStringLiteral("state"), QStringLiteral("Control store: a file path or a postgresql:// URL."), QStringLiteral("S")});
     p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
     if (!parse(p, QStringLiteral("status"), args))
         return BadInput;
@@ -548,7 +565,10 @@ int status(const QStringList &args)
         fail(QStringLiteral("status: --state S is required"));
         return BadInput;
     }
-    auto store = openExistingStore(p.value(QStringLiteral("state")));
+    const auto state = stateOption(p);
+    if (!state)
+        return BadInput;
+    auto store = openExistingStore(*state);
     if (!store) {
         fail(store.error().message);
         return BadInput;
@@ -631,7 +651,7 @@ int act(const QString &verb, const QStringList &args)
 {
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral("%1 tasks of a run.").arg(verb));
-    p.addOption({QStringLiteral("state"), QStringLiteral("Control store file."), QStringLiteral("S")});
+    p.addOption({QStringLiteral("state"), QStringLiteral("Control store: a file path or a postgresql:// URL."), QStringLiteral("S")});
     p.addOption({QStringLiteral("with-dependents"), QStringLiteral("rerun: also the tasks that depend on these.")});
     p.addPositionalArgument(QStringLiteral("TASK"), QStringLiteral("Task names or globs, e.g. 'copy:INVENTTRANS#*'."));
     if (!parse(p, verb, args))
@@ -646,7 +666,10 @@ int act(const QString &verb, const QStringList &args)
         if (toString(a) == verb)
             action = a;
     const bool withDependents = p.isSet(QStringLiteral("with-dependents"));
-    const QString state = QFileInfo(p.value(QStringLiteral("state"))).absoluteFilePath();
+    const auto given = stateOption(p);
+    if (!given)
+        return BadInput;
+    const QString state = *given;
 
     return steer(
         state, names, verb, [&](ControlStore &store, const QString &name) { return store.postCommand(action, name, withDependents); },
@@ -663,7 +686,7 @@ int priority(const QStringList &args)
     p.setApplicationDescription(QStringLiteral("Set the administrator's priority of tasks: among the tasks whose "
                                                "dependencies are met, a higher priority is dispatched first (before "
                                                "the size order). Waiting, Paused, Error and Canceled tasks take it."));
-    p.addOption({QStringLiteral("state"), QStringLiteral("Control store file."), QStringLiteral("S")});
+    p.addOption({QStringLiteral("state"), QStringLiteral("Control store: a file path or a postgresql:// URL."), QStringLiteral("S")});
     p.addPositionalArgument(QStringLiteral("TASK"), QStringLiteral("Task names or globs, e.g. 'copy:INVENTTRANS#*'."),
                             QStringLiteral("TASK..."));
     p.addPositionalArgument(QStringLiteral("N"), QStringLiteral("The priority, a whole number (default 0; higher first)."));
@@ -687,7 +710,10 @@ int priority(const QStringList &args)
         fail(QStringLiteral("priority: N must be a whole number, not \"%1\"").arg(n));
         return BadInput;
     }
-    const QString state = QFileInfo(p.value(QStringLiteral("state"))).absoluteFilePath();
+    const auto given = stateOption(p);
+    if (!given)
+        return BadInput;
+    const QString state = *given;
     return steer(
         state, names, QStringLiteral("priority"), [&](ControlStore &store, const QString &name) { return store.postPriorityCommand(name, value); },
         [&](UpgradeRun &run, const OutcomePrinter &outcome) {
@@ -702,7 +728,7 @@ int worker(const QStringList &args)
     p.setApplicationDescription(QStringLiteral("Steer a batch group's worker: remove it (nothing of the group is "
                                                "dispatched any more; executing tasks finish), add it back, or "
                                                "set its thread limit."));
-    p.addOption({QStringLiteral("state"), QStringLiteral("Control store file."), QStringLiteral("S")});
+    p.addOption({QStringLiteral("state"), QStringLiteral("Control store: a file path or a postgresql:// URL."), QStringLiteral("S")});
     p.addOption({QStringLiteral("group"), QStringLiteral("Batch group name."), QStringLiteral("G")});
     p.addOption({QStringLiteral("count"), QStringLiteral("threads: the group's thread limit (1..256)."), QStringLiteral("N")});
     p.addPositionalArgument(QStringLiteral("ACTION"), QStringLiteral("remove, add or threads."));
@@ -731,7 +757,10 @@ int worker(const QStringList &args)
         }
     }
     const QString group = p.value(QStringLiteral("group"));
-    const QString state = QFileInfo(p.value(QStringLiteral("state"))).absoluteFilePath();
+    const auto given = stateOption(p);
+    if (!given)
+        return BadInput;
+    const QString state = *given;
     auto steered = openRunStore(state);
     if (!steered)
         return BadInput;
@@ -771,7 +800,7 @@ int report(const QStringList &args)
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral("Write the report of a run: every task's state, rows, times, "
                                                "checksums, errors and the administrators' actions."));
-    p.addOption({QStringLiteral("state"), QStringLiteral("Control store file."), QStringLiteral("S")});
+    p.addOption({QStringLiteral("state"), QStringLiteral("Control store: a file path or a postgresql:// URL."), QStringLiteral("S")});
     p.addOption({QStringLiteral("format"), QStringLiteral("html, csv or json (default: by --out's extension, else html)."),
                  QStringLiteral("FORMAT")});
     p.addOption({QStringLiteral("out"), QStringLiteral("Output file (default: stdout)."), QStringLiteral("F")});
@@ -796,14 +825,17 @@ int report(const QStringList &args)
             return BadInput;
         }
     }
+    const auto state = stateOption(p);
+    if (!state)
+        return BadInput;
     if (!out.isEmpty()) {
-        if (auto st = writeRunReport(p.value(QStringLiteral("state")), out, *format); !st) {
+        if (auto st = writeRunReport(*state, out, *format); !st) {
             fail(st.error().message);
             return BadInput;
         }
         return Ok;
     }
-    auto r = readRunReport(p.value(QStringLiteral("state")));
+    auto r = readRunReport(*state);
     if (!r) {
         fail(r.error().message);
         return BadInput;

@@ -35,6 +35,11 @@ static const char kUsage[] =
     "                                            the run's report (stdout without --out;\n"
     "                                            the format follows F's extension)\n"
     "\n"
+    "state: S is the run's control store, an SQLite file (default upgrade.state.db) or a\n"
+    "       PostgreSQL schema, postgresql://USER@HOST:PORT/DB[?schema=NAME] (default schema\n"
+    "       cockpit_state, created by the tool; password from PGPASSWORD or ~/.pgpass, never in\n"
+    "       the URL); with a URL the run's log goes to ~/.local/state/upgrade-cockpit/\n"
+    "\n"
     "exit codes: 0 done, 1 a task failed, an action was refused or the preflight found\n"
     "            blockers, 2 bad input,\n"
     "            3 stopped with tasks paused, canceled or blocked\n";

@@ -1,4 +1,5 @@
 #include "plan/plan.h"
+#include "store/statelocation.h"
 #include "engine/columntype.h"
 #include "plan/jsonlocator.h"
 
@@ -80,7 +81,7 @@ QString Plan::rejectsDirectory() const
 {
     if (!rejectsDir.isEmpty())
         return rejectsDir;
-    return QFileInfo(statePath).absolutePath() + QStringLiteral("/rejects");
+    return statelocation::rejectsFolder(statePath);
 }
 
 QString Plan::groupFor(const QString &taskName) const
@@ -142,7 +143,7 @@ QByteArray Plan::toJson() const
     o[QStringLiteral("name")] = name;
     o[QStringLiteral("source")] = urlForJson(source, base);
     o[QStringLiteral("target")] = urlForJson(target, base);
-    o[QStringLiteral("state")] = base.relativeFilePath(statePath);
+    o[QStringLiteral("state")] = statelocation::isUrl(statePath) ? statePath : base.relativeFilePath(statePath);
     o[QStringLiteral("ifTargetExists")] =
         ifTargetExists == IfTargetExists::Replace ? QStringLiteral("replace") : QStringLiteral("fail");
     o[QStringLiteral("validation")] =
@@ -376,7 +377,10 @@ public:
                             QFileInfo(m_path).completeBaseName() + QStringLiteral(".state.db"));
         if (!state)
             return state.error();
-        plan.statePath = QDir::cleanPath(QDir(base).absoluteFilePath(*state));
+        auto location = statelocation::normalized(*state, base);
+        if (!location)
+            return error({QStringLiteral("state")}, location.error().message);
+        plan.statePath = *location;
 
         auto ifExists = choice(o, {}, QStringLiteral("ifTargetExists"), {QStringLiteral("fail"), QStringLiteral("replace")});
         if (!ifExists)

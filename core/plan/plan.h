@@ -84,7 +84,7 @@ struct Plan {
     QString name;
     ConnectionUrl source;
     ConnectionUrl target;
-    QString statePath; // control store file (absolute)
+    QString statePath; // control store: an absolute file path or a postgresql:// URL (store/statelocation.h)
     QVector<BatchGroup> groups;
     QStringList include{QStringLiteral("*")};
     QStringList exclude;

@@ -2,6 +2,7 @@
 
 #include "plan/plan.h"
 #include "store/controlstore.h"
+#include "store/statelocation.h"
 
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -92,9 +93,9 @@ QStringList RunReport::phases() const
 
 Result<RunReport> readRunReport(const QString &statePath)
 {
-    if (!QFileInfo(statePath).isFile())
-        return makeError(QStringLiteral("no run state at %1").arg(statePath));
-    auto store = ControlStore::open(statePath);
+    if (!statelocation::isUrl(statePath) && QFileInfo(statePath).isDir())
+        return makeError(QStringLiteral("no run state at %1 (a folder)").arg(statePath));
+    auto store = ControlStore::open(statePath, ControlStore::IfMissing::Fail);
     if (!store)
         return store.error();
     ControlStore &s = **store;

@@ -4,6 +4,7 @@
 #include "engine/enginepair.h"
 #include "log/logging.h"
 #include "store/controlstore.h"
+#include "store/statelocation.h"
 #include "tasks/taskplanner.h"
 
 #include <QFile>
@@ -60,9 +61,9 @@ struct EarlierRun {
 EarlierRun earlierRun(const Plan &plan)
 {
     EarlierRun run;
-    if (plan.statePath.isEmpty() || !QFileInfo::exists(plan.statePath))
+    if (plan.statePath.isEmpty())
         return run;
-    auto store = ControlStore::open(plan.statePath);
+    auto store = ControlStore::open(plan.statePath, ControlStore::IfMissing::Fail);
     if (!store)
         return run;
     if (auto id = (*store)->meta(QStringLiteral("run_id")))
@@ -352,9 +353,9 @@ Status recordOverride(const Plan &plan, const QStringList &checkIds, const Prefl
                                      checkIds.join(QStringLiteral(", ")), decision.reason.simplified());
     logger("preflight")->warn(str(message));
     logger("preflight")->flush();
-    if (plan.statePath.isEmpty() || !QFileInfo::exists(plan.statePath))
+    if (plan.statePath.isEmpty() || (!statelocation::isUrl(plan.statePath) && !QFileInfo::exists(plan.statePath)))
         return {};
-    auto store = ControlStore::open(plan.statePath);
+    auto store = ControlStore::open(plan.statePath, ControlStore::IfMissing::Fail);
     if (!store)
         return store.error();
     return (*store)->appendLog(QString(), LogLevel::Warn, message);

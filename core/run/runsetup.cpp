@@ -1,6 +1,7 @@
 #include "run/runsetup.h"
 #include "engine/engine.h"
 #include "scripts/scriptfolder.h"
+#include "store/statelocation.h"
 #include "tasks/taskplanner.h"
 
 #include <QDateTime>
@@ -101,7 +102,7 @@ Result<PlannedRun> setUpRun(const Plan &plan, ControlStore &store, bool planIfEm
         run.runId = QUuid::createUuid().toString(QUuid::WithoutBraces);
         Plan stored = plan;
         if (stored.filePath.isEmpty())
-            stored.filePath = QFileInfo(plan.statePath).absolutePath() + QStringLiteral("/plan.json");
+            stored.filePath = statelocation::planFile(plan.statePath);
         for (const auto &[k, v] :
              {std::pair{QStringLiteral("run_id"), run.runId},
               std::pair{QStringLiteral("plan_json"), QString::fromUtf8(stored.toJson())},

@@ -6,8 +6,10 @@
 #include "engine/engine.h"
 #include "engine/transientfault.h"
 #include "log/logging.h"
+#include "store/statelocation.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -100,11 +102,13 @@ void Scheduler::log(const QString &task, LogLevel level, const QString &message)
 
 void Scheduler::openState(const QString &statePath)
 {
-    if (!QFileInfo::exists(statePath)) {
-        Q_EMIT opened(false, QStringLiteral("no run state at %1").arg(statePath));
+    auto location = statelocation::normalized(statePath, QDir::currentPath());
+    if (!location) {
+        Q_EMIT opened(false, location.error().message);
         return;
     }
-    auto store = ControlStore::open(statePath);
+    const QString shown = statelocation::display(*location);
+    auto store = ControlStore::open(*location, ControlStore::IfMissing::Fail);
     if (!store) {
         Q_EMIT opened(false, store.error().message);
         return;
@@ -112,17 +116,17 @@ void Scheduler::openState(const QString &statePath)
     auto json = (*store)->meta(QStringLiteral("plan_json"));
     auto path = (*store)->meta(QStringLiteral("plan_path"));
     if (!json || !path || json->isEmpty()) {
-        Q_EMIT opened(false, QStringLiteral("%1 is not the state of a run (it holds no plan)").arg(statePath));
+        Q_EMIT opened(false, QStringLiteral("%1 is not the state of a run (it holds no plan)").arg(shown));
         return;
     }
     store->reset();
     auto plan = parsePlan(json->toUtf8(), *path);
     if (!plan) {
         Q_EMIT opened(false, QStringLiteral("%1: the stored plan is unreadable: %2")
-                                 .arg(statePath, plan.error().message));
+                                 .arg(shown, plan.error().message));
         return;
     }
-    plan->statePath = QFileInfo(statePath).absoluteFilePath();
+    plan->statePath = *location;
     open(*plan);
 }
 
@@ -132,20 +136,24 @@ void Scheduler::open(const Plan &plan)
         Q_EMIT opened(false, QStringLiteral("source and target are the same file: %1").arg(plan.source.path));
         return;
     }
-    const QString statePath = QFileInfo(plan.statePath).absoluteFilePath();
+    auto location = statelocation::normalized(plan.statePath, QDir::currentPath());
+    if (!location) {
+        Q_EMIT opened(false, location.error().message);
+        return;
+    }
+    const QString statePath = *location;
     {
         QMutexLocker lock(&g_openRunsMutex);
         if (g_openRuns.contains(statePath)) {
             Q_EMIT opened(false, QStringLiteral("this run (%1) is being executed by this process already; "
                                                 "use its window")
-                                     .arg(statePath));
+                                     .arg(statelocation::display(statePath)));
             return;
         }
         g_openRuns.insert(statePath);
         m_openStatePath = statePath;
     }
-    setLogFile(QFileInfo(statePath).absolutePath() + u'/' + QFileInfo(statePath).completeBaseName()
-               + QStringLiteral(".log"));
+    setLogFile(statelocation::logFile(statePath));
     auto store = ControlStore::open(statePath);
     if (!store) {
         forgetOpenRun();
@@ -163,10 +171,12 @@ void Scheduler::open(const Plan &plan)
         forgetOpenRun();
         Q_EMIT opened(false, QStringLiteral("this run (%1) is being executed by %2; steer it from there or "
                                             "with `upgradectl pause|resume --state %1`")
-                                 .arg(statePath, who));
+                                 .arg(statelocation::display(statePath), who));
         return;
     }
-    if (auto st = load(plan, true); !st) {
+    Plan located = plan;
+    located.statePath = statePath;
+    if (auto st = load(located, true); !st) {
         warnIfFailed(m_store->release(), "releasing the run");
         m_store.reset();
         forgetOpenRun();

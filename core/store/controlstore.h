@@ -1,12 +1,14 @@
 #pragma once
 // The control store: the run's tasks, states, attempts, timings, checkpoints, events, per-task
-// logs and the administrators' commands, in an SQLite file (WAL) beside the plan. Every state
+// logs and the administrators' commands, in an SQLite file (WAL) beside the plan, or in a
+// schema of a PostgreSQL database that several machines reach (statelocation.h). Every state
 // transition is written here before anyone is shown it, so closing the app, a crash or kill -9
 // never loses where the run was.
 //
 // Thread contract: one ControlStore per thread (it owns a QSqlDatabase connection). Several
-// processes may open the same file: the running scheduler owns the run (a heartbeat lease);
-// other processes post commands that it applies within a second.
+// processes, on one host or (PostgreSQL) on several, may open the same store: the running
+// scheduler owns the run (a lease); other processes post commands that it applies within a
+// second.
 
 #include "log/logging.h"
 #include "tasks/task.h"
@@ -45,6 +47,9 @@ struct RunOwner {
     QString host;
     QString app;
     double heartbeatAge = 1e9; // seconds since the owner's last heartbeat
+    // Set when the store knows for sure whether the owner's lease lock is held right now
+    // (PostgreSQL: the advisory lock, whoever's host holds it); unset for SQLite.
+    std::optional<bool> leaseHeld;
 };
 
 // One state transition of a task, as saveStatus() recorded it.
@@ -63,63 +68,75 @@ struct LogLine {
     QString message;
 };
 
+// The interface of a control store; open() picks the implementation by the location
+// (statelocation.h): SqliteControlStore for a file path, PostgresControlStore for a
+// postgresql:// URL. Both share their QtSql code (sqlcontrolstore.h); only the DDL and types,
+// id generation, the owner lease and the schema migration differ.
 class ControlStore {
 public:
-    static Result<std::unique_ptr<ControlStore>> open(const QString &path);
-    ~ControlStore();
+    enum class IfMissing {
+        Create, // a store that is not there yet is created (a run being planned)
+        Fail,   // "no run state at ...": a command that reads or steers an existing run
+    };
+    // `location`: a path or a postgresql:// URL (statelocation::normalized() form or not).
+    static Result<std::unique_ptr<ControlStore>> open(const QString &location,
+                                                      IfMissing ifMissing = IfMissing::Create);
+    virtual ~ControlStore() = default;
     ControlStore(const ControlStore &) = delete;
     ControlStore &operator=(const ControlStore &) = delete;
 
+    // The store's location in canonical form: an absolute path, or the URL (no password).
     const QString &path() const { return m_path; }
 
-    Result<QString> meta(const QString &key);
-    Status setMeta(const QString &key, const QString &value);
+    virtual Result<QString> meta(const QString &key) = 0;
+    virtual Status setMeta(const QString &key, const QString &value) = 0;
 
-    Result<bool> hasTasks();
-    Status createTasks(const QVector<TaskSpec> &specs);
-    Result<QVector<std::pair<TaskSpec, TaskStatus>>> loadTasks();
+    virtual Result<bool> hasTasks() = 0;
+    virtual Status createTasks(const QVector<TaskSpec> &specs) = 0;
+    virtual Result<QVector<std::pair<TaskSpec, TaskStatus>>> loadTasks() = 0;
     // Saves a task's status; when the state changed, records the event in the same transaction.
-    Status saveStatus(const QString &task, const TaskStatus &status, TaskState from,
-                      const QString &eventMessage);
+    virtual Status saveStatus(const QString &task, const TaskStatus &status, TaskState from,
+                              const QString &eventMessage) = 0;
     // Progress of executing tasks (rows, checkpoint), in one transaction.
-    Status saveProgress(const QVector<std::pair<QString, TaskStatus>> &updates);
+    virtual Status saveProgress(const QVector<std::pair<QString, TaskStatus>> &updates) = 0;
     // The administrator's new priority of a task and its event (empty states), in one transaction.
-    Status setPriority(const QString &task, int priority, const QString &eventMessage);
-    Result<QVector<StoredEvent>> events(const QString &task = {}); // oldest first; one task's or all
+    virtual Status setPriority(const QString &task, int priority, const QString &eventMessage) = 0;
+    virtual Result<QVector<StoredEvent>> events(const QString &task = {}) = 0; // oldest first; one task's or all
     // An administrator's action that is no task's state change (e.g. on a batch group): an
     // event of `subject` with empty states.
-    Status recordEvent(const QString &subject, const QString &message);
+    virtual Status recordEvent(const QString &subject, const QString &message) = 0;
 
-    Status appendLog(const QString &task, LogLevel level, const QString &message);
-    Result<QVector<LogLine>> log(const QString &task, int limit);
+    virtual Status appendLog(const QString &task, LogLevel level, const QString &message) = 0;
+    virtual Result<QVector<LogLine>> log(const QString &task, int limit) = 0;
 
-    Result<qint64> postCommand(TaskAction action, const QString &task, bool withDependents);
-    Result<qint64> postGroupCommand(GroupAction action, const QString &group, int threads = 0);
-    Result<qint64> postPriorityCommand(const QString &task, int priority);
-    Result<QVector<StoredCommand>> pendingCommands();
-    Status finishCommand(qint64 id, bool ok, const QString &result);
-    Result<CommandOutcome> commandOutcome(qint64 id);
+    virtual Result<qint64> postCommand(TaskAction action, const QString &task, bool withDependents) = 0;
+    virtual Result<qint64> postGroupCommand(GroupAction action, const QString &group, int threads = 0) = 0;
+    virtual Result<qint64> postPriorityCommand(const QString &task, int priority) = 0;
+    virtual Result<QVector<StoredCommand>> pendingCommands() = 0;
+    virtual Status finishCommand(qint64 id, bool ok, const QString &result) = 0;
+    virtual Result<CommandOutcome> commandOutcome(qint64 id) = 0;
 
-    // The run's owner lease. claim() succeeds when nobody owns the run, the owner is this
-    // process, or the owner's heartbeat is older than `staleSeconds` (or it is a dead process
-    // on this host). On this host it also holds an exclusive flock() on "<state>.lock" until
-    // release(): the kernel drops it when the process dies, however it dies, and nobody else
-    // gets it meanwhile, even while the owner is too busy to beat its heart (a long planning).
-    Result<RunOwner> owner();
-    Result<bool> claim(const QString &app, double staleSeconds);
-    Status heartbeat();
-    Status release();
+    // The run's owner lease. claim() succeeds when nobody owns the run or the owner is this
+    // store. Who holds it is decided by a lock the operating system or the server drops when
+    // the owner dies, however it dies, and that nobody else gets meanwhile, even while the owner
+    // is too busy to beat its heart (a long planning):
+    //  - SQLite: an exclusive flock() on "<state>.lock" (one host), plus the owner row: a claim
+    //    is also refused while the row names a live owner (heartbeat younger than
+    //    `staleSeconds`, not a dead process of this host);
+    //  - PostgreSQL: a session-level advisory lock of the store's schema, held by this store's
+    //    connection (any host); the row then only says who it is, for display.
+    virtual Result<RunOwner> owner() = 0;
+    virtual Result<bool> claim(const QString &app, double staleSeconds) = 0;
+    virtual Status heartbeat() = 0;
+    virtual Status release() = 0;
+    // Whether `owner` (as owner() read it) still runs the run: its lease lock is held when the
+    // store can tell (RunOwner::leaseHeld), else its heartbeat is fresh and it is no dead
+    // process of this host.
     static bool ownerAlive(const RunOwner &owner, double staleSeconds);
 
-private:
+protected:
     ControlStore() = default;
-    Status exec(const QString &sql, const QVariantList &binds = {});
-    Status transaction(const std::function<Status()> &body);
-
     QString m_path;
-    QString m_name;
-    QSqlDatabase m_db;
-    int m_lockFd = -1; // the flock of claim(), while this store owns the run
 };
 
 } // namespace cockpit

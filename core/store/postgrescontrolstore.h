@@ -1,0 +1,49 @@
+#pragma once
+// The control store in a schema of a PostgreSQL database (postgresql://...?schema=S, default
+// "cockpit_state"): a store that processes on several machines can share. The tool creates the
+// schema and its tables, and migrates an older schema version, in one transaction under a
+// transaction-level advisory lock of the schema, so that any number of processes may open a new
+// store at once. The owner lease is a session-level advisory lock of the schema held by the
+// owning store's connection: the server drops it when that connection ends, on any host, however
+// the owner died. Credentials as for every connection (DbConnection): a password typed in the
+// window, PGPASSWORD or ~/.pgpass; nothing secret is stored.
+
+#include "plan/connectionurl.h"
+#include "store/sqlcontrolstore.h"
+
+namespace cockpit {
+
+class DbConnection;
+
+class PostgresControlStore final : public SqlControlStore {
+public:
+    // `url`: a PostgreSQL URL; its schema (?schema=) defaults to statelocation::kDefaultSchema.
+    static Result<std::unique_ptr<ControlStore>> open(const ConnectionUrl &url, IfMissing ifMissing);
+    ~PostgresControlStore() override;
+
+    Result<bool> claim(const QString &app, double staleSeconds) override;
+    Status release() override;
+    Status heartbeat() override;
+
+    // This store's session on the server (pg_terminate_backend takes it).
+    qint64 sessionId() const;
+
+protected:
+    QSqlDatabase &db() override;
+    QString beginStatement() const override { return QStringLiteral("BEGIN"); }
+    QString returningId() const override { return QStringLiteral(" RETURNING id"); }
+    Result<qint64> insertedId(QSqlQuery &q) override;
+    Result<std::optional<bool>> leaseHeld() override;
+    QString errorOf(const QSqlQuery &q) const override;
+
+private:
+    PostgresControlStore() = default;
+    Status setUpSchema(IfMissing ifMissing);
+    Result<bool> queryBool(const QString &sql, const QVariantList &binds);
+
+    std::unique_ptr<DbConnection> m_connection;
+    QString m_schema;
+    bool m_holdsLease = false; // this connection holds the owner's advisory lock
+};
+
+} // namespace cockpit

@@ -1,0 +1,459 @@
+// The control store's contract, the same cases against both implementations: an SQLite file
+// and a schema on the test PostgreSQL server (COCKPIT_TEST_PG_URL; skipped only when unset).
+// The store's tables are inspected and altered with SQL of their own (sqlite3, a QPSQL session),
+// not through the code under test.
+
+#include "store/controlstore.h"
+#include "store/postgrescontrolstore.h"
+#include "store/sqlcontrolstore.h"
+#include "support/testsupport.h"
+
+#include <QCoreApplication>
+#include <QSysInfo>
+#include <QTemporaryDir>
+#include <QThread>
+#include <QUuid>
+#include <gtest/gtest.h>
+#include <atomic>
+#include <thread>
+
+using namespace cockpit;
+using namespace cockpit::test;
+
+namespace {
+
+// The error of a failed Status/Result, for the failure message.
+template <typename R>
+std::string why(const R &r)
+{
+    return r.ok() ? std::string() : r.error().message.toStdString();
+}
+#define ASSERT_OK(expr)                                                                                               \
+    do {                                                                                                              \
+        const auto &result_ = (expr);                                                                                 \
+        ASSERT_TRUE(result_.ok()) << why(result_);                                                                    \
+    } while (0)
+
+struct SqliteBackend {
+    static constexpr bool kPostgres = false;
+    QTemporaryDir dir;
+    bool available() const { return true; }
+    QString location() const { return dir.filePath(QStringLiteral("run.state.db")); }
+    QString exec(const QString &sql)
+    {
+        try {
+            execSqlite(location(), sql);
+            return {};
+        } catch (const std::exception &e) {
+            return QString::fromStdString(e.what());
+        }
+    }
+};
+
+struct PostgresBackend {
+    static constexpr bool kPostgres = true;
+    PgScratchSchema pg; // dropped, with the store's tables, at the end of the test
+    bool available() const { return !pg.url().isEmpty(); }
+    QString location() const { return pg.url(); }
+    QString exec(const QString &sql) { return pg.exec(sql); }
+};
+
+template <typename Backend>
+class ControlStoreTest : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        if (!backend.available())
+            GTEST_SKIP() << "COCKPIT_TEST_PG_URL is not set (scripts/test-servers.sh starts the server)";
+    }
+
+    std::unique_ptr<ControlStore> open()
+    {
+        auto s = ControlStore::open(backend.location());
+        EXPECT_TRUE(s.ok()) << (s.ok() ? std::string() : s.error().message.toStdString());
+        return s.ok() ? std::move(*s) : nullptr;
+    }
+
+    static TaskSpec spec(const QString &name, int ordinal)
+    {
+        TaskSpec s;
+        s.name = name;
+        s.ordinal = ordinal;
+        s.kind = TaskKind::Copy;
+        s.table = QStringLiteral("CUSTTABLE");
+        s.group = QStringLiteral("default");
+        s.keyLo = 1;
+        s.keyHi = 5'000'000'000LL; // beyond 32 bits
+        s.estimatedRows = 1234;
+        s.priority = 3;
+        return s;
+    }
+
+    Backend backend;
+};
+
+using Backends = ::testing::Types<SqliteBackend, PostgresBackend>;
+class BackendNames {
+public:
+    template <typename T>
+    static std::string GetName(int) { return T::kPostgres ? "Postgres" : "Sqlite"; }
+};
+TYPED_TEST_SUITE(ControlStoreTest, Backends, BackendNames);
+
+TYPED_TEST(ControlStoreTest, CreatesAndLoadsTasksWithEveryField)
+{
+    auto store = this->open();
+    ASSERT_TRUE(store);
+    EXPECT_FALSE(*store->hasTasks());
+    TaskSpec a = this->spec(QStringLiteral("copy:CUSTTABLE#1"), 1);
+    a.keyAfter = QString();                 // "" is a key like any other
+    a.keyThrough = QStringLiteral("M'x\"");
+    a.sampledRange = true;
+    TaskSpec b = this->spec(QStringLiteral("index:CUSTTABLE"), 2);
+    b.kind = TaskKind::Index;
+    b.dependsOn = {a.name, QStringLiteral("prepare:CUSTTABLE")};
+    ASSERT_OK(store->createTasks({a, b}));
+    EXPECT_TRUE(*store->hasTasks());
+
+    auto rows = store->loadTasks();
+    ASSERT_TRUE(rows.ok()) << rows.error().message.toStdString();
+    ASSERT_EQ(rows->size(), 2);
+    const auto &[la, sa] = (*rows)[0];
+    EXPECT_EQ(la.name, a.name);
+    EXPECT_EQ(la.kind, TaskKind::Copy);
+    EXPECT_EQ(la.keyHi, 5'000'000'000LL);
+    EXPECT_EQ(la.priority, 3);
+    EXPECT_TRUE(la.sampledRange);
+    ASSERT_TRUE(la.keyAfter.has_value());
+    EXPECT_EQ(*la.keyAfter, QString());
+    EXPECT_EQ(la.keyThrough.value_or(QStringLiteral("unset")), QStringLiteral("M'x\""));
+    EXPECT_EQ(sa.state, TaskState::Waiting);
+    EXPECT_EQ(sa.rowsTotal, 1234);
+    const auto &lb = (*rows)[1].first;
+    EXPECT_EQ(lb.kind, TaskKind::Index);
+    EXPECT_EQ(lb.dependsOn, b.dependsOn);
+    EXPECT_FALSE(lb.keyAfter.has_value());
+    EXPECT_FALSE(lb.keyThrough.has_value());
+
+    ASSERT_OK(store->setMeta(QStringLiteral("run_id"), QStringLiteral("r1")));
+    ASSERT_OK(store->setMeta(QStringLiteral("run_id"), QStringLiteral("r2"))); // replaced
+    EXPECT_EQ(*store->meta(QStringLiteral("run_id")), QStringLiteral("r2"));
+    EXPECT_EQ(*store->meta(QStringLiteral("nothing")), QString());
+}
+
+TYPED_TEST(ControlStoreTest, SavesAStatusAndItsEventInOneTransaction)
+{
+    auto store = this->open();
+    ASSERT_TRUE(store);
+    const QString name = QStringLiteral("copy:CUSTTABLE#1");
+    ASSERT_OK(store->createTasks({this->spec(name, 1)}));
+
+    TaskStatus st;
+    st.state = TaskState::Executing;
+    st.attempts = 1;
+    st.startedAt = QDateTime::currentDateTimeUtc();
+    st.seconds = 0.25;
+    ASSERT_OK(store->saveStatus(name, st, TaskState::Waiting, QStringLiteral("started")));
+    st.message = QStringLiteral("batch 1");
+    ASSERT_OK(store->saveStatus(name, st, TaskState::Executing, QStringLiteral("no event"))); // same state
+    auto events = store->events(name);
+    ASSERT_TRUE(events.ok());
+    ASSERT_EQ(events->size(), 1);
+    EXPECT_EQ((*events)[0].fromState, QStringLiteral("Waiting"));
+    EXPECT_EQ((*events)[0].toState, QStringLiteral("Executing"));
+    EXPECT_EQ((*events)[0].message, QStringLiteral("started"));
+
+    // The event cannot be written: the status is not saved either.
+    ASSERT_EQ(this->backend.exec(QStringLiteral("DROP TABLE event")), QString());
+    TaskStatus ended = st;
+    ended.state = TaskState::Ended;
+    ended.endedAt = QDateTime::currentDateTimeUtc();
+    EXPECT_FALSE(store->saveStatus(name, ended, TaskState::Executing, QStringLiteral("ended")).ok());
+    auto rows = store->loadTasks();
+    ASSERT_TRUE(rows.ok());
+    EXPECT_EQ((*rows)[0].second.state, TaskState::Executing);
+    EXPECT_EQ((*rows)[0].second.message, QStringLiteral("batch 1"));
+    EXPECT_FALSE((*rows)[0].second.endedAt.isValid());
+    EXPECT_TRUE((*rows)[0].second.startedAt.isValid());
+}
+
+TYPED_TEST(ControlStoreTest, SavesProgressPriorityLogAndEvents)
+{
+    auto store = this->open();
+    ASSERT_TRUE(store);
+    const QString a = QStringLiteral("copy:A"), b = QStringLiteral("copy:B");
+    ASSERT_OK(store->createTasks({this->spec(a, 1), this->spec(b, 2)}));
+    TaskStatus pa, pb;
+    pa.rowsDone = 6'000'000'000LL;
+    pa.checkpoint = 42;
+    pa.hasCheckpoint = true;
+    pa.seconds = 1.5;
+    pb.rowsDone = 7;
+    pb.message = QStringLiteral("going");
+    ASSERT_OK(store->saveProgress({{a, pa}, {b, pb}}));
+    auto rows = store->loadTasks();
+    ASSERT_TRUE(rows.ok());
+    EXPECT_EQ((*rows)[0].second.rowsDone, 6'000'000'000LL);
+    EXPECT_EQ((*rows)[0].second.checkpoint, 42);
+    EXPECT_TRUE((*rows)[0].second.hasCheckpoint);
+    EXPECT_DOUBLE_EQ((*rows)[0].second.seconds, 1.5);
+    EXPECT_EQ((*rows)[1].second.message, QStringLiteral("going"));
+
+    ASSERT_OK(store->setPriority(b, -4, QStringLiteral("priority -4 by admin")));
+    ASSERT_OK(store->recordEvent(QStringLiteral("group default"), QStringLiteral("worker removed")));
+    rows = store->loadTasks();
+    EXPECT_EQ((*rows)[1].first.priority, -4);
+    auto all = store->events();
+    ASSERT_TRUE(all.ok());
+    ASSERT_EQ(all->size(), 2);
+    EXPECT_EQ((*all)[0].task, b);
+    EXPECT_EQ((*all)[0].fromState, QString());
+    EXPECT_EQ((*all)[1].message, QStringLiteral("worker removed"));
+
+    for (int i = 0; i < 5; ++i)
+        ASSERT_OK(store->appendLog(i % 2 ? a : QString(), LogLevel::Warn, QStringLiteral("line %1").arg(i)));
+    auto last = store->log(QString(), 3);
+    ASSERT_TRUE(last.ok()) << last.error().message.toStdString();
+    ASSERT_EQ(last->size(), 3);
+    EXPECT_EQ((*last)[0].message, QStringLiteral("line 2")); // the newest 3, oldest first
+    EXPECT_EQ((*last)[2].message, QStringLiteral("line 4"));
+    EXPECT_EQ((*last)[2].level, LogLevel::Warn);
+    auto ofA = store->log(a, 10);
+    ASSERT_TRUE(ofA.ok());
+    ASSERT_EQ(ofA->size(), 2);
+    EXPECT_EQ((*ofA)[1].message, QStringLiteral("line 3"));
+}
+
+TYPED_TEST(ControlStoreTest, CommandsRoundTripBetweenTwoStores)
+{
+    auto poster = this->open();
+    auto runner = this->open();
+    ASSERT_TRUE(poster && runner);
+    auto pause = poster->postCommand(TaskAction::Pause, QStringLiteral("copy:*"), true);
+    auto group = poster->postGroupCommand(GroupAction::SetThreads, QStringLiteral("big"), 7);
+    auto priority = poster->postPriorityCommand(QStringLiteral("copy:A"), -2);
+    ASSERT_TRUE(pause.ok() && group.ok() && priority.ok());
+    EXPECT_LT(*pause, *group);
+    EXPECT_LT(*group, *priority);
+
+    auto pending = runner->pendingCommands();
+    ASSERT_TRUE(pending.ok()) << pending.error().message.toStdString();
+    ASSERT_EQ(pending->size(), 3);
+    EXPECT_EQ((*pending)[0].id, *pause);
+    EXPECT_EQ((*pending)[0].action, TaskAction::Pause);
+    EXPECT_EQ((*pending)[0].task, QStringLiteral("copy:*"));
+    EXPECT_TRUE((*pending)[0].withDependents);
+    EXPECT_EQ((*pending)[1].groupAction, GroupAction::SetThreads);
+    EXPECT_EQ((*pending)[1].threads, 7);
+    EXPECT_EQ((*pending)[2].priority, -2);
+
+    ASSERT_OK(runner->finishCommand(*pause, true, QStringLiteral("paused 3")));
+    auto outcome = poster->commandOutcome(*pause);
+    ASSERT_TRUE(outcome.ok());
+    EXPECT_TRUE(outcome->done);
+    EXPECT_TRUE(outcome->ok);
+    EXPECT_EQ(outcome->result, QStringLiteral("paused 3"));
+    EXPECT_FALSE(poster->commandOutcome(*group)->done);
+    EXPECT_EQ(runner->pendingCommands()->size(), 2);
+    EXPECT_FALSE(poster->commandOutcome(*priority + 1000).ok());
+}
+
+TYPED_TEST(ControlStoreTest, OwnerLeaseRefusesASecondClaimUntilTheFirstStoreIsGone)
+{
+    auto first = this->open();
+    auto second = this->open();
+    ASSERT_TRUE(first && second);
+    EXPECT_FALSE(ControlStore::ownerAlive(*second->owner(), 5.0));
+    ASSERT_TRUE(*first->claim(QStringLiteral("first"), 5.0));
+    EXPECT_TRUE(*first->claim(QStringLiteral("first"), 5.0)); // claiming again: still ours
+
+    EXPECT_FALSE(*second->claim(QStringLiteral("second"), 5.0));
+    auto o = second->owner();
+    ASSERT_TRUE(o.ok());
+    EXPECT_EQ(o->app, QStringLiteral("first"));
+    EXPECT_EQ(o->pid, QCoreApplication::applicationPid());
+    EXPECT_EQ(o->host, QSysInfo::machineHostName());
+    EXPECT_LT(o->heartbeatAge, 5.0);
+    EXPECT_TRUE(ControlStore::ownerAlive(*o, 5.0));
+    ASSERT_OK(first->heartbeat());
+
+    first.reset(); // the lock goes with the store (its file descriptor, its session)
+    ASSERT_TRUE(*second->claim(QStringLiteral("second"), 5.0));
+    EXPECT_EQ(second->owner()->app, QStringLiteral("second"));
+
+    // A release hands the run over at once.
+    auto third = this->open();
+    ASSERT_TRUE(third);
+    EXPECT_FALSE(*third->claim(QStringLiteral("third"), 5.0));
+    ASSERT_OK(second->release());
+    EXPECT_EQ(third->owner()->pid, 0);
+    EXPECT_TRUE(*third->claim(QStringLiteral("third"), 5.0));
+}
+
+TYPED_TEST(ControlStoreTest, RefusesASchemaVersionNewerThanItReads)
+{
+    ASSERT_TRUE(this->open());
+    ASSERT_EQ(this->backend.exec(QStringLiteral("UPDATE meta SET value = '%1' WHERE key = 'schema_version'")
+                                     .arg(SqlControlStore::kSchemaVersion + 1)),
+              QString());
+    auto s = ControlStore::open(this->backend.location());
+    ASSERT_FALSE(s.ok());
+    const QString message = s.error().message;
+    EXPECT_TRUE(message.contains(QStringLiteral("schema version %1").arg(SqlControlStore::kSchemaVersion + 1)))
+        << message.toStdString();
+    EXPECT_TRUE(message.contains(QStringLiteral("this build reads %1").arg(SqlControlStore::kSchemaVersion)))
+        << message.toStdString();
+}
+
+TYPED_TEST(ControlStoreTest, MigratesAnOlderSchemaVersion)
+{
+    ASSERT_TRUE(this->open());
+    // A version-1 store: without the columns version 2 added.
+    for (const char *drop : {"ALTER TABLE task DROP COLUMN key_through", "ALTER TABLE task DROP COLUMN sampled_range",
+                             "ALTER TABLE command DROP COLUMN priority",
+                             "UPDATE meta SET value = '1' WHERE key = 'schema_version'"})
+        ASSERT_EQ(this->backend.exec(QString::fromLatin1(drop)), QString()) << drop;
+    auto store = this->open();
+    ASSERT_TRUE(store);
+    EXPECT_EQ(*store->meta(QStringLiteral("schema_version")), QString::number(SqlControlStore::kSchemaVersion));
+    TaskSpec t = this->spec(QStringLiteral("copy:A#1"), 1);
+    t.keyThrough = QStringLiteral("K");
+    t.sampledRange = true;
+    ASSERT_OK(store->createTasks({t}));
+    auto rows = store->loadTasks();
+    ASSERT_TRUE(rows.ok()) << rows.error().message.toStdString();
+    EXPECT_EQ((*rows)[0].first.keyThrough.value_or(QString()), QStringLiteral("K"));
+    EXPECT_TRUE((*rows)[0].first.sampledRange);
+    auto id = store->postPriorityCommand(QStringLiteral("copy:A#1"), 9);
+    ASSERT_TRUE(id.ok());
+    EXPECT_EQ(store->pendingCommands()->value(0).priority, 9);
+}
+
+TYPED_TEST(ControlStoreTest, AMissingStoreIsNotCreatedWhenOnlyAnExistingOneWillDo)
+{
+    auto s = ControlStore::open(this->backend.location(), ControlStore::IfMissing::Fail);
+    ASSERT_FALSE(s.ok());
+    EXPECT_TRUE(s.error().message.startsWith(QStringLiteral("no run state at "))) << s.error().message.toStdString();
+    ASSERT_TRUE(this->open());
+    EXPECT_TRUE(ControlStore::open(this->backend.location(), ControlStore::IfMissing::Fail).ok());
+}
+
+// --- PostgreSQL only: what only a server store does ---
+
+class PostgresControlStoreTest : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        if (pg.url().isEmpty())
+            GTEST_SKIP() << "COCKPIT_TEST_PG_URL is not set (scripts/test-servers.sh starts the server)";
+    }
+    PgScratchSchema pg;
+};
+
+TEST_F(PostgresControlStoreTest, TheLeaseIsFreedWhenTheOwnersSessionIsKilled)
+{
+    auto first = ControlStore::open(pg.url());
+    auto second = ControlStore::open(pg.url());
+    ASSERT_TRUE(first.ok() && second.ok());
+    ASSERT_TRUE(*(*first)->claim(QStringLiteral("first"), 5.0));
+    EXPECT_FALSE(*(*second)->claim(QStringLiteral("second"), 5.0));
+    const qint64 session = dynamic_cast<PostgresControlStore &>(**first).sessionId();
+    ASSERT_GT(session, 0);
+    EXPECT_EQ(pg.value(QStringLiteral("SELECT pg_terminate_backend(%1)").arg(session)), QStringLiteral("true"));
+    // The server drops the lock once the backend has exited (a moment after the signal).
+    bool claimed = false;
+    for (int i = 0; i < 100 && !claimed; ++i) {
+        auto c = (*second)->claim(QStringLiteral("second"), 5.0);
+        ASSERT_TRUE(c.ok()) << c.error().message.toStdString();
+        claimed = *c;
+        if (!claimed)
+            QThread::msleep(50);
+    }
+    EXPECT_TRUE(claimed);
+    EXPECT_FALSE((*first)->heartbeat().ok()); // the killed owner learns it at its next write
+}
+
+TEST_F(PostgresControlStoreTest, TheOwnersLeaseShowsAsHeldWhateverItsHeartbeat)
+{
+    auto first = ControlStore::open(pg.url());
+    auto reader = ControlStore::open(pg.url());
+    ASSERT_TRUE(first.ok() && reader.ok());
+    ASSERT_TRUE(*(*first)->claim(QStringLiteral("first"), 5.0));
+    ASSERT_EQ(pg.exec(QStringLiteral("UPDATE owner SET heartbeat_at = 0")), QString()); // a long planning
+    auto o = (*reader)->owner();
+    ASSERT_TRUE(o.ok());
+    EXPECT_GT(o->heartbeatAge, 1000);
+    EXPECT_EQ(o->leaseHeld, std::optional<bool>(true));
+    EXPECT_TRUE(ControlStore::ownerAlive(*o, 5.0));
+    first->reset();
+    o = (*reader)->owner(); // the row is left behind, the lock is not
+    EXPECT_EQ(o->leaseHeld, std::optional<bool>(false));
+    EXPECT_FALSE(ControlStore::ownerAlive(*o, 5.0));
+}
+
+TEST_F(PostgresControlStoreTest, ManyProcessesCanCreateANewStoreAtOnce)
+{
+    // A schema nobody made yet (pg's scratch schema only holds the name for the clean-up).
+    const QString schema = pg.schema() + QStringLiteral("_new");
+    const QString url = QString(pg.url()).replace(QStringLiteral("schema=") + pg.schema(), QStringLiteral("schema=") + schema);
+    std::atomic<int> opened{0};
+    std::vector<std::string> errors(4);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 4; ++i)
+        threads.emplace_back([&, i] {
+            auto s = ControlStore::open(url);
+            if (s.ok())
+                ++opened;
+            else
+                errors[i] = s.error().message.toStdString();
+        });
+    for (auto &t : threads)
+        t.join();
+    pg.exec(QStringLiteral("DROP SCHEMA IF EXISTS %1 CASCADE").arg(schema));
+    EXPECT_EQ(opened, 4) << errors[0] << errors[1] << errors[2] << errors[3];
+}
+
+TEST_F(PostgresControlStoreTest, TheDefaultSchemaIsCockpitState)
+{
+    auto s = ControlStore::open(qEnvironmentVariable("COCKPIT_TEST_PG_URL"), ControlStore::IfMissing::Fail);
+    if (s.ok())
+        EXPECT_TRUE((*s)->path().endsWith(QStringLiteral("?schema=cockpit_state")));
+    else
+        EXPECT_TRUE(s.error().message.contains(QStringLiteral("?schema=cockpit_state"))) << s.error().message.toStdString();
+}
+
+TEST_F(PostgresControlStoreTest, ASchemaHoldingSomethingElseIsRefused)
+{
+    ASSERT_EQ(pg.exec(QStringLiteral("CREATE TABLE customers (id int)")), QString());
+    auto s = ControlStore::open(pg.url());
+    ASSERT_FALSE(s.ok());
+    EXPECT_TRUE(s.error().message.contains(QStringLiteral("holds tables that are no control store (customers)")))
+        << s.error().message.toStdString();
+    EXPECT_EQ(pg.value(QStringLiteral("SELECT count(*) FROM pg_tables WHERE schemaname = '%1'").arg(pg.schema())),
+              QStringLiteral("1")); // nothing created beside them
+}
+
+TEST_F(PostgresControlStoreTest, AnUnreachableServerOrAWrongPasswordIsSaidSo)
+{
+    auto unreachable = ControlStore::open(QStringLiteral("postgresql://cockpit@127.0.0.1:1/cockpit_test"));
+    ASSERT_FALSE(unreachable.ok());
+    EXPECT_TRUE(unreachable.error().message.startsWith(
+        QStringLiteral("control store: cannot connect to postgresql://cockpit@127.0.0.1:1/cockpit_test?schema=cockpit_state")))
+        << unreachable.error().message.toStdString();
+
+    const QByteArray password = qgetenv("PGPASSWORD");
+    qputenv("PGPASSWORD", "not-the-password");
+    auto refused = ControlStore::open(pg.url());
+    qputenv("PGPASSWORD", password);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_TRUE(refused.error().message.contains(QStringLiteral("password authentication failed")))
+        << refused.error().message.toStdString();
+    EXPECT_FALSE(refused.error().message.contains(QStringLiteral("not-the-password")));
+    EXPECT_FALSE(refused.error().message.contains(QStringLiteral("pg_catalog")));
+
+    auto withPassword = ControlStore::open(QStringLiteral("postgresql://cockpit:secret@127.0.0.1/db"));
+    ASSERT_FALSE(withPassword.ok());
+    EXPECT_FALSE(withPassword.error().message.contains(QStringLiteral("secret")));
+}
+
+} // namespace
