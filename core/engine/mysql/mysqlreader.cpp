@@ -384,7 +384,6 @@ Result<TableChecksum> MysqlEngine::checksum(DbConnection &c, const TableSchema &
                 big << QStringLiteral("LENGTH(%1) >= %2").arg(quoteIdentifier(col.name)).arg(kBigValue);
         std::vector<TypeClass> classes = classesOf(t);
         classes.push_back(TypeClass::BigInt); // the marker, last
-        const int width = int(t.columns.size());
         std::vector<qint64> bigRows;
         TableChecksum out;
         RowHasher hasher;
@@ -396,27 +395,12 @@ Result<TableChecksum> MysqlEngine::checksum(DbConnection &c, const TableSchema &
                                      classes);
             if (!reader)
                 return reader.error();
-            RowBatch batch;
-            while (true) {
-                auto n = (*reader)->next(batch, 4096);
-                if (!n)
-                    return n.error();
-                if (*n == 0)
-                    break;
-                for (int row = 0; row < batch.rows(); ++row) {
-                    const Value &marker = batch.value(row, width);
-                    if (marker.type != ValueType::Null) {
-                        bigRows.push_back(marker.integer);
-                        continue;
-                    }
-                    for (int col = 0; col < width; ++col)
-                        hasher.addTyped(batch, batch.value(row, col), t.columns[col].type.cls);
-                    out.sum += hasher.finishRow();
-                    ++out.rows;
-                }
-                if (rowsHashed)
-                    *rowsHashed += *n;
-            }
+            auto hashed = checksumRowsSettingAside(**reader, t, rowsHashed, [&](const RowBatch &, const Value &marker) {
+                bigRows.push_back(marker.integer);
+            });
+            if (!hashed)
+                return hashed.error();
+            out = *hashed;
         }
         for (qint64 key : bigRows) {
             auto h = bigRowHash(conn, *this, t, key, hasher);

@@ -288,7 +288,6 @@ Result<TableChecksum> pginternal::typedChecksumInPieces(DbConnection &c, const T
         BigRows big(conn, e, relation, t);
         std::vector<TypeClass> classes = classesOf(t);
         classes.push_back(TypeClass::Text); // the marker, last
-        const int columns = int(t.columns.size());
         std::vector<QByteArray> bigRows;
         TableChecksum sum;
         RowHasher hasher;
@@ -299,27 +298,12 @@ Result<TableChecksum> pginternal::typedChecksumInPieces(DbConnection &c, const T
                                        classes, false);
             if (!reader)
                 return reader.error();
-            RowBatch batch;
-            while (true) {
-                auto n = (*reader)->next(batch, 4096);
-                if (!n)
-                    return n.error();
-                if (*n == 0)
-                    break;
-                for (int row = 0; row < batch.rows(); ++row) {
-                    const Value &marker = batch.value(row, columns);
-                    if (marker.type != ValueType::Null) {
-                        bigRows.emplace_back(batch.bytes(marker), qsizetype(marker.size));
-                        continue;
-                    }
-                    for (int col = 0; col < columns; ++col)
-                        hasher.addTyped(batch, batch.value(row, col), t.columns[col].type.cls);
-                    sum.sum += hasher.finishRow();
-                    ++sum.rows;
-                }
-                if (rowsHashed)
-                    *rowsHashed += *n;
-            }
+            auto hashed = checksumRowsSettingAside(**reader, t, rowsHashed, [&](const RowBatch &batch, const Value &marker) {
+                bigRows.emplace_back(batch.bytes(marker), qsizetype(marker.size));
+            });
+            if (!hashed)
+                return hashed.error();
+            sum = *hashed;
         }
         for (const auto &ctid : bigRows) {
             auto h = big.typedRowHash(ctid, hasher);
