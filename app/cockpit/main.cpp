@@ -8,6 +8,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QDockWidget>
 #include <QFile>
 #include <QFileInfo>
 #include <QMessageBox>
@@ -80,6 +81,12 @@ int main(int argc, char *argv[])
         QStringLiteral("TASK"));
     selectOption.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(selectOption);
+    QCommandLineOption dockOption(
+        QStringLiteral("dock"),
+        QStringLiteral("With --smoke-test: bring the dock NAME (its object name, e.g. batchGroupsDock) to the front."),
+        QStringLiteral("NAME"));
+    dockOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOption(dockOption);
     QCommandLineOption sizeOption(QStringLiteral("window-size"),
                                   QStringLiteral("Open the window at WxH pixels (screenshots)."), QStringLiteral("WxH"));
     sizeOption.setFlags(QCommandLineOption::HiddenFromHelp);
@@ -163,6 +170,10 @@ int main(int argc, char *argv[])
         const QString select = parser.value(selectOption);
         if (!select.isEmpty()) // a moment before the screenshot, so the details pane has read its tabs
             QTimer::singleShot(std::max(0, smokeMs - 1500), &window, [&window, select] { window.selectTasks({select}); });
+        if (auto *dock = window.findChild<QDockWidget *>(parser.value(dockOption)); dock && parser.isSet(dockOption)) {
+            dock->show();
+            dock->raise();
+        }
         QTimer::singleShot(smokeMs, &window, [&window, screenshot] {
             if (!screenshot.isEmpty() && !window.grab().save(screenshot))
                 printError(QStringLiteral("could not write %1").arg(screenshot));
