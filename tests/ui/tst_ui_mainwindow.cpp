@@ -3,6 +3,7 @@
 
 #include "demo/demogenerator.h"
 #include "engine/credentials.h"
+#include "engine/dbconnection.h"
 #include "fakerun.h"
 #include "run/upgraderun.h"
 #include "ui/logpane.h"
@@ -17,6 +18,11 @@
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>
 #include <QAction>
+#include <QApplication>
+#include <QInputDialog>
+#include <QSqlQuery>
+#include <QTimer>
+#include <QUuid>
 #include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
@@ -47,6 +53,7 @@ private slots:
     void demoIsWrittenOnAWorkerThreadOnFirstStart();
     void tenThousandSelectedTasksUpdateAndEnableActions();
     void refusedPasswordIsAskedForAndKeptInMemoryOnly();
+    void openControlStoreUrlShowsARunKeptInPostgres();
     void summaryBarFitsANarrowWindowWithoutOverlaps();
 
 private:
@@ -457,6 +464,63 @@ void TestMainWindow::refusedPasswordIsAskedForAndKeptInMemoryOnly()
     QFile state(plan.statePath);
     QVERIFY(state.open(QIODevice::ReadOnly));
     QVERIFY(!state.readAll().contains(password));
+}
+
+// A run whose control store is a PostgreSQL schema: a task paused in one window is Paused in
+// the next window, opened through File > Open control store URL… (the real input dialog).
+void TestMainWindow::openControlStoreUrlShowsARunKeptInPostgres()
+{
+    const QString server = qEnvironmentVariable("COCKPIT_TEST_PG_URL");
+    if (server.isEmpty())
+        QSKIP("COCKPIT_TEST_PG_URL is not set (scripts/test-servers.sh starts the server)");
+    QVERIFY(openDemo(2000));
+    const QString schema = QStringLiteral("ui_state_") + QUuid::createUuid().toString(QUuid::Id128).left(12);
+    const QString stateUrl = server + QStringLiteral("?schema=") + schema;
+    auto dropSchema = qScopeGuard([&] {
+        auto url = ConnectionUrl::parse(server, m_dir->path());
+        if (!url)
+            return;
+        if (auto c = DbConnection::open(*url, DbConnection::Mode::ReadWrite))
+            QSqlQuery((*c)->db()).exec(QStringLiteral("DROP SCHEMA IF EXISTS %1 CASCADE").arg(schema));
+    });
+
+    Plan plan = m_plan;
+    plan.statePath = stateUrl;
+    m_window = std::make_unique<MainWindow>();
+    m_window->setConfirmDestructiveActions(false);
+    QSignalSpy opened(m_window.get(), &MainWindow::runOpened);
+    m_window->openPlan(plan);
+    m_window->show();
+    QVERIFY(opened.wait(60'000));
+    QVERIFY2(opened.first().at(0).toBool(), qPrintable(opened.first().at(1).toString()));
+    const int tasks = m_window->model()->rowCount();
+    QVERIFY(tasks > 0);
+    const QString task = firstTaskIn(TaskState::Waiting, TaskKind::Copy);
+    m_window->selectTasks({task});
+    QSignalSpy done(m_window->run(), &UpgradeRun::actionDone);
+    m_window->action(Command::Pause)->trigger();
+    QVERIFY(done.wait(10'000));
+    QVERIFY2(done.first().at(2).toBool(), qPrintable(done.first().at(3).toString()));
+    m_window.reset(); // releases the run
+
+    m_window = std::make_unique<MainWindow>();
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    QSignalSpy reopened(m_window.get(), &MainWindow::runOpened);
+    QTimer::singleShot(0, this, [&] {
+        for (QWidget *w : QApplication::topLevelWidgets())
+            if (auto *dialog = qobject_cast<QInputDialog *>(w); dialog && dialog->isVisible()) {
+                dialog->setTextValue(stateUrl);
+                dialog->accept();
+            }
+    });
+    auto *action = m_window->findChild<QAction *>(QStringLiteral("openStoreUrlAction"));
+    QVERIFY(action);
+    action->trigger(); // the dialog is modal: the timer above answers it
+    QVERIFY(reopened.wait(60'000));
+    QVERIFY2(reopened.first().at(0).toBool(), qPrintable(reopened.first().at(1).toString()));
+    QCOMPARE(m_window->model()->rowCount(), tasks);
+    QTRY_COMPARE_WITH_TIMEOUT(stateInGrid(task), toString(TaskState::Paused), 5000);
 }
 
 QTEST_MAIN(TestMainWindow)
