@@ -1,6 +1,7 @@
 #include "run/scheduler.h"
 #include "run/dispatchpolicy.h"
 #include "run/runsetup.h"
+#include "run/taskcontextfor.h"
 #include "run/taskpriority.h"
 #include "run/workerpriority.h"
 #include "engine/engine.h"
@@ -196,9 +197,9 @@ Status Scheduler::load(const Plan &plan, bool planIfEmpty)
         return planned.error();
     m_plan = plan;
     m_runId = planned->runId;
-    m_tables = std::move(planned->tables);
-    m_targetTables = std::move(planned->targetTables);
-    m_sourceViews = std::move(planned->views);
+    m_run.tables = std::move(planned->tables);
+    m_run.targetTables = std::move(planned->targetTables);
+    m_run.views = std::move(planned->views);
     m_tasks.clear();
     m_byName.clear();
     m_tasks.reserve(size_t(planned->tasks.size()));
@@ -356,54 +357,6 @@ void Scheduler::dispatch()
         launch(m_tasks[size_t(m_byName.value(spec->name))]);
 }
 
-// The task's kind's own inputs (taskexecutor.h), from the plan and what the prepare tasks'
-// value scans decided about each table.
-TaskInputs Scheduler::kindInputs(const TaskSpec &spec, const TableSchema &table) const
-{
-    const TableOptions options = m_plan.optionsFor(spec.table);
-    const TargetTable target = m_targetTables.value(spec.table);
-    const bool transfer = m_plan.copiesByTransfer(spec.table);
-    switch (spec.kind) {
-    case TaskKind::Prepare: {
-        PrepareInputs in{target.typeScan.warnings, target.scanColumns, target.nullKeys, m_plan.ifTargetExists,
-                         m_plan.indexBuilds, transfer, {}};
-        if (transfer)
-            for (const auto &index : table.indexes) {
-                const int i = m_byName.value(indexTaskName(spec.table, index.name), -1);
-                if (i >= 0 && !m_tasks[size_t(i)].status.skipped)
-                    in.indexesAtPrepare << index.name;
-            }
-        return in;
-    }
-    case TaskKind::Copy:
-        return CopyInputs{options.batchSize, options.maxRejects, m_plan.rejectsDirectory(), transfer, m_plan.validation};
-    case TaskKind::Validate:
-        return ValidateInputs{m_plan.validation, m_plan.rejectsDirectory(), m_plan.indexBuilds};
-    case TaskKind::Index:
-    case TaskKind::PrimaryKey:
-        return IndexInputs{m_plan.indexBuilds, transfer};
-    case TaskKind::ForeignKey:
-        for (const ForeignKeySchema &fk : table.foreignKeys)
-            if (fk.name == spec.object) {
-                const TargetTable parent = m_targetTables.value(fk.referencedTable);
-                const TableSchema referenced = m_tables.value(fk.referencedTable);
-                return ForeignKeyInputs{parent.typeScan.keyDropped
-                                        && QSet<QString>(referenced.primaryKey.begin(), referenced.primaryKey.end())
-                                               == QSet<QString>(fk.referencedColumns.begin(), fk.referencedColumns.end())};
-            }
-        return ForeignKeyInputs{};
-    case TaskKind::View:
-        return ViewInputs{m_sourceViews.value(spec.object)};
-    case TaskKind::Script:
-        return ScriptInputs{m_plan.scriptsDir};
-    case TaskKind::Check:
-    case TaskKind::Identity:
-    case TaskKind::Finalize:
-        break;
-    }
-    return std::monostate{};
-}
-
 void Scheduler::launch(Entry &e)
 {
     Group &g = m_groups[e.spec.group];
@@ -414,14 +367,10 @@ void Scheduler::launch(Entry &e)
     control->checkpoint = e.status.checkpoint;
     control->hasCheckpoint = e.status.hasCheckpoint;
 
-    TaskContext ctx;
-    ctx.spec = e.spec;
-    ctx.table = m_tables.value(e.spec.table);
-    ctx.targetTable = m_targetTables.value(e.spec.table).schema;
-    ctx.source = m_plan.source;
-    ctx.target = m_plan.target;
-    ctx.runId = m_runId;
-    ctx.kindInputs = kindInputs(e.spec, ctx.table);
+    TaskContext ctx = taskContextFor(e.spec, m_plan, m_run, m_runId, [this](const QString &task) {
+        const int i = m_byName.value(task, -1);
+        return i >= 0 && !m_tasks[size_t(i)].status.skipped;
+    });
     ctx.control = control.get();
     const QString name = e.spec.name;
     ctx.log = [this, name](LogLevel level, const QString &message) {
@@ -467,7 +416,7 @@ void Scheduler::onStarted(const QString &name)
 void Scheduler::saveTypeScans()
 {
     QJsonObject scans;
-    for (auto it = m_targetTables.cbegin(); it != m_targetTables.cend(); ++it)
+    for (auto it = m_run.targetTables.cbegin(); it != m_run.targetTables.cend(); ++it)
         if (it->scanColumns.isEmpty()) // decided (or nothing to scan)
             scans.insert(it.key(), it->typeScan.toJson());
     warnIfFailed(m_store->setMeta(QStringLiteral("type_scan"), QString::fromUtf8(QJsonDocument(scans).toJson(QJsonDocument::Compact))),
@@ -496,9 +445,9 @@ void Scheduler::onFinished(const QString &name, const TaskOutcome &outcome)
     e.executing.invalidate();
     e.status.endedAt = QDateTime::currentDateTime();
     e.status.message = outcome.message;
-    if (outcome.typeScan && m_targetTables.contains(e.spec.table)) {
+    if (outcome.typeScan && m_run.targetTables.contains(e.spec.table)) {
         // Stored before the prepare is Ended: a run reopened after it never scans again.
-        applyTypeScan(m_targetTables[e.spec.table], *outcome.typeScan);
+        applyTypeScan(m_run.targetTables[e.spec.table], *outcome.typeScan);
         saveTypeScans();
     }
     if (e.spec.kind == TaskKind::Copy && outcome.hasCheckpoint) {

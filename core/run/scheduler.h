@@ -15,6 +15,7 @@
 #include "plan/plan.h"
 #include "run/ratemeter.h"
 #include "run/runsnapshot.h"
+#include "run/taskcontextfor.h"
 #include "store/controlstore.h"
 #include "tasks/taskexecutor.h"
 #include "tasks/taskrules.h"
@@ -120,7 +121,6 @@ private:
     void setState(Entry &e, TaskState to, const QString &eventMessage);
     void dispatch();
     void launch(Entry &e);
-    TaskInputs kindInputs(const TaskSpec &spec, const TableSchema &table) const;
     bool takeBack(Entry &e); // tryTake from the pool; true if it had not started
     void onStarted(const QString &name);
     void onFinished(const QString &name, const TaskOutcome &outcome);
@@ -154,9 +154,7 @@ private:
     Plan m_plan;
     QString m_runId;
     std::unique_ptr<ControlStore> m_store;
-    QHash<QString, TableSchema> m_tables;
-    QHash<QString, ViewSchema> m_sourceViews; // view tasks get their view from here
-    QHash<QString, TargetTable> m_targetTables;
+    RunTables m_run; // what tasks are executed with (taskcontextfor.h)
     void saveTypeScans(); // the decided value scans into the store's meta "type_scan"
     std::vector<Entry> m_tasks;
     QHash<QString, int> m_byName;
