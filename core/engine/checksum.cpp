@@ -22,6 +22,18 @@ Result<TableChecksum> checksumRows(RowReader &reader, const TableSchema &t, std:
     return sum;
 }
 
+Result<int> readSingleRow(RowReader &reader, RowBatch &batch)
+{
+    auto n = reader.next(batch, 1);
+    if (!n)
+        return n.error();
+    RowBatch more;
+    auto end = reader.next(more, 1);
+    if (!end)
+        return end.error();
+    return *n + *end;
+}
+
 Result<TableChecksum> checksumRowsSettingAside(RowReader &reader, const TableSchema &t, std::atomic<qint64> *rowsHashed,
                                                const std::function<void(const RowBatch &batch, const Value &marker)> &setAside)
 {

@@ -283,7 +283,10 @@ QString sampledKeyOf(const TableSchema &t, const std::function<bool(const Column
 // Reads `reader` to its end and sums the typed row hashes (rowhasher.h): the one checksum loop
 // every engine's checksum() uses, so the engines can only differ in how they read.
 Result<TableChecksum> checksumRows(RowReader &reader, const TableSchema &t, std::atomic<qint64> *rowsHashed);
-// The same for a reader whose rows carry one column more, last: a marker that, when not NULL,
+// Reads the row a one-row query gave into `batch`: how many rows it gave (at most 2 are read),
+// so that 1 means exactly that row and anything else a row that changed or went meanwhile.
+Result<int> readSingleRow(RowReader &reader, RowBatch &batch);
+// As checksumRows, for a reader whose rows carry one column more, last: a marker that, when not NULL,
 // sets its row aside (one with a value too big to read whole, hashed afterwards in pieces by
 // the engine) instead of hashing it. Set-aside rows are not in the sum and its row count.
 Result<TableChecksum> checksumRowsSettingAside(RowReader &reader, const TableSchema &t, std::atomic<qint64> *rowsHashed,

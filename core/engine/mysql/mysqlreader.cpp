@@ -316,15 +316,11 @@ Result<quint64> bigRowHash(MYSQL *conn, const MysqlEngine &e, const TableSchema 
         auto reader = startQuery(conn, QStringLiteral("SELECT 0, ") + columns.join(QStringLiteral(", ")) + where, classes);
         if (!reader)
             return reader.error();
-        RowBatch more;
-        auto n = (*reader)->next(batch, 1);
-        if (!n)
-            return n.error();
-        auto end = (*reader)->next(more, 1);
-        if (!end)
-            return end.error();
-        if (*n != 1 || *end != 0)
-            return rowChanged(t, key, QStringLiteral("%1 rows").arg(*n + *end));
+        auto rows = readSingleRow(**reader, batch);
+        if (!rows)
+            return rows.error();
+        if (*rows != 1)
+            return rowChanged(t, key, QStringLiteral("%1 rows").arg(*rows));
     }
     const int width = int(t.columns.size());
     for (int i = 0; i < width; ++i) {

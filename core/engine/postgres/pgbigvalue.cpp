@@ -194,14 +194,10 @@ public:
                                        classesOf(m_t), false);
             if (!reader)
                 return reader.error();
-            RowBatch more;
-            auto n = (*reader)->next(batch, 1);
-            if (!n)
-                return n.error();
-            auto end = (*reader)->next(more, 1);
-            if (!end)
-                return end.error();
-            if (*n != 1 || *end != 0)
+            auto rows = readSingleRow(**reader, batch);
+            if (!rows)
+                return rows.error();
+            if (*rows != 1)
                 return makeError(QStringLiteral("reading a big value of \"%1\" failed: the row changed while it was read").arg(m_t.name));
         }
         for (int i = 0; i < m_t.columns.size(); ++i) {
