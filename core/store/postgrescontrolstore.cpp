@@ -75,7 +75,11 @@ Result<std::unique_ptr<ControlStore>> PostgresControlStore::open(const Connectio
 
 PostgresControlStore::~PostgresControlStore()
 {
-    m_connection.reset(); // the server drops the session's advisory lock with it
+    // The server drops a session's advisory locks when its backend exits, which is after our
+    // disconnect returns: unlock first, so that a store opened next finds the run free.
+    if (m_holdsLease && m_connection)
+        (void)exec(QStringLiteral("SELECT pg_advisory_unlock(%1, hashtext(?))").arg(kOwnerLockClass), {m_schema});
+    m_connection.reset();
 }
 
 QSqlDatabase &PostgresControlStore::db() { return m_connection->db(); }
