@@ -68,6 +68,41 @@ struct LogLine {
     QString message;
 };
 
+// A shared run (a PostgreSQL store; several worker processes, on one or several hosts): each
+// Ready or Executing task is held by one worker under a lease that the worker renews and that
+// any process hands back once it has expired, by the store server's clock. Every claim raises
+// the task's epoch; the target's fence (Engine::raiseFence) refuses the batches of an older one.
+struct TaskLease {
+    QString task;
+    QString worker;
+    qint64 epoch = 0;
+};
+
+// What a worker's heartbeat learns about a task it holds.
+struct HeldTask {
+    QString task;
+    qint64 epoch = 0;
+    std::optional<TaskAction> stopRequest; // asked by an administrator through the coordinator
+};
+
+// A worker of a shared run, as its row in the store says.
+struct WorkerInfo {
+    QString name;
+    QString host;
+    qint64 pid = 0;
+    int threads = 0;          // the most it runs at once per group
+    QStringList groups;       // the batch groups it claims tasks of
+    QStringList executing;    // the tasks it holds
+    double heartbeatAge = 0;  // seconds, by the store's clock
+};
+
+// A lease that expired and whose task went back to Waiting.
+struct ExpiredLease {
+    QString task;
+    QString worker; // "" for a task left Ready/Executing by a process without a lease
+    TaskState was = TaskState::Executing;
+};
+
 // The interface of a control store; open() picks the implementation by the location
 // (statelocation.h): SqliteControlStore for a file path, PostgresControlStore for a
 // postgresql:// URL. Both share their QtSql code (sqlcontrolstore.h); only the DDL and types,
@@ -115,6 +150,30 @@ public:
     virtual Result<QVector<StoredCommand>> pendingCommands() = 0;
     virtual Status finishCommand(qint64 id, bool ok, const QString &result) = 0;
     virtual Result<CommandOutcome> commandOutcome(qint64 id) = 0;
+
+    // A shared run's leases (TaskLease). claimTask: the first of `candidates` (in the
+    // dispatch order) that is still Waiting, unleased and past its not-before time becomes Ready
+    // under a new lease of `worker`, with its event; nullopt when another worker took them all.
+    virtual Result<std::optional<TaskLease>> claimTask(const QStringList &candidates, const QString &worker,
+                                                       double leaseSeconds) = 0;
+    // saveStatus, only while `lease` still holds the task (or, with no lease, while nobody holds
+    // it and its state is still `from`); false when it does not, and nothing is written.
+    // `release`: the lease ends with this write; `notBeforeSeconds`: no claim before that delay.
+    virtual Result<bool> saveStatusIf(const QString &task, const TaskStatus &status, TaskState from,
+                                      const QString &eventMessage, const TaskLease *lease, bool release,
+                                      double notBeforeSeconds = 0) = 0;
+    // A worker's heartbeat, in one transaction: its row, its leases prolonged by `leaseSeconds`,
+    // the progress of the tasks it still holds (`progress` with their epochs); returns what it
+    // holds now (a task missing from the list was taken from it).
+    virtual Result<QVector<HeldTask>> renewLeases(const WorkerInfo &self, double leaseSeconds,
+                                                  const QVector<std::pair<TaskLease, TaskStatus>> &progress) = 0;
+    // Hands every expired lease's task back to Waiting, with an event naming the worker.
+    virtual Result<QVector<ExpiredLease>> expireLeases() = 0;
+    // Asks the worker holding `task` to apply `action` (pause, cancel, skip); the worker that
+    // holds it, or "" when nobody does any more.
+    virtual Result<QString> requestStop(const QString &task, TaskAction action) = 0;
+    virtual Result<QVector<WorkerInfo>> workers() = 0;
+    virtual Status removeWorker(const QString &name) = 0;
 
     // The run's owner lease. claim() succeeds when nobody owns the run or the owner is this
     // store. Who holds it is decided by a lock the operating system or the server drops when

@@ -13,6 +13,12 @@ namespace {
 constexpr int kSetUpLockClass = 0x434B5030; // held by the transaction that creates or migrates
 constexpr int kOwnerLockClass = 0x434B5031; // held by the owner's session (the run's lease)
 
+// Version 3's: the workers of a shared run (a migration creates it too).
+const char kWorkerTable[] =
+    "CREATE TABLE IF NOT EXISTS worker (name text PRIMARY KEY, host text NOT NULL, pid bigint NOT NULL,"
+    " threads bigint NOT NULL, groups text NOT NULL, executing text NOT NULL,"
+    " started_at double precision NOT NULL, heartbeat_at double precision NOT NULL)";
+
 // The schema of version SqlControlStore::kSchemaVersion. Flags are bigint 0/1 like every
 // integer: the shared statements bind integers for them on both engines.
 const char *const kSchema[] = {
@@ -27,7 +33,10 @@ const char *const kSchema[] = {
     " checkpoint bigint NOT NULL DEFAULT 0, has_checkpoint bigint NOT NULL DEFAULT 0,"
     " started_at text, ended_at text, seconds double precision NOT NULL DEFAULT 0,"
     " message text NOT NULL DEFAULT '', skipped bigint NOT NULL DEFAULT 0,"
-    " sampled_range bigint NOT NULL DEFAULT 0, key_after text, key_through text)",
+    " sampled_range bigint NOT NULL DEFAULT 0, key_after text, key_through text,"
+    " lease_owner text NOT NULL DEFAULT '', lease_epoch bigint NOT NULL DEFAULT 0,"
+    " lease_until double precision NOT NULL DEFAULT 0, not_before double precision NOT NULL DEFAULT 0,"
+    " stop_request text NOT NULL DEFAULT '')",
     "CREATE TABLE event (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, at text NOT NULL,"
     " task text NOT NULL, from_state text NOT NULL, to_state text NOT NULL, message text NOT NULL)",
     "CREATE TABLE task_log (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, at text NOT NULL,"
@@ -40,6 +49,7 @@ const char *const kSchema[] = {
     " threads bigint NOT NULL DEFAULT 0, priority bigint NOT NULL DEFAULT 0)",
     "CREATE TABLE owner (id bigint PRIMARY KEY CHECK (id = 1), pid bigint NOT NULL, host text NOT NULL,"
     " app text NOT NULL, heartbeat_at double precision NOT NULL)",
+    kWorkerTable,
 };
 
 QString quotedIdentifier(const QString &name)
@@ -184,8 +194,10 @@ Status PostgresControlStore::setUpSchema(IfMissing ifMissing)
                 if (auto st = exec(QString::fromLatin1(ddl)); !st)
                     return st;
         } else {
-            // Version 1 to 2: the columns added since.
-            for (const auto &[table, column, sqliteType, type] : kAddedInVersion2) {
+            // From version 1 or 2: the columns and the table added since.
+            if (auto st = exec(QString::fromLatin1(kWorkerTable)); !st)
+                return st;
+            for (const auto &[table, column, sqliteType, type] : kAddedColumns) {
                 (void)sqliteType;
                 if (auto st = exec(QStringLiteral("ALTER TABLE %1 ADD COLUMN IF NOT EXISTS %2 %3")
                                        .arg(QLatin1String(table), QLatin1String(column), QLatin1String(type)));
@@ -205,6 +217,37 @@ Result<qint64> PostgresControlStore::insertedId(QSqlQuery &q)
     if (!q.next())
         return makeError(QStringLiteral("control store %1: the insert returned no id").arg(m_path));
     return q.value(0).toLongLong();
+}
+
+// A text[] literal of `names`, each quoted: a task name may hold any character.
+static QString textArray(const QStringList &names)
+{
+    QStringList quoted;
+    for (QString n : names)
+        quoted << u'"' + n.replace(u'\\', QStringLiteral("\\\\")).replace(u'"', QStringLiteral("\\\"")) + u'"';
+    return u'{' + quoted.join(u',') + u'}';
+}
+
+Result<std::optional<std::pair<QString, qint64>>> PostgresControlStore::claimFirst(const QStringList &candidates,
+                                                                                    const QString &set,
+                                                                                    const QVariantList &setBinds)
+{
+    const QString names = textArray(candidates);
+    QSqlQuery q(db());
+    q.prepare(QStringLiteral("WITH c AS (SELECT name FROM task WHERE name = ANY (CAST(? AS text[])) AND state = 'Waiting'"
+                             " AND lease_owner = '' AND not_before <= %1 ORDER BY array_position(CAST(? AS text[]), name)"
+                             " LIMIT 1 FOR UPDATE SKIP LOCKED)"
+                             " UPDATE task SET %2 FROM c WHERE task.name = c.name RETURNING task.name, task.lease_epoch")
+                  .arg(clockSql(), set));
+    q.addBindValue(names);
+    q.addBindValue(names);
+    for (const auto &b : setBinds)
+        q.addBindValue(b);
+    if (!q.exec())
+        return makeError(QStringLiteral("control store: claiming a task: %1").arg(errorOf(q)));
+    if (!q.next())
+        return std::optional<std::pair<QString, qint64>>();
+    return std::optional<std::pair<QString, qint64>>({q.value(0).toString(), q.value(1).toLongLong()});
 }
 
 Result<std::optional<bool>> PostgresControlStore::leaseHeld()

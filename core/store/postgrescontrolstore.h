@@ -33,6 +33,11 @@ protected:
     QString beginStatement() const override { return QStringLiteral("BEGIN"); }
     QString returningId() const override { return QStringLiteral(" RETURNING id"); }
     Result<qint64> insertedId(QSqlQuery &q) override;
+    QString clockSql() const override { return QStringLiteral("extract(epoch FROM clock_timestamp())::double precision"); }
+    // One statement: the first claimable candidate in dispatch order, FOR UPDATE SKIP LOCKED, so
+    // that workers claiming at the same moment take different tasks instead of waiting.
+    Result<std::optional<std::pair<QString, qint64>>> claimFirst(const QStringList &candidates, const QString &set,
+                                                                  const QVariantList &setBinds) override;
     Result<std::optional<bool>> leaseHeld() override;
     QString errorOf(const QSqlQuery &q) const override;
 

@@ -44,12 +44,19 @@ std::optional<GroupAction> groupActionFromString(const QString &s)
 
 } // namespace
 
-const SqlControlStore::AddedColumn SqlControlStore::kAddedInVersion2[5] = {
+const SqlControlStore::AddedColumn SqlControlStore::kAddedColumns[10] = {
+    // version 2
     {"task", "sampled_range", "INTEGER NOT NULL DEFAULT 0", "bigint NOT NULL DEFAULT 0"},
     {"task", "key_after", "TEXT", "text"},
     {"task", "key_through", "TEXT", "text"},
     {"command", "threads", "INTEGER NOT NULL DEFAULT 0", "bigint NOT NULL DEFAULT 0"},
     {"command", "priority", "INTEGER NOT NULL DEFAULT 0", "bigint NOT NULL DEFAULT 0"},
+    // version 3
+    {"task", "lease_owner", "TEXT NOT NULL DEFAULT ''", "text NOT NULL DEFAULT ''"},
+    {"task", "lease_epoch", "INTEGER NOT NULL DEFAULT 0", "bigint NOT NULL DEFAULT 0"},
+    {"task", "lease_until", "REAL NOT NULL DEFAULT 0", "double precision NOT NULL DEFAULT 0"},
+    {"task", "not_before", "REAL NOT NULL DEFAULT 0", "double precision NOT NULL DEFAULT 0"},
+    {"task", "stop_request", "TEXT NOT NULL DEFAULT ''", "text NOT NULL DEFAULT ''"},
 };
 
 QString SqlControlStore::errorOf(const QSqlQuery &q) const
@@ -174,7 +181,7 @@ Result<QVector<std::pair<TaskSpec, TaskStatus>>> SqlControlStore::loadTasks()
             "SELECT name, ordinal, kind, table_name, object, group_name, depends, key_lo, key_hi,"
             " estimated_rows, priority, state, attempts, rows_done, rows_total, bytes_done, checkpoint,"
             " has_checkpoint, started_at, ended_at, seconds, message, skipped, sampled_range, key_after,"
-            " key_through FROM task ORDER BY ordinal")))
+            " key_through, lease_owner FROM task ORDER BY ordinal")))
         return makeError(QStringLiteral("control store: %1").arg(errorOf(q)));
     QVector<std::pair<TaskSpec, TaskStatus>> out;
     while (q.next()) {
@@ -214,6 +221,8 @@ Result<QVector<std::pair<TaskSpec, TaskStatus>>> SqlControlStore::loadTasks()
             s.keyAfter = q.value(24).toString();
         if (!q.value(25).isNull())
             s.keyThrough = q.value(25).toString();
+        if (st.state == TaskState::Ready || st.state == TaskState::Executing)
+            st.worker = q.value(26).toString();
         out.push_back({s, st});
     }
     return out;
@@ -250,12 +259,16 @@ Status SqlControlStore::saveStatus(const QString &task, const TaskStatus &status
         q.addBindValue(task);
         if (!q.exec())
             return makeError(QStringLiteral("control store: saving %1: %2").arg(task, errorOf(q)));
-        if (from != status.state)
-            return exec(QStringLiteral("INSERT INTO event (at, task, from_state, to_state, message) "
-                                       "VALUES (?, ?, ?, ?, ?)"),
-                        {now(), task, toString(from), toString(status.state), text(eventMessage)});
-        return {};
+        return recordTransition(task, from, status.state, eventMessage);
     });
+}
+
+Status SqlControlStore::recordTransition(const QString &task, TaskState from, TaskState to, const QString &message)
+{
+    if (from == to)
+        return {};
+    return exec(QStringLiteral("INSERT INTO event (at, task, from_state, to_state, message) VALUES (?, ?, ?, ?, ?)"),
+                {now(), task, toString(from), toString(to), text(message)});
 }
 
 Status SqlControlStore::saveProgress(const QVector<std::pair<QString, TaskStatus>> &updates)
@@ -443,6 +456,243 @@ Status SqlControlStore::deleteOwnerRow()
 {
     return exec(QStringLiteral("DELETE FROM owner WHERE id = 1 AND pid = ? AND host = ?"),
                 {QCoreApplication::applicationPid(), QSysInfo::machineHostName()});
+}
+
+// ---- A shared run's leases (controlstore.h, TaskLease) ----
+
+Result<std::optional<std::pair<QString, qint64>>> SqlControlStore::claimFirst(const QStringList &candidates,
+                                                                               const QString &set,
+                                                                               const QVariantList &setBinds)
+{
+    // One conditional update per candidate, in order: the store's write lock (SQLite) or the
+    // row's (PostgreSQL) lets one claim win; the others find the task no longer Waiting.
+    for (const QString &name : candidates) {
+        QSqlQuery q(db());
+        q.prepare(QStringLiteral("UPDATE task SET %1 WHERE name = ? AND state = 'Waiting' AND lease_owner = ''"
+                                 " AND not_before <= %2")
+                      .arg(set, clockSql()));
+        for (const auto &b : setBinds)
+            q.addBindValue(b);
+        q.addBindValue(name);
+        if (!q.exec())
+            return makeError(QStringLiteral("control store: claiming %1: %2").arg(name, errorOf(q)));
+        if (q.numRowsAffected() != 1)
+            continue;
+        QSqlQuery e(db());
+        e.prepare(QStringLiteral("SELECT lease_epoch FROM task WHERE name = ?"));
+        e.addBindValue(name);
+        if (!e.exec() || !e.next())
+            return makeError(QStringLiteral("control store: claiming %1: %2").arg(name, errorOf(e)));
+        return std::optional<std::pair<QString, qint64>>({name, e.value(0).toLongLong()});
+    }
+    return std::optional<std::pair<QString, qint64>>();
+}
+
+Result<std::optional<TaskLease>> SqlControlStore::claimTask(const QStringList &candidates, const QString &worker,
+                                                            double leaseSeconds)
+{
+    std::optional<TaskLease> claimed;
+    if (candidates.isEmpty())
+        return claimed;
+    const Status st = transaction([&]() -> Status {
+        auto first = claimFirst(candidates,
+                                QStringLiteral("state = 'Ready', message = '', stop_request = '', lease_owner = ?,"
+                                               " lease_epoch = lease_epoch + 1, lease_until = %1 + ?")
+                                    .arg(clockSql()),
+                                {worker, leaseSeconds});
+        if (!first)
+            return first.error();
+        if (!*first)
+            return {};
+        claimed = TaskLease{(*first)->first, worker, (*first)->second};
+        return recordTransition(claimed->task, TaskState::Waiting, TaskState::Ready,
+                                QStringLiteral("claimed by worker %1 (lease epoch %2)").arg(worker).arg(claimed->epoch));
+    });
+    if (!st)
+        return st.error();
+    return claimed;
+}
+
+Result<bool> SqlControlStore::saveStatusIf(const QString &task, const TaskStatus &status, TaskState from,
+                                           const QString &eventMessage, const TaskLease *lease, bool release,
+                                           double notBeforeSeconds)
+{
+    bool saved = false;
+    const Status st = transaction([&]() -> Status {
+        QSqlQuery q(db());
+        const QString kept = release ? QStringLiteral("lease_owner = '', lease_until = 0, stop_request = '',")
+                                     : QString();
+        const QString condition = lease ? QStringLiteral("lease_owner = ? AND lease_epoch = ?")
+                                        : QStringLiteral("lease_owner = '' AND state = ?");
+        q.prepare(QStringLiteral("UPDATE task SET %1 not_before = %2 + ?, %3 AND %4")
+                      .arg(kept, clockSql(), QString::fromLatin1(kUpdateStatus).mid(int(qstrlen("UPDATE task SET "))),
+                           condition));
+        q.addBindValue(notBeforeSeconds);
+        bindStatus(q, status);
+        q.addBindValue(task);
+        if (lease) {
+            q.addBindValue(lease->worker);
+            q.addBindValue(lease->epoch);
+        } else {
+            q.addBindValue(toString(from));
+        }
+        if (!q.exec())
+            return makeError(QStringLiteral("control store: saving %1: %2").arg(task, errorOf(q)));
+        saved = q.numRowsAffected() == 1;
+        return saved ? recordTransition(task, from, status.state, eventMessage) : Status();
+    });
+    if (!st)
+        return st.error();
+    return saved;
+}
+
+Result<QVector<HeldTask>> SqlControlStore::renewLeases(const WorkerInfo &self, double leaseSeconds,
+                                                       const QVector<std::pair<TaskLease, TaskStatus>> &progress)
+{
+    QVector<HeldTask> held;
+    const Status st = transaction([&]() -> Status {
+        if (auto st = exec(QStringLiteral("INSERT INTO worker (name, host, pid, threads, groups, executing, started_at,"
+                                          " heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, %1, %1) ON CONFLICT (name) DO UPDATE"
+                                          " SET host = excluded.host, pid = excluded.pid, threads = excluded.threads,"
+                                          " groups = excluded.groups, executing = excluded.executing,"
+                                          " heartbeat_at = excluded.heartbeat_at")
+                                .arg(clockSql()),
+                           {self.name, text(self.host), self.pid, self.threads, text(self.groups.join(u'\n')),
+                            text(self.executing.join(u'\n'))});
+            !st)
+            return st;
+        if (auto st = exec(QStringLiteral("UPDATE task SET lease_until = %1 + ? WHERE lease_owner = ?"
+                                          " AND state IN ('Ready', 'Executing')")
+                               .arg(clockSql()),
+                           {leaseSeconds, self.name});
+            !st)
+            return st;
+        QSqlQuery p(db());
+        p.prepare(QStringLiteral("UPDATE task SET rows_done = ?, rows_total = ?, bytes_done = ?, checkpoint = ?,"
+                                 " has_checkpoint = ?, seconds = ?, message = ? WHERE name = ? AND lease_owner = ?"
+                                 " AND lease_epoch = ?"));
+        for (const auto &[lease, s] : progress) {
+            p.addBindValue(s.rowsDone);
+            p.addBindValue(s.rowsTotal);
+            p.addBindValue(s.bytesDone);
+            p.addBindValue(s.checkpoint);
+            p.addBindValue(s.hasCheckpoint ? 1 : 0);
+            p.addBindValue(s.seconds);
+            p.addBindValue(text(s.message));
+            p.addBindValue(lease.task);
+            p.addBindValue(lease.worker);
+            p.addBindValue(lease.epoch);
+            if (!p.exec())
+                return makeError(QStringLiteral("control store: %1").arg(errorOf(p)));
+        }
+        QSqlQuery q(db());
+        q.prepare(QStringLiteral("SELECT name, lease_epoch, stop_request FROM task WHERE lease_owner = ?"
+                                 " AND state IN ('Ready', 'Executing')"));
+        q.addBindValue(self.name);
+        if (!q.exec())
+            return makeError(QStringLiteral("control store: %1").arg(errorOf(q)));
+        while (q.next())
+            held.push_back({q.value(0).toString(), q.value(1).toLongLong(), actionFromString(q.value(2).toString())});
+        return {};
+    });
+    if (!st)
+        return st.error();
+    return held;
+}
+
+Result<QVector<ExpiredLease>> SqlControlStore::expireLeases()
+{
+    QVector<ExpiredLease> expired;
+    const Status st = transaction([&]() -> Status {
+        QSqlQuery q(db());
+        if (!q.exec(QStringLiteral("SELECT name, lease_owner, state, lease_epoch, %1 - lease_until FROM task"
+                                   " WHERE state IN ('Ready', 'Executing') AND lease_until < %1")
+                        .arg(clockSql())))
+            return makeError(QStringLiteral("control store: %1").arg(errorOf(q)));
+        struct Found {
+            ExpiredLease lease;
+            qint64 epoch;
+            double late;
+        };
+        QVector<Found> found;
+        while (q.next())
+            found.push_back({{q.value(0).toString(), q.value(1).toString(),
+                              taskStateFromString(q.value(2).toString()).value_or(TaskState::Executing)},
+                             q.value(3).toLongLong(), q.value(4).toDouble()});
+        for (const Found &f : found) {
+            const QString message =
+                f.lease.worker.isEmpty()
+                    ? QStringLiteral("interrupted: the process ended; a copy resumes from its last committed batch")
+                    : QStringLiteral("worker %1 lost its lease (no heartbeat for %2 s past it); handed back, a copy "
+                                     "resumes from its last committed batch")
+                          .arg(f.lease.worker)
+                          .arg(f.late < 1e6 ? f.late : 0, 0, 'f', 0);
+            QSqlQuery u(db());
+            u.prepare(QStringLiteral("UPDATE task SET state = 'Waiting', lease_owner = '', lease_until = 0,"
+                                     " stop_request = '', message = ? WHERE name = ? AND lease_epoch = ?"
+                                     " AND state IN ('Ready', 'Executing') AND lease_until < %1")
+                          .arg(clockSql()));
+            u.addBindValue(message);
+            u.addBindValue(f.lease.task);
+            u.addBindValue(f.epoch);
+            if (!u.exec())
+                return makeError(QStringLiteral("control store: %1").arg(errorOf(u)));
+            if (u.numRowsAffected() != 1)
+                continue; // renewed or handed back meanwhile
+            if (auto st = recordTransition(f.lease.task, f.lease.was, TaskState::Waiting, message); !st)
+                return st;
+            expired.push_back(f.lease);
+        }
+        return {};
+    });
+    if (!st)
+        return st.error();
+    return expired;
+}
+
+Result<QString> SqlControlStore::requestStop(const QString &task, TaskAction action)
+{
+    QString holder;
+    const Status st = transaction([&]() -> Status {
+        if (auto st = exec(QStringLiteral("UPDATE task SET stop_request = ? WHERE name = ? AND lease_owner <> ''"
+                                          " AND state IN ('Ready', 'Executing')"),
+                           {toString(action), task});
+            !st)
+            return st;
+        QSqlQuery q(db());
+        q.prepare(QStringLiteral("SELECT lease_owner FROM task WHERE name = ? AND state IN ('Ready', 'Executing')"));
+        q.addBindValue(task);
+        if (!q.exec())
+            return makeError(QStringLiteral("control store: %1").arg(errorOf(q)));
+        holder = q.next() ? q.value(0).toString() : QString();
+        return {};
+    });
+    if (!st)
+        return st.error();
+    return holder;
+}
+
+Result<QVector<WorkerInfo>> SqlControlStore::workers()
+{
+    QSqlQuery q(db());
+    if (!q.exec(QStringLiteral("SELECT name, host, pid, threads, groups, executing, %1 - heartbeat_at FROM worker"
+                               " ORDER BY name")
+                    .arg(clockSql())))
+        return makeError(QStringLiteral("control store: %1").arg(errorOf(q)));
+    QVector<WorkerInfo> out;
+    auto list = [](const QVariant &v) {
+        const QString s = v.toString();
+        return s.isEmpty() ? QStringList() : s.split(u'\n');
+    };
+    while (q.next())
+        out.push_back({q.value(0).toString(), q.value(1).toString(), q.value(2).toLongLong(), q.value(3).toInt(),
+                       list(q.value(4)), list(q.value(5)), std::max(0.0, q.value(6).toDouble())});
+    return out;
+}
+
+Status SqlControlStore::removeWorker(const QString &name)
+{
+    return exec(QStringLiteral("DELETE FROM worker WHERE name = ?"), {name});
 }
 
 bool ControlStore::ownerAlive(const RunOwner &o, double staleSeconds)

@@ -5,15 +5,15 @@
 // subqueries). An implementation adds its connection, DDL and migration (open()), how a
 // transaction begins, how an inserted id comes back, and the owner lease's lock.
 //
-// Not yet (the workers' slice): a PostgreSQL store whose session is lost (server restart,
-// network cut) does not reconnect, so every later write of its process fails, and nothing
-// fences a process that lost its lease from writing on: the next owner can claim the run as
-// soon as the server has dropped the lock.
+// Not yet: a PostgreSQL store whose session is lost (server restart, network cut) does not
+// reconnect, so every later write of its process fails.
 //
 // Schema versions are the store's, shared by both implementations: version 1 had no
 // task.sampled_range, task.key_after, task.key_through, command.threads, command.priority;
-// version 2 (kSchemaVersion) has them. A store of an older version is migrated in a
-// transaction on open; a newer one is refused, naming both versions.
+// version 2 added them; version 3 (kSchemaVersion) the shared run's leases (task.lease_owner,
+// lease_epoch, lease_until, not_before, stop_request) and the worker table. A store of an
+// older version is migrated in a transaction on open; a newer one is refused, naming both
+// versions.
 
 #include "store/controlstore.h"
 
@@ -23,7 +23,7 @@ namespace cockpit {
 
 class SqlControlStore : public ControlStore {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     Result<QString> meta(const QString &key) override;
     Status setMeta(const QString &key, const QString &value) override;
@@ -46,14 +46,25 @@ public:
     Result<CommandOutcome> commandOutcome(qint64 id) override;
     Result<RunOwner> owner() override;
     Status heartbeat() override;
+    Result<std::optional<TaskLease>> claimTask(const QStringList &candidates, const QString &worker,
+                                               double leaseSeconds) override;
+    Result<bool> saveStatusIf(const QString &task, const TaskStatus &status, TaskState from,
+                              const QString &eventMessage, const TaskLease *lease, bool release,
+                              double notBeforeSeconds = 0) override;
+    Result<QVector<HeldTask>> renewLeases(const WorkerInfo &self, double leaseSeconds,
+                                          const QVector<std::pair<TaskLease, TaskStatus>> &progress) override;
+    Result<QVector<ExpiredLease>> expireLeases() override;
+    Result<QString> requestStop(const QString &task, TaskAction action) override;
+    Result<QVector<WorkerInfo>> workers() override;
+    Status removeWorker(const QString &name) override;
 
 protected:
-    // The columns version 2 added, for the migration from version 1: table, column, and the
-    // type as each implementation declares it.
+    // The columns versions 2 and 3 added, for the migration of an older store: table, column,
+    // and the type as each implementation declares it.
     struct AddedColumn {
         const char *table, *column, *sqliteType, *postgresType;
     };
-    static const AddedColumn kAddedInVersion2[5];
+    static const AddedColumn kAddedColumns[10];
 
     virtual QSqlDatabase &db() = 0;
     // The statement that opens a write transaction.
@@ -64,6 +75,17 @@ protected:
     virtual Result<qint64> insertedId(QSqlQuery &q) = 0;
     // Whether the owner's lease lock is held now, when the store can tell (RunOwner::leaseHeld).
     virtual Result<std::optional<bool>> leaseHeld() { return std::optional<bool>(); }
+    // The store server's clock in seconds since 1970, as an SQL expression: leases are timed by
+    // it, never by the hosts' clocks.
+    virtual QString clockSql() const = 0;
+    // The first of `candidates` claimable now, locked against the other workers' claims, as
+    // one statement's name and lease_epoch after the claim (claimTask's UPDATE ... RETURNING),
+    // given the SET clause and its binds.
+    virtual Result<std::optional<std::pair<QString, qint64>>> claimFirst(const QStringList &candidates,
+                                                                          const QString &set,
+                                                                          const QVariantList &setBinds);
+    // The event of a state change (in the caller's transaction).
+    Status recordTransition(const QString &task, TaskState from, TaskState to, const QString &message);
     // Why `q` failed, for messages.
     virtual QString errorOf(const QSqlQuery &q) const;
 

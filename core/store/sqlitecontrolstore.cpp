@@ -31,7 +31,9 @@ const char *const kSchema[] = {
     " checkpoint INTEGER NOT NULL DEFAULT 0, has_checkpoint INTEGER NOT NULL DEFAULT 0,"
     " started_at TEXT, ended_at TEXT, seconds REAL NOT NULL DEFAULT 0, message TEXT NOT NULL DEFAULT '',"
     " skipped INTEGER NOT NULL DEFAULT 0, sampled_range INTEGER NOT NULL DEFAULT 0, key_after TEXT,"
-    " key_through TEXT)",
+    " key_through TEXT, lease_owner TEXT NOT NULL DEFAULT '', lease_epoch INTEGER NOT NULL DEFAULT 0,"
+    " lease_until REAL NOT NULL DEFAULT 0, not_before REAL NOT NULL DEFAULT 0,"
+    " stop_request TEXT NOT NULL DEFAULT '')",
     "CREATE TABLE IF NOT EXISTS event (id INTEGER PRIMARY KEY, at TEXT NOT NULL, task TEXT NOT NULL,"
     " from_state TEXT NOT NULL, to_state TEXT NOT NULL, message TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS task_log (id INTEGER PRIMARY KEY, at TEXT NOT NULL, task TEXT NOT NULL,"
@@ -44,6 +46,9 @@ const char *const kSchema[] = {
     " priority INTEGER NOT NULL DEFAULT 0)",
     "CREATE TABLE IF NOT EXISTS owner (id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL,"
     " host TEXT NOT NULL, app TEXT NOT NULL, heartbeat_at REAL NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS worker (name TEXT PRIMARY KEY, host TEXT NOT NULL, pid INTEGER NOT NULL,"
+    " threads INTEGER NOT NULL, groups TEXT NOT NULL, executing TEXT NOT NULL, started_at REAL NOT NULL,"
+    " heartbeat_at REAL NOT NULL)",
 };
 
 // Serializes the set-up of a store between processes of this host: SQLite can answer "database
@@ -122,10 +127,10 @@ Status SqliteControlStore::setUpSchema()
             return 0; // no meta table: a new file
         return q.next() ? q.value(0).toInt() : 0;
     }();
-    // The columns version 2 added that the file lacks (all of them in a new file). Looked for
-    // whatever the version says, as builds before the version was bumped did.
+    // The columns versions 2 and 3 added that the file lacks (all of them in a new file). Looked
+    // for whatever the version says, as builds before the version was bumped did.
     QVector<const AddedColumn *> missing;
-    for (const auto &added : kAddedInVersion2) {
+    for (const auto &added : kAddedColumns) {
         QSqlQuery has(m_db);
         if (has.exec(QStringLiteral("SELECT 1 FROM pragma_table_info('%1') WHERE name = '%2'")
                          .arg(QLatin1String(added.table), QLatin1String(added.column)))
@@ -144,8 +149,9 @@ Status SqliteControlStore::setUpSchema()
         for (const char *ddl : kSchema)
             if (auto st = exec(QString::fromLatin1(ddl)); !st)
                 return st;
-        // Version 1 to 2: the columns added since (a file written before them reads as without
-        // them). A new file's tables were just created with them.
+        // The columns added since the file's version (a file written before them reads as
+        // without them); a new file's tables were just created with them. The worker table of
+        // version 3 is among kSchema's.
         for (const AddedColumn *added : missing) {
             QSqlQuery has(m_db);
             if (!has.exec(QStringLiteral("SELECT 1 FROM pragma_table_info('%1') WHERE name = '%2'")

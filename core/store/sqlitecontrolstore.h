@@ -20,6 +20,7 @@ protected:
     QString beginStatement() const override { return QStringLiteral("BEGIN IMMEDIATE"); }
     QString returningId() const override { return {}; }
     Result<qint64> insertedId(QSqlQuery &q) override;
+    QString clockSql() const override { return QStringLiteral("((julianday('now') - 2440587.5) * 86400.0)"); }
 
 private:
     SqliteControlStore() = default;

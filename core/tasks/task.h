@@ -60,6 +60,9 @@ struct TaskStatus {
     double seconds = 0;     // executing time summed over attempts
     QString message;        // error text, or why it ended (e.g. "skipped by administrator")
     bool skipped = false;
+    // In a shared run (several workers): the worker whose lease holds the task while it is
+    // Ready or Executing ("" otherwise). Read from the store, never written with the rest.
+    QString worker;
 };
 
 // What the window and the CLI show for a task: a value copied out of the scheduler.

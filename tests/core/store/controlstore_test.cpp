@@ -329,6 +329,168 @@ TYPED_TEST(ControlStoreTest, MigratesAnOlderSchemaVersion)
     EXPECT_EQ(store->pendingCommands()->value(0).priority, 9);
 }
 
+TYPED_TEST(ControlStoreTest, MigratesAVersionTwoStoreToTheSharedRunsLeases)
+{
+    ASSERT_TRUE(this->open());
+    for (const char *drop : {"ALTER TABLE task DROP COLUMN lease_owner", "ALTER TABLE task DROP COLUMN lease_epoch",
+                             "ALTER TABLE task DROP COLUMN lease_until", "ALTER TABLE task DROP COLUMN not_before",
+                             "ALTER TABLE task DROP COLUMN stop_request", "DROP TABLE worker",
+                             "UPDATE meta SET value = '2' WHERE key = 'schema_version'"})
+        ASSERT_EQ(this->backend.exec(QString::fromLatin1(drop)), QString()) << drop;
+    auto store = this->open();
+    ASSERT_TRUE(store);
+    EXPECT_EQ(*store->meta(QStringLiteral("schema_version")), QStringLiteral("3"));
+    ASSERT_OK(store->createTasks({this->spec(QStringLiteral("copy:A#1"), 1)}));
+    auto lease = store->claimTask({QStringLiteral("copy:A#1")}, QStringLiteral("w1"), 30);
+    ASSERT_TRUE(lease.ok()) << why(lease);
+    ASSERT_TRUE(lease->has_value());
+    EXPECT_EQ((*lease)->epoch, 1);
+    ASSERT_OK(store->renewLeases({QStringLiteral("w1"), QStringLiteral("h"), 1, 2, {QStringLiteral("default")}, {}, 0}, 30, {}));
+    EXPECT_EQ(store->workers()->size(), 1);
+}
+
+TYPED_TEST(ControlStoreTest, LeasesAreClaimedOnceRenewedExpiredAndFenceTheirWrites)
+{
+    auto w1 = this->open();
+    auto w2 = this->open();
+    ASSERT_TRUE(w1 && w2);
+    const QString a = QStringLiteral("copy:A#1"), b = QStringLiteral("copy:B \"x\", {y}#1");
+    ASSERT_OK(w1->createTasks({this->spec(a, 1), this->spec(b, 2)}));
+
+    // Claims in the order given; a task goes to one worker only.
+    auto l1 = w1->claimTask({a, b}, QStringLiteral("w1"), 30);
+    ASSERT_TRUE(l1.ok()) << why(l1);
+    ASSERT_TRUE(l1->has_value());
+    EXPECT_EQ((*l1)->task, a);
+    EXPECT_EQ((*l1)->epoch, 1);
+    auto l2 = w2->claimTask({a, b}, QStringLiteral("w2"), 30);
+    ASSERT_TRUE(l2.ok() && l2->has_value()) << why(l2);
+    EXPECT_EQ((*l2)->task, b);
+    EXPECT_FALSE(w2->claimTask({a, b}, QStringLiteral("w2"), 30)->has_value());
+    auto rows = w2->loadTasks();
+    ASSERT_TRUE(rows.ok());
+    EXPECT_EQ((*rows)[0].second.state, TaskState::Ready);
+    EXPECT_EQ((*rows)[0].second.worker, QStringLiteral("w1"));
+    EXPECT_EQ((*rows)[1].second.worker, QStringLiteral("w2"));
+
+    // Only the holder writes the task's state.
+    TaskStatus executing;
+    executing.state = TaskState::Executing;
+    executing.attempts = 1;
+    EXPECT_FALSE(*w2->saveStatusIf(a, executing, TaskState::Ready, QStringLiteral("attempt 1"), &**l2, false));
+    TaskLease stale = **l1;
+    stale.epoch = 0;
+    EXPECT_FALSE(*w1->saveStatusIf(a, executing, TaskState::Ready, QStringLiteral("attempt 1"), &stale, false));
+    EXPECT_TRUE(*w1->saveStatusIf(a, executing, TaskState::Ready, QStringLiteral("attempt 1"), &**l1, false));
+
+    // A heartbeat prolongs the lease, writes the progress and says what the worker holds.
+    TaskStatus progress = executing;
+    progress.rowsDone = 500;
+    progress.checkpoint = 500;
+    progress.hasCheckpoint = true;
+    const WorkerInfo self1{QStringLiteral("w1"), QStringLiteral("host1"), 11, 2, {QStringLiteral("default")}, {a}, 0};
+    auto held = w1->renewLeases(self1, 30, {{**l1, progress}});
+    ASSERT_TRUE(held.ok()) << why(held);
+    ASSERT_EQ(held->size(), 1);
+    EXPECT_EQ((*held)[0].task, a);
+    EXPECT_EQ((*held)[0].epoch, 1);
+    EXPECT_FALSE((*held)[0].stopRequest.has_value());
+    EXPECT_EQ((*w2->loadTasks())[0].second.rowsDone, 500);
+    EXPECT_TRUE(w2->expireLeases()->isEmpty());
+
+    // An administrator's pause of a held task goes to its worker.
+    EXPECT_EQ(*w2->requestStop(b, TaskAction::Pause), QStringLiteral("w2"));
+    auto held2 = w2->renewLeases({QStringLiteral("w2"), QStringLiteral("host2"), 22, 1, {}, {b}, 0}, 30, {});
+    ASSERT_TRUE(held2.ok() && held2->size() == 1) << why(held2);
+    EXPECT_EQ((*held2)[0].stopRequest, std::optional<TaskAction>(TaskAction::Pause));
+    auto workers = w2->workers();
+    ASSERT_TRUE(workers.ok());
+    ASSERT_EQ(workers->size(), 2);
+    EXPECT_EQ((*workers)[0].host, QStringLiteral("host1"));
+    EXPECT_EQ((*workers)[0].executing, QStringList{a});
+    EXPECT_LT((*workers)[0].heartbeatAge, 5.0);
+
+    // w1 stops beating: once its lease has run out, another process hands the task back, and
+    // w1 can write nothing more; w2 takes it over under a higher epoch.
+    ASSERT_EQ(this->backend.exec(QStringLiteral("UPDATE task SET lease_until = lease_until - 60 WHERE name = 'copy:A#1'")), QString());
+    auto expired = w2->expireLeases();
+    ASSERT_TRUE(expired.ok()) << why(expired);
+    ASSERT_EQ(expired->size(), 1);
+    EXPECT_EQ((*expired)[0].task, a);
+    EXPECT_EQ((*expired)[0].worker, QStringLiteral("w1"));
+    EXPECT_EQ((*expired)[0].was, TaskState::Executing);
+    const auto events = *w2->events(a);
+    ASSERT_FALSE(events.isEmpty());
+    EXPECT_EQ(events.last().toState, QStringLiteral("Waiting"));
+    EXPECT_TRUE(events.last().message.contains(QLatin1String("worker w1 lost its lease"))) << qPrintable(events.last().message);
+    TaskStatus ended = progress;
+    ended.state = TaskState::Ended;
+    EXPECT_FALSE(*w1->saveStatusIf(a, ended, TaskState::Executing, QStringLiteral("done"), &**l1, true));
+    EXPECT_TRUE(w1->renewLeases(self1, 30, {{**l1, progress}})->isEmpty());
+    auto again = w2->claimTask({a}, QStringLiteral("w2"), 30);
+    ASSERT_TRUE(again.ok() && again->has_value());
+    EXPECT_EQ((*again)->epoch, 2);
+    EXPECT_EQ((*w2->loadTasks())[0].second.rowsDone, 500); // the progress w1 wrote before it lost it
+
+    // A retry's delay: released with a not-before time, nobody claims it before then.
+    TaskStatus waiting = progress;
+    waiting.state = TaskState::Waiting;
+    EXPECT_TRUE(*w2->saveStatusIf(a, waiting, TaskState::Ready, QStringLiteral("retry"), &**again, true, 60));
+    EXPECT_FALSE(w1->claimTask({a}, QStringLiteral("w1"), 30)->has_value());
+    // Without a lease, a write needs the task unleased and still in the state it was read in.
+    TaskStatus paused = waiting;
+    paused.state = TaskState::Paused;
+    EXPECT_FALSE(*w1->saveStatusIf(a, paused, TaskState::Error, QStringLiteral("pause"), nullptr, false));
+    EXPECT_TRUE(*w1->saveStatusIf(a, paused, TaskState::Waiting, QStringLiteral("pause"), nullptr, false));
+    EXPECT_FALSE(*w1->saveStatusIf(b, paused, TaskState::Ready, QStringLiteral("pause"), nullptr, false)); // w2 holds it
+    ASSERT_OK(w1->removeWorker(QStringLiteral("w1")));
+    EXPECT_EQ(w1->workers()->size(), 1);
+}
+
+TYPED_TEST(ControlStoreTest, WorkersClaimingAtOnceTakeEachTaskOnce)
+{
+    {
+        auto store = this->open();
+        ASSERT_TRUE(store);
+        QVector<TaskSpec> specs;
+        for (int i = 0; i < 60; ++i)
+            specs << this->spec(QStringLiteral("copy:T#%1").arg(i), i);
+        ASSERT_OK(store->createTasks(specs));
+    }
+    QStringList all;
+    for (int i = 0; i < 60; ++i)
+        all << QStringLiteral("copy:T#%1").arg(i);
+    std::vector<QStringList> got(3);
+    std::atomic<int> failures{0};
+    std::vector<std::thread> threads;
+    for (int w = 0; w < 3; ++w)
+        threads.emplace_back([&, w] {
+            auto s = ControlStore::open(this->backend.location());
+            if (!s) {
+                ++failures;
+                return;
+            }
+            for (;;) {
+                auto l = (*s)->claimTask(all, QStringLiteral("w%1").arg(w), 30);
+                if (!l) {
+                    ++failures;
+                    return;
+                }
+                if (!l->has_value())
+                    return;
+                got[size_t(w)] << (*l)->task;
+            }
+        });
+    for (auto &t : threads)
+        t.join();
+    EXPECT_EQ(failures, 0);
+    QStringList claimed = got[0] + got[1] + got[2];
+    claimed.sort();
+    QStringList expected = all;
+    expected.sort();
+    EXPECT_EQ(claimed, expected); // every task once, none twice
+}
+
 TYPED_TEST(ControlStoreTest, AMissingStoreIsNotCreatedWhenOnlyAnExistingOneWillDo)
 {
     auto s = ControlStore::open(this->backend.location(), ControlStore::IfMissing::Fail);
