@@ -322,6 +322,70 @@ int plan(const QStringList &args)
     return Ok;
 }
 
+struct DriveOptions {
+    bool json = false;
+    bool quiet = false;
+    bool exitWhenHeld = false;
+};
+
+// Presses Run on an opened run and follows it to its end (or Ctrl+C): the progress line, the
+// summary, the exit code. The same for `run` and for a shared run's `worker`.
+static int driveToTheEnd(UpgradeRun &run, const DriveOptions &options)
+{
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    const bool json = options.json;
+    const bool progress = !json && !options.quiet && ::isatty(STDERR_FILENO);
+    QEventLoop loop;
+    bool stopping = false;
+    // Nothing left to run: the end, unless a paused task holds the rest. A task paused from
+    // the CLI or the window must not end a headless run; it waits for Resume, like a group
+    // whose worker was removed.
+    const bool exitWhenHeld = options.exitWhenHeld;
+    QString lastHeld;
+    QObject::connect(&run, &UpgradeRun::finished, &loop, [&] {
+        const QString held = heldNotice(run.snapshot(0).tasks);
+        if (held.isEmpty() || exitWhenHeld || stopping) {
+            loop.quit();
+            return;
+        }
+        if (held != lastHeld)
+            std::fprintf(stderr, "upgradectl: %s --state %s TASK (Ctrl+C stops)\n", qPrintable(held),
+                         qPrintable(statelocation::display(run.plan().statePath)));
+        lastHeld = held;
+    });
+    QObject::connect(&run, &UpgradeRun::stopped, &loop, &QEventLoop::quit);
+    QTimer poll;
+    QElapsedTimer clock;
+    clock.start();
+    int ticks = 0;
+    QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
+        if (g_signal && !stopping) {
+            stopping = true;
+            std::fprintf(stderr, "\nstopping at the next committed batch (the run continues with `upgradectl run --state %s`)\n",
+                         qPrintable(statelocation::display(run.plan().statePath)));
+            run.stop();
+        }
+        if (progress && ++ticks % 5 == 0) {
+            const RunSummary s = run.snapshot(~quint64(0)).summary;
+            std::fprintf(stderr, "\r[%6.1fs] %s / %s rows, %s rows/s, ETA %s | %d executing, %d waiting, %d ended, %d error   ",
+                         clock.elapsed() / 1000.0, qPrintable(number(s.rowsDone)), qPrintable(number(s.rowsTotal)),
+                         qPrintable(number(qint64(s.rowsPerSecond))),
+                         s.etaSeconds < 0 ? "?" : qPrintable(QStringLiteral("%1s").arg(s.etaSeconds, 0, 'f', 0)),
+                         s.count(TaskState::Executing), s.count(TaskState::Waiting), s.count(TaskState::Ended),
+                         s.count(TaskState::Error));
+        }
+    });
+    poll.start(100);
+    run.start();
+    loop.exec();
+    if (progress)
+        std::fputs("\n", stderr);
+    const QVector<TaskView> tasks = sortedTasks(run.snapshot(0).tasks);
+    printReport(tasks, json, run.plan().name, clock.elapsed() / 1000.0);
+    return stopping ? Incomplete : exitCodeFor(tasks);
+}
+
 int run(const QStringList &args)
 {
     QCommandLineParser p;
@@ -330,7 +394,9 @@ int run(const QStringList &args)
     p.addOption({QStringLiteral("source"), QStringLiteral("Source URL (instead of a plan)."), QStringLiteral("URL")});
     p.addOption({QStringLiteral("target"), QStringLiteral("Target URL (instead of a plan)."), QStringLiteral("URL")});
     p.addOption({QStringLiteral("state"), QStringLiteral("Control store: a file path or a postgresql:// URL (resumes its run if it exists)."), QStringLiteral("S")});
-    p.addOption({QStringLiteral("threads"), QStringLiteral("Threads for every batch group."), QStringLiteral("N")});
+    p.addOption({QStringLiteral("threads"), QStringLiteral("Threads for every batch group. With a postgresql:// state, 0: "
+                                                           "only coordinate, the workers (upgradectl worker) do the work."),
+                 QStringLiteral("N")});
     p.addOption({QStringLiteral("json"), QStringLiteral("Print the summary as JSON.")});
     p.addOption({QStringLiteral("quiet"), QStringLiteral("No progress line; the preflight only when it finds blockers.")});
     p.addOption({QStringLiteral("override"), QStringLiteral("Start despite the preflight's blockers, for this reason (logged)."),
@@ -375,15 +441,26 @@ int run(const QStringList &args)
     }
     if (plan && !state.isEmpty())
         plan->statePath = state;
-    if (plan && p.isSet(QStringLiteral("threads"))) {
+    // A postgresql:// state is a shared run: this process coordinates it and, unless
+    // --threads 0, works in it beside the workers.
+    const bool sharedRun = statelocation::isUrl(state.isEmpty() && plan ? plan->statePath : state);
+    RunSharing sharing;
+    if (p.isSet(QStringLiteral("threads"))) {
         bool ok = false;
         const int threads = p.value(QStringLiteral("threads")).toInt(&ok);
-        if (!ok || threads < 1 || threads > 256) {
-            fail(QStringLiteral("run: --threads expects 1 to 256, got \"%1\"").arg(p.value(QStringLiteral("threads"))));
+        if (!ok || threads < (sharedRun ? 0 : 1) || threads > 256) {
+            fail(QStringLiteral("run: --threads expects %1 to 256, got \"%2\"%3")
+                     .arg(sharedRun ? 0 : 1)
+                     .arg(p.value(QStringLiteral("threads")),
+                          !sharedRun && ok && threads == 0
+                              ? QStringLiteral(" (0, only coordinating, is for a run shared through a postgresql:// state)")
+                              : QString()));
             return BadInput;
         }
-        for (auto &g : plan->groups)
-            g.threads = threads;
+        sharing.threads = threads;
+        if (plan && threads > 0)
+            for (auto &g : plan->groups)
+                g.threads = threads;
     }
 
     const bool overriding = p.isSet(QStringLiteral("override"));
@@ -401,6 +478,8 @@ int run(const QStringList &args)
 
     setLogToStderr(true);
     UpgradeRun run;
+    if (sharedRun)
+        run.share(sharing);
     if (!openRun(run, plan ? &*plan : nullptr, state))
         return BadInput;
     if (!checks && !(checks = printedPreflight(run.plan(), stderr, quiet)))
@@ -421,58 +500,8 @@ int run(const QStringList &args)
                      qPrintable(blockers.join(QStringLiteral(", "))), qPrintable(currentLogin()));
     }
 
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
-    const bool json = p.isSet(QStringLiteral("json"));
-    const bool progress = !json && !p.isSet(QStringLiteral("quiet")) && ::isatty(STDERR_FILENO);
-    QEventLoop loop;
-    bool stopping = false;
-    // Nothing left to run: the end, unless a paused task holds the rest. A task paused from
-    // the CLI or the window must not end a headless run; it waits for Resume, like a group
-    // whose worker was removed.
-    const bool exitWhenHeld = p.isSet(QStringLiteral("exit-when-held"));
-    QString lastHeld;
-    QObject::connect(&run, &UpgradeRun::finished, &loop, [&] {
-        const QString held = heldNotice(run.snapshot(0).tasks);
-        if (held.isEmpty() || exitWhenHeld || stopping) {
-            loop.quit();
-            return;
-        }
-        if (held != lastHeld)
-            std::fprintf(stderr, "upgradectl: %s --state %s TASK (Ctrl+C stops)\n", qPrintable(held),
-                         qPrintable(statelocation::display(run.plan().statePath)));
-        lastHeld = held;
-    });
-    QObject::connect(&run, &UpgradeRun::stopped, &loop, &QEventLoop::quit);
-    QTimer poll;
-    QElapsedTimer clock;
-    clock.start();
-    int ticks = 0;
-    QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
-        if (g_signal && !stopping) {
-            stopping = true;
-            std::fprintf(stderr, "\nstopping at the next committed batch (the run continues with `upgradectl run --state %s`)\n",
-                         qPrintable(statelocation::display(run.plan().statePath)));
-            run.stop();
-        }
-        if (progress && ++ticks % 5 == 0) {
-            const RunSummary s = run.snapshot(~quint64(0)).summary;
-            std::fprintf(stderr, "\r[%6.1fs] %s / %s rows, %s rows/s, ETA %s | %d executing, %d waiting, %d ended, %d error   ",
-                         clock.elapsed() / 1000.0, qPrintable(number(s.rowsDone)), qPrintable(number(s.rowsTotal)),
-                         qPrintable(number(qint64(s.rowsPerSecond))),
-                         s.etaSeconds < 0 ? "?" : qPrintable(QStringLiteral("%1s").arg(s.etaSeconds, 0, 'f', 0)),
-                         s.count(TaskState::Executing), s.count(TaskState::Waiting), s.count(TaskState::Ended),
-                         s.count(TaskState::Error));
-        }
-    });
-    poll.start(100);
-    run.start();
-    loop.exec();
-    if (progress)
-        std::fputs("\n", stderr);
-    const QVector<TaskView> tasks = sortedTasks(run.snapshot(0).tasks);
-    printReport(tasks, json, run.plan().name, clock.elapsed() / 1000.0);
-    return stopping ? Incomplete : exitCodeFor(tasks);
+    return driveToTheEnd(run, {p.isSet(QStringLiteral("json")), p.isSet(QStringLiteral("quiet")),
+                               p.isSet(QStringLiteral("exit-when-held"))});
 }
 
 int preflight(const QStringList &args)
@@ -722,19 +751,93 @@ int priority(const QStringList &args)
         });
 }
 
+// `upgradectl worker --state postgresql://...`: one of a shared run's workers, until the run ends.
+static int work(const QCommandLineParser &p)
+{
+    const auto given = stateOption(p);
+    if (!given)
+        return BadInput;
+    if (!statelocation::isUrl(*given)) {
+        fail(QStringLiteral("worker: a run is shared through a PostgreSQL control store: give --state postgresql://..."
+                            " (a state file is one machine's: upgradectl run --state %1)")
+                 .arg(*given));
+        return BadInput;
+    }
+    RunSharing sharing;
+    sharing.coordinates = false;
+    sharing.groups = p.values(QStringLiteral("group"));
+    sharing.worker = p.value(QStringLiteral("name")).trimmed();
+    if (p.isSet(QStringLiteral("name")) && sharing.worker.isEmpty()) {
+        fail(QStringLiteral("worker: --name needs a name"));
+        return BadInput;
+    }
+    if (p.isSet(QStringLiteral("threads"))) {
+        bool ok = false;
+        sharing.threads = p.value(QStringLiteral("threads")).toInt(&ok);
+        if (!ok || sharing.threads < 1 || sharing.threads > Scheduler::kMaxGroupThreads) {
+            fail(QStringLiteral("worker: --threads expects 1 to %1, got \"%2\"")
+                     .arg(Scheduler::kMaxGroupThreads)
+                     .arg(p.value(QStringLiteral("threads"))));
+            return BadInput;
+        }
+    }
+    if (p.isSet(QStringLiteral("lease"))) {
+        bool ok = false;
+        sharing.leaseSeconds = p.value(QStringLiteral("lease")).toDouble(&ok);
+        if (!ok || sharing.leaseSeconds < 3 || sharing.leaseSeconds > 3600) {
+            fail(QStringLiteral("worker: --lease expects 3 to 3600 seconds, got \"%1\"").arg(p.value(QStringLiteral("lease"))));
+            return BadInput;
+        }
+    }
+    setLogToStderr(true);
+    UpgradeRun run;
+    run.share(sharing);
+    if (!openRun(run, nullptr, *given))
+        return BadInput;
+    QStringList known;
+    for (const GroupView &g : run.snapshot(0).groups)
+        known << g.name;
+    for (const QString &g : sharing.groups)
+        if (!known.contains(g)) {
+            fail(QStringLiteral("worker: the run has no batch group \"%1\" (it has %2)").arg(g, known.join(QStringLiteral(", "))));
+            return BadInput;
+        }
+    return driveToTheEnd(run, {p.isSet(QStringLiteral("json")), p.isSet(QStringLiteral("quiet")), false});
+}
+
 int worker(const QStringList &args)
 {
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral("Steer a batch group's worker: remove it (nothing of the group is "
-                                               "dispatched any more; executing tasks finish), add it back, or "
-                                               "set its thread limit."));
+    p.setApplicationDescription(QStringLiteral(
+        "Without ACTION: work as one of the workers of a run shared through a PostgreSQL control store, until the run "
+        "ends (Ctrl+C: stop at the next committed batch; another worker takes over what this one held).\n"
+        "With ACTION: steer a batch group's worker: remove it (nothing of the group is dispatched any more; executing "
+        "tasks finish), add it back, or set its thread limit."));
     p.addOption({QStringLiteral("state"), QStringLiteral("Control store: a file path or a postgresql:// URL."), QStringLiteral("S")});
-    p.addOption({QStringLiteral("group"), QStringLiteral("Batch group name."), QStringLiteral("G")});
+    p.addOption({QStringLiteral("group"), QStringLiteral("Batch group name. Working: a group it claims tasks of (repeat "
+                                                         "for several; default: every group)."),
+                 QStringLiteral("G")});
     p.addOption({QStringLiteral("count"), QStringLiteral("threads: the group's thread limit (1..256)."), QStringLiteral("N")});
-    p.addPositionalArgument(QStringLiteral("ACTION"), QStringLiteral("remove, add or threads."));
+    p.addOption({QStringLiteral("threads"), QStringLiteral("Working: threads per batch group (default: the plan's)."),
+                 QStringLiteral("N")});
+    p.addOption({QStringLiteral("name"), QStringLiteral("Working: this worker's name in the run (default: host-pid)."),
+                 QStringLiteral("W")});
+    p.addOption({QStringLiteral("lease"), QStringLiteral("Working: seconds a task stays this worker's without a heartbeat "
+                                                         "(default 15; renewed every second)."),
+                 QStringLiteral("S")});
+    p.addOption({QStringLiteral("json"), QStringLiteral("Working: print the summary as JSON.")});
+    p.addOption({QStringLiteral("quiet"), QStringLiteral("Working: no progress line.")});
+    p.addPositionalArgument(QStringLiteral("ACTION"), QStringLiteral("remove, add or threads; none: work."), QStringLiteral("[ACTION]"));
     if (!parse(p, QStringLiteral("worker"), args))
         return BadInput;
     const QStringList positional = p.positionalArguments();
+    if (positional.isEmpty()) {
+        if (!p.isSet(QStringLiteral("state"))) {
+            fail(QStringLiteral("worker: --state postgresql://... is required (see upgradectl worker --help)"));
+            return BadInput;
+        }
+        return work(p);
+    }
     const QString verb = positional.value(0);
     if (positional.size() != 1 || !QStringList{QStringLiteral("remove"), QStringLiteral("add"), QStringLiteral("threads")}.contains(verb)) {
         fail(QStringLiteral("worker: say remove, add or threads (see upgradectl worker --help)"));

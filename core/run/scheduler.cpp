@@ -162,7 +162,12 @@ void Scheduler::open(const Plan &plan)
         return;
     }
     m_store = std::move(*store);
-    auto claimed = m_store->claim(m_appName, 5.0);
+    if (!m_sharing && statelocation::isUrl(statePath))
+        m_sharing = RunSharing{};
+    if (m_sharing && m_sharing->worker.isEmpty())
+        m_sharing->worker = QStringLiteral("%1-%2").arg(QSysInfo::machineHostName()).arg(QCoreApplication::applicationPid());
+    // A shared run's workers work beside its owner, the coordinator.
+    auto claimed = coordinates() ? m_store->claim(m_appName, 5.0) : Result<bool>(true);
     if (!claimed || !*claimed) {
         auto o = m_store->owner();
         // The row may not be written yet: the owner takes its lock a moment before.
@@ -178,7 +183,8 @@ void Scheduler::open(const Plan &plan)
     Plan located = plan;
     located.statePath = statePath;
     if (auto st = load(located, true); !st) {
-        warnIfFailed(m_store->release(), "releasing the run");
+        if (coordinates())
+            warnIfFailed(m_store->release(), "releasing the run");
         m_store.reset();
         forgetOpenRun();
         Q_EMIT opened(false, st.error().message);
@@ -191,7 +197,7 @@ void Scheduler::open(const Plan &plan)
 
 Status Scheduler::load(const Plan &plan, bool planIfEmpty)
 {
-    auto planned = setUpRun(plan, *m_store, planIfEmpty,
+    auto planned = setUpRun(plan, *m_store, planIfEmpty && coordinates(),
                             [this](LogLevel level, const QString &message) { log({}, level, message); });
     if (!planned)
         return planned.error();
@@ -224,6 +230,11 @@ Status Scheduler::load(const Plan &plan, bool planIfEmpty)
     if (auto st = loadGroupSettings(); !st)
         return st;
     for (auto &[name, g] : m_groups) {
+        if (m_sharing) {
+            g.served = m_sharing->threads != 0 && (m_sharing->groups.isEmpty() || m_sharing->groups.contains(name));
+            if (m_sharing->threads > 0)
+                g.threads = std::min(m_sharing->threads, kMaxGroupThreads);
+        }
         g.pool = std::make_unique<QThreadPool>();
         g.pool->setMaxThreadCount(g.threads);
         g.pool->setObjectName(name);
@@ -234,7 +245,10 @@ Status Scheduler::load(const Plan &plan, bool planIfEmpty)
         m_views.resize(qsizetype(m_tasks.size()));
         m_publishedPlan = plan;
     }
-    recoverInterrupted();
+    if (shared())
+        shareTick(); // hands back what dead workers held, reads what the others do
+    else
+        recoverInterrupted();
     updateWaitReasons();
     return {};
 }
@@ -261,7 +275,10 @@ void Scheduler::setState(Entry &e, TaskState to, const QString &eventMessage)
     e.status.state = to;
     e.dirty = true;
     // Persisted before it is published: the window never shows a state the store lacks.
-    warnIfFailed(m_store->saveStatus(e.spec.name, e.status, from, eventMessage), "saving a task state");
+    if (shared())
+        persistShared(e, from, eventMessage);
+    else
+        warnIfFailed(m_store->saveStatus(e.spec.name, e.status, from, eventMessage), "saving a task state");
     if (from != to)
         logger("scheduler")->info("{}: {} -> {}{}{}", str(e.spec.name), str(toString(from)), str(toString(to)),
                                   eventMessage.isEmpty() ? "" : ": ", str(eventMessage));
@@ -271,6 +288,13 @@ void Scheduler::start()
 {
     if (!m_store)
         return;
+    if (!coordinates()) { // a worker works while its coordinator runs the run (shareTick)
+        m_workWanted = true;
+        shareTick();
+        return;
+    }
+    if (shared())
+        warnIfFailed(m_store->setMeta(QString::fromLatin1(kSharedRunStarted), QStringLiteral("1")), "starting the shared run");
     if (!m_dispatching) {
         m_dispatching = true;
         m_finishedEmitted = false;
@@ -297,6 +321,9 @@ void Scheduler::stop()
     }
     if (m_dispatching)
         m_elapsedBefore += m_runTime.elapsed() / 1000.0;
+    if (shared() && coordinates()) // the workers stop with it
+        warnIfFailed(m_store->setMeta(QString::fromLatin1(kSharedRunStarted), QStringLiteral("0")), "stopping the shared run");
+    m_workWanted = false;
     m_dispatching = false;
     m_stopping = true;
     for (auto &e : m_tasks) {
@@ -336,6 +363,9 @@ void Scheduler::dispatch()
 {
     if (!m_dispatching || m_stopping || m_holdUntilMs > m_clock.elapsed())
         return;
+    // A shared run decides on the others' states as the store has them now, not a second ago.
+    if (shared() && m_clock.elapsed() - m_refreshedAtMs > 200)
+        refreshFromStore();
     std::vector<int> candidates;
     for (size_t i = 0; i < m_tasks.size(); ++i)
         if (m_tasks[i].status.state == TaskState::Waiting && depsEnded(m_tasks[i]) && !retryPending(m_tasks[i]))
@@ -349,11 +379,16 @@ void Scheduler::dispatch()
             preparing[e.spec.group] = std::max(preparing.value(e.spec.group), e.spec.estimatedRows);
     QHash<QString, GroupRoom> rooms;
     for (const auto &[name, g] : m_groups)
-        rooms.insert(name, GroupRoom{g.threads, g.active, g.removed});
+        rooms.insert(name, GroupRoom{g.threads, g.active, g.removed || !g.served});
     std::vector<const TaskSpec *> specs;
     for (int i : candidates)
         specs.push_back(&m_tasks[size_t(i)].spec);
-    for (const TaskSpec *spec : tasksToLaunch(specs, rooms, preparing, kQueueAhead))
+    const std::vector<const TaskSpec *> chosen = tasksToLaunch(specs, rooms, preparing, kQueueAhead);
+    if (shared()) {
+        claimAndLaunch(chosen);
+        return;
+    }
+    for (const TaskSpec *spec : chosen)
         launch(m_tasks[size_t(m_byName.value(spec->name))]);
 }
 
@@ -372,6 +407,7 @@ void Scheduler::launch(Entry &e)
         return i >= 0 && !m_tasks[size_t(i)].status.skipped;
     });
     ctx.control = control.get();
+    ctx.epoch = e.leaseEpoch;
     const QString name = e.spec.name;
     ctx.log = [this, name](LogLevel level, const QString &message) {
         QMetaObject::invokeMethod(this, [this, name, level, message] { onTaskLog(name, level, message); },
@@ -381,7 +417,10 @@ void Scheduler::launch(Entry &e)
     e.control = control;
     e.runnable = std::make_unique<TaskRunnable>(this, std::move(ctx), control);
     e.status.message.clear();
-    setState(e, TaskState::Ready, QStringLiteral("dispatched to batch group %1").arg(e.spec.group));
+    if (shared()) // the claim stored Ready, with its event
+        e.dirty = true;
+    else
+        setState(e, TaskState::Ready, QStringLiteral("dispatched to batch group %1").arg(e.spec.group));
     ++g.active;
     m_finishedEmitted = false;
     g.pool->start(e.runnable.get());
@@ -432,6 +471,22 @@ void Scheduler::onFinished(const QString &name, const TaskOutcome &outcome)
     Group &g = m_groups[e.spec.group];
     --g.active;
     e.runnable.reset();
+    if (e.leaseLost) {
+        // Another worker holds the task now: what this attempt did is not its outcome (the
+        // target's fence refused its batches once the task was handed over).
+        e.leaseLost = false;
+        e.control.reset();
+        e.executing.invalidate();
+        log(name, LogLevel::Warn, QStringLiteral("attempt ended after its lease was lost (%1); not recorded: the task is "
+                                                 "another worker's now")
+                                      .arg(outcome.message));
+        refreshFromStore();
+        dispatch();
+        updateWaitReasons();
+        publish();
+        checkIdle();
+        return;
+    }
     if (e.control) {
         e.status.bytesDone = e.control->bytesDone;
         if (e.spec.kind == TaskKind::Script) { // statements done of all
@@ -547,14 +602,16 @@ bool Scheduler::scheduleRetry(Entry &e, const TaskOutcome &outcome)
 
 void Scheduler::checkIdle()
 {
-    bool active = false, dispatchable = false;
+    bool active = false, dispatchable = false, runningHere = false;
     for (const auto &e : m_tasks) {
         if (e.status.state == TaskState::Ready || e.status.state == TaskState::Executing)
             active = true;
         else if (e.status.state == TaskState::Waiting && depsEnded(e))
             dispatchable = true;
+        runningHere = runningHere || bool(e.runnable);
     }
-    if (m_stopping && !active) {
+    // A shared run's other workers go on: this process stops once its own tasks did.
+    if (m_stopping && !(shared() ? runningHere : active)) {
         m_stopping = false;
         saveProgressNow();
         log({}, LogLevel::Info, QStringLiteral("stopped; the run continues on the next Run"));
@@ -573,6 +630,8 @@ void Scheduler::checkIdle()
 
 void Scheduler::saveProgressNow()
 {
+    if (shared())
+        return; // each heartbeat writes the held tasks' progress (shareTick)
     QVector<std::pair<QString, TaskStatus>> updates;
     for (const auto &e : m_tasks)
         if (e.status.state == TaskState::Executing)
@@ -615,9 +674,13 @@ void Scheduler::tick()
     }
     if (++m_tickCount % 4 == 0) {
         saveProgressNow();
-        warnIfFailed(m_store->heartbeat(), "heartbeat");
+        if (coordinates())
+            warnIfFailed(m_store->heartbeat(), "heartbeat");
+        if (shared())
+            shareTick();
     }
-    pollCommands();
+    if (coordinates())
+        pollCommands();
     publish();
 }
 
@@ -633,13 +696,16 @@ void Scheduler::updateWaitReasons()
                 deps.push_back({d, dep.status.state, dep.waitReason});
             }
             reason = dependencyWaitReason(deps, e.spec.group, m_groups[e.spec.group].removed);
+            if (reason.isEmpty() && shared())
+                reason = sharedWaitReason(e.spec.group);
             if (reason.isEmpty() && retryPending(e))
                 reason = QStringLiteral("retrying: ") + e.retryReason;
             else if (reason.isEmpty() && m_dispatching && m_holdUntilMs > m_clock.elapsed())
                 reason = m_holdReason;
             else if (reason.isEmpty())
                 reason = m_dispatching ? QStringLiteral("no free thread in group %1").arg(e.spec.group)
-                                       : QStringLiteral("waiting for Run");
+                                       : coordinates() ? QStringLiteral("waiting for Run")
+                                                       : QStringLiteral("waiting for the coordinator's Run");
         }
         if (reason != e.waitReason) {
             e.waitReason = reason;
@@ -699,13 +765,21 @@ void Scheduler::publish()
     sum.dispatching = m_dispatching;
     sum.finished = m_finishedEmitted;
     m_summary = sum;
+    m_groupViews = std::move(groups);
+    if (shared()) { // the workers' rows in the store, as the last heartbeat read them
+        m_workerViews.clear();
+        for (const WorkerInfo &w : m_sharedWorkers)
+            m_workerViews.push_back({w.name, w.host, w.pid, w.threads, w.groups, w.heartbeatAge, w.executing,
+                                     w.name == m_sharing->worker});
+        return;
+    }
     // On one machine this process is the run's only worker.
     WorkerView self;
     self.name = m_appName;
     self.host = QSysInfo::machineHostName();
     self.pid = QCoreApplication::applicationPid();
     self.thisProcess = true;
-    for (const GroupView &g : groups) {
+    for (const GroupView &g : m_groupViews) {
         if (g.removed)
             continue;
         self.groups << g.name;
@@ -713,7 +787,6 @@ void Scheduler::publish()
         self.executing << g.executing;
     }
     m_workerViews = {self};
-    m_groupViews = std::move(groups);
 }
 
 RunSnapshot Scheduler::snapshot(quint64 sinceVersion) const
@@ -755,7 +828,12 @@ void Scheduler::shutdown()
     // (checkpoints, states) are stored before the store closes.
     QCoreApplication::sendPostedEvents(this, QEvent::MetaCall);
     saveProgressNow();
-    warnIfFailed(m_store->release(), "releasing the run");
+    if (shared()) {
+        shareTick(); // the last progress of what it held
+        warnIfFailed(m_store->removeWorker(m_sharing->worker), "leaving the run");
+    }
+    if (coordinates())
+        warnIfFailed(m_store->release(), "releasing the run");
     m_store.reset();
     m_groups.clear();
     forgetOpenRun();

@@ -7,13 +7,19 @@
 //
 // Thread contract: every method except snapshot() runs in the scheduler's thread.
 //
+// A shared run (a PostgreSQL store): several schedulers, in processes on one or several hosts,
+// work on one run. The store is then the truth: each claims Waiting tasks under a lease
+// (controlstore.h, TaskLease), writes only the tasks it holds, and re-reads the others' every
+// second; the coordinator (RunSharing::coordinates) also plans the run and applies the commands.
+//
 // Files: scheduler.cpp (loading, dispatch, outcomes, progress), scheduleractions.cpp (the
 // administrators' actions and the commands of other processes), schedulergroups.cpp (batch
-// groups), schedulerstalls.cpp (the stall watchdog).
+// groups), schedulerstalls.cpp (the stall watchdog), schedulershared.cpp (a shared run).
 
 #include "engine/schema.h"
 #include "plan/plan.h"
 #include "run/ratemeter.h"
+#include "run/runsharing.h"
 #include "run/runsnapshot.h"
 #include "run/taskcontextfor.h"
 #include "store/controlstore.h"
@@ -40,6 +46,8 @@ class Scheduler final : public QObject {
 public:
     explicit Scheduler(QString appName);
     ~Scheduler() override;
+
+    void share(const RunSharing &sharing); // before open(); see runsharing.h
 
     void open(const Plan &plan);
     void openState(const QString &statePath);
@@ -104,6 +112,12 @@ private:
         bool diagnosing = false;
         qint64 diagnosedAtMs = -1;
         QString diagnosis;
+        // A shared run: the epoch of this process's lease on the task (0: not held here); the
+        // lease was taken from it while it ran (its outcome is then not recorded); the
+        // administrator's request last applied.
+        qint64 leaseEpoch = 0;
+        bool leaseLost = false;
+        std::optional<TaskAction> stopApplied;
         quint64 version = 0;
         bool dirty = true;
     };
@@ -111,6 +125,7 @@ private:
         int threads = 1;
         int active = 0; // Ready + Executing
         bool removed = false; // by the administrator: nothing is dispatched
+        bool served = true;   // a shared run's worker claims tasks of it (RunSharing::groups)
         std::unique_ptr<QThreadPool> pool;
     };
 
@@ -147,6 +162,15 @@ private:
     void checkIdle();
     void forgetOpenRun();
     void saveProgressNow();
+    // A shared run (schedulershared.cpp).
+    bool shared() const { return m_sharing.has_value(); }
+    bool coordinates() const { return !m_sharing || m_sharing->coordinates; }
+    void persistShared(Entry &e, TaskState from, const QString &eventMessage);
+    void claimAndLaunch(const std::vector<const TaskSpec *> &chosen);
+    void shareTick();        // each second: heartbeat and leases, expiry, the others' states
+    void refreshFromStore();
+    void loseLease(Entry &e, const QString &why);
+    QString sharedWaitReason(const QString &group) const; // "" when this process serves it
     void log(const QString &task, LogLevel level, const QString &message);
 
     QString m_appName;
@@ -154,6 +178,13 @@ private:
     Plan m_plan;
     QString m_runId;
     std::unique_ptr<ControlStore> m_store;
+    std::optional<RunSharing> m_sharing;
+    QVector<WorkerInfo> m_sharedWorkers; // as the last shareTick read them
+    qint64 m_refreshedAtMs = -1;         // m_clock when the others' states were last read
+    // A worker (not the coordinator): Run was pressed here; it dispatches while the store
+    // also says the coordinator runs it (meta kSharedRunStarted).
+    bool m_workWanted = false;
+    static constexpr char kSharedRunStarted[] = "shared_run_started";
     RunTables m_run; // what tasks are executed with (taskcontextfor.h)
     void saveTypeScans(); // the decided value scans into the store's meta "type_scan"
     std::vector<Entry> m_tasks;

@@ -46,6 +46,20 @@ bool Scheduler::applyAction(Entry &e, TaskAction action, QString *reason)
         return false;
     }
     const TaskState state = e.status.state;
+    if (shared() && e.leaseEpoch == 0 && !e.runnable && (state == TaskState::Ready || state == TaskState::Executing)) {
+        // Another worker holds it: that worker applies the action (at its next heartbeat).
+        auto holder = m_store->requestStop(e.spec.name, action);
+        if (!holder) {
+            *reason = holder.error().message;
+            return false;
+        }
+        if (holder->isEmpty()) {
+            *reason = QStringLiteral("no worker holds it any more; try again");
+            return false;
+        }
+        *reason = QStringLiteral("sent to worker %1, which holds it").arg(*holder);
+        return true;
+    }
     auto fromQueue = [&]() {
         if (state != TaskState::Ready)
             return true;

@@ -31,6 +31,12 @@ UpgradeRun::~UpgradeRun()
     delete m_scheduler; // its thread has ended: nothing else can touch it
 }
 
+void UpgradeRun::share(const RunSharing &sharing)
+{
+    Scheduler *s = m_scheduler;
+    QMetaObject::invokeMethod(s, [s, sharing] { s->share(sharing); }, Qt::QueuedConnection);
+}
+
 void UpgradeRun::open(const Plan &plan)
 {
     Scheduler *s = m_scheduler;

@@ -5,6 +5,7 @@
 
 #include "log/logging.h"
 #include "plan/plan.h"
+#include "run/runsharing.h"
 #include "run/runsnapshot.h"
 #include "tasks/taskrules.h"
 
@@ -24,6 +25,8 @@ public:
 
     // Opens (creating if new) the control store of `plan` and plans the tasks from the source
     // schema when the store has none. Emits opened().
+    // A shared run's part of this process (runsharing.h); before open/openState.
+    void share(const RunSharing &sharing);
     void open(const Plan &plan);
     // Opens an existing control store; the plan is read from it. Emits opened().
     void openState(const QString &statePath);

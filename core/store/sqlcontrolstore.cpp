@@ -496,8 +496,12 @@ Result<std::optional<TaskLease>> SqlControlStore::claimTask(const QStringList &c
         return claimed;
     const Status st = transaction([&]() -> Status {
         auto first = claimFirst(candidates,
+                                // The epoch also passes the store clock's milliseconds: a new run on
+                                // a target an earlier one left fenced still starts above it.
                                 QStringLiteral("state = 'Ready', message = '', stop_request = '', lease_owner = ?,"
-                                               " lease_epoch = lease_epoch + 1, lease_until = %1 + ?")
+                                               " lease_epoch = CASE WHEN lease_epoch + 1 > CAST(%1 * 1000 AS bigint)"
+                                               " THEN lease_epoch + 1 ELSE CAST(%1 * 1000 AS bigint) END,"
+                                               " lease_until = %1 + ?")
                                     .arg(clockSql()),
                                 {worker, leaseSeconds});
         if (!first)
