@@ -11,6 +11,8 @@
 #include "engine/enginepair.h"
 #include "tasks/taskexecutor.h"
 
+#include <QDir>
+#include <QFile>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <gtest/gtest.h>
@@ -461,6 +463,59 @@ TEST(FenceTask, EpochZeroCopyLeavesNoFenceTable)
     ASSERT_EQ(done.kind, TaskOutcome::Ended) << qPrintable(done.message);
     EXPECT_EQ(queryInt(targetPath, QStringLiteral("SELECT count(*) FROM items")), 2);
     EXPECT_EQ(queryInt(targetPath, QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name = '_cockpit_fence'")), 0);
+}
+
+// A script of an older epoch commits nothing: the fence is raised to 2 from inside the script
+// (as another worker would have meanwhile), so the check before its COMMIT sees it.
+class FenceScript : public ::testing::Test {
+protected:
+    QTemporaryDir dir;
+    QString targetPath() const { return dir.filePath(QStringLiteral("target.db")); }
+
+    TaskOutcome runScript(const QString &text)
+    {
+        const QString scripts = dir.filePath(QStringLiteral("scripts"));
+        QDir().mkpath(scripts);
+        QFile f(scripts + QStringLiteral("/takeover.sql"));
+        EXPECT_TRUE(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(text.toUtf8());
+        f.close();
+        TaskControl control;
+        TaskContext ctx;
+        ctx.target = *ConnectionUrl::parse(QStringLiteral("sqlite:") + targetPath(), dir.path());
+        ctx.source = ctx.target;
+        ctx.runId = QStringLiteral("run-1");
+        ctx.control = &control;
+        ctx.log = [](LogLevel, const QString &) {};
+        ctx.epoch = 1;
+        ctx.spec.name = QStringLiteral("script:takeover");
+        ctx.spec.kind = TaskKind::Script;
+        ctx.spec.object = QStringLiteral("takeover");
+        ctx.kindInputs = ScriptInputs{scripts};
+        return executeTask(ctx);
+    }
+};
+
+TEST_F(FenceScript, TransactionalScriptIsRolledBackBeforeItsCommit)
+{
+    const TaskOutcome o = runScript(QStringLiteral("CREATE TABLE NEWT (X integer);\n"
+                                                   "INSERT INTO NEWT VALUES (1);\n"
+                                                   "UPDATE _cockpit_fence SET epoch = 2 WHERE task = 'script:takeover';\n"));
+    EXPECT_EQ(o.kind, TaskOutcome::Failed);
+    EXPECT_TRUE(takenOver(Status(o.error), 2, 1)) << qPrintable(o.error.message);
+    EXPECT_EQ(queryInt(targetPath(), QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name = 'NEWT'")), 0);
+    EXPECT_EQ(queryInt(targetPath(), QStringLiteral("SELECT epoch FROM _cockpit_fence WHERE task = 'script:takeover'")), 1);
+}
+
+TEST_F(FenceScript, PerStatementScriptStopsBeforeTheNextStatement)
+{
+    const TaskOutcome o = runScript(QStringLiteral("-- transaction: per-statement\n"
+                                                   "CREATE TABLE NEWT (X integer);\n"
+                                                   "UPDATE _cockpit_fence SET epoch = 2 WHERE task = 'script:takeover';\n"
+                                                   "INSERT INTO NEWT VALUES (1);\n"));
+    EXPECT_EQ(o.kind, TaskOutcome::Failed);
+    EXPECT_TRUE(takenOver(Status(o.error), 2, 1)) << qPrintable(o.error.message);
+    EXPECT_EQ(queryInt(targetPath(), QStringLiteral("SELECT count(*) FROM NEWT")), 0); // the third statement never ran
 }
 
 } // namespace
