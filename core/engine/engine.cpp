@@ -3,6 +3,7 @@
 #include "engine/postgres/postgresengine.h"
 #include "engine/sqlite/sqliteengine.h"
 
+#include <QSqlQuery>
 #include <algorithm>
 #include <limits>
 
@@ -286,6 +287,28 @@ QString sampledKeyOf(const TableSchema &t, const std::function<bool(const Column
 QString TableChecksum::toString() const
 {
     return QStringLiteral("%1 rows, checksum %2").arg(rows).arg(sum, 16, 16, QLatin1Char('0'));
+}
+
+Status Engine::checkFenceAlone(DbConnection &c, const QString &task, qint64 epoch)
+{
+    if (epoch == 0)
+        return {};
+    QSqlQuery q(c.db());
+    // A plain BEGIN everywhere: on SQLite a read needs no write lock.
+    if (!q.exec(QStringLiteral("BEGIN")))
+        return makeError(QStringLiteral("begin checking the lease epoch failed: ") + c.errorOf(q));
+    const Status checked = checkFence(c, task, epoch);
+    if (!q.exec(checked ? QStringLiteral("COMMIT") : QStringLiteral("ROLLBACK")) && checked)
+        return makeError(QStringLiteral("ending the lease epoch check failed: ") + c.errorOf(q));
+    return checked;
+}
+
+TaskError takenOverError(qint64 onTarget, qint64 held)
+{
+    return makeError(QStringLiteral("taken over by another worker: lease epoch %1 on the target, this attempt holds %2; "
+                                    "it stopped before committing")
+                         .arg(onTarget)
+                         .arg(held));
 }
 
 QString sessionLine(const QString &pid, const QString &user, const QString &application,

@@ -36,6 +36,10 @@ struct Checkpoint {
     // of pgrowhash.h where the writer hashesRows(). Absent when the copy never held the rows
     // (SQLite to SQLite inside the library) or a batch could not be hashed.
     std::optional<quint64> rowHashSum;
+    // The attempt's lease epoch in a shared run: each batch commits only while the target's
+    // fence row of `task` still holds exactly this (Engine::raiseFence), so a worker resumed
+    // after losing its lease commits nothing more. 0: not shared, no fence statement at all.
+    qint64 epoch = 0;
 };
 
 // A range of a sampled key (schema.h): after < key <= through, compared on the source; an
@@ -185,7 +189,7 @@ public:
     // cannot be known (the server does not tell this user).
     virtual Result<QString> dataDirectory(DbConnection &c) = 0;
 
-    // Tables of the database (without the cockpit's own checkpoint table).
+    // Tables of the database (without the cockpit's own checkpoint and fence tables).
     virtual Result<QVector<TableSchema>> introspect(DbConnection &c) = 0;
     // Views of the database, by name.
     virtual Result<QVector<ViewSchema>> introspectViews(DbConnection &c) = 0;
@@ -200,7 +204,21 @@ public:
     virtual Status prepareTable(DbConnection &c, const TableSchema &t, const QString &runId,
                                 PrepareMode mode, QStringList *warnings) = 0;
     virtual Result<std::optional<Checkpoint>> readCheckpoint(DbConnection &c, const QString &task) = 0;
-    // After the run: removes the checkpoint table and leaves the target in its normal mode.
+    // Fencing of a shared run (several workers; the task's lease epoch rises each time it is
+    // handed out), on the target beside the checkpoints (kFenceTable). raiseFence, in a
+    // transaction of its own, creates the table when missing and sets `task`'s epoch to `epoch`
+    // (not lower): it waits for a batch of an older epoch that holds the fence row, and fails
+    // (takenOverError) when the target already has a higher one.
+    virtual Status raiseFence(DbConnection &c, const QString &task, qint64 epoch) = 0;
+    // Inside the caller's open transaction, just before its commit: fails (takenOverError)
+    // unless `task`'s fence row holds exactly `epoch`, and keeps the row from changing until the
+    // transaction ends. The caller rolls back on failure. Nothing is run for epoch 0.
+    virtual Status checkFence(DbConnection &c, const QString &task, qint64 epoch) = 0;
+    // checkFence in a transaction of its own, for work that cannot share one with it (a
+    // prepare's own transaction, a statement MariaDB commits at once): it narrows the window,
+    // it does not close it. Nothing is run for epoch 0.
+    Status checkFenceAlone(DbConnection &c, const QString &task, qint64 epoch);
+    // After the run: removes the checkpoint and fence tables and leaves the target in its normal mode.
     virtual Status finishTarget(DbConnection &c) = 0;
 
     // Source rows with afterKey < key <= keyHi in key order (all rows when no copy key).
@@ -269,6 +287,12 @@ protected:
 };
 
 inline constexpr char kCheckpointTable[] = "_cockpit_checkpoint";
+// A shared run's lease epoch per task, on the target (Engine::raiseFence).
+inline constexpr char kFenceTable[] = "_cockpit_fence";
+
+// A write refused by the fence: another worker holds the task's lease now. Never transient
+// (transientfault.h): trying again cannot help, the other worker does the task.
+TaskError takenOverError(qint64 onTarget, qint64 held);
 
 // One line of Engine::otherSessions, the same shape on every engine; an unknown field is "?".
 QString sessionLine(const QString &pid, const QString &user, const QString &application,

@@ -27,6 +27,10 @@ std::optional<QString> firstMatch(const QString &message, const std::array<Fragm
 
 std::optional<QString> transientCause(const QString &message)
 {
+    // The fence (Engine::checkFence) refused the write: another worker has the task, and an
+    // attempt again would only be refused again, whatever else the message quotes.
+    if (message.contains(QLatin1String("taken over by another worker")))
+        return std::nullopt;
     static constexpr std::array kFragments{
         // PostgreSQL: a fast/immediate shutdown or pg_terminate_backend (57P01), a crash of
         // another backend (57P02), start-up and shutdown (57P03).

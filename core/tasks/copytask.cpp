@@ -37,6 +37,11 @@ TaskOutcome runCopy(const TaskContext &ctx)
         return sampled ? QStringLiteral("row %1 in key order").arg(at) : QStringLiteral("key %1").arg(at);
     };
 
+    // A shared run: this attempt's epoch first, so that a batch of an earlier attempt (a worker
+    // suspended past its lease) has committed or can no longer commit before the checkpoint is read.
+    if (ctx.epoch > 0)
+        if (auto st = c->engines.target().raiseFence(*c->target, spec.name, ctx.epoch); !st)
+            return failed(st.error());
     // Resume from what the target committed, not from what we remember: the checkpoint sits in
     // the same transaction as the rows it covers.
     auto cp = c->engines.target().readCheckpoint(*c->target, spec.name);
@@ -59,7 +64,10 @@ TaskOutcome runCopy(const TaskContext &ctx)
     if (!resumable) {
         // Without a key there is no position to resume from: start the table again. This is
         // safe because the table is ours (prepared by this run) and its rows were never
-        // marked complete.
+        // marked complete. Fenced in a transaction of its own (best effort): clearTable commits
+        // by itself.
+        if (auto st = c->engines.target().checkFenceAlone(*c->target, spec.name, ctx.epoch); !st)
+            return failed(st.error());
         if (auto st = c->engines.target().clearTable(*c->target, table); !st)
             return failed(st.error());
     } else if (rowsDone > 0) {
@@ -89,7 +97,7 @@ TaskOutcome runCopy(const TaskContext &ctx)
     qint64 rowsRead = 0; // keyless copies name a reject by its row number
 
     RowBatch batch;
-    Checkpoint checkpoint{spec.name, table.name, ctx.runId, after, rowsDone, {}};
+    Checkpoint checkpoint{spec.name, table.name, ctx.runId, after, rowsDone, {}, ctx.epoch};
     auto outcome = [&](TaskOutcome::Kind kind, QString message) {
         TaskOutcome o;
         o.kind = kind;

@@ -17,6 +17,12 @@ TaskOutcome createTargetTable(const TaskContext &ctx)
     const auto mode = in.ifTargetExists == IfTargetExists::Replace ? PrepareMode::Replace
                                                                     : PrepareMode::FailIfExists;
     QStringList warnings = in.typeWarnings;
+    // A shared run: not if another worker has taken this prepare over (raised in runPrepare).
+    // Checked in a transaction of its own, just before: prepareTable's DROP and CREATE run in a
+    // transaction of prepareTable's own, and MariaDB commits each of them at once, so no
+    // transaction could hold the fence row across them there.
+    if (auto st = c->engines.target().checkFenceAlone(*c->target, ctx.spec.name, ctx.epoch); !st)
+        return failedOrStopped(ctx, st.error());
     if (auto st = c->engines.target().prepareTable(*c->target, targetSchema(ctx), ctx.runId, mode, &warnings); !st)
         return failedOrStopped(ctx, st.error());
     for (const auto &w : warnings)
@@ -48,6 +54,14 @@ TaskOutcome createTargetTable(const TaskContext &ctx)
 TaskOutcome runPrepare(const TaskContext &ctx)
 {
     const PrepareInputs &in = ctx.inputs<PrepareInputs>();
+    // A shared run: this attempt's epoch first, before the (long) value scan.
+    if (ctx.epoch > 0) {
+        auto target = DbConnection::open(ctx.target, DbConnection::Mode::ReadWrite);
+        if (!target)
+            return failed(target.error());
+        if (auto st = Engine::create(ctx.target.engine)->raiseFence(**target, ctx.spec.name, ctx.epoch); !st)
+            return failed(st.error());
+    }
     if (in.scanColumns.isEmpty())
         return createTargetTable(ctx);
     TargetTable table{ctx.targetTable.columns.isEmpty() ? ctx.table : ctx.targetTable, {}, in.scanColumns, in.nullKeys};

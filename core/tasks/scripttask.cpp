@@ -262,6 +262,11 @@ TaskOutcome runScript(const TaskContext &ctx)
         r.exec(QStringLiteral("ROLLBACK")); // may say "no transaction": an interrupt can end it first
     };
 
+    // A shared run: this attempt's epoch first (it waits for an earlier attempt's open
+    // transaction), then the fence is checked before the script's COMMIT.
+    if (ctx.epoch > 0)
+        if (auto st = engine->raiseFence(*conn, ctx.spec.name, ctx.epoch); !st)
+            return failed(st.error());
     const qsizetype n = s.statements.size();
     ctx.control->rowsTotal = n;
     ctx.control->rowsDone = 0;
@@ -272,6 +277,13 @@ TaskOutcome runScript(const TaskContext &ctx)
     for (qsizetype k = 0; k < n; ++k) {
         const SqlStatement &st = s.statements[k];
         ctx.log(LogLevel::Info, QStringLiteral("statement %1 of %2 (line %3): %4").arg(k + 1).arg(n).arg(st.line).arg(firstLine(st.sql)));
+        // Per-statement scripts commit each statement by itself: no transaction to hold the
+        // fence in, so it is checked before each one (best effort: a worker suspended between
+        // the check and its statement still runs that one statement).
+        q.finish(); // the last statement's result, which a statement of the fence's would wait behind
+        if (!single)
+            if (auto fenced = engine->checkFenceAlone(*conn, ctx.spec.name, ctx.epoch); !fenced)
+                return failed(fenced.error());
         const qint64 startedMs = clock.elapsed();
         if (!run(st.sql)) {
             const TaskError e = makeError(QStringLiteral("%1:%2: statement %3 of %4 failed: %5")
@@ -321,6 +333,13 @@ TaskOutcome runScript(const TaskContext &ctx)
         }
         q.finish();
     }
+    // In the script's transaction, just before its COMMIT: another worker has not taken it over.
+    q.finish();
+    if (single)
+        if (auto fenced = engine->checkFence(*conn, ctx.spec.name, ctx.epoch); !fenced) {
+            rollback();
+            return failed(fenced.error());
+        }
     if (single && !run(QStringLiteral("COMMIT"))) {
         const TaskError e = makeError(QStringLiteral("%1: commit failed: %2").arg(file, conn->errorOf(q)));
         rollback();

@@ -67,6 +67,9 @@ struct TaskContext {
     ConnectionUrl source;
     ConnectionUrl target;
     QString runId;
+    // The attempt's lease epoch in a shared run (several workers); 0 on one machine. The copy,
+    // script and prepare tasks fence their writes on the target with it (Engine::raiseFence).
+    qint64 epoch = 0;
     TaskInputs kindInputs; // the spec's kind's own
     TaskControl *control = nullptr;
     // the attempt's lease epoch in a shared run (several workers); 0 on one machine

@@ -1,5 +1,5 @@
 // The MariaDB target's checkpoint table: reading a task's checkpoint, and dropping the table
-// when the run is finished (prepareTable creates it, mysqlddl.cpp; MysqlWriter writes it).
+// (and the fence table, mysqlfence.cpp) when the run is finished (prepareTable creates it, mysqlddl.cpp; MysqlWriter writes it).
 #include "engine/mysql/mysqlengine.h"
 #include "engine/mysql/mysqlclient.h"
 
@@ -22,7 +22,7 @@ Result<std::optional<Checkpoint>> MysqlEngine::readCheckpoint(DbConnection &c, c
     if (r->isEmpty())
         return std::optional<Checkpoint>();
     const QStringList &row = r->first();
-    Checkpoint cp{task, row.value(0), row.value(1), row.value(2).toLongLong(), row.value(3).toLongLong(), {}};
+    Checkpoint cp{task, row.value(0), row.value(1), row.value(2).toLongLong(), row.value(3).toLongLong(), {}, 0};
     if (!row.value(4).isNull())
         cp.rowHashSum = quint64(row.value(4).toLongLong());
     return std::optional<Checkpoint>(cp);
@@ -30,8 +30,12 @@ Result<std::optional<Checkpoint>> MysqlEngine::readCheckpoint(DbConnection &c, c
 
 Status MysqlEngine::finishTarget(DbConnection &c)
 {
-    return myRun(c.mysql(), QStringLiteral("DROP TABLE IF EXISTS %1").arg(quoteIdentifier(kCheckpoint)),
-                 QStringLiteral("drop the checkpoint table"));
+    if (auto st = myRun(c.mysql(), QStringLiteral("DROP TABLE IF EXISTS %1").arg(quoteIdentifier(kCheckpoint)),
+                        QStringLiteral("drop the checkpoint table"));
+        !st)
+        return st;
+    return myRun(c.mysql(), QStringLiteral("DROP TABLE IF EXISTS %1").arg(quoteIdentifier(kFence)),
+                 QStringLiteral("drop the fence table"));
 }
 
 } // namespace cockpit

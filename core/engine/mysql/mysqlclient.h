@@ -1,6 +1,6 @@
 #pragma once
 // What several of the MariaDB engine's files share (mysqlengine.h declares the engine): the
-// checkpoint table's name, the client helpers that run a statement or read a small query's
+// checkpoint and fence tables' names and the fence check, the client helpers that run a statement or read a small query's
 // rows through the MYSQL* handle, string literals, and the columns' type classes a reader and
 // a writer go by. MariaDB engine only; mysqlclient.cpp defines them.
 
@@ -12,6 +12,7 @@
 namespace cockpit::mysqlinternal {
 
 inline const QString kCheckpoint = QString::fromLatin1(kCheckpointTable);
+inline const QString kFence = QString::fromLatin1(kFenceTable);
 
 QString myError(MYSQL *conn);
 
@@ -27,6 +28,11 @@ Result<Rows> myRows(MYSQL *conn, const QString &sql);
 QString literal(const QString &s);
 
 std::vector<TypeClass> classesOf(const TableSchema &t);
+
+// Inside a batch's transaction, before its commit: `task`'s fence row holds exactly `epoch`,
+// locked in share mode until the transaction ends (Engine::checkFence); nothing is run for
+// epoch 0 (mysqlfence.cpp).
+Status checkFence(MYSQL *conn, const QString &task, qint64 epoch);
 
 // LOAD DATA LOCAL INFILE: the client answers the server's request for a "local file" with
 // what a LocalStream hands it, never with a file. Every session refuses such a request

@@ -4,7 +4,7 @@
 // MariaDB client handle Qt's QMYSQL driver exposes. Each batch is one transaction holding
 // the rows and the checkpoint. The database is the URL's path; identifiers use backticks.
 // The methods are defined by concern: mysqlintrospect.cpp (tables, views, counts),
-// mysqlddl.cpp (tables, indexes, views, constraints, identity), mysqlcheckpoint.cpp,
+// mysqlddl.cpp (tables, indexes, views, constraints, identity), mysqlcheckpoint.cpp, mysqlfence.cpp,
 // mysqlreader.cpp (copy, ordered and checksum reads), mysqlwriter.cpp, and mysqlengine.cpp
 // (quoting, access, firstRows, the preflight's sessions); mysqlclient.h holds what several
 // of them share.
@@ -38,6 +38,8 @@ public:
     Status prepareTable(DbConnection &c, const TableSchema &t, const QString &runId,
                         PrepareMode mode, QStringList *warnings) override;
     Result<std::optional<Checkpoint>> readCheckpoint(DbConnection &c, const QString &task) override;
+    Status raiseFence(DbConnection &c, const QString &task, qint64 epoch) override;
+    Status checkFence(DbConnection &c, const QString &task, qint64 epoch) override;
     Status finishTarget(DbConnection &c) override;
     Result<std::unique_ptr<RowReader>> openReader(DbConnection &c, const TableSchema &t,
                                                   qint64 afterKey, qint64 keyHi) override;

@@ -16,8 +16,8 @@ Result<QVector<TableSchema>> MysqlEngine::introspect(DbConnection &c)
 {
     MYSQL *conn = c.mysql();
     auto tables = myRows(conn, QStringLiteral("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "
-                                              "AND TABLE_TYPE = 'BASE TABLE' AND TABLE_NAME <> %1 ORDER BY TABLE_NAME")
-                                   .arg(literal(kCheckpoint)));
+                                              "AND TABLE_TYPE = 'BASE TABLE' AND TABLE_NAME NOT IN (%1, %2) ORDER BY TABLE_NAME")
+                                   .arg(literal(kCheckpoint), literal(kFence)));
     if (!tables)
         return tables.error();
     auto columns = myRows(conn, QStringLiteral(

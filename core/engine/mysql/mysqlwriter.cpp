@@ -174,6 +174,9 @@ public:
                                        .arg(cp.rowHashSum ? QString::number(qint64(*cp.rowHashSum)) : QStringLiteral("NULL"));
         if (auto st = myRun(m_conn, checkpoint, QStringLiteral("saving the checkpoint")); !st)
             return fail(st.error());
+        // After every row, those of LOAD DATA LOCAL included: all in this transaction.
+        if (auto st = mysqlinternal::checkFence(m_conn, cp.task, cp.epoch); !st)
+            return fail(st.error());
         if (auto st = myRun(m_conn, QStringLiteral("COMMIT"), QStringLiteral("commit batch")); !st)
             return fail(st.error());
         return {};

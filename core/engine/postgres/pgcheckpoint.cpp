@@ -14,13 +14,15 @@ QString pginternal::checkpointUpsertSql(const QString &schema)
         .arg(schema, PostgresEngine().quoteIdentifier(kCheckpoint));
 }
 
-// Inside a batch's transaction, once its rows are in: records `cp` and commits.
-Status pginternal::saveCheckpointAndCommit(PGconn *conn, const QString &upsertSql, const Checkpoint &cp)
+// Inside a batch's transaction, once its rows are in: records `cp`, checks the fence and commits.
+Status pginternal::saveCheckpointAndCommit(PGconn *conn, const QString &upsertSql, const QString &fenceSql, const Checkpoint &cp)
 {
     if (auto st = pgRun(conn, upsertSql, QStringLiteral("saving the checkpoint"),
                         {cp.task, cp.table, cp.runId, QString::number(cp.lastKey), QString::number(cp.rowsDone),
                          cp.rowHashSum ? QString::number(qint64(*cp.rowHashSum)) : QString()});
         !st)
+        return st;
+    if (auto st = checkFence(conn, fenceSql, cp.task, cp.epoch); !st)
         return st;
     return pgRun(conn, QStringLiteral("COMMIT"), QStringLiteral("commit batch"));
 }
@@ -103,7 +105,7 @@ Result<std::optional<Checkpoint>> PostgresEngine::readCheckpoint(DbConnection &c
         return r.error();
     if (r->rows() == 0)
         return std::optional<Checkpoint>();
-    Checkpoint cp{task, r->text(0, 0), r->text(0, 1), r->text(0, 2).toLongLong(), r->text(0, 3).toLongLong(), {}};
+    Checkpoint cp{task, r->text(0, 0), r->text(0, 1), r->text(0, 2).toLongLong(), r->text(0, 3).toLongLong(), {}, 0};
     if (!r->isNull(0, 4))
         cp.rowHashSum = quint64(r->text(0, 4).toLongLong());
     return std::optional<Checkpoint>(cp);
@@ -111,8 +113,12 @@ Result<std::optional<Checkpoint>> PostgresEngine::readCheckpoint(DbConnection &c
 
 Status PostgresEngine::finishTarget(DbConnection &c)
 {
-    return pgRun(c.postgres(), QStringLiteral("DROP TABLE IF EXISTS %1.%2").arg(quoteIdentifier(c.schema()), quoteIdentifier(kCheckpoint)),
-                 QStringLiteral("drop the checkpoint table"));
+    if (auto st = pgRun(c.postgres(), QStringLiteral("DROP TABLE IF EXISTS %1.%2").arg(quoteIdentifier(c.schema()), quoteIdentifier(kCheckpoint)),
+                        QStringLiteral("drop the checkpoint table"));
+        !st)
+        return st;
+    return pgRun(c.postgres(), QStringLiteral("DROP TABLE IF EXISTS %1.%2").arg(quoteIdentifier(c.schema()), quoteIdentifier(kFence)),
+                 QStringLiteral("drop the fence table"));
 }
 
 } // namespace cockpit

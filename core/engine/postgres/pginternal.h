@@ -1,6 +1,6 @@
 #pragma once
 // What several of the PostgreSQL engine's files (pg*.cpp) share beyond libpq (pgsession.h):
-// the checkpoint table's statements, the column classes, the reader's COPY OUT start and the
+// the checkpoint and fence tables' statements, the column classes, the reader's COPY OUT start and the
 // walk over binary COPY rows. Internal to core/engine/postgres.
 
 #include "engine/engine.h"
@@ -19,6 +19,7 @@ class RowHasher;
 namespace pginternal {
 
 inline const QString kCheckpoint = QString::fromLatin1(kCheckpointTable);
+inline const QString kFence = QString::fromLatin1(kFenceTable);
 
 // A row from this size on: a passthrough row ends its batch and is sent from where libpq put it
 // (Passthrough::copyBatch; smaller rows are copied together, as per-batch costs outweigh a
@@ -29,8 +30,15 @@ constexpr size_t kDirectRow = size_t(16) << 20;
 // (pgcheckpoint.cpp).
 QString checkpointUpsertSql(const QString &schema);
 
-// Inside a batch's transaction, once its rows are in: records `cp` and commits (pgcheckpoint.cpp).
-Status saveCheckpointAndCommit(PGconn *conn, const QString &upsertSql, const Checkpoint &cp);
+// The statement that reads a task's lease epoch in `schema` (quoted) FOR SHARE (pgfence.cpp).
+QString fenceCheckSql(const QString &schema);
+// Inside a batch's transaction: `task`'s fence row holds exactly `epoch`, locked until the
+// transaction ends (Engine::checkFence); nothing is run for epoch 0 (pgfence.cpp).
+Status checkFence(PGconn *conn, const QString &checkSql, const QString &task, qint64 epoch);
+
+// Inside a batch's transaction, once its rows are in: records `cp`, checks the fence
+// (`fenceSql`: fenceCheckSql) and commits (pgcheckpoint.cpp).
+Status saveCheckpointAndCommit(PGconn *conn, const QString &upsertSql, const QString &fenceSql, const Checkpoint &cp);
 
 inline std::vector<TypeClass> classesOf(const TableSchema &t)
 {

@@ -86,8 +86,8 @@ Result<QVector<TableSchema>> PostgresEngine::introspect(DbConnection &c)
     const QString qualifier = quoted->text(0, 0) + u'.';
     auto tables = pgExec(conn, QStringLiteral("SELECT c.oid, c.relname, c.relkind = 'p' FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                                               "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition "
-                                              "AND c.relname <> $2 ORDER BY c.relname"),
-                         {c.schema(), kCheckpoint});
+                                              "AND c.relname <> $2 AND c.relname <> $3 ORDER BY c.relname"),
+                         {c.schema(), kCheckpoint, kFence});
     if (!tables)
         return tables.error();
     QVector<TableSchema> out;

@@ -168,6 +168,7 @@ Result<std::unique_ptr<PostgresEngine::Passthrough>> PostgresEngine::Passthrough
                        .arg(schema, e.quoteIdentifier(t.name), e.columnList(t))
                        .toUtf8();
     p->m_checkpointSql = checkpointUpsertSql(schema);
+    p->m_fenceSql = fenceCheckSql(schema);
     QString columns = e.columnList(t);
     // A keyed read outside a transaction (ending a COPY early cancels it): a big bytea as the
     // stand-in, its row then sent alone, the value read in pieces.
@@ -449,7 +450,7 @@ Result<int> PostgresEngine::Passthrough::copyBatch(Checkpoint &cp, int maxRows)
         next.rowHashSum.reset(); // validation reads both sides
     else if (next.rowHashSum) // absent: an earlier attempt did not hash, the sum would be partial
         *next.rowHashSum += sum;
-    if (auto st = saveCheckpointAndCommit(m_target, m_checkpointSql, next); !st)
+    if (auto st = saveCheckpointAndCommit(m_target, m_checkpointSql, m_fenceSql, next); !st)
         return fail(st.error());
     cp = next;
     return rows;

@@ -40,10 +40,10 @@ class PostgresWriter final : public RowWriter {
 public:
     // `binaryKinds`: one per column when the table can travel in binary (pgbinarycopy.h),
     // else empty.
-    PostgresWriter(PGconn *conn, QByteArray copySql, QString checkpointSql, std::vector<TypeClass> classes,
+    PostgresWriter(PGconn *conn, QByteArray copySql, QString checkpointSql, QString fenceSql, std::vector<TypeClass> classes,
                    std::vector<PgBinaryKind> binaryKinds, bool hashes)
         : m_conn(conn), m_copySql(std::move(copySql)), m_binaryCopySql(m_copySql + " (FORMAT binary)"),
-          m_checkpointSql(std::move(checkpointSql)), m_classes(std::move(classes)),
+          m_checkpointSql(std::move(checkpointSql)), m_fenceSql(std::move(fenceSql)), m_classes(std::move(classes)),
           m_binaryKinds(std::move(binaryKinds)), m_hashes(hashes)
     {
     }
@@ -116,7 +116,7 @@ public:
                                           .arg(error),
                                       QString::fromUtf8(copySql)));
         }
-        if (auto st = saveCheckpointAndCommit(m_conn, m_checkpointSql, cp); !st)
+        if (auto st = saveCheckpointAndCommit(m_conn, m_checkpointSql, m_fenceSql, cp); !st)
             return fail(st.error());
         return {};
     }
@@ -160,6 +160,7 @@ private:
     QByteArray m_copySql;
     QByteArray m_binaryCopySql;
     QString m_checkpointSql;
+    QString m_fenceSql; // fenceCheckSql
     std::vector<TypeClass> m_classes;
     std::vector<PgBinaryKind> m_binaryKinds;
     bool m_hashes; // hashesRows()
@@ -178,7 +179,7 @@ Result<std::unique_ptr<RowWriter>> PostgresEngine::openWriter(DbConnection &c, c
     const QString schema = quoteIdentifier(c.schema());
     const QByteArray copy = QStringLiteral("COPY %1.%2 (%3) FROM STDIN").arg(schema, quoteIdentifier(t.name), columnList(t)).toUtf8();
     const QString checkpoint = checkpointUpsertSql(schema);
-    return std::unique_ptr<RowWriter>(new PostgresWriter(c.postgres(), copy, checkpoint, classesOf(t), binaryKinds(t),
+    return std::unique_ptr<RowWriter>(new PostgresWriter(c.postgres(), copy, checkpoint, fenceCheckSql(schema), classesOf(t), binaryKinds(t),
                                                          hashesOnServer(c, t)));
 }
 

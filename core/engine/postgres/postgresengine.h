@@ -7,7 +7,7 @@
 //
 // The methods are defined by concern: pgtypes.cpp (type mapping, quoting, relations),
 // pgintrospect.cpp (schema, views, access, stats), pgreader.cpp, pgwriter.cpp, pgcheckpoint.cpp
-// (checkpoint table, prepare and finish of the target), pgddl.cpp (tables, indexes, keys,
+// (checkpoint table, prepare and finish of the target), pgfence.cpp (a shared run's lease epochs), pgddl.cpp (tables, indexes, keys,
 // constraints, views, identities), pgpassthrough.cpp, pgchecksum.cpp (text, raw and server
 // checksums) and pgserverstate.cpp (preflight: sessions, size on disk, data directory); what
 // several of them share is in pgsession.h (libpq) and pginternal.h.
@@ -43,6 +43,8 @@ public:
     Status prepareTable(DbConnection &c, const TableSchema &t, const QString &runId,
                         PrepareMode mode, QStringList *warnings) override;
     Result<std::optional<Checkpoint>> readCheckpoint(DbConnection &c, const QString &task) override;
+    Status raiseFence(DbConnection &c, const QString &task, qint64 epoch) override;
+    Status checkFence(DbConnection &c, const QString &task, qint64 epoch) override;
     Status finishTarget(DbConnection &c) override;
     Result<std::unique_ptr<RowReader>> openReader(DbConnection &c, const TableSchema &t,
                                                   qint64 afterKey, qint64 keyHi) override;
@@ -98,6 +100,7 @@ public:
         struct pg_conn *m_target = nullptr;
         QByteArray m_copySql;
         QString m_checkpointSql;
+        QString m_fenceSql; // fenceCheckSql
         int m_keyColumn = -1;
         int m_columns = 0;
         bool m_headerSeen = false;

@@ -165,7 +165,7 @@ Result<qint64> SqliteEngine::AttachedCopy::copyWhole(Checkpoint &cp, qint64 comp
     return next.rowsDone;
 }
 
-// Inside the open transaction: records `cp` and commits.
+// Inside the open transaction: records `cp`, checks the fence and commits.
 Status SqliteEngine::AttachedCopy::commitWithCheckpoint(const Checkpoint &cp)
 {
     auto checkpoint = SqliteStatement::prepare(m_db, m_checkpointSql);
@@ -182,6 +182,9 @@ Status SqliteEngine::AttachedCopy::commitWithCheckpoint(const Checkpoint &cp)
     else
         sqlite3_bind_null(checkpoint->get(), 6);
     if (auto st = checkpoint->exec(QStringLiteral("saving the checkpoint failed")); !st)
+        return st;
+    // The write lock is ours since the rows' INSERT: the epoch read here holds to the commit.
+    if (auto st = sqliteinternal::checkFence(m_db, cp.task, cp.epoch); !st)
         return st;
     return sqliteExec(m_db, QStringLiteral("COMMIT"), QStringLiteral("commit batch"));
 }

@@ -1,5 +1,5 @@
 // The SQLite target's checkpoint table: reading a task's checkpoint, and dropping the table
-// when the run is finished.
+// (and the fence table, sqlitefence.cpp) when the run is finished.
 #include "engine/sqlite/sqliteengine.h"
 #include "engine/sqlite/sqliteinternal.h"
 #include "engine/sqlite/sqlitewritelock.h"
@@ -40,6 +40,10 @@ Status SqliteEngine::finishTarget(DbConnection &c)
         return lock.error();
     if (auto st = sqliteExec(c.sqlite(), QStringLiteral("DROP TABLE IF EXISTS %1").arg(quoteIdentifier(kCheckpoint)),
                              QStringLiteral("drop the checkpoint table"));
+        !st)
+        return st;
+    if (auto st = sqliteExec(c.sqlite(), QStringLiteral("DROP TABLE IF EXISTS %1").arg(quoteIdentifier(kFence)),
+                             QStringLiteral("drop the fence table"));
         !st)
         return st;
     // Back to a single self-contained file; if another connection still reads, SQLite keeps

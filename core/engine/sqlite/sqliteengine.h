@@ -3,7 +3,7 @@
 // through the native sqlite3* handle Qt's driver exposes (prepared statements, one
 // transaction per batch, WAL on the target). The methods are defined by concern:
 // sqliteintrospect.cpp (tables, views, counts), sqliteddl.cpp (tables, indexes, views,
-// constraints), sqlitecheckpoint.cpp, sqlitereader.cpp, sqlitewriter.cpp,
+// constraints), sqlitecheckpoint.cpp, sqlitefence.cpp, sqlitereader.cpp, sqlitewriter.cpp,
 // sqliteattachedcopy.cpp (AttachedCopy), sqlitechecksum.cpp, sqlitevaluescan.cpp, and
 // sqliteengine.cpp (quoting, firstRows, the preflight's sessions); sqliteinternal.h holds
 // what several of them share.
@@ -37,6 +37,8 @@ public:
     Status prepareTable(DbConnection &c, const TableSchema &t, const QString &runId,
                         PrepareMode mode, QStringList *warnings) override;
     Result<std::optional<Checkpoint>> readCheckpoint(DbConnection &c, const QString &task) override;
+    Status raiseFence(DbConnection &c, const QString &task, qint64 epoch) override;
+    Status checkFence(DbConnection &c, const QString &task, qint64 epoch) override;
     Status finishTarget(DbConnection &c) override;
     Result<std::unique_ptr<RowReader>> openReader(DbConnection &c, const TableSchema &t,
                                                   qint64 afterKey, qint64 keyHi) override;

@@ -1,6 +1,6 @@
 #pragma once
 // What several of the SQLite engine's files share (sqliteengine.h declares the engine): the
-// checkpoint table's name, the connection pragmas of a bulk load and of a scan, and our SQL
+// checkpoint and fence tables' names and the fence check, the connection pragmas of a bulk load and of a scan, and our SQL
 // functions' registration. SQLite engine only.
 
 #include "engine/engine.h"
@@ -9,6 +9,11 @@
 namespace cockpit::sqliteinternal {
 
 inline const QString kCheckpoint = QString::fromLatin1(kCheckpointTable);
+inline const QString kFence = QString::fromLatin1(kFenceTable);
+
+// Inside a batch's write transaction, before its commit: `task`'s fence row holds exactly
+// `epoch` (Engine::checkFence); nothing is read for epoch 0 (sqlitefence.cpp).
+Status checkFence(sqlite3 *db, const QString &task, qint64 epoch);
 
 // Our SQL functions (row reader, checksum, value scan) live on the connection only while they
 // are used: `what` names them in the error. A statement using one must be finalized before

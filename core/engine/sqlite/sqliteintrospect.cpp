@@ -122,8 +122,8 @@ Result<QVector<TableSchema>> SqliteEngine::introspect(DbConnection &c)
     sqlite3 *db = c.sqlite();
     auto tables = SqliteStatement::prepare(
         db, QStringLiteral("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT "
-                           "LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> '%1' ORDER BY name")
-                .arg(kCheckpoint));
+                           "LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT IN ('%1', '%2') ORDER BY name")
+                .arg(kCheckpoint, kFence));
     if (!tables)
         return tables.error();
     auto columns = SqliteStatement::prepare(

@@ -121,6 +121,8 @@ public:
             sqlite3_bind_null(c, 6);
         if (auto st = m_checkpoint.exec(QStringLiteral("saving the checkpoint failed")); !st)
             return fail(st.error());
+        if (auto st = sqliteinternal::checkFence(m_db, cp.task, cp.epoch); !st)
+            return fail(st.error());
         if (auto st = sqliteExec(m_db, QStringLiteral("COMMIT"), QStringLiteral("commit batch")); !st)
             return fail(st.error());
         return {};
