@@ -72,8 +72,6 @@ struct TaskContext {
     qint64 epoch = 0;
     TaskInputs kindInputs; // the spec's kind's own
     TaskControl *control = nullptr;
-    // the attempt's lease epoch in a shared run (several workers); 0 on one machine
-    qint64 epoch = 0;
     // Thread-safe: adds a line to the task's log (file, store, window).
     std::function<void(LogLevel level, const QString &message)> log;
 
