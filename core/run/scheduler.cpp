@@ -326,16 +326,21 @@ void Scheduler::stop()
     m_workWanted = false;
     m_dispatching = false;
     m_stopping = true;
-    for (auto &e : m_tasks) {
-        if (e.status.state == TaskState::Ready && takeBack(e))
-            setState(e, TaskState::Waiting, QStringLiteral("taken back from the queue by stop"));
-        else if (e.control)
-            e.control->requestStop(StopRequest::Interrupt);
-    }
+    withdrawAll(QStringLiteral("taken back from the queue by stop"));
     log({}, LogLevel::Info, QStringLiteral("stop requested: executing tasks stop at their next safe point"));
     updateWaitReasons();
     publish();
     checkIdle();
+}
+
+void Scheduler::withdrawAll(const QString &why)
+{
+    for (auto &e : m_tasks) {
+        if (e.status.state == TaskState::Ready && takeBack(e))
+            setState(e, TaskState::Waiting, why);
+        else if (e.control)
+            e.control->requestStop(StopRequest::Interrupt);
+    }
 }
 
 bool Scheduler::takeBack(Entry &e)
@@ -816,12 +821,7 @@ void Scheduler::shutdown()
     if (!m_store)
         return;
     m_dispatching = false;
-    for (auto &e : m_tasks) {
-        if (e.status.state == TaskState::Ready && takeBack(e))
-            setState(e, TaskState::Waiting, QStringLiteral("taken back from the queue at shutdown"));
-        else if (e.control)
-            e.control->requestStop(StopRequest::Interrupt);
-    }
+    withdrawAll(QStringLiteral("taken back from the queue at shutdown"));
     for (auto &[name, g] : m_groups)
         g.pool->waitForDone();
     // The workers' last reports are queued to this thread: handle them so their outcomes

@@ -137,6 +137,9 @@ private:
     void dispatch();
     void launch(Entry &e);
     bool takeBack(Entry &e); // tryTake from the pool; true if it had not started
+    // Every Ready task back from the queue to Waiting (`why` its event), every executing one
+    // asked to stop at its next safe point: stop, shutdown, a shared run's stop.
+    void withdrawAll(const QString &why);
     void onStarted(const QString &name);
     void onFinished(const QString &name, const TaskOutcome &outcome);
     void onTaskLog(const QString &name, LogLevel level, const QString &message);

@@ -161,12 +161,7 @@ void Scheduler::shareTick()
         } else if (m_dispatching && started && !running) {
             m_elapsedBefore += m_runTime.elapsed() / 1000.0;
             m_dispatching = false;
-            for (auto &e : m_tasks) {
-                if (e.status.state == TaskState::Ready && takeBack(e))
-                    setState(e, TaskState::Waiting, QStringLiteral("taken back from the queue: the coordinator stopped the run"));
-                else if (e.control)
-                    e.control->requestStop(StopRequest::Interrupt);
-            }
+            withdrawAll(QStringLiteral("taken back from the queue: the coordinator stopped the run"));
             log({}, LogLevel::Info, QStringLiteral("the coordinator stopped the run: worker %1 waits for the next Run")
                                         .arg(m_sharing->worker));
         }

@@ -244,6 +244,21 @@ static void bindStatus(QSqlQuery &q, const TaskStatus &s)
     q.addBindValue(s.skipped ? 1 : 0);
 }
 
+// An executing task's progress: the columns and their binds, in this order.
+static const char kSetProgress[] = "rows_done = ?, rows_total = ?, bytes_done = ?, checkpoint = ?,"
+                                   " has_checkpoint = ?, seconds = ?, message = ?";
+
+static void bindProgress(QSqlQuery &q, const TaskStatus &s)
+{
+    q.addBindValue(s.rowsDone);
+    q.addBindValue(s.rowsTotal);
+    q.addBindValue(s.bytesDone);
+    q.addBindValue(s.checkpoint);
+    q.addBindValue(s.hasCheckpoint ? 1 : 0);
+    q.addBindValue(s.seconds);
+    q.addBindValue(text(s.message));
+}
+
 static const char kUpdateStatus[] =
     "UPDATE task SET state = ?, attempts = ?, rows_done = ?, rows_total = ?, bytes_done = ?,"
     " checkpoint = ?, has_checkpoint = ?, started_at = ?, ended_at = ?, seconds = ?, message = ?,"
@@ -277,16 +292,9 @@ Status SqlControlStore::saveProgress(const QVector<std::pair<QString, TaskStatus
         return {};
     return transaction([&]() -> Status {
         QSqlQuery q(db());
-        q.prepare(QStringLiteral("UPDATE task SET rows_done = ?, rows_total = ?, bytes_done = ?,"
-                                 " checkpoint = ?, has_checkpoint = ?, seconds = ?, message = ? WHERE name = ?"));
+        q.prepare(QStringLiteral("UPDATE task SET %1 WHERE name = ?").arg(QLatin1String(kSetProgress)));
         for (const auto &[name, s] : updates) {
-            q.addBindValue(s.rowsDone);
-            q.addBindValue(s.rowsTotal);
-            q.addBindValue(s.bytesDone);
-            q.addBindValue(s.checkpoint);
-            q.addBindValue(s.hasCheckpoint ? 1 : 0);
-            q.addBindValue(s.seconds);
-            q.addBindValue(text(s.message));
+            bindProgress(q, s);
             q.addBindValue(name);
             if (!q.exec())
                 return makeError(QStringLiteral("control store: %1").arg(errorOf(q)));
@@ -572,17 +580,10 @@ Result<QVector<HeldTask>> SqlControlStore::renewLeases(const WorkerInfo &self, d
             !st)
             return st;
         QSqlQuery p(db());
-        p.prepare(QStringLiteral("UPDATE task SET rows_done = ?, rows_total = ?, bytes_done = ?, checkpoint = ?,"
-                                 " has_checkpoint = ?, seconds = ?, message = ? WHERE name = ? AND lease_owner = ?"
-                                 " AND lease_epoch = ?"));
+        p.prepare(QStringLiteral("UPDATE task SET %1 WHERE name = ? AND lease_owner = ? AND lease_epoch = ?")
+                      .arg(QLatin1String(kSetProgress)));
         for (const auto &[lease, s] : progress) {
-            p.addBindValue(s.rowsDone);
-            p.addBindValue(s.rowsTotal);
-            p.addBindValue(s.bytesDone);
-            p.addBindValue(s.checkpoint);
-            p.addBindValue(s.hasCheckpoint ? 1 : 0);
-            p.addBindValue(s.seconds);
-            p.addBindValue(text(s.message));
+            bindProgress(p, s);
             p.addBindValue(lease.task);
             p.addBindValue(lease.worker);
             p.addBindValue(lease.epoch);
