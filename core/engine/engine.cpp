@@ -303,12 +303,19 @@ Status Engine::checkFenceAlone(DbConnection &c, const QString &task, qint64 epoc
     return checked;
 }
 
+static constexpr QLatin1StringView kTakenOver("taken over by another worker");
+
 TaskError takenOverError(qint64 onTarget, qint64 held)
 {
-    return makeError(QStringLiteral("taken over by another worker: lease epoch %1 on the target, this attempt holds %2; "
-                                    "it stopped before committing")
+    return makeError(QStringLiteral("%1: lease epoch %2 on the target, this attempt holds %3; it stopped before committing")
+                         .arg(kTakenOver)
                          .arg(onTarget)
                          .arg(held));
+}
+
+bool isTakenOver(const QString &message)
+{
+    return message.contains(kTakenOver);
 }
 
 QString sessionLine(const QString &pid, const QString &user, const QString &application,

@@ -293,6 +293,8 @@ inline constexpr char kFenceTable[] = "_cockpit_fence";
 // A write refused by the fence: another worker holds the task's lease now. Never transient
 // (transientfault.h): trying again cannot help, the other worker does the task.
 TaskError takenOverError(qint64 onTarget, qint64 held);
+// Whether a task's error is the fence's refusal: another worker holds the task now.
+bool isTakenOver(const QString &message);
 
 // One line of Engine::otherSessions, the same shape on every engine; an unknown field is "?".
 QString sessionLine(const QString &pid, const QString &user, const QString &application,

@@ -1,4 +1,5 @@
 #include "engine/transientfault.h"
+#include "engine/engine.h"
 
 #include <array>
 #include <utility>
@@ -29,7 +30,7 @@ std::optional<QString> transientCause(const QString &message)
 {
     // The fence (Engine::checkFence) refused the write: another worker has the task, and an
     // attempt again would only be refused again, whatever else the message quotes.
-    if (message.contains(QLatin1String("taken over by another worker")))
+    if (isTakenOver(message))
         return std::nullopt;
     static constexpr std::array kFragments{
         // PostgreSQL: a fast/immediate shutdown or pg_terminate_backend (57P01), a crash of

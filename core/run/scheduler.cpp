@@ -154,7 +154,12 @@ void Scheduler::open(const Plan &plan)
         g_openRuns.insert(statePath);
         m_openStatePath = statePath;
     }
-    setLogFile(statelocation::logFile(statePath));
+    if (!m_sharing && statelocation::isUrl(statePath))
+        m_sharing = RunSharing{};
+    if (m_sharing && m_sharing->worker.isEmpty())
+        m_sharing->worker = QStringLiteral("%1-%2").arg(QSysInfo::machineHostName()).arg(QCoreApplication::applicationPid());
+    // Workers on the coordinator's host write a log of their own: one file per process.
+    setLogFile(statelocation::logFile(statePath, coordinates() ? QString() : m_sharing->worker));
     auto store = ControlStore::open(statePath);
     if (!store) {
         forgetOpenRun();
@@ -162,10 +167,6 @@ void Scheduler::open(const Plan &plan)
         return;
     }
     m_store = std::move(*store);
-    if (!m_sharing && statelocation::isUrl(statePath))
-        m_sharing = RunSharing{};
-    if (m_sharing && m_sharing->worker.isEmpty())
-        m_sharing->worker = QStringLiteral("%1-%2").arg(QSysInfo::machineHostName()).arg(QCoreApplication::applicationPid());
     // A shared run's workers work beside its owner, the coordinator.
     auto claimed = coordinates() ? m_store->claim(m_appName, 5.0) : Result<bool>(true);
     if (!claimed || !*claimed) {
@@ -476,10 +477,13 @@ void Scheduler::onFinished(const QString &name, const TaskOutcome &outcome)
     Group &g = m_groups[e.spec.group];
     --g.active;
     e.runnable.reset();
-    if (e.leaseLost) {
+    // The fence may refuse a batch before the heartbeat tells this worker that its lease ran out.
+    if (e.leaseLost || (e.leaseEpoch > 0 && isTakenOver(outcome.message))) {
         // Another worker holds the task now: what this attempt did is not its outcome (the
         // target's fence refused its batches once the task was handed over).
         e.leaseLost = false;
+        e.leaseEpoch = 0;
+        e.status.worker.clear();
         e.control.reset();
         e.executing.invalidate();
         log(name, LogLevel::Warn, QStringLiteral("attempt ended after its lease was lost (%1); not recorded: the task is "
@@ -619,15 +623,14 @@ void Scheduler::checkIdle()
     if (m_stopping && !(shared() ? runningHere : active)) {
         m_stopping = false;
         saveProgressNow();
+        publish();
         log({}, LogLevel::Info, QStringLiteral("stopped; the run continues on the next Run"));
         Q_EMIT stopped();
     }
     if (m_dispatching && !active && !dispatchable && !m_finishedEmitted) {
         m_finishedEmitted = true;
-        {
-            QMutexLocker lock(&m_viewMutex);
-            m_summary.finished = true;
-        }
+        publish(); // whoever hears finished reads the view: it must show the end (a shared run's
+                   // last states came from the store, with no publish yet)
         log({}, LogLevel::Info, QStringLiteral("nothing left to run"));
         Q_EMIT finished();
     }

@@ -64,6 +64,13 @@ QString display(const QString &location)
     return url ? url->display() : location; // a URL that does not parse holds no password either
 }
 
+// Any character a file name may not hold, or that a shell would trip on, as '-'.
+static QString fileNameSafe(QString name)
+{
+    static const QRegularExpression unsafe(QStringLiteral("[^A-Za-z0-9._-]"));
+    return name.replace(unsafe, QStringLiteral("-"));
+}
+
 QString localFolder(const QString &location)
 {
     if (!isUrl(location))
@@ -72,16 +79,16 @@ QString localFolder(const QString &location)
     QString key = url ? QStringLiteral("%1_%2_%3_%4").arg(url->host).arg(url->port).arg(url->database,
                                                                                   url->params.value(QStringLiteral("schema")))
                       : location;
-    static const QRegularExpression unsafe(QStringLiteral("[^A-Za-z0-9._-]"));
-    key.replace(unsafe, QStringLiteral("-"));
     QString base = qEnvironmentVariable("XDG_STATE_HOME");
     if (base.isEmpty() || !QDir::isAbsolutePath(base))
         base = QDir::homePath() + QStringLiteral("/.local/state");
-    return base + QStringLiteral("/upgrade-cockpit/") + key;
+    return base + QStringLiteral("/upgrade-cockpit/") + fileNameSafe(key);
 }
 
-QString logFile(const QString &location)
+QString logFile(const QString &location, const QString &worker)
 {
+    if (!worker.isEmpty())
+        return localFolder(location) + QStringLiteral("/worker-") + fileNameSafe(worker) + QStringLiteral(".log");
     if (!isUrl(location))
         return localFolder(location) + u'/' + QFileInfo(location).completeBaseName() + QStringLiteral(".log");
     return localFolder(location) + QStringLiteral("/run.log");

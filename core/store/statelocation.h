@@ -38,7 +38,8 @@ QString display(const QString &location);
 
 // This machine's folder for the files of the run in `location` (see the header comment).
 QString localFolder(const QString &location);
-QString logFile(const QString &location);         // the run's log file
+// The run's log file; a shared run's worker (not its coordinator) writes worker-NAME.log beside it.
+QString logFile(const QString &location, const QString &worker = {});
 QString headlessLogFile(const QString &location); // the output of a run handed to upgradectl
 QString planFile(const QString &location);        // where a plan built from URLs is said to be
 QString rejectsFolder(const QString &location);   // the default folder of the rejected rows
