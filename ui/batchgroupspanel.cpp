@@ -80,15 +80,38 @@ BatchGroupsPanel::BatchGroupsPanel(QWidget *parent) : QWidget(parent)
     m_workers->setColumnWidth(WorkerHeartbeatColumn, fm.horizontalAdvance(tr("this process")) + pad + 16);
 
     // Groups above, workers below; the administrator drags the line between them.
-    auto *split = new QSplitter(Qt::Vertical, this);
-    split->setChildrenCollapsible(false);
-    split->addWidget(m_table);
-    split->addWidget(m_workers);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
+    m_split = new QSplitter(Qt::Vertical, this);
+    m_split->setChildrenCollapsible(false);
+    m_split->addWidget(m_table);
+    m_split->addWidget(m_workers);
+    connect(m_split, &QSplitter::splitterMoved, this, [this] { m_splitMoved = true; });
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(split);
+    layout->addWidget(m_split);
+}
+
+static int heightForRows(const QTableWidget *table)
+{
+    return table->horizontalHeader()->height() + table->rowCount() * table->verticalHeader()->defaultSectionSize()
+           + 2 * table->frameWidth();
+}
+
+void BatchGroupsPanel::fitSplit()
+{
+    if (m_splitMoved)
+        return; // the administrator's choice stays
+    const int total = m_split->height() - m_split->handleWidth();
+    if (total <= 0)
+        return;
+    // The groups take the rows they have while the workers keep at least half, or all theirs.
+    const int groups = std::min(heightForRows(m_table), std::max(total / 2, total - heightForRows(m_workers)));
+    m_split->setSizes({groups, total - groups});
+}
+
+void BatchGroupsPanel::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    fitSplit();
 }
 
 void BatchGroupsPanel::setRun(UpgradeRun *run)
@@ -129,6 +152,7 @@ void BatchGroupsPanel::showGroups(const QVector<GroupView> &groups)
         m_table->setRowCount(0);
         m_names = names;
         m_table->setRowCount(int(names.size()));
+        fitSplit();
         for (int row = 0; row < names.size(); ++row) {
             const QString group = names[row];
             m_table->setItem(row, GroupColumn, new QTableWidgetItem(group));
@@ -217,7 +241,10 @@ void BatchGroupsPanel::updateRow(int row, const GroupView &g)
 
 void BatchGroupsPanel::showWorkers(const QVector<WorkerView> &workers)
 {
-    m_workers->setRowCount(int(workers.size()));
+    if (m_workers->rowCount() != workers.size()) {
+        m_workers->setRowCount(int(workers.size()));
+        fitSplit();
+    }
     for (int row = 0; row < workers.size(); ++row) {
         const WorkerView &w = workers[row];
         auto cell = [&](int column) {

@@ -14,6 +14,7 @@
 
 class QToolButton;
 class QSpinBox;
+class QSplitter;
 class QTableWidget;
 
 namespace cockpit {
@@ -50,7 +51,13 @@ signals:
     // The run's answer to an edit here, for the status bar: what was done, or "Refused: why".
     void answered(const QString &text);
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
+    // Until the administrator drags the line between the tables: the groups table as tall
+    // as its rows, the workers' below it.
+    void fitSplit();
     int rowOf(const QString &group) const;
     void updateRow(int row, const GroupView &group);
     void onGroupActionDone(const QString &group, bool ok, const QString &message);
@@ -58,6 +65,8 @@ private:
     QPointer<UpgradeRun> m_run;
     QTableWidget *m_table = nullptr;
     QTableWidget *m_workers = nullptr;
+    QSplitter *m_split = nullptr;
+    bool m_splitMoved = false;
     QStringList m_names; // the groups the rows show, in row order
 };
 

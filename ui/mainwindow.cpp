@@ -125,7 +125,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     // --- Issue 5 "Settings": the saved preferences and layout; a count in the summary filters.
     m_headlessRunner = headlessrun::findRunner();
     applySettings(AppSettings::load());
-    windowlayout::restore(*this, *header);
+    m_layoutRestored = windowlayout::restore(*this, *header);
     connect(m_summaryBar, &RunSummaryBar::stateClicked, this, [this](TaskState state) {
         m_stateFilter->setCurrentIndex(m_stateFilter->findData(1u << int(state)));
     });
@@ -193,6 +193,18 @@ void MainWindow::createTaskMenu()
     find->setShortcut(QKeySequence::Find);
 }
 
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    if (std::exchange(m_layoutRestored, true))
+        return;
+    // The first show without a saved layout: the bottom docks tall enough for the batch groups
+    // tab to show its groups and four workers (before the show, the window has no size to
+    // share between them and the grid).
+    if (auto *log = findChild<QDockWidget *>(QStringLiteral("logDock")))
+        resizeDocks({log}, {fontMetrics().height() * 18}, Qt::Vertical);
+}
+
 void MainWindow::createDocks()
 {
     m_log = new LogPane(this);
@@ -202,7 +214,6 @@ void MainWindow::createDocks()
     dock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable
                       | QDockWidget::DockWidgetFloatable);
     addDockWidget(Qt::BottomDockWidgetArea, dock);
-    resizeDocks({dock}, {fontMetrics().height() * 9}, Qt::Vertical);
 
     // At the right, the whole height: the selected task's details (a script's SQL needs lines).
     m_details = new TaskDetailsPane(this);

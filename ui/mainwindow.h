@@ -123,8 +123,10 @@ signals:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
+    bool m_layoutRestored = false; // the saved layout was applied: the first show keeps it
     struct DemoOutcome {
         std::optional<Plan> plan;
         QString error;
