@@ -6,6 +6,7 @@
 
 #include <QApplication>
 #include <QHeaderView>
+#include <QMenu>
 #include <QToolButton>
 #include <QSpinBox>
 #include <QSplitter>
@@ -69,6 +70,17 @@ BatchGroupsPanel::BatchGroupsPanel(QWidget *parent) : QWidget(parent)
     m_workers->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_workers->setWordWrap(false);
     m_workers->horizontalHeader()->setStretchLastSection(true);
+    // A worker of a shared run leaves a group (or comes back) from its row's menu.
+    m_workers->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_workers, &QWidget::customContextMenuRequested, this, [this](const QPoint &at) {
+        const QTableWidgetItem *item = m_workers->itemAt(at);
+        if (!item)
+            return;
+        QMenu menu(this);
+        fillWorkerMenu(menu, m_workers->item(item->row(), WorkerNameColumn)->text());
+        if (!menu.isEmpty())
+            menu.exec(m_workers->viewport()->mapToGlobal(at));
+    });
     m_workers->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     m_workers->horizontalHeaderItem(WorkerHeartbeatColumn)->setToolTip(
         tr("Seconds since the worker last said it is alive; a worker that stops beating loses its tasks to the others "
@@ -144,6 +156,7 @@ int BatchGroupsPanel::rowOf(const QString &group) const
 
 void BatchGroupsPanel::showGroups(const QVector<GroupView> &groups)
 {
+    m_lastGroups = groups;
     QStringList names;
     for (const auto &g : groups)
         names << g.name;
@@ -241,6 +254,7 @@ void BatchGroupsPanel::updateRow(int row, const GroupView &g)
 
 void BatchGroupsPanel::showWorkers(const QVector<WorkerView> &workers)
 {
+    m_lastWorkers = workers;
     if (m_workers->rowCount() != workers.size()) {
         m_workers->setRowCount(int(workers.size()));
         fitSplit();
@@ -260,7 +274,15 @@ void BatchGroupsPanel::showWorkers(const QVector<WorkerView> &workers)
         cell(WorkerHostColumn)->setText(w.host);
         cell(WorkerThreadsColumn)->setText(QString::number(w.threads));
         cell(WorkerThreadsColumn)->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-        cell(WorkerGroupsColumn)->setText(w.groups.isEmpty() ? tr("none (removed)") : w.groups.join(QStringLiteral(", ")));
+        QStringList removedFrom;
+        for (const GroupView &g : m_lastGroups)
+            if (g.removedWorkers.contains(w.name))
+                removedFrom << g.name;
+        QString groupsText = w.groups.isEmpty() ? tr("none") : w.groups.join(QStringLiteral(", "));
+        if (!removedFrom.isEmpty())
+            groupsText += tr(" (removed from %1)").arg(removedFrom.join(QStringLiteral(", ")));
+        cell(WorkerGroupsColumn)->setText(groupsText);
+        cell(WorkerGroupsColumn)->setToolTip(tr("Right-click to remove this worker from a batch group or add it back"));
         QTableWidgetItem *beat = cell(WorkerHeartbeatColumn);
         const bool late = !w.thisProcess && w.heartbeatAge > kLateHeartbeatSeconds;
         beat->setText(w.thisProcess ? tr("this process") : tr("%1 s ago").arg(w.heartbeatAge, 0, 'f', 0));
@@ -277,6 +299,26 @@ void BatchGroupsPanel::showWorkers(const QVector<WorkerView> &workers)
         const QString text = w.executing.isEmpty() ? tr("idle") : w.executing.join(QStringLiteral(", "));
         executing->setText(text);
         executing->setToolTip(w.executing.join(u'\n'));
+    }
+}
+
+void BatchGroupsPanel::fillWorkerMenu(QMenu &menu, const QString &worker)
+{
+    if (m_lastWorkers.size() < 2)
+        return; // one process: the group's own Remove worker button
+    for (const GroupView &g : m_lastGroups) {
+        const bool removed = g.removedWorkers.contains(worker);
+        QAction *a = menu.addAction(removed ? tr("Add %1 back to batch group %2").arg(worker, g.name)
+                                            : tr("Remove %1 from batch group %2").arg(worker, g.name));
+        a->setObjectName(QStringLiteral("%1:%2:%3").arg(removed ? QStringLiteral("add") : QStringLiteral("remove"), worker, g.name));
+        a->setToolTip(removed ? tr("%1 claims tasks of %2 again").arg(worker, g.name)
+                              : tr("%1 claims no more tasks of %2; what it executes finishes; the other workers go on")
+                                    .arg(worker, g.name));
+        const QString group = g.name;
+        connect(a, &QAction::triggered, this, [this, group, worker, removed] {
+            if (m_run)
+                m_run->setGroupWorkerRemoved(group, !removed, worker);
+        });
     }
 }
 

@@ -15,6 +15,7 @@
 class QToolButton;
 class QSpinBox;
 class QSplitter;
+class QMenu;
 class QTableWidget;
 
 namespace cockpit {
@@ -46,6 +47,9 @@ public:
     QToolButton *workerButton(const QString &group) const;
     QString workerText(const QString &group) const;    // "has worker" / "removed"
     QString executingText(const QString &group) const; // "task, task, idle": one per worker thread
+    // A shared run's worker row's right-click menu: remove it from each group, or add it back
+    // (nothing with one worker: the group's Remove worker button does it).
+    void fillWorkerMenu(QMenu &menu, const QString &worker);
 
 signals:
     // The run's answer to an edit here, for the status bar: what was done, or "Refused: why".
@@ -67,6 +71,8 @@ private:
     QTableWidget *m_workers = nullptr;
     QSplitter *m_split = nullptr;
     bool m_splitMoved = false;
+    QVector<GroupView> m_lastGroups;   // as last shown
+    QVector<WorkerView> m_lastWorkers; // as last shown
     QStringList m_names; // the groups the rows show, in row order
 };
 

@@ -812,7 +812,8 @@ int worker(const QStringList &args)
         "Without ACTION: work as one of the workers of a run shared through a PostgreSQL control store, until the run "
         "ends (Ctrl+C: stop at the next committed batch; another worker takes over what this one held).\n"
         "With ACTION: steer a batch group's worker: remove it (nothing of the group is dispatched any more; executing "
-        "tasks finish), add it back, or set its thread limit."));
+        "tasks finish), add it back, or set its thread limit. In a shared run, remove/add --worker W acts on that "
+        "worker alone: it claims no more of the group's tasks, the others go on."));
     p.addOption({QStringLiteral("state"), QStringLiteral("Control store: a file path or a postgresql:// URL."), QStringLiteral("S")});
     p.addOption({QStringLiteral("group"), QStringLiteral("Batch group name. Working: a group it claims tasks of (repeat "
                                                          "for several; default: every group)."),
@@ -825,6 +826,9 @@ int worker(const QStringList &args)
     p.addOption({QStringLiteral("lease"), QStringLiteral("Working: seconds a task stays this worker's without a heartbeat "
                                                          "(default 15; renewed every second)."),
                  QStringLiteral("S")});
+    p.addOption({QStringLiteral("worker"), QStringLiteral("remove/add: only this worker of a shared run (its --name; "
+                                                          "upgradectl status lists them)."),
+                 QStringLiteral("W")});
     p.addOption({QStringLiteral("json"), QStringLiteral("Working: print the summary as JSON.")});
     p.addOption({QStringLiteral("quiet"), QStringLiteral("Working: no progress line.")});
     p.addPositionalArgument(QStringLiteral("ACTION"), QStringLiteral("remove, add or threads; none: work."), QStringLiteral("[ACTION]"));
@@ -860,6 +864,11 @@ int worker(const QStringList &args)
         }
     }
     const QString group = p.value(QStringLiteral("group"));
+    const QString named = p.value(QStringLiteral("worker"));
+    if (!named.isEmpty() && action == GroupAction::SetThreads) {
+        fail(QStringLiteral("worker threads: --worker does not apply (each worker's threads are its own --threads)"));
+        return BadInput;
+    }
     const auto given = stateOption(p);
     if (!given)
         return BadInput;
@@ -869,7 +878,7 @@ int worker(const QStringList &args)
         return BadInput;
     if (steered->ownedElsewhere()) {
         // Another process runs the upgrade: it applies the command within a second.
-        auto id = steered->store->postGroupCommand(action, group, threads);
+        auto id = steered->store->postGroupCommand(action, group, threads, named);
         if (!id) {
             fail(id.error().message);
             return BadInput;
@@ -892,7 +901,7 @@ int worker(const QStringList &args)
     if (action == GroupAction::SetThreads)
         run.setGroupThreads(group, threads);
     else
-        run.setGroupWorkerRemoved(group, action == GroupAction::RemoveWorker);
+        run.setGroupWorkerRemoved(group, action == GroupAction::RemoveWorker, named);
     run.stop();
     loop.exec();
     return ok ? Ok : TaskFailed;

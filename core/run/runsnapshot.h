@@ -30,6 +30,7 @@ struct GroupView {
     QString name;
     int threads = 1;
     bool removed = false;
+    QStringList removedWorkers; // a shared run's workers removed from it alone
     QStringList executing; // task names, one per busy worker thread
     int ready = 0;         // queued in the group's pool, not started
     int waiting = 0;

@@ -385,7 +385,7 @@ void Scheduler::dispatch()
             preparing[e.spec.group] = std::max(preparing.value(e.spec.group), e.spec.estimatedRows);
     QHash<QString, GroupRoom> rooms;
     for (const auto &[name, g] : m_groups)
-        rooms.insert(name, GroupRoom{g.threads, g.active, g.removed || !g.served});
+        rooms.insert(name, GroupRoom{g.threads, g.active, g.removed || !g.claims()});
     std::vector<const TaskSpec *> specs;
     for (int i : candidates)
         specs.push_back(&m_tasks[size_t(i)].spec);
@@ -731,7 +731,7 @@ void Scheduler::publish()
     QHash<QString, qsizetype> groupIndex;
     for (const auto &[name, g] : m_groups) {
         groupIndex.insert(name, groups.size());
-        groups.push_back({name, g.threads, g.removed, {}, 0, 0});
+        groups.push_back({name, g.threads, g.removed, g.removedWorkers, {}, 0, 0});
     }
     double rate = 0;
     for (size_t i = 0; i < m_tasks.size(); ++i) {

@@ -62,8 +62,10 @@ public:
     // never interrupts an executing task.
     void setGroupThreads(const QString &group, int threads);
     // removed: nothing of the group is dispatched any more (the seed's "remove the AOS from the
-    // batch group"); its queued (Ready) tasks go back to Waiting, executing ones finish.
-    void setGroupWorkerRemoved(const QString &group, bool removed);
+    // batch group"); its queued (Ready) tasks go back to Waiting, executing ones finish. With
+    // `worker` (a shared run's): only that worker claims no more of the group's tasks; the
+    // others go on. Every worker reads it from the store within a second.
+    void setGroupWorkerRemoved(const QString &group, bool removed, const QString &worker = {});
     // The administrator's priority of the matching tasks (run/taskpriority.h says when it may
     // change): stored, recorded in each task's events, honoured by the next dispatch. Emits
     // priorityDone per task.
@@ -126,6 +128,9 @@ private:
         int active = 0; // Ready + Executing
         bool removed = false; // by the administrator: nothing is dispatched
         bool served = true;   // a shared run's worker claims tasks of it (RunSharing::groups)
+        QStringList removedWorkers; // a shared run's workers the administrator removed from it
+        bool removedHere = false;   // this process is one of removedWorkers
+        bool claims() const { return served && !removedHere; } // this process takes its tasks
         std::unique_ptr<QThreadPool> pool;
     };
 
@@ -155,6 +160,11 @@ private:
     Group *groupFor(const QString &name, QString *error);
     void saveGroupSettings();
     Status loadGroupSettings();
+    // {"group": {"threads": n, "removed": bool, "removedWorkers": [names]}}; `followOnly`: a
+    // shared run's worker takes the removals its coordinator stored, never the threads.
+    void applyGroupSettings(const QString &json, bool followOnly);
+    int takeBackQueued(const QString &group, const QString &why); // Ready tasks of it, back to Waiting
+    QString workerNamedError(const QString &worker) const;        // "" when the run has this worker
     void groupActionApplied(const QString &group, const QString &message);
     bool applyAction(Entry &e, TaskAction action, QString *reason);
     QVector<int> match(const QStringList &patterns) const;
@@ -183,6 +193,7 @@ private:
     std::unique_ptr<ControlStore> m_store;
     std::optional<RunSharing> m_sharing;
     QVector<WorkerInfo> m_sharedWorkers; // as the last shareTick read them
+    QString m_groupSettingsSeen;         // the store's "batch_groups" last applied
     qint64 m_refreshedAtMs = -1;         // m_clock when the others' states were last read
     // A worker (not the coordinator): Run was pressed here; it dispatches while the store
     // also says the coordinator runs it (meta kSharedRunStarted).

@@ -261,7 +261,7 @@ void Scheduler::pollCommands()
             if (*c.groupAction == GroupAction::SetThreads)
                 setGroupThreads(c.task, c.threads);
             else
-                setGroupWorkerRemoved(c.task, *c.groupAction == GroupAction::RemoveWorker);
+                setGroupWorkerRemoved(c.task, *c.groupAction == GroupAction::RemoveWorker, c.worker);
             disconnect(conn);
         } else if (c.priority) {
             auto conn = connect(this, &Scheduler::priorityDone, this, [&](const QString &task, bool done, const QString &message) {

@@ -166,13 +166,20 @@ void Scheduler::shareTick()
                                         .arg(m_sharing->worker));
         }
     }
+    // The administrator's removals, as the coordinator stored them.
+    if (!coordinates()) {
+        if (auto groups = m_store->meta(QStringLiteral("batch_groups")))
+            applyGroupSettings(*groups, true);
+        else
+            warnIfFailed(groups.error(), "reading the batch groups");
+    }
     // The heartbeat: this worker's row, its leases and the progress of what it holds.
     WorkerInfo self;
     self.name = m_sharing->worker;
     self.host = QSysInfo::machineHostName();
     self.pid = QCoreApplication::applicationPid();
     for (const auto &[name, g] : m_groups)
-        if (g.served && !g.removed) {
+        if (g.claims() && !g.removed) {
             self.groups << name;
             self.threads = std::max(self.threads, g.threads);
         }
@@ -235,7 +242,7 @@ void Scheduler::shareTick()
 QString Scheduler::sharedWaitReason(const QString &group) const
 {
     const auto it = m_groups.find(group);
-    if (it == m_groups.end() || it->second.served)
+    if (it == m_groups.end() || it->second.claims())
         return {};
     QStringList serving;
     for (const WorkerInfo &w : m_sharedWorkers)

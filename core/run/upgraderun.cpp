@@ -91,10 +91,10 @@ void UpgradeRun::setGroupThreads(const QString &group, int threads)
     QMetaObject::invokeMethod(s, [=] { s->setGroupThreads(group, threads); }, Qt::QueuedConnection);
 }
 
-void UpgradeRun::setGroupWorkerRemoved(const QString &group, bool removed)
+void UpgradeRun::setGroupWorkerRemoved(const QString &group, bool removed, const QString &worker)
 {
     Scheduler *s = m_scheduler;
-    QMetaObject::invokeMethod(s, [=] { s->setGroupWorkerRemoved(group, removed); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(s, [=] { s->setGroupWorkerRemoved(group, removed, worker); }, Qt::QueuedConnection);
 }
 
 RunSnapshot UpgradeRun::snapshot(quint64 sinceVersion) const

@@ -40,7 +40,7 @@ public:
     // Batch groups (Scheduler::setGroupThreads / setGroupWorkerRemoved): answered by
     // groupActionDone; the snapshot's groups show the result.
     void setGroupThreads(const QString &group, int threads);
-    void setGroupWorkerRemoved(const QString &group, bool removed);
+    void setGroupWorkerRemoved(const QString &group, bool removed, const QString &worker = {});
     // The administrator's priority of these tasks (Scheduler::setPriority): answered by
     // priorityDone, one per task.
     void setPriority(const QStringList &taskNames, int priority);

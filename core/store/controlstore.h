@@ -33,6 +33,7 @@ struct StoredCommand {
     bool withDependents = false;
     std::optional<GroupAction> groupAction; // set: a group command, `action` is unused
     int threads = 0;                        // for GroupAction::SetThreads
+    QString worker;                         // Remove/AddWorker: only this worker of a shared run
     std::optional<int> priority;            // set: a priority command (`task`), `action` is unused
 };
 
@@ -145,7 +146,8 @@ public:
     virtual Result<QVector<LogLine>> log(const QString &task, int limit) = 0;
 
     virtual Result<qint64> postCommand(TaskAction action, const QString &task, bool withDependents) = 0;
-    virtual Result<qint64> postGroupCommand(GroupAction action, const QString &group, int threads = 0) = 0;
+    virtual Result<qint64> postGroupCommand(GroupAction action, const QString &group, int threads = 0,
+                                            const QString &worker = {}) = 0;
     virtual Result<qint64> postPriorityCommand(const QString &task, int priority) = 0;
     virtual Result<QVector<StoredCommand>> pendingCommands() = 0;
     virtual Status finishCommand(qint64 id, bool ok, const QString &result) = 0;

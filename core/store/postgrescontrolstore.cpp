@@ -46,7 +46,7 @@ const char *const kSchema[] = {
     "CREATE TABLE command (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, at text NOT NULL,"
     " action text NOT NULL, task text NOT NULL, with_dependents bigint NOT NULL,"
     " done bigint NOT NULL DEFAULT 0, ok bigint NOT NULL DEFAULT 0, result text NOT NULL DEFAULT '',"
-    " threads bigint NOT NULL DEFAULT 0, priority bigint NOT NULL DEFAULT 0)",
+    " threads bigint NOT NULL DEFAULT 0, priority bigint NOT NULL DEFAULT 0, worker text NOT NULL DEFAULT '')",
     "CREATE TABLE owner (id bigint PRIMARY KEY CHECK (id = 1), pid bigint NOT NULL, host text NOT NULL,"
     " app text NOT NULL, heartbeat_at double precision NOT NULL)",
     kWorkerTable,

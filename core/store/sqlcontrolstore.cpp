@@ -44,7 +44,7 @@ std::optional<GroupAction> groupActionFromString(const QString &s)
 
 } // namespace
 
-const SqlControlStore::AddedColumn SqlControlStore::kAddedColumns[10] = {
+const SqlControlStore::AddedColumn SqlControlStore::kAddedColumns[11] = {
     // version 2
     {"task", "sampled_range", "INTEGER NOT NULL DEFAULT 0", "bigint NOT NULL DEFAULT 0"},
     {"task", "key_after", "TEXT", "text"},
@@ -57,6 +57,8 @@ const SqlControlStore::AddedColumn SqlControlStore::kAddedColumns[10] = {
     {"task", "lease_until", "REAL NOT NULL DEFAULT 0", "double precision NOT NULL DEFAULT 0"},
     {"task", "not_before", "REAL NOT NULL DEFAULT 0", "double precision NOT NULL DEFAULT 0"},
     {"task", "stop_request", "TEXT NOT NULL DEFAULT ''", "text NOT NULL DEFAULT ''"},
+    // version 4
+    {"command", "worker", "TEXT NOT NULL DEFAULT ''", "text NOT NULL DEFAULT ''"},
 };
 
 QString SqlControlStore::errorOf(const QSqlQuery &q) const
@@ -365,10 +367,11 @@ Result<qint64> SqlControlStore::postCommand(TaskAction action, const QString &ta
                   {now(), toString(action), text(task), withDependents ? 1 : 0});
 }
 
-Result<qint64> SqlControlStore::postGroupCommand(GroupAction action, const QString &group, int threads)
+Result<qint64> SqlControlStore::postGroupCommand(GroupAction action, const QString &group, int threads,
+                                                 const QString &worker)
 {
-    return insert(QStringLiteral("INSERT INTO command (at, action, task, with_dependents, threads) VALUES (?, ?, ?, 0, ?)"),
-                  {now(), toString(action), text(group), threads});
+    return insert(QStringLiteral("INSERT INTO command (at, action, task, with_dependents, threads, worker) VALUES (?, ?, ?, 0, ?, ?)"),
+                  {now(), toString(action), text(group), threads, text(worker)});
 }
 
 Result<qint64> SqlControlStore::postPriorityCommand(const QString &task, int priority)
@@ -380,7 +383,7 @@ Result<qint64> SqlControlStore::postPriorityCommand(const QString &task, int pri
 Result<QVector<StoredCommand>> SqlControlStore::pendingCommands()
 {
     QSqlQuery q(db());
-    if (!q.exec(QStringLiteral("SELECT id, action, task, with_dependents, threads, priority FROM command WHERE done = 0 ORDER BY id")))
+    if (!q.exec(QStringLiteral("SELECT id, action, task, with_dependents, threads, priority, worker FROM command WHERE done = 0 ORDER BY id")))
         return makeError(QStringLiteral("control store: %1").arg(errorOf(q)));
     QVector<StoredCommand> out;
     QVector<qint64> unknown;
@@ -390,6 +393,7 @@ Result<QVector<StoredCommand>> SqlControlStore::pendingCommands()
         c.task = q.value(2).toString();
         c.withDependents = q.value(3).toBool();
         c.threads = q.value(4).toInt();
+        c.worker = q.value(6).toString();
         const QString actionText = q.value(1).toString();
         if (const auto action = actionFromString(actionText))
             c.action = *action;

@@ -23,7 +23,7 @@ namespace cockpit {
 
 class SqlControlStore : public ControlStore {
 public:
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
 
     Result<QString> meta(const QString &key) override;
     Status setMeta(const QString &key, const QString &value) override;
@@ -39,7 +39,8 @@ public:
     Status appendLog(const QString &task, LogLevel level, const QString &message) override;
     Result<QVector<LogLine>> log(const QString &task, int limit) override;
     Result<qint64> postCommand(TaskAction action, const QString &task, bool withDependents) override;
-    Result<qint64> postGroupCommand(GroupAction action, const QString &group, int threads = 0) override;
+    Result<qint64> postGroupCommand(GroupAction action, const QString &group, int threads = 0,
+                                    const QString &worker = {}) override;
     Result<qint64> postPriorityCommand(const QString &task, int priority) override;
     Result<QVector<StoredCommand>> pendingCommands() override;
     Status finishCommand(qint64 id, bool ok, const QString &result) override;
@@ -64,7 +65,7 @@ protected:
     struct AddedColumn {
         const char *table, *column, *sqliteType, *postgresType;
     };
-    static const AddedColumn kAddedColumns[10];
+    static const AddedColumn kAddedColumns[11];
 
     virtual QSqlDatabase &db() = 0;
     // The statement that opens a write transaction.

@@ -211,17 +211,63 @@ TEST(SharedRun, AFrozenWorkerWokenAfterItsLeaseWritesNothingTwice)
                             .arg(task, name)),
               1)
         << qPrintable(task);
-    // The woken worker learnt it had lost the copy (from the fence or from its next heartbeat)
-    // and dropped what its attempt did.
+    // The woken worker learnt it had lost the copy (from the fence, its next heartbeat or the
+    // store refusing its outcome) and dropped what its attempt did.
     QDir logs(run.dir.filePath(QStringLiteral("xdg/upgrade-cockpit")));
     const QStringList folders = logs.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
     ASSERT_EQ(folders.size(), 1);
     QFile log(logs.filePath(folders[0] + QStringLiteral("/worker-") + name + QStringLiteral(".log")));
     ASSERT_TRUE(log.open(QIODevice::ReadOnly)) << qPrintable(log.fileName());
-    EXPECT_TRUE(QString::fromUtf8(log.readAll()).contains(task + QStringLiteral(": attempt ended after its lease was lost")))
-        << qPrintable(log.fileName());
+    const QString logged = QString::fromUtf8(log.readAll());
+    // (Frozen after its last batch, its attempt ends first and the store refuses the outcome.)
+    EXPECT_TRUE(logged.contains(task + QStringLiteral(": attempt ended after its lease was lost"))
+                || logged.contains(task + QStringLiteral(": lease lost (")))
+        << qPrintable(log.fileName()) << "\n" << qPrintable(logged.right(3000));
     // The woken worker's stale attempt was never recorded as the task's outcome.
     EXPECT_EQ(run.count(QStringLiteral("SELECT count(*) FROM task WHERE name = '%1' AND (state <> 'Ended' OR lease_owner = '%2')")
                             .arg(task, name)),
               0);
+}
+
+// `upgradectl worker remove --group copy --worker w2`: w2 claims no more copies (what it
+// executes finishes) while w1 and w3 go on with them; w2 still works in the other group, and
+// the run ends with the target equal to the source.
+TEST(SharedRun, AWorkerRemovedFromAGroupClaimsNoMoreOfItsTasksWhileTheOthersGoOn)
+{
+    SharedRun run;
+    if (run.target.url().isEmpty())
+        GTEST_SKIP() << "COCKPIT_TEST_PG_URL is not set (scripts/test-servers.sh starts the server)";
+    ASSERT_TRUE(run.begin());
+    ASSERT_TRUE(waitUntil([&] {
+        return run.count(QStringLiteral("SELECT count(*) FROM event WHERE message LIKE 'claimed by worker w2 %'")) > 0;
+    }, 60000));
+    const Cli removed = upgradectl({QStringLiteral("worker"), QStringLiteral("remove"), QStringLiteral("--state"), run.state.url(),
+                                    QStringLiteral("--group"), QStringLiteral("copy"), QStringLiteral("--worker"), QStringLiteral("w2")});
+    ASSERT_EQ(removed.exitCode, 0) << qPrintable(removed.out + removed.err);
+    EXPECT_TRUE(removed.out.contains(QStringLiteral("worker w2 removed from batch group copy by administrator"))) << qPrintable(removed.out);
+    // Once w2's heartbeat no longer lists the group, it claims none of its tasks.
+    ASSERT_TRUE(waitUntil([&] {
+        return run.count(QStringLiteral("SELECT count(*) FROM worker WHERE name = 'w2' AND groups NOT LIKE '%copy%'")) > 0;
+    }, 30000));
+    const int cutoff = run.count(QStringLiteral("SELECT max(id) FROM event"));
+    const int copiesLeft = run.count(QStringLiteral("SELECT count(*) FROM task WHERE group_name = 'copy' AND state = 'Waiting'"));
+    run.finish(-1);
+    run.expectTheTargetEqualsTheSource();
+    const QString claimsAfter = QStringLiteral("SELECT count(*) FROM event e JOIN task t ON t.name = e.task WHERE e.id > %1"
+                                               " AND t.group_name = 'copy' AND e.message LIKE 'claimed by worker %2 %%'")
+                                    .arg(cutoff);
+    EXPECT_EQ(run.count(claimsAfter.arg(QStringLiteral("w2"))), 0);
+    // Not vacuous: copies were left, and the others claimed them.
+    EXPECT_GT(copiesLeft, 0);
+    EXPECT_GT(run.count(claimsAfter.arg(QStringLiteral("w1"))) + run.count(claimsAfter.arg(QStringLiteral("w3"))), 0);
+    EXPECT_GT(run.count(QStringLiteral("SELECT count(*) FROM event e JOIN task t ON t.name = e.task WHERE e.id > %1"
+                                       " AND t.group_name = 'post' AND e.message LIKE 'claimed by worker w2 %%'")
+                            .arg(cutoff)),
+              0)
+        << "w2 stays in the other group";
+    // A name the run does not have is refused, with the names it has.
+    const Cli unknown = upgradectl({QStringLiteral("worker"), QStringLiteral("add"), QStringLiteral("--state"), run.state.url(),
+                                    QStringLiteral("--group"), QStringLiteral("copy"), QStringLiteral("--worker"), QStringLiteral("w9")});
+    EXPECT_NE(unknown.exitCode, 0);
+    EXPECT_TRUE((unknown.out + unknown.err).contains(QStringLiteral("no worker w9 in this run"))) << qPrintable(unknown.out + unknown.err);
 }

@@ -13,6 +13,7 @@
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QToolButton>
+#include <QMenu>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTableWidget>
@@ -224,8 +225,10 @@ void TestBatchGroupsPanel::workersTableShowsThisProcessAndOtherWorkersWithLateHe
     panel.show();
     QVERIFY(QTest::qWaitForWindowExposed(&panel));
     WorkerView a{QStringLiteral("w1"), QStringLiteral("aos1"), 101, 4, {kCopy, kPost}, 1.2, {QStringLiteral("copy:INVENTTRANS#1")}, false};
-    WorkerView b{QStringLiteral("w2"), QStringLiteral("aos2"), 202, 2, {kCopy}, 40, {}, false};
+    WorkerView b{QStringLiteral("w2"), QStringLiteral("aos2"), 202, 2, {kPost}, 40, {}, false};
     WorkerView c{QStringLiteral("gui"), QStringLiteral("desk"), 303, 0, {}, 0, {}, true};
+    // w2 was removed from copy alone.
+    panel.showGroups({GroupView{kCopy, 2, false, {QStringLiteral("w2")}, {}, 0, 0}, GroupView{kPost, 2, false, {}, {}, 0, 0}});
     panel.showWorkers({a, b, c});
     QTableWidget *t = panel.workersTable();
     QCOMPARE(t->rowCount(), 3);
@@ -238,7 +241,15 @@ void TestBatchGroupsPanel::workersTableShowsThisProcessAndOtherWorkersWithLateHe
     QVERIFY(t->item(1, BatchGroupsPanel::WorkerHeartbeatColumn)->toolTip().contains(QStringLiteral("may be gone")));
     QVERIFY(!t->item(1, BatchGroupsPanel::WorkerHeartbeatColumn)->icon().isNull());
     QCOMPARE(t->item(1, BatchGroupsPanel::WorkerExecutingColumn)->text(), QStringLiteral("idle"));
-    QCOMPARE(t->item(2, BatchGroupsPanel::WorkerGroupsColumn)->text(), QStringLiteral("none (removed)"));
+    QCOMPARE(t->item(1, BatchGroupsPanel::WorkerGroupsColumn)->text(), QStringLiteral("post (removed from copy)"));
+    QCOMPARE(t->item(2, BatchGroupsPanel::WorkerGroupsColumn)->text(), QStringLiteral("none"));
+    // Its row's menu adds it back to copy and removes it from post.
+    QMenu menu;
+    panel.fillWorkerMenu(menu, QStringLiteral("w2"));
+    QStringList entries;
+    for (const QAction *action : menu.actions())
+        entries << action->text();
+    QCOMPARE(entries, (QStringList{QStringLiteral("Add w2 back to batch group copy"), QStringLiteral("Remove w2 from batch group post")}));
     QCOMPARE(t->item(2, BatchGroupsPanel::WorkerHeartbeatColumn)->text(), QStringLiteral("this process"));
     // One worker fewer: its row goes.
     panel.showWorkers({a, c});

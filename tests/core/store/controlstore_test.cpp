@@ -335,11 +335,12 @@ TYPED_TEST(ControlStoreTest, MigratesAVersionTwoStoreToTheSharedRunsLeases)
     for (const char *drop : {"ALTER TABLE task DROP COLUMN lease_owner", "ALTER TABLE task DROP COLUMN lease_epoch",
                              "ALTER TABLE task DROP COLUMN lease_until", "ALTER TABLE task DROP COLUMN not_before",
                              "ALTER TABLE task DROP COLUMN stop_request", "DROP TABLE worker",
+                             "ALTER TABLE command DROP COLUMN worker",
                              "UPDATE meta SET value = '2' WHERE key = 'schema_version'"})
         ASSERT_EQ(this->backend.exec(QString::fromLatin1(drop)), QString()) << drop;
     auto store = this->open();
     ASSERT_TRUE(store);
-    EXPECT_EQ(*store->meta(QStringLiteral("schema_version")), QStringLiteral("3"));
+    EXPECT_EQ(*store->meta(QStringLiteral("schema_version")), QString::number(SqlControlStore::kSchemaVersion));
     ASSERT_OK(store->createTasks({this->spec(QStringLiteral("copy:A#1"), 1)}));
     auto lease = store->claimTask({QStringLiteral("copy:A#1")}, QStringLiteral("w1"), 30);
     ASSERT_TRUE(lease.ok()) << why(lease);
@@ -347,6 +348,9 @@ TYPED_TEST(ControlStoreTest, MigratesAVersionTwoStoreToTheSharedRunsLeases)
     EXPECT_GT((*lease)->epoch, 0);
     ASSERT_OK(store->renewLeases({QStringLiteral("w1"), QStringLiteral("h"), 1, 2, {QStringLiteral("default")}, {}, 0}, 30, {}));
     EXPECT_EQ(store->workers()->size(), 1);
+    // Version 4: a group command may name the one worker it is for.
+    ASSERT_TRUE(store->postGroupCommand(GroupAction::RemoveWorker, QStringLiteral("copy"), 0, QStringLiteral("w1")).ok());
+    EXPECT_EQ(store->pendingCommands()->value(0).worker, QStringLiteral("w1"));
 }
 
 TYPED_TEST(ControlStoreTest, LeasesAreClaimedOnceRenewedExpiredAndFenceTheirWrites)
