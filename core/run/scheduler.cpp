@@ -74,6 +74,10 @@ Scheduler::Scheduler(QString appName) : m_appName(std::move(appName))
     m_tickTimer = new QTimer(this);
     m_tickTimer->setInterval(250);
     connect(m_tickTimer, &QTimer::timeout, this, &Scheduler::tick);
+    m_storeChanged = new QTimer(this);
+    m_storeChanged->setSingleShot(true);
+    m_storeChanged->setInterval(100);
+    connect(m_storeChanged, &QTimer::timeout, this, &Scheduler::reactToStore);
     m_clock.start();
     m_watchPool.setMaxThreadCount(1);
 }
@@ -191,6 +195,10 @@ void Scheduler::open(const Plan &plan)
         Q_EMIT opened(false, st.error().message);
         return;
     }
+    m_listening = shared() && m_store->listenForChanges([this] {
+        if (!m_storeChanged->isActive())
+            m_storeChanged->start();
+    });
     m_tickTimer->start();
     publish();
     Q_EMIT opened(true, {});
@@ -389,7 +397,9 @@ void Scheduler::dispatch()
     std::vector<const TaskSpec *> specs;
     for (int i : candidates)
         specs.push_back(&m_tasks[size_t(i)].spec);
-    const std::vector<const TaskSpec *> chosen = tasksToLaunch(specs, rooms, preparing, kQueueAhead);
+    // A shared run's worker claims only what it starts now: a task queued behind its busy
+    // threads is one another worker's idle thread could have run.
+    const std::vector<const TaskSpec *> chosen = tasksToLaunch(specs, rooms, preparing, shared() ? 0 : kQueueAhead);
     if (shared()) {
         claimAndLaunch(chosen);
         return;
@@ -687,7 +697,7 @@ void Scheduler::tick()
         if (shared())
             shareTick();
     }
-    if (coordinates())
+    if (coordinates() && (!m_listening || m_tickCount % 4 == 0))
         pollCommands();
     publish();
 }

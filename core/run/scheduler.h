@@ -181,6 +181,8 @@ private:
     void persistShared(Entry &e, TaskState from, const QString &eventMessage);
     void claimAndLaunch(const std::vector<const TaskSpec *> &chosen);
     void shareTick();        // each second: heartbeat and leases, expiry, the others' states
+    void followCoordinator(); // a worker: whether the run is started, the group removals
+    void reactToStore();      // another process changed the store (LISTEN): read it now
     void refreshFromStore();
     void loseLease(Entry &e, const QString &why);
     QString sharedWaitReason(const QString &group) const; // "" when this process serves it
@@ -214,6 +216,11 @@ private:
     bool m_stopping = false;
     bool m_finishedEmitted = false;
     QTimer *m_tickTimer = nullptr;
+    // A shared run's store tells of changes (ControlStore::listenForChanges): they are read
+    // 100 ms after (one read for a burst), and the second's polls become a 5 s safety net.
+    QTimer *m_storeChanged = nullptr;
+    bool m_listening = false;
+    int m_shareTicks = 0;
     int m_tickCount = 0;
     QElapsedTimer m_clock;   // for rates
     QElapsedTimer m_runTime; // since Run

@@ -146,33 +146,54 @@ void Scheduler::refreshFromStore()
             applyTypeScan(*it, TypeScan::fromJson(decided.value(it.key()).toObject()));
 }
 
-void Scheduler::shareTick()
+void Scheduler::followCoordinator()
 {
+    if (coordinates())
+        return;
     // A worker dispatches while its coordinator runs the run; a Stop there stops it too (its
     // tasks stop at their next safe point, as the coordinator's own), until the next Run.
-    if (!coordinates()) {
-        auto started = m_store->meta(QString::fromLatin1(kSharedRunStarted));
-        const bool running = started && *started == QLatin1String("1");
-        if (m_workWanted && running && !m_dispatching) {
-            m_dispatching = true;
-            m_finishedEmitted = false;
-            m_runTime.start();
-            log({}, LogLevel::Info, QStringLiteral("worker %1 works in the run").arg(m_sharing->worker));
-        } else if (m_dispatching && started && !running) {
-            m_elapsedBefore += m_runTime.elapsed() / 1000.0;
-            m_dispatching = false;
-            withdrawAll(QStringLiteral("taken back from the queue: the coordinator stopped the run"));
-            log({}, LogLevel::Info, QStringLiteral("the coordinator stopped the run: worker %1 waits for the next Run")
-                                        .arg(m_sharing->worker));
-        }
+    auto started = m_store->meta(QString::fromLatin1(kSharedRunStarted));
+    const bool running = started && *started == QLatin1String("1");
+    if (m_workWanted && running && !m_dispatching) {
+        m_dispatching = true;
+        m_finishedEmitted = false;
+        m_runTime.start();
+        log({}, LogLevel::Info, QStringLiteral("worker %1 works in the run").arg(m_sharing->worker));
+    } else if (m_dispatching && started && !running) {
+        m_elapsedBefore += m_runTime.elapsed() / 1000.0;
+        m_dispatching = false;
+        withdrawAll(QStringLiteral("taken back from the queue: the coordinator stopped the run"));
+        log({}, LogLevel::Info, QStringLiteral("the coordinator stopped the run: worker %1 waits for the next Run")
+                                    .arg(m_sharing->worker));
     }
     // The administrator's removals, as the coordinator stored them.
-    if (!coordinates()) {
-        if (auto groups = m_store->meta(QStringLiteral("batch_groups")))
-            applyGroupSettings(*groups, true);
-        else
-            warnIfFailed(groups.error(), "reading the batch groups");
-    }
+    if (auto groups = m_store->meta(QStringLiteral("batch_groups")))
+        applyGroupSettings(*groups, true);
+    else
+        warnIfFailed(groups.error(), "reading the batch groups");
+}
+
+void Scheduler::reactToStore()
+{
+    if (!m_store || !shared())
+        return;
+    followCoordinator();
+    refreshFromStore();
+    if (coordinates())
+        pollCommands();
+    dispatch();
+    updateWaitReasons();
+    publish();
+    checkIdle();
+}
+
+void Scheduler::shareTick()
+{
+    // Told of every change, a worker reads what the others did only as a safety net; a
+    // coordinator reads each second still, for the others' progress (no notification for it).
+    const bool poll = !m_listening || coordinates() || ++m_shareTicks % 5 == 0;
+    if (poll)
+        followCoordinator();
     // The heartbeat: this worker's row, its leases and the progress of what it holds.
     WorkerInfo self;
     self.name = m_sharing->worker;
@@ -233,7 +254,8 @@ void Scheduler::shareTick()
                                    : QStringLiteral("handed back: worker %1 lost its lease").arg(x.worker));
     if (auto workers = m_store->workers())
         m_sharedWorkers = *workers;
-    refreshFromStore();
+    if (poll)
+        refreshFromStore();
     dispatch();
     updateWaitReasons();
     checkIdle();

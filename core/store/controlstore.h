@@ -174,6 +174,15 @@ public:
     // Asks the worker holding `task` to apply `action` (pause, cancel, skip); the worker that
     // holds it, or "" when nobody does any more.
     virtual Result<QString> requestStop(const QString &task, TaskAction action) = 0;
+    // Calls `onChange` (in this store's thread, from its event loop) soon after another
+    // process changed a task's state, posted a command or set a meta value, so that a shared
+    // run's processes react at once instead of at their next poll. False: this store cannot
+    // tell (SQLite, or the server refused LISTEN); poll instead.
+    virtual bool listenForChanges(std::function<void()> onChange)
+    {
+        (void)onChange;
+        return false;
+    }
     virtual Result<QVector<WorkerInfo>> workers() = 0;
     virtual Status removeWorker(const QString &name) = 0;
 

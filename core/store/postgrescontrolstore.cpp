@@ -2,6 +2,8 @@
 #include "engine/dbconnection.h"
 #include "store/statelocation.h"
 
+#include <QRegularExpression>
+#include <QSqlDriver>
 #include <QSqlError>
 
 namespace cockpit {
@@ -97,6 +99,31 @@ QSqlDatabase &PostgresControlStore::db() { return m_connection->db(); }
 QString PostgresControlStore::errorOf(const QSqlQuery &q) const { return m_connection->errorOf(q); }
 
 qint64 PostgresControlStore::sessionId() const { return m_connection->sessionId(); }
+
+QString PostgresControlStore::channel() const
+{
+    static const QRegularExpression other(QStringLiteral("[^a-z0-9_]"));
+    return (QStringLiteral("cockpit_") + m_schema.toLower().replace(other, QStringLiteral("_"))).left(63);
+}
+
+Status PostgresControlStore::notifyChanged()
+{
+    return exec(QStringLiteral("NOTIFY ") + channel());
+}
+
+bool PostgresControlStore::listenForChanges(std::function<void()> onChange)
+{
+    QSqlDriver *driver = db().driver();
+    if (!driver->hasFeature(QSqlDriver::EventNotifications) || !driver->subscribeToNotification(channel()))
+        return false;
+    m_onChange = std::move(onChange);
+    QObject::connect(driver, &QSqlDriver::notification, driver,
+                     [this](const QString &, QSqlDriver::NotificationSource source, const QVariant &) {
+                         if (source == QSqlDriver::OtherSource && m_onChange)
+                             m_onChange();
+                     });
+    return true;
+}
 
 Result<bool> PostgresControlStore::queryBool(const QString &sql, const QVariantList &binds)
 {

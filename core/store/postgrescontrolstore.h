@@ -27,6 +27,9 @@ public:
 
     // This store's session on the server (pg_terminate_backend takes it).
     qint64 sessionId() const;
+    // LISTEN on the schema's channel (notifyChanged NOTIFYs it); other sessions' notifications
+    // call `onChange`, this session's own do not.
+    bool listenForChanges(std::function<void()> onChange) override;
 
 protected:
     QSqlDatabase &db() override;
@@ -40,8 +43,10 @@ protected:
                                                                   const QVariantList &setBinds) override;
     Result<std::optional<bool>> leaseHeld() override;
     QString errorOf(const QSqlQuery &q) const override;
+    Status notifyChanged() override;
 
 private:
+    QString channel() const; // "cockpit_" and the schema, as a plain lower-case identifier
     PostgresControlStore() = default;
     Status setUpSchema(IfMissing ifMissing);
     Result<bool> queryBool(const QString &sql, const QVariantList &binds);
@@ -49,6 +54,7 @@ private:
     std::unique_ptr<DbConnection> m_connection;
     QString m_schema;
     bool m_holdsLease = false; // this connection holds the owner's advisory lock
+    std::function<void()> m_onChange;
 };
 
 } // namespace cockpit

@@ -104,6 +104,14 @@ Status SqlControlStore::transaction(const std::function<Status()> &body)
     return {};
 }
 
+Result<qint64> SqlControlStore::insertCommand(const QString &sql, const QVariantList &binds)
+{
+    auto id = insert(sql, binds);
+    if (id)
+        (void)notifyChanged(); // failed or not, the command is stored: the owner's next poll finds it
+    return id;
+}
+
 Result<qint64> SqlControlStore::insert(const QString &sql, const QVariantList &binds)
 {
     QSqlQuery q(db());
@@ -128,9 +136,12 @@ Result<QString> SqlControlStore::meta(const QString &key)
 
 Status SqlControlStore::setMeta(const QString &key, const QString &value)
 {
-    return exec(QStringLiteral("INSERT INTO meta (key, value) VALUES (?, ?) "
-                               "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
-                {key, value});
+    if (auto st = exec(QStringLiteral("INSERT INTO meta (key, value) VALUES (?, ?) "
+                                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+                       {key, value});
+        !st)
+        return st;
+    return notifyChanged();
 }
 
 Result<bool> SqlControlStore::hasTasks()
@@ -284,6 +295,8 @@ Status SqlControlStore::recordTransition(const QString &task, TaskState from, Ta
 {
     if (from == to)
         return {};
+    if (auto st = notifyChanged(); !st)
+        return st;
     return exec(QStringLiteral("INSERT INTO event (at, task, from_state, to_state, message) VALUES (?, ?, ?, ?, ?)"),
                 {now(), task, toString(from), toString(to), text(message)});
 }
@@ -363,20 +376,20 @@ Result<QVector<LogLine>> SqlControlStore::log(const QString &task, int limit)
 
 Result<qint64> SqlControlStore::postCommand(TaskAction action, const QString &task, bool withDependents)
 {
-    return insert(QStringLiteral("INSERT INTO command (at, action, task, with_dependents) VALUES (?, ?, ?, ?)"),
+    return insertCommand(QStringLiteral("INSERT INTO command (at, action, task, with_dependents) VALUES (?, ?, ?, ?)"),
                   {now(), toString(action), text(task), withDependents ? 1 : 0});
 }
 
 Result<qint64> SqlControlStore::postGroupCommand(GroupAction action, const QString &group, int threads,
                                                  const QString &worker)
 {
-    return insert(QStringLiteral("INSERT INTO command (at, action, task, with_dependents, threads, worker) VALUES (?, ?, ?, 0, ?, ?)"),
+    return insertCommand(QStringLiteral("INSERT INTO command (at, action, task, with_dependents, threads, worker) VALUES (?, ?, ?, 0, ?, ?)"),
                   {now(), toString(action), text(group), threads, text(worker)});
 }
 
 Result<qint64> SqlControlStore::postPriorityCommand(const QString &task, int priority)
 {
-    return insert(QStringLiteral("INSERT INTO command (at, action, task, with_dependents, priority) VALUES (?, ?, ?, 0, ?)"),
+    return insertCommand(QStringLiteral("INSERT INTO command (at, action, task, with_dependents, priority) VALUES (?, ?, ?, 0, ?)"),
                   {now(), kPriorityAction, text(task), priority});
 }
 

@@ -87,6 +87,9 @@ protected:
                                                                           const QVariantList &setBinds);
     // The event of a state change (in the caller's transaction).
     Status recordTransition(const QString &task, TaskState from, TaskState to, const QString &message);
+    // Tells the processes that listen (listenForChanges) that the store changed; in a
+    // transaction, at its commit. Nothing where no one can listen.
+    virtual Status notifyChanged() { return {}; }
     // Why `q` failed, for messages.
     virtual QString errorOf(const QSqlQuery &q) const;
 
@@ -94,6 +97,7 @@ protected:
     Status exec(const QString &sql, const QVariantList &binds = {});
     Status transaction(const std::function<Status()> &body);
     Result<qint64> insert(const QString &sql, const QVariantList &binds);
+    Result<qint64> insertCommand(const QString &sql, const QVariantList &binds); // insert, then notifyChanged
     // "control store <path>: <what>"
     TaskError storeError(const QString &what) const;
 

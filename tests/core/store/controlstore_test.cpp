@@ -541,6 +541,38 @@ TEST_F(PostgresControlStoreTest, TheLeaseIsFreedWhenTheOwnersSessionIsKilled)
     EXPECT_FALSE((*first)->heartbeat().ok()); // the killed owner learns it at its next write
 }
 
+TEST_F(PostgresControlStoreTest, AListenerHearsTheOtherStoresChangesButNotItsOwn)
+{
+    auto listener = ControlStore::open(pg.url());
+    auto writer = ControlStore::open(pg.url());
+    ASSERT_TRUE(listener.ok() && writer.ok());
+    int heard = 0;
+    ASSERT_TRUE((*listener)->listenForChanges([&] { ++heard; }));
+    // A command, a state change (with its event), a meta value: each is told.
+    ASSERT_TRUE((*writer)->postCommand(TaskAction::Pause, QStringLiteral("copy:*"), false).ok());
+    EXPECT_TRUE(waitUntil([&] { return heard >= 1; }, 5000));
+    TaskSpec copy;
+    copy.name = QStringLiteral("copy:A");
+    copy.table = QStringLiteral("A");
+    ASSERT_OK((*writer)->createTasks({copy}));
+    TaskStatus paused;
+    paused.state = TaskState::Paused;
+    ASSERT_OK((*writer)->saveStatus(QStringLiteral("copy:A"), paused, TaskState::Waiting, QStringLiteral("paused")));
+    EXPECT_TRUE(waitUntil([&] { return heard >= 2; }, 5000));
+    ASSERT_OK((*writer)->setMeta(QStringLiteral("shared_run_started"), QStringLiteral("1")));
+    EXPECT_TRUE(waitUntil([&] { return heard >= 3; }, 5000));
+    // Its own writes it does not hear.
+    const int before = heard;
+    ASSERT_OK((*listener)->setMeta(QStringLiteral("shared_run_started"), QStringLiteral("0")));
+    waitUntil([] { return false; }, 500);
+    EXPECT_EQ(heard, before);
+    // A store on a file cannot tell: its processes poll.
+    QTemporaryDir dir;
+    auto file = ControlStore::open(dir.filePath(QStringLiteral("state.db")));
+    ASSERT_TRUE(file.ok());
+    EXPECT_FALSE((*file)->listenForChanges([] {}));
+}
+
 TEST_F(PostgresControlStoreTest, TheOwnersLeaseShowsAsHeldWhateverItsHeartbeat)
 {
     auto first = ControlStore::open(pg.url());
