@@ -79,7 +79,7 @@ run_once() {
   local mode=$1 n=$2 rep=$3 tag="${1}_${2}_${3}"
   local target="t_$tag" state="s_$tag"
   pg -c "DROP SCHEMA IF EXISTS $target CASCADE; DROP SCHEMA IF EXISTS $state CASCADE; CREATE SCHEMA $target" 2>/dev/null
-  python3 - "$work/demo/plan.json" "$work/plan-$tag.json" "$COCKPIT_TEST_PG_URL?schema=$target" <<'PY'
+  python3 - "$work/demo/plan.json" "$work/demo/plan-$tag.json" "$COCKPIT_TEST_PG_URL?schema=$target" <<'PY'
 import json, sys
 p = json.load(open(sys.argv[1])); p['target'] = sys.argv[3]
 json.dump(p, open(sys.argv[2], 'w'), indent=1)
@@ -89,19 +89,29 @@ PY
   read -r b0 t0 < <(busy_jiffies)
   start=$(date +%s.%N)
   if [ "$mode" = local ]; then
-    /usr/bin/time -f "%U %S" -o "$work/coord-$tag.time" "$CTL" run --plan "$work/plan-$tag.json" --state "$work/state-$tag.db" \
-      --threads "$n" --quiet --json --override bench >"$work/coord-$tag.json" 2>"$work/coord-$tag.err"
+    /usr/bin/time -f "%U %S" -o "$work/coord-$tag.time" "$CTL" run --plan "$work/demo/plan-$tag.json" --state "$work/state-$tag.db" \
+      --threads "$n" --quiet --json --override bench >"$work/coord-$tag.json" 2>"$work/coord-$tag.err" ||
+      { echo "sharedrun: the run failed:" >&2; tail -n 5 "$work/coord-$tag.err" >&2; exit 1; }
   else
-    /usr/bin/time -f "%U %S" -o "$work/coord-$tag.time" "$CTL" run --plan "$work/plan-$tag.json" --state "$st" \
+    /usr/bin/time -f "%U %S" -o "$work/coord-$tag.time" "$CTL" run --plan "$work/demo/plan-$tag.json" --state "$st" \
       --threads 0 --quiet --json --override bench >"$work/coord-$tag.json" 2>"$work/coord-$tag.err" &
     local coord=$! i pids=()
+    # The workers join once the coordinator has planned the run and pressed Run.
+    until [ "$(pg -tA -c "SELECT value FROM $state.meta WHERE key = 'shared_run_started'" 2>/dev/null)" = 1 ]; do
+      kill -0 "$coord" 2>/dev/null || break
+      sleep 0.1
+    done
     for i in $(seq 1 "$n"); do
       /usr/bin/time -f "%U %S" -o "$work/w$i-$tag.time" "$CTL" worker --state "$st" --threads 1 --name "w$i" --quiet \
         >"$work/w$i-$tag.out" 2>&1 &
       pids+=($!)
     done
-    wait "$coord"
-    wait "${pids[@]}"
+    if ! wait "$coord"; then
+      echo "sharedrun: the coordinator failed:" >&2; tail -n 5 "$work/coord-$tag.err" >&2; tail -n 5 "$work/coord-$tag.json" >&2; exit 1
+    fi
+    for i in "${!pids[@]}"; do
+      wait "${pids[$i]}" || { echo "sharedrun: worker w$((i + 1)) failed:" >&2; tail -n 5 "$work/w$((i + 1))-$tag.out" >&2; exit 1; }
+    done
   fi
   end=$(date +%s.%N)
   read -r b1 t1 < <(busy_jiffies)
