@@ -136,6 +136,13 @@ struct SharedRun {
 
     int count(const QString &sql) { return state.value(sql).toInt(); }
 
+    // The events that handed `task` back from `worker` once its lease had run out.
+    int lostLeaseEvents(const QString &task, const QString &worker)
+    {
+        return count(QStringLiteral("SELECT count(*) FROM event WHERE task = '%1' AND message LIKE 'worker %2 lost its lease%%'")
+                         .arg(task, worker));
+    }
+
     // Every task ended and each table holds exactly the source's rows.
     void expectTheTargetEqualsTheSource()
     {
@@ -164,10 +171,7 @@ TEST(SharedRun, AKilledWorkersCopyIsHandedOverAndTheTargetEndsEqualToTheSource)
 
     run.expectTheTargetEqualsTheSource();
     // The killed worker's copy was handed back once, then claimed again and finished.
-    EXPECT_EQ(run.count(QStringLiteral("SELECT count(*) FROM event WHERE task = '%1' AND message LIKE 'worker %2 lost its lease%%'")
-                            .arg(task, name)),
-              1)
-        << qPrintable(task);
+    EXPECT_EQ(run.lostLeaseEvents(task, name), 1) << qPrintable(task);
     EXPECT_GE(run.count(QStringLiteral("SELECT count(*) FROM event WHERE task = '%1' AND message LIKE 'claimed by worker %%'").arg(task)), 2);
     // The work was shared: both survivors claimed tasks.
     for (int i = 0; i < 3; ++i) {
@@ -207,10 +211,7 @@ TEST(SharedRun, AFrozenWorkerWokenAfterItsLeaseWritesNothingTwice)
     run.finish(-1);
 
     run.expectTheTargetEqualsTheSource();
-    EXPECT_EQ(run.count(QStringLiteral("SELECT count(*) FROM event WHERE task = '%1' AND message LIKE 'worker %2 lost its lease%%'")
-                            .arg(task, name)),
-              1)
-        << qPrintable(task);
+    EXPECT_EQ(run.lostLeaseEvents(task, name), 1) << qPrintable(task);
     // The woken worker learnt it had lost the copy (from the fence, its next heartbeat or the
     // store refusing its outcome) and dropped what its attempt did.
     QDir logs(run.dir.filePath(QStringLiteral("xdg/upgrade-cockpit")));
