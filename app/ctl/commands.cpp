@@ -751,6 +751,40 @@ int priority(const QStringList &args)
         });
 }
 
+// Waits until the shared run at `location` is planned and its coordinator pressed Run once: a
+// fleet of workers may start before the coordinator (or while it plans). Returns Ok, or
+// the exit code after printing why (an unreachable store, a wrong password: at once).
+static int awaitPlannedRun(const QString &location)
+{
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    bool told = false;
+    while (!g_signal) {
+        auto store = ControlStore::open(location, ControlStore::IfMissing::Fail);
+        if (!store && !isMissingRun(store.error())) {
+            fail(store.error().message);
+            return BadInput;
+        }
+        if (store) {
+            auto started = (*store)->meta(QString::fromLatin1(kSharedRunStarted));
+            if (!started) {
+                fail(started.error().message);
+                return BadInput;
+            }
+            if (!started->isEmpty())
+                return Ok;
+        }
+        if (!told)
+            std::fprintf(stderr, "upgradectl: waiting for the run at %s: its coordinator has not planned and started it "
+                                 "yet (upgradectl run --plan F --state %s); Ctrl+C stops\n",
+                         qPrintable(statelocation::display(location)), qPrintable(statelocation::display(location)));
+        told = true;
+        QThread::msleep(500);
+    }
+    std::fprintf(stderr, "upgradectl: stopped before the run started\n");
+    return Incomplete;
+}
+
 // `upgradectl worker --state postgresql://...`: one of a shared run's workers, until the run ends.
 static int work(const QCommandLineParser &p)
 {
@@ -789,6 +823,9 @@ static int work(const QCommandLineParser &p)
             return BadInput;
         }
     }
+    if (!p.isSet(QStringLiteral("no-wait")))
+        if (const int waited = awaitPlannedRun(*given); waited != Ok)
+            return waited;
     setLogToStderr(true);
     UpgradeRun run;
     run.share(sharing);
@@ -829,6 +866,8 @@ int worker(const QStringList &args)
     p.addOption({QStringLiteral("worker"), QStringLiteral("remove/add: only this worker of a shared run (its --name; "
                                                           "upgradectl status lists them)."),
                  QStringLiteral("W")});
+    p.addOption({QStringLiteral("no-wait"), QStringLiteral("Working: exit (2) when the run is not planned and started "
+                                                           "yet, instead of waiting for its coordinator.")});
     p.addOption({QStringLiteral("json"), QStringLiteral("Working: print the summary as JSON.")});
     p.addOption({QStringLiteral("quiet"), QStringLiteral("Working: no progress line.")});
     p.addPositionalArgument(QStringLiteral("ACTION"), QStringLiteral("remove, add or threads; none: work."), QStringLiteral("[ACTION]"));

@@ -96,11 +96,8 @@ PY
     /usr/bin/time -f "%U %S" -o "$work/coord-$tag.time" "$CTL" run --plan "$work/demo/plan-$tag.json" --state "$st" \
       --threads 0 --quiet --json --override bench >"$work/coord-$tag.json" 2>"$work/coord-$tag.err" &
     local coord=$! i pids=()
-    # The workers join once the coordinator has planned the run and pressed Run.
-    until [ "$(pg -tA -c "SELECT value FROM $state.meta WHERE key = 'shared_run_started'" 2>/dev/null)" = 1 ]; do
-      kill -0 "$coord" 2>/dev/null || break
-      sleep 0.1
-    done
+    # Started with the coordinator, as an administrator starts them: each waits until the
+    # coordinator has planned the run and pressed Run.
     for i in $(seq 1 "$n"); do
       /usr/bin/time -f "%U %S" -o "$work/w$i-$tag.time" "$CTL" worker --state "$st" --threads 1 --name "w$i" --quiet \
         >"$work/w$i-$tag.out" 2>&1 &

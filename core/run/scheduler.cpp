@@ -833,6 +833,7 @@ void Scheduler::shutdown()
     m_watchPool.waitForDone();
     if (!m_store)
         return;
+    m_workWanted = false; // the last shareTick below must not join the run again
     m_dispatching = false;
     withdrawAll(QStringLiteral("taken back from the queue at shutdown"));
     for (auto &[name, g] : m_groups)

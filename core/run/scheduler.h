@@ -200,7 +200,6 @@ private:
     // A worker (not the coordinator): Run was pressed here; it dispatches while the store
     // also says the coordinator runs it (meta kSharedRunStarted).
     bool m_workWanted = false;
-    static constexpr char kSharedRunStarted[] = "shared_run_started";
     RunTables m_run; // what tasks are executed with (taskcontextfor.h)
     void saveTypeScans(); // the decided value scans into the store's meta "type_scan"
     std::vector<Entry> m_tasks;

@@ -191,7 +191,9 @@ void Scheduler::shareTick()
 {
     // Told of every change, a worker reads what the others did only as a safety net; a
     // coordinator reads each second still, for the others' progress (no notification for it).
-    const bool poll = !m_listening || coordinates() || ++m_shareTicks % 5 == 0;
+    // A worker that waits for its coordinator's Run reads each second too: a Run pressed
+    // before it listened sent it no notification (this cost a worker 4 s at its start).
+    const bool poll = !m_listening || coordinates() || !m_dispatching || ++m_shareTicks % 5 == 0;
     if (poll)
         followCoordinator();
     // The heartbeat: this worker's row, its leases and the progress of what it holds.

@@ -17,6 +17,18 @@ QString toString(GroupAction action)
     return {};
 }
 
+static const QString kNoRunState = QStringLiteral("no run state at ");
+
+TaskError missingRunError(const QString &path)
+{
+    return makeError(kNoRunState + path);
+}
+
+bool isMissingRun(const TaskError &error)
+{
+    return error.message.startsWith(kNoRunState);
+}
+
 Result<std::unique_ptr<ControlStore>> ControlStore::open(const QString &location, IfMissing ifMissing)
 {
     if (statelocation::isUrl(location)) {

@@ -104,6 +104,15 @@ struct ExpiredLease {
     TaskState was = TaskState::Executing;
 };
 
+// A shared run's meta key, written by its coordinator at its first Run, once the run is
+// planned: "1" while the coordinator runs it, "0" once it stopped. Workers follow it.
+inline constexpr char kSharedRunStarted[] = "shared_run_started";
+
+// open(IfMissing::Fail)'s error when there is no run at `path` yet; isMissingRun() tells it
+// from the others (a worker started before its coordinator waits instead of failing).
+TaskError missingRunError(const QString &path);
+bool isMissingRun(const TaskError &error);
+
 // The interface of a control store; open() picks the implementation by the location
 // (statelocation.h): SqliteControlStore for a file path, PostgresControlStore for a
 // postgresql:// URL. Both share their QtSql code (sqlcontrolstore.h); only the DDL and types,

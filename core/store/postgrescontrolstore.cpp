@@ -201,7 +201,7 @@ Status PostgresControlStore::setUpSchema(IfMissing ifMissing)
     if (found->meta && found->version == kSchemaVersion)
         return {};
     if (!found->meta && ifMissing == IfMissing::Fail)
-        return makeError(QStringLiteral("no run state at %1").arg(m_path));
+        return missingRunError(m_path);
 
     const Status st = transaction([&]() -> Status {
         if (auto st = exec(QStringLiteral("SELECT pg_advisory_xact_lock(%1, hashtext(?))").arg(kSetUpLockClass), {m_schema}); !st)

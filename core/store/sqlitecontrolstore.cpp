@@ -94,7 +94,7 @@ Result<std::unique_ptr<ControlStore>> SqliteControlStore::open(const QString &pa
     s->m_path = QFileInfo(path).absoluteFilePath();
     s->m_name = QStringLiteral("store-%1").arg(counter.fetch_add(1));
     if (ifMissing == IfMissing::Fail && !QFileInfo::exists(s->m_path))
-        return makeError(QStringLiteral("no run state at %1").arg(s->m_path));
+        return missingRunError(s->m_path);
     if (!QDir().mkpath(QFileInfo(s->m_path).absolutePath()))
         return makeError(QStringLiteral("cannot create the folder of the control store %1").arg(s->m_path));
     OpeningLock opening(s->m_path);

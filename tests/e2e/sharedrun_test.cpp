@@ -78,12 +78,34 @@ struct SharedRun {
     std::vector<std::unique_ptr<QProcess>> workers; // w1, w2, w3
     QStringList names{QStringLiteral("w1"), QStringLiteral("w2"), QStringLiteral("w3")};
 
-    // Starts the coordinator and, once it has started the run, three one-thread workers.
-    bool begin()
+    void startWorkers()
+    {
+        for (const QString &name : names)
+            workers.push_back(start({QStringLiteral("worker"), QStringLiteral("--state"), state.url(), QStringLiteral("--threads"),
+                                     QStringLiteral("1"), QStringLiteral("--name"), name, QStringLiteral("--lease"),
+                                     QStringLiteral("4"), QStringLiteral("--quiet")}));
+    }
+
+    // Starts the coordinator and, once it has started the run, three one-thread workers; or,
+    // `workersFirst`, the workers before there is a run (they wait for it), then the coordinator.
+    bool begin(bool workersFirst = false)
     {
         home = std::make_unique<StateHome>(dir.filePath(QStringLiteral("xdg")));
         plan = writePlan(dir, target.url());
         sourceDb = dir.filePath(QStringLiteral("source.db"));
+        if (workersFirst) {
+            startWorkers();
+            for (size_t i = 0; i < workers.size(); ++i) {
+                QByteArray said;
+                const bool waiting = waitUntil([&] {
+                    said += workers[i]->readAllStandardError();
+                    return said.contains("waiting for the run at") || workers[i]->state() != QProcess::Running;
+                }, 30000);
+                EXPECT_TRUE(waiting && workers[i]->state() == QProcess::Running) << qPrintable(names[int(i)]) << ": " << said.toStdString();
+                if (!waiting || workers[i]->state() != QProcess::Running)
+                    return false;
+            }
+        }
         coordinator = start({QStringLiteral("run"), QStringLiteral("--plan"), plan, QStringLiteral("--state"), state.url(),
                              QStringLiteral("--threads"), QStringLiteral("0"), QStringLiteral("--quiet"),
                              QStringLiteral("--override"), QStringLiteral("the test's own sessions")});
@@ -95,12 +117,11 @@ struct SharedRun {
         EXPECT_EQ(coordinator->state(), QProcess::Running) << coordinator->readAllStandardError().toStdString();
         if (!started || coordinator->state() != QProcess::Running)
             return false;
+        if (workersFirst)
+            return true;
         // The coordinator executes nothing.
         EXPECT_EQ(state.value(QStringLiteral("SELECT count(*) FROM task WHERE state IN ('Ready', 'Executing')")), QStringLiteral("0"));
-        for (const QString &name : names)
-            workers.push_back(start({QStringLiteral("worker"), QStringLiteral("--state"), state.url(), QStringLiteral("--threads"),
-                                     QStringLiteral("1"), QStringLiteral("--name"), name, QStringLiteral("--lease"),
-                                     QStringLiteral("4"), QStringLiteral("--quiet")}));
+        startWorkers();
         return true;
     }
 
@@ -232,13 +253,14 @@ TEST(SharedRun, AFrozenWorkerWokenAfterItsLeaseWritesNothingTwice)
 
 // `upgradectl worker remove --group copy --worker w2`: w2 claims no more copies (what it
 // executes finishes) while w1 and w3 go on with them; w2 still works in the other group, and
-// the run ends with the target equal to the source.
+// the run ends with the target equal to the source. The workers start before the run exists,
+// as a fleet started at once does: they wait for the coordinator to plan and start it.
 TEST(SharedRun, AWorkerRemovedFromAGroupClaimsNoMoreOfItsTasksWhileTheOthersGoOn)
 {
     SharedRun run;
     if (run.target.url().isEmpty())
         GTEST_SKIP() << "COCKPIT_TEST_PG_URL is not set (scripts/test-servers.sh starts the server)";
-    ASSERT_TRUE(run.begin());
+    ASSERT_TRUE(run.begin(true));
     ASSERT_TRUE(waitUntil([&] {
         return run.count(QStringLiteral("SELECT count(*) FROM event WHERE message LIKE 'claimed by worker w2 %'")) > 0;
     }, 60000));
@@ -269,4 +291,21 @@ TEST(SharedRun, AWorkerRemovedFromAGroupClaimsNoMoreOfItsTasksWhileTheOthersGoOn
                                     QStringLiteral("--group"), QStringLiteral("copy"), QStringLiteral("--worker"), QStringLiteral("w9")});
     EXPECT_NE(unknown.exitCode, 0);
     EXPECT_TRUE((unknown.out + unknown.err).contains(QStringLiteral("no worker w9 in this run"))) << qPrintable(unknown.out + unknown.err);
+}
+
+// A worker waits only for a run that is not there yet: told --no-wait it exits 2, and a store
+// it cannot reach fails at once instead of waiting.
+TEST(SharedRun, AWorkerWithoutARunWaitsUnlessToldNotToAndAnUnreachableStoreFailsAtOnce)
+{
+    PgScratchSchema state;
+    if (state.url().isEmpty())
+        GTEST_SKIP() << "COCKPIT_TEST_PG_URL is not set (scripts/test-servers.sh starts the server)";
+    const Cli noWait = upgradectl({QStringLiteral("worker"), QStringLiteral("--state"), state.url(), QStringLiteral("--no-wait")});
+    EXPECT_EQ(noWait.exitCode, 2);
+    EXPECT_TRUE(noWait.err.contains(QStringLiteral("no run state at"))) << qPrintable(noWait.err);
+    const Cli unreachable = upgradectl({QStringLiteral("worker"), QStringLiteral("--state"),
+                                        QStringLiteral("postgresql://cockpit@127.0.0.1:1/cockpit_test?schema=s")});
+    EXPECT_EQ(unreachable.exitCode, 2);
+    EXPECT_FALSE(unreachable.err.contains(QStringLiteral("waiting for the run"))) << qPrintable(unreachable.err);
+    EXPECT_TRUE(unreachable.err.contains(QStringLiteral("127.0.0.1"))) << qPrintable(unreachable.err);
 }
