@@ -623,7 +623,8 @@ void Scheduler::checkIdle()
 {
     bool active = false, dispatchable = false, runningHere = false;
     for (const auto &e : m_tasks) {
-        if (e.status.state == TaskState::Ready || e.status.state == TaskState::Executing)
+        // (A state the store has not taken yet is not the end: shareTick saves it again.)
+        if (e.status.state == TaskState::Ready || e.status.state == TaskState::Executing || e.unsavedFrom)
             active = true;
         else if (e.status.state == TaskState::Waiting && depsEnded(e))
             dispatchable = true;

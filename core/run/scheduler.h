@@ -120,6 +120,10 @@ private:
         qint64 leaseEpoch = 0;
         bool leaseLost = false;
         std::optional<TaskAction> stopApplied;
+        // A shared run: a state change the store did not take (its server was away), from
+        // the state the store still has, with its event; shareTick() saves it again.
+        std::optional<TaskState> unsavedFrom;
+        QString unsavedEvent;
         quint64 version = 0;
         bool dirty = true;
     };

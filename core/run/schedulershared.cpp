@@ -21,6 +21,8 @@ void Scheduler::share(const RunSharing &sharing)
 
 void Scheduler::persistShared(Entry &e, TaskState from, const QString &eventMessage)
 {
+    if (e.unsavedFrom) // the store still has the state before the change it missed
+        from = *e.unsavedFrom;
     const TaskState to = e.status.state;
     const bool held = e.leaseEpoch > 0;
     const bool release = to != TaskState::Ready && to != TaskState::Executing;
@@ -33,8 +35,11 @@ void Scheduler::persistShared(Entry &e, TaskState from, const QString &eventMess
                                        notBefore);
     if (!saved) {
         warnIfFailed(saved.error(), "saving a task state");
+        e.unsavedFrom = from;
+        e.unsavedEvent = eventMessage;
         return;
     }
+    e.unsavedFrom.reset();
     if (*saved) {
         if (release) {
             e.leaseEpoch = 0;
@@ -196,6 +201,13 @@ void Scheduler::shareTick()
     const bool poll = !m_listening || coordinates() || !m_dispatching || ++m_shareTicks % 5 == 0;
     if (poll)
         followCoordinator();
+    // What the store missed while its server was away, before the heartbeat renews the leases.
+    for (Entry &e : m_tasks)
+        if (e.unsavedFrom) {
+            persistShared(e, *e.unsavedFrom, e.unsavedEvent);
+            if (!e.unsavedFrom)
+                log(e.spec.name, LogLevel::Info, QStringLiteral("%1 saved, once the control store was back").arg(toString(e.status.state)));
+        }
     // The heartbeat: this worker's row, its leases and the progress of what it holds.
     WorkerInfo self;
     self.name = m_sharing->worker;

@@ -1,10 +1,13 @@
 #include "store/postgrescontrolstore.h"
 #include "engine/dbconnection.h"
+#include "log/logging.h"
 #include "store/statelocation.h"
 
+#include <QDateTime>
 #include <QRegularExpression>
 #include <QSqlDriver>
 #include <QSqlError>
+#include <libpq-fe.h>
 
 namespace cockpit {
 
@@ -78,6 +81,7 @@ Result<std::unique_ptr<ControlStore>> PostgresControlStore::open(const Connectio
         return makeError(QStringLiteral("control store: %1")
                              .arg(QString(connection.error().message).replace(session.display(), s->m_path)));
     s->m_connection = std::move(*connection);
+    s->m_sessionUrl = session;
     if (auto st = s->exec(QStringLiteral("SELECT set_config('search_path', quote_ident(?), false)"), {s->m_schema}); !st)
         return s->storeError(st.error().message);
     if (auto st = s->setUpSchema(ifMissing); !st)
@@ -94,7 +98,50 @@ PostgresControlStore::~PostgresControlStore()
     m_connection.reset();
 }
 
-QSqlDatabase &PostgresControlStore::db() { return m_connection->db(); }
+QSqlDatabase &PostgresControlStore::db()
+{
+    reconnectIfLost();
+    return m_connection->db();
+}
+
+void PostgresControlStore::reconnectIfLost()
+{
+    if (inTransaction() || PQstatus(m_connection->postgres()) != CONNECTION_BAD)
+        return;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (m_reconnectTriedAtMs >= 0 && now - m_reconnectTriedAtMs < 1000)
+        return; // the server is still away: this statement fails at once, and says why
+    m_reconnectTriedAtMs = now;
+    auto connection = DbConnection::open(m_sessionUrl, DbConnection::Mode::ReadWrite);
+    if (!connection) {
+        logger("store")->warn("control store {}: the session was lost and a new one failed: {}", m_path.toStdString(),
+                              QString(connection.error().message).replace(m_sessionUrl.display(), m_path).toStdString());
+        return;
+    }
+    // The lost session's LISTEN goes with it (its socket would wake this thread for nothing).
+    if (m_onChange)
+        m_connection->db().driver()->unsubscribeFromNotification(channel());
+    m_lostConnection = std::move(m_connection);
+    m_connection = std::move(*connection);
+    QStringList regained;
+    if (auto st = exec(QStringLiteral("SELECT set_config('search_path', quote_ident(?), false)"), {m_schema}); !st) {
+        logger("store")->warn("control store {}: a new session could not select schema {}: {}", m_path.toStdString(),
+                              m_schema.toStdString(), st.error().message.toStdString());
+        return;
+    }
+    if (m_holdsLease) {
+        auto got = queryBool(QStringLiteral("SELECT pg_try_advisory_lock(%1, hashtext(?))").arg(kOwnerLockClass), {m_schema});
+        m_holdsLease = got && *got;
+        m_lostTheRun = got && !*got;
+        regained << (m_holdsLease ? QStringLiteral("the run's lease") : QStringLiteral("not the run's lease (another process owns the run now)"));
+    }
+    if (m_onChange && subscribe()) {
+        regained << QStringLiteral("notifications");
+        m_onChange(); // what changed while it was away
+    }
+    logger("store")->warn("control store {}: the session was lost; a new one took over{}{}", m_path.toStdString(),
+                          regained.isEmpty() ? "" : ", with ", regained.join(QStringLiteral(", ")).toStdString());
+}
 
 QString PostgresControlStore::errorOf(const QSqlQuery &q) const { return m_connection->errorOf(q); }
 
@@ -113,10 +160,18 @@ Status PostgresControlStore::notifyChanged()
 
 bool PostgresControlStore::listenForChanges(std::function<void()> onChange)
 {
+    m_onChange = std::move(onChange);
+    if (subscribe())
+        return true;
+    m_onChange = nullptr;
+    return false;
+}
+
+bool PostgresControlStore::subscribe()
+{
     QSqlDriver *driver = db().driver();
     if (!driver->hasFeature(QSqlDriver::EventNotifications) || !driver->subscribeToNotification(channel()))
         return false;
-    m_onChange = std::move(onChange);
     QObject::connect(driver, &QSqlDriver::notification, driver,
                      [this](const QString &, QSqlDriver::NotificationSource source, const QVariant &) {
                          if (source == QSqlDriver::OtherSource && m_onChange)
@@ -311,6 +366,11 @@ Result<bool> PostgresControlStore::claim(const QString &app, double staleSeconds
 
 Status PostgresControlStore::heartbeat()
 {
+    reconnectIfLost(); // first: a new session may find the run another's
+    if (m_lostTheRun)
+        return makeError(QStringLiteral("control store %1: this process lost the run's lease with a lost session, and "
+                                        "another process owns the run now")
+                             .arg(m_path));
     Status st = SqlControlStore::heartbeat();
     if (!st && m_holdsLease)
         return makeError(QStringLiteral("%1 (the run's lease on %2 ends with this session)").arg(st.error().message, m_path));

@@ -6,7 +6,8 @@
 // store at once. The owner lease is a session-level advisory lock of the schema held by the
 // owning store's connection: the server drops it when that connection ends, on any host, however
 // the owner died. Credentials as for every connection (DbConnection): a password typed in the
-// window, PGPASSWORD or ~/.pgpass; nothing secret is stored.
+// window, PGPASSWORD or ~/.pgpass; nothing secret is stored. A lost session is replaced
+// (reconnectIfLost()).
 
 #include "plan/connectionurl.h"
 #include "store/sqlcontrolstore.h"
@@ -51,9 +52,22 @@ private:
     Status setUpSchema(IfMissing ifMissing);
     Result<bool> queryBool(const QString &sql, const QVariantList &binds);
 
+    // A session the server lost (a restart, a network cut, pg_terminate_backend) is replaced
+    // by a new one before the next statement, at most once a second and never inside a
+    // transaction (its statements fail, it rolls back). The new session takes back what the
+    // old one held: the schema, the owner's lock (unless another process took the run
+    // meanwhile), LISTEN; the listener is told once, for the notifications it missed.
+    void reconnectIfLost();
+    bool subscribe(); // LISTEN on this session, calling m_onChange
+
+    ConnectionUrl m_sessionUrl; // the store's, in schema pg_catalog (open())
     std::unique_ptr<DbConnection> m_connection;
+    // The lost session, kept until the next reconnection: a caller's query may still use it.
+    std::unique_ptr<DbConnection> m_lostConnection;
+    qint64 m_reconnectTriedAtMs = -1; // QDateTime ms since the epoch
     QString m_schema;
     bool m_holdsLease = false; // this connection holds the owner's advisory lock
+    bool m_lostTheRun = false; // the lock was gone with a lost session and another took it
     std::function<void()> m_onChange;
 };
 

@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QScopeGuard>
 #include <QSqlError>
 #include <QSysInfo>
 #include <cerrno>
@@ -91,6 +92,8 @@ Status SqlControlStore::transaction(const std::function<Status()> &body)
 {
     if (auto st = exec(beginStatement()); !st)
         return st;
+    m_inTransaction = true;
+    const auto ended = qScopeGuard([this] { m_inTransaction = false; });
     Status st = body();
     // The first error is the one worth reporting; a failed ROLLBACK after it adds nothing.
     if (!st) {

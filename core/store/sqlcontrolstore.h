@@ -5,9 +5,6 @@
 // subqueries). An implementation adds its connection, DDL and migration (open()), how a
 // transaction begins, how an inserted id comes back, and the owner lease's lock.
 //
-// Not yet: a PostgreSQL store whose session is lost (server restart, network cut) does not
-// reconnect, so every later write of its process fails.
-//
 // Schema versions are the store's, shared by both implementations: version 1 had no
 // task.sampled_range, task.key_after, task.key_through, command.threads, command.priority;
 // version 2 added them; version 3 (kSchemaVersion) the shared run's leases (task.lease_owner,
@@ -96,6 +93,9 @@ protected:
     // Runs `sql` (prepared with `binds`; as it is when there are none: DDL, BEGIN).
     Status exec(const QString &sql, const QVariantList &binds = {});
     Status transaction(const std::function<Status()> &body);
+    // Between transaction()'s BEGIN and its end: a lost session must not be replaced there,
+    // or the rest of the transaction would run, committed statement by statement, on another.
+    bool inTransaction() const { return m_inTransaction; }
     Result<qint64> insert(const QString &sql, const QVariantList &binds);
     Result<qint64> insertCommand(const QString &sql, const QVariantList &binds); // insert, then notifyChanged
     // "control store <path>: <what>"
@@ -104,6 +104,9 @@ protected:
     // The owner row: written by a claim, removed by a release (only this process's).
     Status writeOwnerRow(const QString &app);
     Status deleteOwnerRow();
+
+private:
+    bool m_inTransaction = false;
 };
 
 } // namespace cockpit

@@ -5,12 +5,14 @@
 
 #include "demo/demogenerator.h"
 #include "e2e/clisupport.h"
+#include "e2e/ownservers.h"
 #include "support/testsupport.h"
 
 #include <QDir>
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
+#include <QThread>
 #include <gtest/gtest.h>
 #include <csignal>
 #include <memory>
@@ -71,6 +73,16 @@ private:
 
 struct SharedRun {
     PgScratchSchema target, state;
+    // The store's own server, when the test restarts it (else the suite's, schema `state`).
+    std::unique_ptr<OwnServer> storeServer;
+    QString storeUrl() const
+    {
+        return storeServer ? storeServer->url() + QStringLiteral("?schema=s_shared") : state.url();
+    }
+    QString storeValue(const QString &sql)
+    {
+        return storeServer ? storeServer->value(QStringLiteral("SET search_path TO s_shared; ") + sql) : state.value(sql);
+    }
     QTemporaryDir dir;
     std::unique_ptr<StateHome> home;
     QString plan, sourceDb;
@@ -81,7 +93,7 @@ struct SharedRun {
     void startWorkers()
     {
         for (const QString &name : names)
-            workers.push_back(start({QStringLiteral("worker"), QStringLiteral("--state"), state.url(), QStringLiteral("--threads"),
+            workers.push_back(start({QStringLiteral("worker"), QStringLiteral("--state"), storeUrl(), QStringLiteral("--threads"),
                                      QStringLiteral("1"), QStringLiteral("--name"), name, QStringLiteral("--lease"),
                                      QStringLiteral("4"), QStringLiteral("--quiet")}));
     }
@@ -106,12 +118,12 @@ struct SharedRun {
                     return false;
             }
         }
-        coordinator = start({QStringLiteral("run"), QStringLiteral("--plan"), plan, QStringLiteral("--state"), state.url(),
+        coordinator = start({QStringLiteral("run"), QStringLiteral("--plan"), plan, QStringLiteral("--state"), storeUrl(),
                              QStringLiteral("--threads"), QStringLiteral("0"), QStringLiteral("--quiet"),
                              QStringLiteral("--override"), QStringLiteral("the test's own sessions")});
         const bool started = waitUntil([&] {
             return coordinator->state() != QProcess::Running
-                   || state.value(QStringLiteral("SELECT value FROM meta WHERE key = 'shared_run_started'")) == QLatin1String("1");
+                   || storeValue(QStringLiteral("SELECT value FROM meta WHERE key = 'shared_run_started'")) == QLatin1String("1");
         }, 120000);
         EXPECT_TRUE(started);
         EXPECT_EQ(coordinator->state(), QProcess::Running) << coordinator->readAllStandardError().toStdString();
@@ -120,7 +132,7 @@ struct SharedRun {
         if (workersFirst)
             return true;
         // The coordinator executes nothing.
-        EXPECT_EQ(state.value(QStringLiteral("SELECT count(*) FROM task WHERE state IN ('Ready', 'Executing')")), QStringLiteral("0"));
+        EXPECT_EQ(storeValue(QStringLiteral("SELECT count(*) FROM task WHERE state IN ('Ready', 'Executing')")), QStringLiteral("0"));
         startWorkers();
         return true;
     }
@@ -131,7 +143,7 @@ struct SharedRun {
     {
         QString held;
         waitUntil([&] {
-            held = state.value(QStringLiteral("SELECT lease_owner || '|' || name FROM task WHERE state = 'Executing'"
+            held = storeValue(QStringLiteral("SELECT lease_owner || '|' || name FROM task WHERE state = 'Executing'"
                                               " AND kind = 'copy' AND rows_done > 0 AND rows_done < rows_total"
                                               " ORDER BY rows_total - rows_done DESC LIMIT 1"));
             return held.contains(QLatin1Char('|')) || coordinator->state() != QProcess::Running;
@@ -155,7 +167,7 @@ struct SharedRun {
         }
     }
 
-    int count(const QString &sql) { return state.value(sql).toInt(); }
+    int count(const QString &sql) { return storeValue(sql).toInt(); }
 
     // The events that handed `task` back from `worker` once its lease had run out.
     int lostLeaseEvents(const QString &task, const QString &worker)
@@ -167,7 +179,7 @@ struct SharedRun {
     // Every task ended and each table holds exactly the source's rows.
     void expectTheTargetEqualsTheSource()
     {
-        EXPECT_EQ(state.value(QStringLiteral("SELECT count(*) FROM task WHERE state <> 'Ended'")), QStringLiteral("0"));
+        EXPECT_EQ(storeValue(QStringLiteral("SELECT count(*) FROM task WHERE state <> 'Ended'")), QStringLiteral("0"));
         for (const QString &t : queryStrings(sourceDb, QStringLiteral("SELECT name FROM sqlite_master WHERE type='table'")))
             EXPECT_EQ(target.value(QStringLiteral("SELECT count(*) FROM \"%1\"").arg(t)),
                       QString::number(queryInt(sourceDb, QStringLiteral("SELECT count(*) FROM \"%1\"").arg(t))))
@@ -202,7 +214,7 @@ TEST(SharedRun, AKilledWorkersCopyIsHandedOverAndTheTargetEndsEqualToTheSource)
             << qPrintable(run.names[i]);
     }
     // The status command reads the shared store.
-    const Cli status = upgradectl({QStringLiteral("status"), QStringLiteral("--state"), run.state.url(), QStringLiteral("--json")});
+    const Cli status = upgradectl({QStringLiteral("status"), QStringLiteral("--state"), run.storeUrl(), QStringLiteral("--json")});
     EXPECT_EQ(status.exitCode, 0) << qPrintable(status.err);
 }
 
@@ -264,7 +276,7 @@ TEST(SharedRun, AWorkerRemovedFromAGroupClaimsNoMoreOfItsTasksWhileTheOthersGoOn
     ASSERT_TRUE(waitUntil([&] {
         return run.count(QStringLiteral("SELECT count(*) FROM event WHERE message LIKE 'claimed by worker w2 %'")) > 0;
     }, 60000));
-    const Cli removed = upgradectl({QStringLiteral("worker"), QStringLiteral("remove"), QStringLiteral("--state"), run.state.url(),
+    const Cli removed = upgradectl({QStringLiteral("worker"), QStringLiteral("remove"), QStringLiteral("--state"), run.storeUrl(),
                                     QStringLiteral("--group"), QStringLiteral("copy"), QStringLiteral("--worker"), QStringLiteral("w2")});
     ASSERT_EQ(removed.exitCode, 0) << qPrintable(removed.out + removed.err);
     EXPECT_TRUE(removed.out.contains(QStringLiteral("worker w2 removed from batch group copy by administrator"))) << qPrintable(removed.out);
@@ -287,7 +299,7 @@ TEST(SharedRun, AWorkerRemovedFromAGroupClaimsNoMoreOfItsTasksWhileTheOthersGoOn
     EXPECT_GT(copiesLeft, 0);
     EXPECT_GT(run.count(claimsAfter.arg(QStringLiteral("w1"))) + run.count(claimsAfter.arg(QStringLiteral("w3"))), 0);
     // A name the run does not have is refused, with the names it has.
-    const Cli unknown = upgradectl({QStringLiteral("worker"), QStringLiteral("add"), QStringLiteral("--state"), run.state.url(),
+    const Cli unknown = upgradectl({QStringLiteral("worker"), QStringLiteral("add"), QStringLiteral("--state"), run.storeUrl(),
                                     QStringLiteral("--group"), QStringLiteral("copy"), QStringLiteral("--worker"), QStringLiteral("w9")});
     EXPECT_NE(unknown.exitCode, 0);
     EXPECT_TRUE((unknown.out + unknown.err).contains(QStringLiteral("no worker w9 in this run"))) << qPrintable(unknown.out + unknown.err);
@@ -308,4 +320,40 @@ TEST(SharedRun, AWorkerWithoutARunWaitsUnlessToldNotToAndAnUnreachableStoreFails
     EXPECT_EQ(unreachable.exitCode, 2);
     EXPECT_FALSE(unreachable.err.contains(QStringLiteral("waiting for the run"))) << qPrintable(unreachable.err);
     EXPECT_TRUE(unreachable.err.contains(QStringLiteral("127.0.0.1"))) << qPrintable(unreachable.err);
+}
+
+// The control store's server restarted under a shared run, in the middle of a copy: each
+// process replaces its lost session (saying so in its log), the state changes the store
+// missed meanwhile are saved once it is back, and the run ends as if nothing had happened.
+TEST(SharedRun, TheStoresServerRestartedMidCopyAndTheRunEndsEqualToTheSource)
+{
+    SharedRun run;
+    if (run.target.url().isEmpty())
+        GTEST_SKIP() << "COCKPIT_TEST_PG_URL is not set (scripts/test-servers.sh starts the server)";
+    run.storeServer = std::make_unique<OwnServer>(OwnServer::Postgres);
+    ASSERT_TRUE(run.storeServer->error().isEmpty()) << qPrintable(run.storeServer->error());
+    ASSERT_TRUE(run.begin());
+    const auto [busy, task] = run.workerInTheMiddleOfACopy();
+    ASSERT_GE(busy, 0) << "no worker was seen in the middle of a copy";
+    ASSERT_TRUE(run.storeServer->down());
+    QThread::msleep(1500);
+    ASSERT_TRUE(run.storeServer->up());
+    run.finish(-1);
+    run.expectTheTargetEqualsTheSource();
+    EXPECT_EQ(run.count(QStringLiteral("SELECT count(*) FROM task WHERE lease_owner <> ''")), 0);
+    QDir logs(run.dir.filePath(QStringLiteral("xdg/upgrade-cockpit")));
+    const QStringList folders = logs.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    ASSERT_EQ(folders.size(), 1);
+    for (const QString &file : QStringList{QStringLiteral("run.log")} + [&] {
+             QStringList w;
+             for (const QString &name : run.names)
+                 w << QStringLiteral("worker-") + name + QStringLiteral(".log");
+             return w;
+         }()) {
+        QFile log(logs.filePath(folders[0] + u'/' + file));
+        ASSERT_TRUE(log.open(QIODevice::ReadOnly)) << qPrintable(log.fileName());
+        const QString logged = QString::fromUtf8(log.readAll());
+        EXPECT_TRUE(logged.contains(QStringLiteral("the session was lost; a new one took over"))) << qPrintable(file) << "\n"
+                                                                                               << qPrintable(logged.right(3000));
+    }
 }

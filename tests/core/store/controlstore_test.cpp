@@ -539,6 +539,39 @@ TEST_F(PostgresControlStoreTest, TheLeaseIsFreedWhenTheOwnersSessionIsKilled)
     }
     EXPECT_TRUE(claimed);
     EXPECT_FALSE((*first)->heartbeat().ok()); // the killed owner learns it at its next write
+    // Its new session cannot take the lock back: the run is the second's now, and it says so.
+    const Status again = (*first)->heartbeat();
+    ASSERT_FALSE(again.ok());
+    EXPECT_TRUE(again.error().message.contains(QStringLiteral("another process owns the run now"))) << again.error().message.toStdString();
+    EXPECT_FALSE(*(*first)->claim(QStringLiteral("first"), 5.0));
+}
+
+// A session the server ended (a restart, a network cut) fails the statement that meets it;
+// the next one runs on a new session, which holds the owner's lock again and listens again,
+// and the listener is told once for what it may have missed.
+TEST_F(PostgresControlStoreTest, ALostSessionIsReplacedWithItsLeaseAndItsListener)
+{
+    auto store = ControlStore::open(pg.url());
+    auto writer = ControlStore::open(pg.url());
+    auto other = ControlStore::open(pg.url());
+    ASSERT_TRUE(store.ok() && writer.ok() && other.ok());
+    ASSERT_TRUE(*(*store)->claim(QStringLiteral("owner"), 5.0));
+    int heard = 0;
+    ASSERT_TRUE((*store)->listenForChanges([&] { ++heard; }));
+    const qint64 session = dynamic_cast<PostgresControlStore &>(**store).sessionId();
+    EXPECT_EQ(pg.value(QStringLiteral("SELECT pg_terminate_backend(%1)").arg(session)), QStringLiteral("true"));
+    ASSERT_TRUE(waitUntil([&] {
+        return pg.value(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE pid = %1").arg(session)) == QLatin1String("0");
+    }, 5000));
+    EXPECT_FALSE((*store)->meta(QStringLiteral("run_id")).ok()); // the statement that meets the lost session
+    ASSERT_OK((*store)->setMeta(QStringLiteral("k"), QStringLiteral("v")));
+    EXPECT_EQ(*(*store)->meta(QStringLiteral("k")), QStringLiteral("v"));
+    EXPECT_NE(dynamic_cast<PostgresControlStore &>(**store).sessionId(), session);
+    EXPECT_EQ(heard, 1); // told once, on the new session
+    ASSERT_OK((*store)->heartbeat());
+    EXPECT_FALSE(*(*other)->claim(QStringLiteral("other"), 5.0)); // the lock is held again
+    ASSERT_OK((*writer)->setMeta(QStringLiteral("k"), QStringLiteral("w")));
+    EXPECT_TRUE(waitUntil([&] { return heard >= 2; }, 5000)); // and it listens again
 }
 
 TEST_F(PostgresControlStoreTest, AListenerHearsTheOtherStoresChangesButNotItsOwn)
