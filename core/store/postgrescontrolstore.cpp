@@ -82,7 +82,7 @@ Result<std::unique_ptr<ControlStore>> PostgresControlStore::open(const Connectio
                              .arg(QString(connection.error().message).replace(session.display(), s->m_path)));
     s->m_connection = std::move(*connection);
     s->m_sessionUrl = session;
-    if (auto st = s->exec(QStringLiteral("SELECT set_config('search_path', quote_ident(?), false)"), {s->m_schema}); !st)
+    if (auto st = s->setUpSession(); !st)
         return s->storeError(st.error().message);
     if (auto st = s->setUpSchema(ifMissing); !st)
         return st.error();
@@ -95,7 +95,13 @@ PostgresControlStore::~PostgresControlStore()
     // disconnect returns: unlock first, so that a store opened next finds the run free.
     if (m_holdsLease && m_connection)
         (void)exec(QStringLiteral("SELECT pg_advisory_unlock(%1, hashtext(?))").arg(kOwnerLockClass), {m_schema});
+    forgetPrepared();
     m_connection.reset();
+}
+
+Status PostgresControlStore::setUpSession()
+{
+    return exec(QStringLiteral("SELECT set_config('search_path', quote_ident(?), false)"), {m_schema});
 }
 
 QSqlDatabase &PostgresControlStore::db()
@@ -121,12 +127,13 @@ void PostgresControlStore::reconnectIfLost()
     // The lost session's LISTEN goes with it (its socket would wake this thread for nothing).
     if (m_onChange)
         m_connection->db().driver()->unsubscribeFromNotification(channel());
+    retirePrepared(); // (the statements of the session lost before go now, then that session)
     m_lostConnection = std::move(m_connection);
     m_connection = std::move(*connection);
     QStringList regained;
-    if (auto st = exec(QStringLiteral("SELECT set_config('search_path', quote_ident(?), false)"), {m_schema}); !st) {
-        logger("store")->warn("control store {}: a new session could not select schema {}: {}", m_path.toStdString(),
-                              m_schema.toStdString(), st.error().message.toStdString());
+    if (auto st = setUpSession(); !st) {
+        logger("store")->warn("control store {}: a new session could not be set up: {}", m_path.toStdString(),
+                              st.error().message.toStdString());
         return;
     }
     if (m_holdsLease) {
@@ -182,13 +189,12 @@ bool PostgresControlStore::subscribe()
 
 Result<bool> PostgresControlStore::queryBool(const QString &sql, const QVariantList &binds)
 {
-    QSqlQuery q(db());
-    q.prepare(sql);
+    const PreparedQuery q = prepared(sql);
     for (const auto &b : binds)
-        q.addBindValue(b);
-    if (!q.exec() || !q.next())
+        q->addBindValue(b);
+    if (!q->exec() || !q->next())
         return makeError(QStringLiteral("control store %1: %2").arg(m_path, errorOf(q)), sql);
-    return q.value(0).toBool();
+    return q->value(0).toBool();
 }
 
 // A store of the current version is only read. Otherwise, under the set-up lock (another
@@ -210,15 +216,14 @@ Status PostgresControlStore::setUpSchema(IfMissing ifMissing)
         f.schema = *schema;
         if (!f.schema)
             return f;
-        QSqlQuery q(db());
-        q.prepare(QStringLiteral("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        const PreparedQuery q = prepared(QStringLiteral("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                                  "WHERE n.nspname = ? AND c.relkind IN ('r', 'p', 'v', 'm', 'f') ORDER BY c.relname"));
-        q.addBindValue(m_schema);
-        if (!q.exec())
+        q->addBindValue(m_schema);
+        if (!q->exec())
             return storeError(errorOf(q));
         QStringList relations;
-        while (q.next())
-            relations << q.value(0).toString();
+        while (q->next())
+            relations << q->value(0).toString();
         f.meta = relations.contains(QStringLiteral("meta"));
         if (f.meta) {
             QSqlQuery v(db());
@@ -315,21 +320,24 @@ Result<std::optional<std::pair<QString, qint64>>> PostgresControlStore::claimFir
                                                                                     const QVariantList &setBinds)
 {
     const QString names = textArray(candidates);
-    QSqlQuery q(db());
-    q.prepare(QStringLiteral("WITH c AS (SELECT name FROM task WHERE name = ANY (CAST(? AS text[])) AND state = 'Waiting'"
-                             " AND lease_owner = '' AND not_before <= %1 ORDER BY array_position(CAST(? AS text[]), name)"
+    // Its dependencies Ended, as the store has them now: the worker chose it on a view read a
+    // moment before (an administrator's Rerun of a dependency may have come since).
+    const PreparedQuery q = prepared(QStringLiteral("WITH c AS (SELECT name FROM task t WHERE name = ANY (CAST(? AS text[])) AND state = 'Waiting'"
+                             " AND lease_owner = '' AND not_before <= %1 AND NOT EXISTS (SELECT 1 FROM task d"
+                             " WHERE d.name = ANY (string_to_array(t.depends, E'\\n')) AND d.state <> 'Ended')"
+                             " ORDER BY array_position(CAST(? AS text[]), name)"
                              " LIMIT 1 FOR UPDATE SKIP LOCKED)"
                              " UPDATE task SET %2 FROM c WHERE task.name = c.name RETURNING task.name, task.lease_epoch")
                   .arg(clockSql(), set));
-    q.addBindValue(names);
-    q.addBindValue(names);
+    q->addBindValue(names);
+    q->addBindValue(names);
     for (const auto &b : setBinds)
-        q.addBindValue(b);
-    if (!q.exec())
+        q->addBindValue(b);
+    if (!q->exec())
         return makeError(QStringLiteral("control store: claiming a task: %1").arg(errorOf(q)));
-    if (!q.next())
+    if (!q->next())
         return std::optional<std::pair<QString, qint64>>();
-    return std::optional<std::pair<QString, qint64>>({q.value(0).toString(), q.value(1).toLongLong()});
+    return std::optional<std::pair<QString, qint64>>({q->value(0).toString(), q->value(1).toLongLong()});
 }
 
 Result<std::optional<bool>> PostgresControlStore::leaseHeld()

@@ -35,6 +35,7 @@ public:
 protected:
     QSqlDatabase &db() override;
     QString beginStatement() const override { return QStringLiteral("BEGIN"); }
+    bool keepsPrepared() const override { return true; }
     QString returningId() const override { return QStringLiteral(" RETURNING id"); }
     Result<qint64> insertedId(QSqlQuery &q) override;
     QString clockSql() const override { return QStringLiteral("extract(epoch FROM clock_timestamp())::double precision"); }
@@ -50,6 +51,7 @@ private:
     QString channel() const; // "cockpit_" and the schema, as a plain lower-case identifier
     PostgresControlStore() = default;
     Status setUpSchema(IfMissing ifMissing);
+    Status setUpSession(); // a new session's search_path: the store's schema
     Result<bool> queryBool(const QString &sql, const QVariantList &binds);
 
     // A session the server lost (a restart, a network cut, pg_terminate_backend) is replaced

@@ -73,17 +73,43 @@ TaskError SqlControlStore::storeError(const QString &what) const
     return makeError(QStringLiteral("control store %1: %2").arg(m_path, what));
 }
 
+PreparedQuery SqlControlStore::prepared(const QString &sql)
+{
+    QSqlDatabase &session = db(); // first: it may replace a lost session (and retire these)
+    if (keepsPrepared())
+        if (const auto it = m_prepared.constFind(sql); it != m_prepared.cend())
+            return PreparedQuery(*it);
+    auto q = std::make_shared<QSqlQuery>(session);
+    // One that does not prepare is not kept: its exec() fails with why.
+    if (q->prepare(sql) && keepsPrepared())
+        m_prepared.insert(sql, q);
+    return PreparedQuery(q);
+}
+
+void SqlControlStore::retirePrepared()
+{
+    m_retiredPrepared = std::move(m_prepared);
+    m_prepared.clear();
+}
+
+void SqlControlStore::forgetPrepared()
+{
+    m_prepared.clear();
+    m_retiredPrepared.clear();
+}
+
 Status SqlControlStore::exec(const QString &sql, const QVariantList &binds)
 {
-    QSqlQuery q(db());
-    const bool ran = binds.isEmpty() ? q.exec(sql) : [&] {
-        if (!q.prepare(sql))
-            return false;
-        for (const auto &b : binds)
-            q.addBindValue(b);
-        return q.exec();
-    }();
-    if (!ran)
+    if (binds.isEmpty()) {
+        QSqlQuery q(db());
+        if (!q.exec(sql))
+            return makeError(QStringLiteral("control store: %1").arg(errorOf(q)), sql);
+        return {};
+    }
+    const PreparedQuery q = prepared(sql);
+    for (const auto &b : binds)
+        q->addBindValue(b);
+    if (!q->exec())
         return makeError(QStringLiteral("control store: %1").arg(errorOf(q)), sql);
     return {};
 }
@@ -117,24 +143,21 @@ Result<qint64> SqlControlStore::insertCommand(const QString &sql, const QVariant
 
 Result<qint64> SqlControlStore::insert(const QString &sql, const QVariantList &binds)
 {
-    QSqlQuery q(db());
-    if (!q.prepare(sql + returningId()))
-        return makeError(QStringLiteral("control store: %1").arg(errorOf(q)), sql);
+    const PreparedQuery q = prepared(sql + returningId());
     for (const auto &b : binds)
-        q.addBindValue(b);
-    if (!q.exec())
+        q->addBindValue(b);
+    if (!q->exec())
         return makeError(QStringLiteral("control store: %1").arg(errorOf(q)), sql);
     return insertedId(q);
 }
 
 Result<QString> SqlControlStore::meta(const QString &key)
 {
-    QSqlQuery q(db());
-    q.prepare(QStringLiteral("SELECT value FROM meta WHERE key = ?"));
-    q.addBindValue(key);
-    if (!q.exec())
+    const PreparedQuery q = prepared(QStringLiteral("SELECT value FROM meta WHERE key = ?"));
+    q->addBindValue(key);
+    if (!q->exec())
         return makeError(QStringLiteral("control store: %1").arg(errorOf(q)));
-    return q.next() ? q.value(0).toString() : QString();
+    return q->next() ? q->value(0).toString() : QString();
 }
 
 Status SqlControlStore::setMeta(const QString &key, const QString &value)
@@ -158,30 +181,29 @@ Result<bool> SqlControlStore::hasTasks()
 Status SqlControlStore::createTasks(const QVector<TaskSpec> &specs)
 {
     return transaction([&]() -> Status {
-        QSqlQuery q(db());
-        q.prepare(QStringLiteral(
+        const PreparedQuery q = prepared(QStringLiteral(
             "INSERT INTO task (name, ordinal, kind, table_name, object, group_name, depends, key_lo,"
             " key_hi, estimated_rows, priority, state, rows_total, sampled_range, key_after, key_through)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
         for (const auto &s : specs) {
-            q.addBindValue(s.name);
-            q.addBindValue(s.ordinal);
-            q.addBindValue(toString(s.kind));
-            q.addBindValue(text(s.table));
-            q.addBindValue(text(s.object));
-            q.addBindValue(text(s.group));
-            q.addBindValue(text(s.dependsOn.join(u'\n')));
-            q.addBindValue(s.keyLo);
-            q.addBindValue(s.keyHi);
-            q.addBindValue(s.estimatedRows);
-            q.addBindValue(s.priority);
-            q.addBindValue(toString(TaskState::Waiting));
-            q.addBindValue(s.estimatedRows);
-            q.addBindValue(s.sampledRange ? 1 : 0); // an integer on both engines, as every flag
+            q->addBindValue(s.name);
+            q->addBindValue(s.ordinal);
+            q->addBindValue(toString(s.kind));
+            q->addBindValue(text(s.table));
+            q->addBindValue(text(s.object));
+            q->addBindValue(text(s.group));
+            q->addBindValue(text(s.dependsOn.join(u'\n')));
+            q->addBindValue(s.keyLo);
+            q->addBindValue(s.keyHi);
+            q->addBindValue(s.estimatedRows);
+            q->addBindValue(s.priority);
+            q->addBindValue(toString(TaskState::Waiting));
+            q->addBindValue(s.estimatedRows);
+            q->addBindValue(s.sampledRange ? 1 : 0); // an integer on both engines, as every flag
             // NULL: no bound on that side ("" is a key value like any other).
-            q.addBindValue(s.keyAfter ? QVariant(text(*s.keyAfter)) : QVariant(QMetaType(QMetaType::QString)));
-            q.addBindValue(s.keyThrough ? QVariant(text(*s.keyThrough)) : QVariant(QMetaType(QMetaType::QString)));
-            if (!q.exec())
+            q->addBindValue(s.keyAfter ? QVariant(text(*s.keyAfter)) : QVariant(QMetaType(QMetaType::QString)));
+            q->addBindValue(s.keyThrough ? QVariant(text(*s.keyThrough)) : QVariant(QMetaType(QMetaType::QString)));
+            if (!q->exec())
                 return makeError(QStringLiteral("control store: saving task %1: %2")
                                      .arg(s.name, errorOf(q)));
         }
@@ -284,11 +306,10 @@ Status SqlControlStore::saveStatus(const QString &task, const TaskStatus &status
                                 const QString &eventMessage)
 {
     return transaction([&]() -> Status {
-        QSqlQuery q(db());
-        q.prepare(QString::fromLatin1(kUpdateStatus));
+        const PreparedQuery q = prepared(QString::fromLatin1(kUpdateStatus));
         bindStatus(q, status);
-        q.addBindValue(task);
-        if (!q.exec())
+        q->addBindValue(task);
+        if (!q->exec())
             return makeError(QStringLiteral("control store: saving %1: %2").arg(task, errorOf(q)));
         return recordTransition(task, from, status.state, eventMessage);
     });
@@ -309,12 +330,11 @@ Status SqlControlStore::saveProgress(const QVector<std::pair<QString, TaskStatus
     if (updates.isEmpty())
         return {};
     return transaction([&]() -> Status {
-        QSqlQuery q(db());
-        q.prepare(QStringLiteral("UPDATE task SET %1 WHERE name = ?").arg(QLatin1String(kSetProgress)));
+        const PreparedQuery q = prepared(QStringLiteral("UPDATE task SET %1 WHERE name = ?").arg(QLatin1String(kSetProgress)));
         for (const auto &[name, s] : updates) {
             bindProgress(q, s);
-            q.addBindValue(name);
-            if (!q.exec())
+            q->addBindValue(name);
+            if (!q->exec())
                 return makeError(QStringLiteral("control store: %1").arg(errorOf(q)));
         }
         return {};
@@ -361,19 +381,18 @@ Status SqlControlStore::appendLog(const QString &task, LogLevel level, const QSt
 
 Result<QVector<LogLine>> SqlControlStore::log(const QString &task, int limit)
 {
-    QSqlQuery q(db());
-    q.prepare(task.isEmpty()
+    const PreparedQuery q = prepared(task.isEmpty()
                   ? QStringLiteral("SELECT at, task, level, message FROM (SELECT * FROM task_log ORDER BY id DESC LIMIT ?) AS recent ORDER BY id")
                   : QStringLiteral("SELECT at, task, level, message FROM (SELECT * FROM task_log WHERE task = ? ORDER BY id DESC LIMIT ?) AS recent ORDER BY id"));
     if (!task.isEmpty())
-        q.addBindValue(task);
-    q.addBindValue(limit);
-    if (!q.exec())
+        q->addBindValue(task);
+    q->addBindValue(limit);
+    if (!q->exec())
         return makeError(QStringLiteral("control store: %1").arg(errorOf(q)));
     QVector<LogLine> out;
-    while (q.next())
-        out.push_back({parseDate(q.value(0)), q.value(1).toString(), logLevelFromString(q.value(2).toString()),
-                       q.value(3).toString()});
+    while (q->next())
+        out.push_back({parseDate(q->value(0)), q->value(1).toString(), logLevelFromString(q->value(2).toString()),
+                       q->value(3).toString()});
     return out;
 }
 
@@ -437,14 +456,13 @@ Status SqlControlStore::finishCommand(qint64 id, bool ok, const QString &result)
 
 Result<CommandOutcome> SqlControlStore::commandOutcome(qint64 id)
 {
-    QSqlQuery q(db());
-    q.prepare(QStringLiteral("SELECT done, ok, result FROM command WHERE id = ?"));
-    q.addBindValue(id);
-    if (!q.exec())
+    const PreparedQuery q = prepared(QStringLiteral("SELECT done, ok, result FROM command WHERE id = ?"));
+    q->addBindValue(id);
+    if (!q->exec())
         return makeError(QStringLiteral("control store: %1").arg(errorOf(q)));
-    if (!q.next())
+    if (!q->next())
         return makeError(QStringLiteral("control store: command %1 not found").arg(id));
-    return CommandOutcome{q.value(0).toBool(), q.value(1).toBool(), q.value(2).toString()};
+    return CommandOutcome{q->value(0).toBool(), q->value(1).toBool(), q->value(2).toString()};
 }
 
 Result<RunOwner> SqlControlStore::owner()
@@ -495,23 +513,22 @@ Result<std::optional<std::pair<QString, qint64>>> SqlControlStore::claimFirst(co
     // One conditional update per candidate, in order: the store's write lock (SQLite) or the
     // row's (PostgreSQL) lets one claim win; the others find the task no longer Waiting.
     for (const QString &name : candidates) {
-        QSqlQuery q(db());
-        q.prepare(QStringLiteral("UPDATE task SET %1 WHERE name = ? AND state = 'Waiting' AND lease_owner = ''"
-                                 " AND not_before <= %2")
+        const PreparedQuery q = prepared(QStringLiteral("UPDATE task SET %1 WHERE name = ? AND state = 'Waiting' AND lease_owner = ''"
+                                 " AND not_before <= %2 AND NOT EXISTS (SELECT 1 FROM task d WHERE d.state <> 'Ended'"
+                                 " AND instr(char(10) || task.depends || char(10), char(10) || d.name || char(10)) > 0)")
                       .arg(set, clockSql()));
         for (const auto &b : setBinds)
-            q.addBindValue(b);
-        q.addBindValue(name);
-        if (!q.exec())
+            q->addBindValue(b);
+        q->addBindValue(name);
+        if (!q->exec())
             return makeError(QStringLiteral("control store: claiming %1: %2").arg(name, errorOf(q)));
-        if (q.numRowsAffected() != 1)
+        if (q->numRowsAffected() != 1)
             continue;
-        QSqlQuery e(db());
-        e.prepare(QStringLiteral("SELECT lease_epoch FROM task WHERE name = ?"));
-        e.addBindValue(name);
-        if (!e.exec() || !e.next())
+        const PreparedQuery e = prepared(QStringLiteral("SELECT lease_epoch FROM task WHERE name = ?"));
+        e->addBindValue(name);
+        if (!e->exec() || !e->next())
             return makeError(QStringLiteral("control store: claiming %1: %2").arg(name, errorOf(e)));
-        return std::optional<std::pair<QString, qint64>>({name, e.value(0).toLongLong()});
+        return std::optional<std::pair<QString, qint64>>({name, e->value(0).toLongLong()});
     }
     return std::optional<std::pair<QString, qint64>>();
 }
@@ -551,26 +568,25 @@ Result<bool> SqlControlStore::saveStatusIf(const QString &task, const TaskStatus
 {
     bool saved = false;
     const Status st = transaction([&]() -> Status {
-        QSqlQuery q(db());
         const QString kept = release ? QStringLiteral("lease_owner = '', lease_until = 0, stop_request = '',")
                                      : QString();
         const QString condition = lease ? QStringLiteral("lease_owner = ? AND lease_epoch = ?")
                                         : QStringLiteral("lease_owner = '' AND state = ?");
-        q.prepare(QStringLiteral("UPDATE task SET %1 not_before = %2 + ?, %3 AND %4")
-                      .arg(kept, clockSql(), QString::fromLatin1(kUpdateStatus).mid(int(qstrlen("UPDATE task SET "))),
-                           condition));
-        q.addBindValue(notBeforeSeconds);
+        const PreparedQuery q = prepared(QStringLiteral("UPDATE task SET %1 not_before = %2 + ?, %3 AND %4")
+                                    .arg(kept, clockSql(), QString::fromLatin1(kUpdateStatus).mid(int(qstrlen("UPDATE task SET "))),
+                                         condition));
+        q->addBindValue(notBeforeSeconds);
         bindStatus(q, status);
-        q.addBindValue(task);
+        q->addBindValue(task);
         if (lease) {
-            q.addBindValue(lease->worker);
-            q.addBindValue(lease->epoch);
+            q->addBindValue(lease->worker);
+            q->addBindValue(lease->epoch);
         } else {
-            q.addBindValue(toString(from));
+            q->addBindValue(toString(from));
         }
-        if (!q.exec())
+        if (!q->exec())
             return makeError(QStringLiteral("control store: saving %1: %2").arg(task, errorOf(q)));
-        saved = q.numRowsAffected() == 1;
+        saved = q->numRowsAffected() == 1;
         return saved ? recordTransition(task, from, status.state, eventMessage) : Status();
     });
     if (!st)
@@ -599,25 +615,23 @@ Result<QVector<HeldTask>> SqlControlStore::renewLeases(const WorkerInfo &self, d
                            {leaseSeconds, self.name});
             !st)
             return st;
-        QSqlQuery p(db());
-        p.prepare(QStringLiteral("UPDATE task SET %1 WHERE name = ? AND lease_owner = ? AND lease_epoch = ?")
+        const PreparedQuery p = prepared(QStringLiteral("UPDATE task SET %1 WHERE name = ? AND lease_owner = ? AND lease_epoch = ?")
                       .arg(QLatin1String(kSetProgress)));
         for (const auto &[lease, s] : progress) {
             bindProgress(p, s);
-            p.addBindValue(lease.task);
-            p.addBindValue(lease.worker);
-            p.addBindValue(lease.epoch);
-            if (!p.exec())
+            p->addBindValue(lease.task);
+            p->addBindValue(lease.worker);
+            p->addBindValue(lease.epoch);
+            if (!p->exec())
                 return makeError(QStringLiteral("control store: %1").arg(errorOf(p)));
         }
-        QSqlQuery q(db());
-        q.prepare(QStringLiteral("SELECT name, lease_epoch, stop_request FROM task WHERE lease_owner = ?"
+        const PreparedQuery q = prepared(QStringLiteral("SELECT name, lease_epoch, stop_request FROM task WHERE lease_owner = ?"
                                  " AND state IN ('Ready', 'Executing')"));
-        q.addBindValue(self.name);
-        if (!q.exec())
+        q->addBindValue(self.name);
+        if (!q->exec())
             return makeError(QStringLiteral("control store: %1").arg(errorOf(q)));
-        while (q.next())
-            held.push_back({q.value(0).toString(), q.value(1).toLongLong(), actionFromString(q.value(2).toString())});
+        while (q->next())
+            held.push_back({q->value(0).toString(), q->value(1).toLongLong(), actionFromString(q->value(2).toString())});
         return {};
     });
     if (!st)
@@ -652,17 +666,16 @@ Result<QVector<ExpiredLease>> SqlControlStore::expireLeases()
                                      "resumes from its last committed batch")
                           .arg(f.lease.worker)
                           .arg(f.late < 1e6 ? f.late : 0, 0, 'f', 0);
-            QSqlQuery u(db());
-            u.prepare(QStringLiteral("UPDATE task SET state = 'Waiting', lease_owner = '', lease_until = 0,"
+            const PreparedQuery u = prepared(QStringLiteral("UPDATE task SET state = 'Waiting', lease_owner = '', lease_until = 0,"
                                      " stop_request = '', message = ? WHERE name = ? AND lease_epoch = ?"
                                      " AND state IN ('Ready', 'Executing') AND lease_until < %1")
                           .arg(clockSql()));
-            u.addBindValue(message);
-            u.addBindValue(f.lease.task);
-            u.addBindValue(f.epoch);
-            if (!u.exec())
+            u->addBindValue(message);
+            u->addBindValue(f.lease.task);
+            u->addBindValue(f.epoch);
+            if (!u->exec())
                 return makeError(QStringLiteral("control store: %1").arg(errorOf(u)));
-            if (u.numRowsAffected() != 1)
+            if (u->numRowsAffected() != 1)
                 continue; // renewed or handed back meanwhile
             if (auto st = recordTransition(f.lease.task, f.lease.was, TaskState::Waiting, message); !st)
                 return st;
@@ -684,12 +697,11 @@ Result<QString> SqlControlStore::requestStop(const QString &task, TaskAction act
                            {toString(action), task});
             !st)
             return st;
-        QSqlQuery q(db());
-        q.prepare(QStringLiteral("SELECT lease_owner FROM task WHERE name = ? AND state IN ('Ready', 'Executing')"));
-        q.addBindValue(task);
-        if (!q.exec())
+        const PreparedQuery q = prepared(QStringLiteral("SELECT lease_owner FROM task WHERE name = ? AND state IN ('Ready', 'Executing')"));
+        q->addBindValue(task);
+        if (!q->exec())
             return makeError(QStringLiteral("control store: %1").arg(errorOf(q)));
-        holder = q.next() ? q.value(0).toString() : QString();
+        holder = q->next() ? q->value(0).toString() : QString();
         return {};
     });
     if (!st)

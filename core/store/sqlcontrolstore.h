@@ -14,9 +14,30 @@
 
 #include "store/controlstore.h"
 
+#include <QHash>
 #include <QSqlQuery>
+#include <memory>
 
 namespace cockpit {
+
+// A statement of SqlControlStore::prepared(), finished (its rows let go) when the handle goes;
+// the statement itself stays prepared where the store keeps it.
+class PreparedQuery {
+public:
+    explicit PreparedQuery(std::shared_ptr<QSqlQuery> q) : m_q(std::move(q)) {}
+    ~PreparedQuery()
+    {
+        if (m_q)
+            m_q->finish();
+    }
+    PreparedQuery(const PreparedQuery &) = delete;
+    PreparedQuery &operator=(const PreparedQuery &) = delete;
+    QSqlQuery *operator->() const { return m_q.get(); }
+    operator QSqlQuery &() const { return *m_q; } // for errorOf(q) and the bind helpers
+
+private:
+    std::shared_ptr<QSqlQuery> m_q;
+};
 
 class SqlControlStore : public ControlStore {
 public:
@@ -90,6 +111,20 @@ protected:
     // Why `q` failed, for messages.
     virtual QString errorOf(const QSqlQuery &q) const;
 
+    // `sql` prepared on this session. Where keepsPrepared(), once, and kept: QtSql's PostgreSQL
+    // driver prepares on the server at each prepare() and deallocates when the query goes,
+    // three round trips for each statement otherwise. Bind, exec() and read it before the
+    // next prepared() of the same text. One that does not prepare is not kept; its exec()
+    // fails with why.
+    PreparedQuery prepared(const QString &sql);
+    // SQLite prepares in-process, and a statement left with unread rows would hold its read
+    // transaction (and so an old snapshot of the file) open: it prepares afresh each time.
+    virtual bool keepsPrepared() const { return false; }
+    // The session is being replaced: its statements are kept until the next replacement (a
+    // caller may still hold one), then go with the old session.
+    void retirePrepared();
+    // Before the session closes (an implementation's destructor): no statement outlives it.
+    void forgetPrepared();
     // Runs `sql` (prepared with `binds`; as it is when there are none: DDL, BEGIN).
     Status exec(const QString &sql, const QVariantList &binds = {});
     Status transaction(const std::function<Status()> &body);
@@ -107,6 +142,7 @@ protected:
 
 private:
     bool m_inTransaction = false;
+    QHash<QString, std::shared_ptr<QSqlQuery>> m_prepared, m_retiredPrepared; // keepsPrepared()
 };
 
 } // namespace cockpit

@@ -453,6 +453,26 @@ TYPED_TEST(ControlStoreTest, LeasesAreClaimedOnceRenewedExpiredAndFenceTheirWrit
     EXPECT_EQ(w1->workers()->size(), 1);
 }
 
+// A claim re-checks the dependencies in the store: a task chosen on a view read before its
+// dependency was rerun is not claimed until that dependency has Ended again.
+TYPED_TEST(ControlStoreTest, ATaskIsClaimedOnlyOnceItsDependenciesHaveEnded)
+{
+    auto store = this->open();
+    ASSERT_TRUE(store);
+    TaskSpec prepare = this->spec(QStringLiteral("prepare:A"), 1), other = this->spec(QStringLiteral("prepare:B"), 2);
+    TaskSpec copy = this->spec(QStringLiteral("copy:A"), 3);
+    copy.dependsOn = {prepare.name, other.name};
+    ASSERT_OK(store->createTasks({prepare, other, copy}));
+    TaskStatus ended;
+    ended.state = TaskState::Ended;
+    ASSERT_OK(store->saveStatus(prepare.name, ended, TaskState::Waiting, QStringLiteral("ended")));
+    EXPECT_FALSE(store->claimTask({copy.name}, QStringLiteral("w1"), 30)->has_value()); // prepare:B is Waiting
+    ASSERT_OK(store->saveStatus(other.name, ended, TaskState::Waiting, QStringLiteral("ended")));
+    auto claimed = store->claimTask({copy.name}, QStringLiteral("w1"), 30);
+    ASSERT_TRUE(claimed.ok() && claimed->has_value()) << why(claimed);
+    EXPECT_EQ((*claimed)->task, copy.name);
+}
+
 TYPED_TEST(ControlStoreTest, WorkersClaimingAtOnceTakeEachTaskOnce)
 {
     {
