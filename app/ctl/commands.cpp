@@ -847,7 +847,8 @@ int worker(const QStringList &args)
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral(
         "Without ACTION: work as one of the workers of a run shared through a PostgreSQL control store, until the run "
-        "ends (Ctrl+C: stop at the next committed batch; another worker takes over what this one held).\n"
+        "ends (Ctrl+C: stop at the next committed batch; another worker takes over what this one held). A worker "
+        "started before its coordinator waits until the run is planned and started.\n"
         "With ACTION: steer a batch group's worker: remove it (nothing of the group is dispatched any more; executing "
         "tasks finish), add it back, or set its thread limit. In a shared run, remove/add --worker W acts on that "
         "worker alone: it claims no more of the group's tasks, the others go on."));

@@ -195,7 +195,8 @@ void Scheduler::open(const Plan &plan)
         Q_EMIT opened(false, st.error().message);
         return;
     }
-    m_listening = shared() && m_store->listenForChanges([this] {
+    m_listening = shared() && m_store->listenForChanges([this](int changes) {
+        m_storeChanges |= changes;
         if (!m_storeChanged->isActive())
             m_storeChanged->start();
     });
@@ -377,8 +378,9 @@ void Scheduler::dispatch()
 {
     if (!m_dispatching || m_stopping || m_holdUntilMs > m_clock.elapsed())
         return;
-    // A shared run decides on the others' states as the store has them now, not a second ago.
-    if (shared() && m_clock.elapsed() - m_refreshedAtMs > 200)
+    // A shared run decides on the others' states as the store has them now, not a second ago
+    // (where it listens, it is told of their changes; the claim re-checks each in the store).
+    if (shared() && !m_listening && m_clock.elapsed() - m_refreshedAtMs > 200)
         refreshFromStore();
     std::vector<int> candidates;
     for (size_t i = 0; i < m_tasks.size(); ++i)

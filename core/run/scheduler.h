@@ -222,6 +222,7 @@ private:
     // A shared run's store tells of changes (ControlStore::listenForChanges): they are read
     // 100 ms after (one read for a burst), and the second's polls become a 5 s safety net.
     QTimer *m_storeChanged = nullptr;
+    int m_storeChanges = 0; // ControlStore::Change flags heard since reactToStore()
     bool m_listening = false;
     int m_shareTicks = 0;
     int m_tickCount = 0;

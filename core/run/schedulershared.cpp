@@ -55,7 +55,12 @@ void Scheduler::persistShared(Entry &e, TaskState from, const QString &eventMess
     // next read of the store shows what it is.
     log(e.spec.name, LogLevel::Warn, QStringLiteral("%1 -> %2 not saved: another process changed the task meanwhile")
                                          .arg(toString(from), toString(to)));
-    m_refreshedAtMs = -1;
+    m_refreshedAtMs = -1; // read again at the next dispatch, or now where the store is listened to
+    if (m_listening) {
+        m_storeChanges |= ControlStore::Tasks;
+        if (!m_storeChanged->isActive())
+            m_storeChanged->start();
+    }
 }
 
 void Scheduler::loseLease(Entry &e, const QString &why)
@@ -182,9 +187,13 @@ void Scheduler::reactToStore()
 {
     if (!m_store || !shared())
         return;
-    followCoordinator();
-    refreshFromStore();
-    if (coordinates())
+    // Only what the others changed: each read here runs in every process at every change.
+    const int changes = std::exchange(m_storeChanges, 0);
+    if (changes & ControlStore::Meta)
+        followCoordinator();
+    if (changes & ControlStore::Tasks)
+        refreshFromStore();
+    if (coordinates() && (changes & ControlStore::Commands))
         pollCommands();
     dispatch();
     updateWaitReasons();

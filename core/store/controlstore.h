@@ -183,11 +183,14 @@ public:
     // Asks the worker holding `task` to apply `action` (pause, cancel, skip); the worker that
     // holds it, or "" when nobody does any more.
     virtual Result<QString> requestStop(const QString &task, TaskAction action) = 0;
+    // What another process changed (flags): a task's state (its event), a meta value, a
+    // command posted. `All` when the store cannot tell which (a session replaced).
+    enum Change { Tasks = 1, Meta = 2, Commands = 4, All = 7 };
     // Calls `onChange` (in this store's thread, from its event loop) soon after another
     // process changed a task's state, posted a command or set a meta value, so that a shared
-    // run's processes react at once instead of at their next poll. False: this store cannot
-    // tell (SQLite, or the server refused LISTEN); poll instead.
-    virtual bool listenForChanges(std::function<void()> onChange)
+    // run's processes react at once, reading only what changed, instead of at their next
+    // poll. False: this store cannot tell (SQLite, or the server refused LISTEN); poll instead.
+    virtual bool listenForChanges(std::function<void(int changes)> onChange)
     {
         (void)onChange;
         return false;

@@ -144,7 +144,7 @@ void PostgresControlStore::reconnectIfLost()
     }
     if (m_onChange && subscribe()) {
         regained << QStringLiteral("notifications");
-        m_onChange(); // what changed while it was away
+        m_onChange(All); // what changed while it was away
     }
     logger("store")->warn("control store {}: the session was lost; a new one took over{}{}", m_path.toStdString(),
                           regained.isEmpty() ? "" : ", with ", regained.join(QStringLiteral(", ")).toStdString());
@@ -160,12 +160,13 @@ QString PostgresControlStore::channel() const
     return (QStringLiteral("cockpit_") + m_schema.toLower().replace(other, QStringLiteral("_"))).left(63);
 }
 
-Status PostgresControlStore::notifyChanged()
+// The payload says what changed ("1" tasks, "2" meta, "4" commands): a listener reads that only.
+Status PostgresControlStore::notifyChanged(Change what)
 {
-    return exec(QStringLiteral("NOTIFY ") + channel());
+    return exec(QStringLiteral("NOTIFY %1, '%2'").arg(channel()).arg(int(what)));
 }
 
-bool PostgresControlStore::listenForChanges(std::function<void()> onChange)
+bool PostgresControlStore::listenForChanges(std::function<void(int changes)> onChange)
 {
     m_onChange = std::move(onChange);
     if (subscribe())
@@ -180,9 +181,12 @@ bool PostgresControlStore::subscribe()
     if (!driver->hasFeature(QSqlDriver::EventNotifications) || !driver->subscribeToNotification(channel()))
         return false;
     QObject::connect(driver, &QSqlDriver::notification, driver,
-                     [this](const QString &, QSqlDriver::NotificationSource source, const QVariant &) {
-                         if (source == QSqlDriver::OtherSource && m_onChange)
-                             m_onChange();
+                     [this](const QString &, QSqlDriver::NotificationSource source, const QVariant &payload) {
+                         if (source != QSqlDriver::OtherSource || !m_onChange)
+                             return;
+                         bool known = false;
+                         const int changes = payload.toString().toInt(&known) & All;
+                         m_onChange(known && changes ? changes : All); // (an older build's: no payload)
                      });
     return true;
 }

@@ -30,7 +30,7 @@ public:
     qint64 sessionId() const;
     // LISTEN on the schema's channel (notifyChanged NOTIFYs it); other sessions' notifications
     // call `onChange`, this session's own do not.
-    bool listenForChanges(std::function<void()> onChange) override;
+    bool listenForChanges(std::function<void(int changes)> onChange) override;
 
 protected:
     QSqlDatabase &db() override;
@@ -45,7 +45,7 @@ protected:
                                                                   const QVariantList &setBinds) override;
     Result<std::optional<bool>> leaseHeld() override;
     QString errorOf(const QSqlQuery &q) const override;
-    Status notifyChanged() override;
+    Status notifyChanged(Change what) override;
 
 private:
     QString channel() const; // "cockpit_" and the schema, as a plain lower-case identifier
@@ -70,7 +70,7 @@ private:
     QString m_schema;
     bool m_holdsLease = false; // this connection holds the owner's advisory lock
     bool m_lostTheRun = false; // the lock was gone with a lost session and another took it
-    std::function<void()> m_onChange;
+    std::function<void(int changes)> m_onChange;
 };
 
 } // namespace cockpit

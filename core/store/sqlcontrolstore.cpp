@@ -137,7 +137,7 @@ Result<qint64> SqlControlStore::insertCommand(const QString &sql, const QVariant
 {
     auto id = insert(sql, binds);
     if (id)
-        (void)notifyChanged(); // failed or not, the command is stored: the owner's next poll finds it
+        (void)notifyChanged(Commands); // failed or not, the command is stored: the owner's next poll finds it
     return id;
 }
 
@@ -167,7 +167,7 @@ Status SqlControlStore::setMeta(const QString &key, const QString &value)
                        {key, value});
         !st)
         return st;
-    return notifyChanged();
+    return notifyChanged(Meta);
 }
 
 Result<bool> SqlControlStore::hasTasks()
@@ -319,7 +319,7 @@ Status SqlControlStore::recordTransition(const QString &task, TaskState from, Ta
 {
     if (from == to)
         return {};
-    if (auto st = notifyChanged(); !st)
+    if (auto st = notifyChanged(Tasks); !st)
         return st;
     return exec(QStringLiteral("INSERT INTO event (at, task, from_state, to_state, message) VALUES (?, ?, ?, ?, ?)"),
                 {now(), task, toString(from), toString(to), text(message)});

@@ -107,7 +107,11 @@ protected:
     Status recordTransition(const QString &task, TaskState from, TaskState to, const QString &message);
     // Tells the processes that listen (listenForChanges) that the store changed; in a
     // transaction, at its commit. Nothing where no one can listen.
-    virtual Status notifyChanged() { return {}; }
+    virtual Status notifyChanged(Change what)
+    {
+        (void)what;
+        return {};
+    }
     // Why `q` failed, for messages.
     virtual QString errorOf(const QSqlQuery &q) const;
 

@@ -577,7 +577,11 @@ TEST_F(PostgresControlStoreTest, ALostSessionIsReplacedWithItsLeaseAndItsListene
     ASSERT_TRUE(store.ok() && writer.ok() && other.ok());
     ASSERT_TRUE(*(*store)->claim(QStringLiteral("owner"), 5.0));
     int heard = 0;
-    ASSERT_TRUE((*store)->listenForChanges([&] { ++heard; }));
+    int told = 0;
+    ASSERT_TRUE((*store)->listenForChanges([&](int changes) {
+        ++heard;
+        told |= changes;
+    }));
     const qint64 session = dynamic_cast<PostgresControlStore &>(**store).sessionId();
     EXPECT_EQ(pg.value(QStringLiteral("SELECT pg_terminate_backend(%1)").arg(session)), QStringLiteral("true"));
     ASSERT_TRUE(waitUntil([&] {
@@ -587,7 +591,8 @@ TEST_F(PostgresControlStoreTest, ALostSessionIsReplacedWithItsLeaseAndItsListene
     ASSERT_OK((*store)->setMeta(QStringLiteral("k"), QStringLiteral("v")));
     EXPECT_EQ(*(*store)->meta(QStringLiteral("k")), QStringLiteral("v"));
     EXPECT_NE(dynamic_cast<PostgresControlStore &>(**store).sessionId(), session);
-    EXPECT_EQ(heard, 1); // told once, on the new session
+    EXPECT_EQ(heard, 1); // told once, on the new session, that anything may have changed
+    EXPECT_EQ(told, ControlStore::All);
     ASSERT_OK((*store)->heartbeat());
     EXPECT_FALSE(*(*other)->claim(QStringLiteral("other"), 5.0)); // the lock is held again
     ASSERT_OK((*writer)->setMeta(QStringLiteral("k"), QStringLiteral("w")));
@@ -600,10 +605,15 @@ TEST_F(PostgresControlStoreTest, AListenerHearsTheOtherStoresChangesButNotItsOwn
     auto writer = ControlStore::open(pg.url());
     ASSERT_TRUE(listener.ok() && writer.ok());
     int heard = 0;
-    ASSERT_TRUE((*listener)->listenForChanges([&] { ++heard; }));
-    // A command, a state change (with its event), a meta value: each is told.
+    int last = 0; // what the last notification said changed
+    ASSERT_TRUE((*listener)->listenForChanges([&](int changes) {
+        ++heard;
+        last = changes;
+    }));
+    // A command, a state change (with its event), a meta value: each is told, and what it was.
     ASSERT_TRUE((*writer)->postCommand(TaskAction::Pause, QStringLiteral("copy:*"), false).ok());
     EXPECT_TRUE(waitUntil([&] { return heard >= 1; }, 5000));
+    EXPECT_EQ(last, ControlStore::Commands);
     TaskSpec copy;
     copy.name = QStringLiteral("copy:A");
     copy.table = QStringLiteral("A");
@@ -612,8 +622,10 @@ TEST_F(PostgresControlStoreTest, AListenerHearsTheOtherStoresChangesButNotItsOwn
     paused.state = TaskState::Paused;
     ASSERT_OK((*writer)->saveStatus(QStringLiteral("copy:A"), paused, TaskState::Waiting, QStringLiteral("paused")));
     EXPECT_TRUE(waitUntil([&] { return heard >= 2; }, 5000));
+    EXPECT_EQ(last, ControlStore::Tasks);
     ASSERT_OK((*writer)->setMeta(QStringLiteral("shared_run_started"), QStringLiteral("1")));
     EXPECT_TRUE(waitUntil([&] { return heard >= 3; }, 5000));
+    EXPECT_EQ(last, ControlStore::Meta);
     // Its own writes it does not hear.
     const int before = heard;
     ASSERT_OK((*listener)->setMeta(QStringLiteral("shared_run_started"), QStringLiteral("0")));
@@ -623,7 +635,7 @@ TEST_F(PostgresControlStoreTest, AListenerHearsTheOtherStoresChangesButNotItsOwn
     QTemporaryDir dir;
     auto file = ControlStore::open(dir.filePath(QStringLiteral("state.db")));
     ASSERT_TRUE(file.ok());
-    EXPECT_FALSE((*file)->listenForChanges([] {}));
+    EXPECT_FALSE((*file)->listenForChanges([](int) {}));
 }
 
 TEST_F(PostgresControlStoreTest, TheOwnersLeaseShowsAsHeldWhateverItsHeartbeat)
