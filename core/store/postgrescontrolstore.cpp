@@ -368,6 +368,7 @@ Result<bool> PostgresControlStore::claim(const QString &app, double staleSeconds
         if (!*got)
             return false; // another session, of this host or another, owns the run
         m_holdsLease = true;
+        m_lostTheRun = false;
     }
     if (auto st = writeOwnerRow(app); !st) {
         (void)release();
