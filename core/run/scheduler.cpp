@@ -195,11 +195,7 @@ void Scheduler::open(const Plan &plan)
         Q_EMIT opened(false, st.error().message);
         return;
     }
-    m_listening = shared() && m_store->listenForChanges([this](int changes) {
-        m_storeChanges |= changes;
-        if (!m_storeChanged->isActive())
-            m_storeChanged->start();
-    });
+    m_listening = shared() && m_store->listenForChanges([this](int changes) { readStoreSoon(changes); });
     m_tickTimer->start();
     publish();
     Q_EMIT opened(true, {});

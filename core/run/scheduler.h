@@ -186,6 +186,7 @@ private:
     void claimAndLaunch(const std::vector<const TaskSpec *> &chosen);
     void shareTick();        // each second: heartbeat and leases, expiry, the others' states
     void followCoordinator(); // a worker: whether the run is started, the group removals
+    void readStoreSoon(int changes); // ControlStore::Change flags: reactToStore() in 100 ms
     void reactToStore();      // another process changed the store (LISTEN): read it now
     void refreshFromStore();
     void loseLease(Entry &e, const QString &why);

@@ -56,11 +56,8 @@ void Scheduler::persistShared(Entry &e, TaskState from, const QString &eventMess
     log(e.spec.name, LogLevel::Warn, QStringLiteral("%1 -> %2 not saved: another process changed the task meanwhile")
                                          .arg(toString(from), toString(to)));
     m_refreshedAtMs = -1; // read again at the next dispatch, or now where the store is listened to
-    if (m_listening) {
-        m_storeChanges |= ControlStore::Tasks;
-        if (!m_storeChanged->isActive())
-            m_storeChanged->start();
-    }
+    if (m_listening)
+        readStoreSoon(ControlStore::Tasks);
 }
 
 void Scheduler::loseLease(Entry &e, const QString &why)
@@ -181,6 +178,13 @@ void Scheduler::followCoordinator()
         applyGroupSettings(*groups, true);
     else
         warnIfFailed(groups.error(), "reading the batch groups");
+}
+
+void Scheduler::readStoreSoon(int changes)
+{
+    m_storeChanges |= changes;
+    if (!m_storeChanged->isActive())
+        m_storeChanged->start();
 }
 
 void Scheduler::reactToStore()

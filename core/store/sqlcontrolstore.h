@@ -7,10 +7,10 @@
 //
 // Schema versions are the store's, shared by both implementations: version 1 had no
 // task.sampled_range, task.key_after, task.key_through, command.threads, command.priority;
-// version 2 added them; version 3 (kSchemaVersion) the shared run's leases (task.lease_owner,
-// lease_epoch, lease_until, not_before, stop_request) and the worker table. A store of an
-// older version is migrated in a transaction on open; a newer one is refused, naming both
-// versions.
+// version 2 added them; version 3 the shared run's leases (task.lease_owner, lease_epoch,
+// lease_until, not_before, stop_request) and the worker table; version 4 (kSchemaVersion)
+// command.worker. A store of an older version is migrated in a transaction on open; a newer
+// one is refused, naming both versions.
 
 #include "store/controlstore.h"
 
